@@ -1,19 +1,184 @@
-//! Deciding (stub).
-use crate::policy::{Policy, PolicyType};
+//! Deciding checks: one generic reduction, "is there a request that the
+//! policies allow or not as the goal says?", and the named checks on top.
+//!
+//! Soundness contract: [`Verdict::Pass`] means no request of the request
+//! model (docs/semantics.md §2) reaches the goal; [`Verdict::Fail`] always
+//! carries a witness request that reaches it whatever any opaque construct
+//! evaluates to; everything else is [`Verdict::Unknown`] with the reason.
+
+mod search;
+mod witness;
+
+use crate::encode::{encode, EncodeBudget, Encoded, FieldKind};
+use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::Request;
-/// Engine configuration.
-#[derive(Clone, Debug, Default)]
-pub struct Config {}
-/// A reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reason { pub statement_index: usize, pub statement_id: Option<String> }
-/// Access for check-access-not-granted.
-#[derive(Clone, Debug, Default)]
-pub struct Access { pub actions: Vec<String>, pub resources: Vec<String> }
-/// A verdict.
+use search::{Goal, Masks, Search};
+
+/// Budgets of one check.
 #[derive(Clone, Debug)]
-pub enum Verdict { Pass, Fail { witness: Request, reasons: Vec<Reason> }, Unknown { reason: String } }
-/// check-no-new-access
-pub fn check_no_new_access(_e: &Policy, _n: &Policy, _t: PolicyType, _c: &Config) -> Verdict { Verdict::Unknown { reason: String::new() } }
-/// check-access-not-granted
-pub fn check_access_not_granted(_p: &Policy, _a: &Access, _t: PolicyType, _c: &Config) -> Verdict { Verdict::Unknown { reason: String::new() } }
+pub struct Config {
+    /// Budgets of the encoding (automata, multivalued keys).
+    pub encode: EncodeBudget,
+    /// Maximum search nodes over all searches of one check.
+    pub max_search_nodes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000 }
+    }
+}
+
+/// A statement of the policy under test that grants the access found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// The statement's index.
+    pub statement_index: usize,
+    /// The statement's Sid, if any.
+    pub statement_id: Option<String>,
+}
+
+/// The access named by check-access-not-granted: empty lists mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Action patterns.
+    pub actions: Vec<String>,
+    /// Resource patterns.
+    pub resources: Vec<String>,
+}
+
+/// The outcome of a check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No request violates the check.
+    Pass,
+    /// A request violates it.
+    Fail {
+        /// A concrete violating request (replayable by `simulate`).
+        witness: Request,
+        /// The statements of the policy under test granting the access.
+        reasons: Vec<Reason>,
+    },
+    /// The check could not be decided exactly.
+    Unknown {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// check-no-new-access: FAIL iff `new` allows a request `existing` does not.
+pub fn check_no_new_access(
+    existing: &Policy,
+    new: &Policy,
+    policy_type: PolicyType,
+    config: &Config,
+) -> Verdict {
+    decide(&[new, existing], &[(0, true), (1, false)], policy_type, config)
+}
+
+/// check-access-not-granted: FAIL iff `policy` allows a request within
+/// `access` (docs/semantics.md §7).
+pub fn check_access_not_granted(
+    policy: &Policy,
+    access: &Access,
+    policy_type: PolicyType,
+    config: &Config,
+) -> Verdict {
+    let target = access_policy(access, policy_type);
+    decide(&[policy, &target], &[(0, true), (1, true)], policy_type, config)
+}
+
+/// The access as a one-statement policy allowing exactly it.
+fn access_policy(access: &Access, policy_type: PolicyType) -> Policy {
+    let or_any = |v: &Vec<String>| if v.is_empty() { vec!["*".to_string()] } else { v.clone() };
+    let statement = Statement {
+        index: 0,
+        sid: None,
+        effect: Effect::Allow,
+        principal: (policy_type == PolicyType::Resource)
+            .then(|| Element { negated: false, values: vec![Principal::Everyone] }),
+        action: Element { negated: false, values: or_any(&access.actions) },
+        resource: Some(Element { negated: false, values: or_any(&access.resources) }),
+        conditions: Vec::new(),
+        lines: (0, 0),
+    };
+    Policy { version: None, id: None, statements: vec![statement] }
+}
+
+/// The generic reduction: policy 0 is the policy under test, whose Allow
+/// statements are the reasons.
+fn decide(
+    policies: &[&Policy],
+    terms: &[(usize, bool)],
+    policy_type: PolicyType,
+    config: &Config,
+) -> Verdict {
+    let enc = match encode(policies, policy_type, &config.encode) {
+        Ok(enc) => enc,
+        Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
+    };
+    let masks = Masks::new(&enc, policies.len());
+    let mut nodes = 0;
+    let goal = Goal { terms: terms.to_vec(), require: None };
+    let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
+        Search::new(&enc, &masks, goal, concrete, nodes, config.max_search_nodes).run()
+    };
+    let out_of_budget = |limit: usize| Verdict::Unknown {
+        reason: format!("the search exceeded its budget of {limit} nodes"),
+    };
+    match run(goal.clone(), true, &mut nodes) {
+        Err(e) => out_of_budget(e.limit),
+        Ok(Some(found)) => {
+            let reasons = reasons(&enc, policies, &goal, &found.alive, |g, n| {
+                run(g, true, n).ok().flatten().is_some()
+            }, &mut nodes);
+            let witness = witness::request(&enc, &found.path, policies, policy_type);
+            Verdict::Fail { witness, reasons }
+        }
+        Ok(None) if masks.first_opaque == enc.fields.len() => Verdict::Pass,
+        Ok(None) => match run(goal, false, &mut nodes) {
+            Err(e) => out_of_budget(e.limit),
+            Ok(None) => Verdict::Pass,
+            Ok(Some(_)) => Verdict::Unknown { reason: opaque_reason(&enc) },
+        },
+    }
+}
+
+/// The Allow statements of policy 0 that match some violating request:
+/// those alive in the witness, then each other one searched for.
+fn reasons(
+    enc: &Encoded,
+    policies: &[&Policy],
+    goal: &Goal,
+    alive: &fixedbitset::FixedBitSet,
+    mut reachable: impl FnMut(Goal, &mut usize) -> bool,
+    nodes: &mut usize,
+) -> Vec<Reason> {
+    let Some(policy) = policies.first() else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, s) in enc.statements.iter().enumerate() {
+        if s.policy != 0 || s.effect != Effect::Allow {
+            continue;
+        }
+        let hit = alive.contains(i) || reachable(Goal { require: Some(i), ..goal.clone() }, nodes);
+        if let (true, Some(st)) = (hit, policy.statements.get(s.index)) {
+            out.push(Reason { statement_index: st.index, statement_id: st.sid.clone() });
+        }
+    }
+    out
+}
+
+fn opaque_reason(enc: &Encoded) -> String {
+    let constructs: Vec<&str> = enc
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FieldKind::Opaque { description } => Some(description.as_str()),
+            _ => None,
+        })
+        .collect();
+    format!(
+        "every violating request found depends on constructs iamcheck cannot decide exactly yet: {}",
+        constructs.join("; ")
+    )
+}

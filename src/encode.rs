@@ -1,1 +1,242 @@
-//! Encoding (stub).
+//! Encoding: the policies of one query → fields of a request, each with its
+//! atoms and, per atom, the statements whose constraint on that field the
+//! atom satisfies.
+//!
+//! A statement is a conjunction of per-field constraints (action, resource,
+//! principal, one per condition key, one per opaque construct), so a
+//! request matches a statement iff the request's atom on every field
+//! satisfies it. The fields are listed in search order: action, resource,
+//! principal, condition keys (by name), opaque constructs last.
+//!
+//! Soundness contract: the atoms of a field cover every value of the
+//! field's universe (docs/semantics.md §2); opaque constructs are free
+//! Booleans, which over-approximates (docs/semantics.md §6).
+
+pub mod glob;
+mod keys;
+pub mod principal;
+mod table;
+
+use crate::automata::{AtomBudget, AtomError};
+use crate::policy::{Effect, Element, Policy, PolicyType};
+use fixedbitset::FixedBitSet;
+use std::fmt;
+use table::{Constraint, PatternTable};
+
+/// A statement of the query, by policy and position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementRef {
+    /// Which policy of the query (its position in the `policies` slice).
+    pub policy: usize,
+    /// The statement's index in that policy.
+    pub index: usize,
+    /// Its effect.
+    pub effect: Effect,
+}
+
+/// What a field is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// The action (lower-cased in atoms).
+    Action,
+    /// The resource ARN.
+    Resource,
+    /// The principal string (resource policies only).
+    Principal,
+    /// A condition key, by the name first written in the query.
+    Key {
+        /// The key as first written.
+        name: String,
+        /// Whether values are sets.
+        multi: bool,
+    },
+    /// An opaque construct (docs/semantics.md §6): a free Boolean.
+    Opaque {
+        /// What the construct is, for UNKNOWN messages.
+        description: String,
+    },
+}
+
+/// The value an atom stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AtomValue {
+    /// A string (action, resource, principal, single-valued key).
+    Str(String),
+    /// The key is absent from the request.
+    Absent,
+    /// A multivalued key's values.
+    Set(Vec<String>),
+    /// An opaque construct's truth value.
+    Opaque(bool),
+}
+
+/// One atom of a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldAtom {
+    /// A value of the atom (the witness).
+    pub value: AtomValue,
+    /// Bit `s` set iff the value satisfies statement `s`'s constraint on
+    /// this field.
+    pub sat: FixedBitSet,
+}
+
+/// One field with its atoms (distinct by `sat`).
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// What the field is.
+    pub kind: FieldKind,
+    /// The atoms, best witness first.
+    pub atoms: Vec<FieldAtom>,
+}
+
+/// The encoded query.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    /// Every statement of every policy; bit positions in `sat` sets.
+    pub statements: Vec<StatementRef>,
+    /// The fields in search order.
+    pub fields: Vec<Field>,
+}
+
+/// Budgets of the encoding.
+#[derive(Clone, Debug)]
+pub struct EncodeBudget {
+    /// Per-field automaton budget.
+    pub atoms: AtomBudget,
+    /// Maximum distinct value classes of one multivalued key (the field
+    /// has 2^classes atoms).
+    pub max_set_classes: usize,
+}
+
+impl Default for EncodeBudget {
+    fn default() -> Self {
+        EncodeBudget { atoms: AtomBudget::default(), max_set_classes: 12 }
+    }
+}
+
+/// The encoding could not be completed within its budgets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodeError {
+    message: String,
+}
+
+impl EncodeError {
+    pub(crate) fn new(message: String) -> EncodeError {
+        EncodeError { message }
+    }
+
+    fn atoms(field: &str, e: AtomError) -> EncodeError {
+        EncodeError::new(format!("the {field} automaton: {}", e.message))
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Encodes the statements of `policies` (all of `policy_type`).
+///
+/// # Errors
+/// When a field's automaton or a multivalued key exceeds its budget.
+pub fn encode(
+    policies: &[&Policy],
+    policy_type: PolicyType,
+    budget: &EncodeBudget,
+) -> Result<Encoded, EncodeError> {
+    let statements: Vec<StatementRef> = policies
+        .iter()
+        .enumerate()
+        .flat_map(|(p, policy)| {
+            policy.statements.iter().map(move |s| StatementRef {
+                policy: p,
+                index: s.index,
+                effect: s.effect,
+            })
+        })
+        .collect();
+    let all: Vec<(&Policy, &crate::policy::Statement)> = policies
+        .iter()
+        .flat_map(|p| p.statements.iter().map(move |s| (*p, s)))
+        .collect();
+    let mut opaque = keys::OpaqueSet::default();
+    let mut fields = vec![action_field(&all, budget)?];
+    fields.push(resource_field(&all, &mut opaque, budget)?);
+    if policy_type == PolicyType::Resource {
+        fields.push(principal_field(&all, budget)?);
+    }
+    fields.extend(keys::key_fields(&all, &mut opaque, budget)?);
+    fields.extend(opaque.into_fields(all.len()));
+    Ok(Encoded { statements, fields })
+}
+
+type Stmts<'a> = [(&'a Policy, &'a crate::policy::Statement)];
+
+fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
+    let mut table = PatternTable::default();
+    let constraints = all
+        .iter()
+        .map(|(_, s)| Some(table.element(&s.action, |t| glob::action(t))))
+        .collect();
+    let atoms = table
+        .field_atoms(principal::ACTION_UNIVERSE, &constraints, &budget.atoms)
+        .map_err(|e| EncodeError::atoms("action", e))?;
+    Ok(Field { kind: FieldKind::Action, atoms })
+}
+
+fn resource_field(
+    all: &Stmts<'_>,
+    opaque: &mut keys::OpaqueSet,
+    budget: &EncodeBudget,
+) -> Result<Field, EncodeError> {
+    let mut table = PatternTable::default();
+    let mut constraints = Vec::with_capacity(all.len());
+    for (s_id, (policy, s)) in all.iter().enumerate() {
+        let c = match &s.resource {
+            None => None,
+            Some(el) if policy.substitutes_variables() && has_variable(el) => {
+                opaque.add(element_key("Resource", el), s_id, describe_element(el));
+                None
+            }
+            Some(el) => Some(table.element(el, |t| glob::resource(t))),
+        };
+        constraints.push(c);
+    }
+    let atoms = table
+        .field_atoms(&principal::resource_universe(), &constraints, &budget.atoms)
+        .map_err(|e| EncodeError::atoms("resource", e))?;
+    Ok(Field { kind: FieldKind::Resource, atoms })
+}
+
+fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
+    let mut table = PatternTable::default();
+    let constraints = all
+        .iter()
+        .map(|(_, s)| match &s.principal {
+            Some(el) => Some(table.element(el, principal::principal)),
+            // A resource-policy statement without a principal never applies.
+            None => Some(Constraint::nothing()),
+        })
+        .collect();
+    let atoms = table
+        .field_atoms(&principal::principal_universe(), &constraints, &budget.atoms)
+        .map_err(|e| EncodeError::atoms("principal", e))?;
+    Ok(Field { kind: FieldKind::Principal, atoms })
+}
+
+fn has_variable(el: &Element<String>) -> bool {
+    el.values.iter().any(|v| v.contains("${"))
+}
+
+fn element_key(name: &str, el: &Element<String>) -> String {
+    let name = if el.negated { format!("Not{name}") } else { name.to_string() };
+    format!("{name} {:?}", el.values)
+}
+
+fn describe_element(el: &Element<String>) -> String {
+    let name = if el.negated { "NotResource" } else { "Resource" };
+    format!("policy variables in `{name}` ({})", el.values.join(", "))
+}

@@ -1,0 +1,57 @@
+//! Turning a search path into a concrete [`Request`].
+
+use crate::encode::{AtomValue, Encoded, FieldKind};
+use crate::policy::{Policy, PolicyType};
+use crate::request::{ContextValue, Request};
+
+/// The request that `path` (one atom per searched field) stands for.
+pub(crate) fn request(
+    enc: &Encoded,
+    path: &[usize],
+    policies: &[&Policy],
+    policy_type: PolicyType,
+) -> Request {
+    let mut req = Request::default();
+    for (field, &atom) in enc.fields.iter().zip(path) {
+        let Some(value) = field.atoms.get(atom).map(|a| &a.value) else { continue };
+        match (&field.kind, value) {
+            (FieldKind::Action, AtomValue::Str(s)) => req.action = recase_action(s, policies),
+            (FieldKind::Resource, AtomValue::Str(s)) => req.resource = s.clone(),
+            (FieldKind::Principal, AtomValue::Str(s)) => req.principal = Some(s.clone()),
+            (FieldKind::Key { name, .. }, AtomValue::Str(s)) => {
+                req.context.insert(name.clone(), ContextValue::Single(s.clone()));
+            }
+            (FieldKind::Key { name, .. }, AtomValue::Set(vs)) => {
+                req.context.insert(name.clone(), ContextValue::Multi(vs.clone()));
+            }
+            _ => {}
+        }
+    }
+    if policy_type == PolicyType::Identity {
+        req.principal = None;
+    }
+    req
+}
+
+/// Gives a lower-cased action witness the casing of the policy pattern
+/// whose literal prefix covers most of it (`ec2:describeinstance` →
+/// `ec2:DescribeInstance` from `ec2:DescribeInstance*`).
+fn recase_action(lower: &str, policies: &[&Policy]) -> String {
+    let mut best: Option<&str> = None;
+    for p in policies {
+        for s in &p.statements {
+            for pattern in &s.action.values {
+                let prefix = pattern.split(['*', '?']).next().unwrap_or_default();
+                let fits = lower.len() >= prefix.len()
+                    && lower.get(..prefix.len()).is_some_and(|l| l.eq_ignore_ascii_case(prefix));
+                if fits && best.is_none_or(|b| b.len() < prefix.len()) {
+                    best = Some(prefix);
+                }
+            }
+        }
+    }
+    match best {
+        Some(prefix) => format!("{prefix}{}", lower.get(prefix.len()..).unwrap_or_default()),
+        None => lower.to_string(),
+    }
+}

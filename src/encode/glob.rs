@@ -1,0 +1,192 @@
+//! IAM patterns → regexes (regex-syntax dialect, matched anchored).
+//!
+//! Each function returns a [`Pattern`]: `All` for a pattern that matches
+//! every value of its field (kept out of the automaton: it is in every
+//! atom), `Regex` otherwise, `Nothing` for one that can match no value.
+//! docs/semantics.md §3–§4 gives the rules implemented here.
+
+use regex_syntax::escape;
+
+/// One translated pattern.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// Matches every value.
+    All,
+    /// Matches no value.
+    Nothing,
+    /// Matches the values of this regex (anchored at both ends).
+    Regex(String),
+}
+
+/// Any run of bytes, `/` and `:` included.
+pub(crate) const ANY: &str = "(?s-u:.)*";
+/// Any run within one ARN segment (no `:`).
+pub(crate) const SEGMENT: &str = "(?-u:[^:])*";
+
+/// A glob whose `*` is any run and `?` one character.
+fn glob(text: &str, star: &str, one: &str, fold: bool) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev_star = false;
+    for c in text.chars() {
+        match c {
+            '*' if prev_star => {}
+            '*' => out.push_str(star),
+            '?' => out.push_str(one),
+            c if fold && c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c.to_ascii_lowercase());
+                out.push(c.to_ascii_uppercase());
+                out.push(']');
+            }
+            c => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
+        }
+        prev_star = c == '*';
+    }
+    out
+}
+
+/// A plain glob (`StringLike`): `*` crosses everything.
+pub fn string_like(text: &str) -> Pattern {
+    if text.chars().all(|c| c == '*') && !text.is_empty() {
+        return Pattern::All;
+    }
+    Pattern::Regex(glob(text, ANY, "(?s:.)", false))
+}
+
+/// A literal (`StringEquals`: `*` and `?` are ordinary characters).
+pub fn literal(text: &str) -> Pattern {
+    Pattern::Regex(escape(text))
+}
+
+/// A literal compared ignoring ASCII case (`StringEqualsIgnoreCase`, `Bool`).
+pub fn literal_ignore_ascii_case(text: &str) -> Pattern {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            out.push('[');
+            out.push(c.to_ascii_lowercase());
+            out.push(c.to_ascii_uppercase());
+            out.push(']');
+        } else {
+            out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    Pattern::Regex(out)
+}
+
+/// An action pattern, matched against lower-cased actions. A pattern with
+/// a `:` keeps its wildcards on its side of the colon (equivalent on the
+/// action universe, where every action has exactly one colon, and much
+/// smaller as an automaton: automata-notes.md).
+pub fn action(text: &str) -> Pattern {
+    if text == "*" {
+        return Pattern::All;
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains(':') {
+        Pattern::Regex(glob(&lower, SEGMENT, "(?-u:[^:])", false))
+    } else {
+        Pattern::Regex(glob(&lower, ANY, "(?s:.)", false))
+    }
+}
+
+/// An ARN pattern (`Resource`, `ArnLike`): six segments, the first five
+/// segment-bounded, the sixth a plain glob; a pattern of fewer segments
+/// ending in `*` lets that `*` cover the remaining segments. Matches only
+/// values with at least six colon-separated parts.
+pub fn arn(text: &str) -> Pattern {
+    let segments: Vec<&str> = text.splitn(6, ':').collect();
+    let Some((last, first)) = segments.split_last() else {
+        return Pattern::Nothing;
+    };
+    let mut out = String::new();
+    for seg in first {
+        out.push_str(&glob(seg, SEGMENT, "(?-u:[^:])", false));
+        out.push(':');
+    }
+    if segments.len() == 6 {
+        out.push_str(&glob(last, ANY, "(?s:.)", false));
+        return Pattern::Regex(out);
+    }
+    let Some(stem) = last.strip_suffix('*') else {
+        return Pattern::Nothing;
+    };
+    let stem = stem.trim_end_matches('*');
+    out.push_str(&glob(stem, SEGMENT, "(?-u:[^:])", false));
+    // The final `*`: the rest of this segment, the missing whole segments,
+    // then the resource part (anything).
+    out.push_str(SEGMENT);
+    for _ in segments.len()..5 {
+        out.push(':');
+        out.push_str(SEGMENT);
+    }
+    out.push(':');
+    out.push_str(ANY);
+    Pattern::Regex(out)
+}
+
+/// A `Resource` entry: `*` is every resource, otherwise [`arn`].
+pub fn resource(text: &str) -> Pattern {
+    if text == "*" {
+        return Pattern::All;
+    }
+    arn(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::meta::Regex;
+
+    fn matches(p: &Pattern, s: &str) -> bool {
+        match p {
+            Pattern::All => true,
+            Pattern::Nothing => false,
+            Pattern::Regex(r) => {
+                let re = Regex::builder()
+                    .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                    .build(&format!("^(?:{r})$"))
+                    .unwrap();
+                re.is_match(s)
+            }
+        }
+    }
+
+    #[test]
+    fn arn_patterns_follow_the_segment_rule() {
+        let ec2 = "arn:aws:ec2:us-east-1:111111111111:instance/i-1";
+        assert!(matches(&arn("arn:aws:ec2:*"), ec2));
+        assert!(matches(&arn("arn:aws:e*"), ec2));
+        assert!(!matches(&arn("arn:aws:*:us-east-1:*:*"), "arn:aws:s3:::b1"));
+        assert!(!matches(&arn("arn:aws:s3:::b1"), "arn:aws:s3:::b1/x"));
+        let p = arn("arn:aws:s3:::b/*/test/*");
+        assert!(matches(&p, "arn:aws:s3:::b/1/2/test/3/x"));
+        assert!(matches(&p, "arn:aws:s3:::b//test/x"));
+        assert!(matches(&p, "arn:aws:s3:::b/1/test/"));
+        assert!(!matches(&p, "arn:aws:s3:::b/test/x"));
+        assert!(!matches(&p, "arn:aws:s3:::b/1-test/x"));
+        let svc = "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/d.txt";
+        assert!(!matches(&arn("arn:aws:svc:*:111122223333:finance/*"), svc));
+        assert!(matches(&string_like("arn:aws:svc:*:111122223333:finance/*"), svc));
+        assert!(matches(&arn("*"), "a:b:c:d:e:f"));
+        assert!(!matches(&arn("*"), "a:b:c:d:e"));
+        assert!(!matches(&arn("arn:aws:s3"), "arn:aws:s3:::x"));
+    }
+
+    #[test]
+    fn action_patterns_fold_case_and_keep_to_their_side() {
+        assert!(matches(&action("ec2:DescribeInstance*"), "ec2:describeinstancestatus"));
+        assert!(matches(&action("EC2:*"), "ec2:x"));
+        assert!(!matches(&action("ec2:*"), "ec2x:y"));
+        assert!(matches(&action("ec2*"), "ec2x:y"));
+        assert!(matches(&action("s3:Get?bject"), "s3:getobject"));
+    }
+
+    #[test]
+    fn literals_escape_metacharacters() {
+        assert!(matches(&literal("a*b.c"), "a*b.c"));
+        assert!(!matches(&literal("a*b"), "axxb"));
+        assert!(matches(&literal_ignore_ascii_case("TrUe"), "true"));
+        assert!(matches(&string_like("a?c"), "aéc"));
+    }
+}
