@@ -1,1 +1,59 @@
-//! Reporting (stub).
+//! Reporting: verdicts in Access Analyzer's JSON shape (plus the witness)
+//! and as text for a terminal.
+
+pub mod json;
+pub mod text;
+
+pub use json::{CheckReport, ReasonReport};
+
+/// Which check produced a verdict (decides the verbatim messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckKind {
+    /// check-no-new-access.
+    NoNewAccess,
+    /// check-access-not-granted.
+    AccessNotGranted,
+}
+
+impl CheckKind {
+    /// The subcommand name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::NoNewAccess => "check-no-new-access",
+            CheckKind::AccessNotGranted => "check-access-not-granted",
+        }
+    }
+
+    /// Access Analyzer's message for PASS and FAIL
+    /// (shared/access-analyzer.md §1.2–§1.3).
+    pub fn message(self, pass: bool) -> &'static str {
+        match (self, pass) {
+            (CheckKind::NoNewAccess, false) => {
+                "The modified permissions grant new access compared to your existing policy."
+            }
+            (CheckKind::NoNewAccess, true) => {
+                "The modified permissions do not grant new access compared to your existing policy."
+            }
+            (CheckKind::AccessNotGranted, false) => {
+                "The policy document grants access to perform one or more of the listed actions or resources."
+            }
+            (CheckKind::AccessNotGranted, true) => {
+                "The policy document does not grant access to perform the listed actions or resources."
+            }
+        }
+    }
+
+    /// Access Analyzer's reason description for one statement.
+    pub fn reason(self, statement_index: usize, sid: Option<&str>) -> String {
+        let which = match sid {
+            Some(sid) => format!("sid: {sid}"),
+            None => format!("index: {statement_index}"),
+        };
+        match self {
+            CheckKind::NoNewAccess => format!("New access in the statement with {which}."),
+            CheckKind::AccessNotGranted => {
+                format!("One or more of the listed actions or resources in the statement with {which}.")
+            }
+        }
+    }
+}

@@ -1,1 +1,20 @@
-fn main() {}
+//! The `iamcheck` command: a thin layer over the library.
+
+mod args;
+mod input;
+mod run;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let code = match run::run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            run::Exit::Error
+        }
+    };
+    ExitCode::from(code as u8)
+}

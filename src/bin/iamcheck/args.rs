@@ -1,0 +1,98 @@
+//! Command-line arguments (the doc comments are the `--help` text).
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exact, offline checks of AWS IAM policies, with a witness for every FAIL.
+///
+/// iamcheck answers Access Analyzer's custom policy checks without a network, an AWS account
+/// or an SMT solver. Exit codes: 0 PASS, 1 FAIL, 2 invalid input or usage, 3 UNKNOWN
+/// (a budget ran out or a construct is not decided exactly yet).
+///
+/// DOC arguments take a path, `file://path`, `-` for standard input, or the JSON inline.
+#[derive(Debug, Parser)]
+#[command(name = "iamcheck", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// FAIL when the new policy allows a request the existing policy does not.
+    ///
+    /// Prints Access Analyzer's result shape plus `witness`: a request the new policy allows
+    /// and the existing one does not.
+    ///
+    /// Example:
+    ///   iamcheck check-no-new-access --existing-policy-document file://ref.json \
+    ///     --new-policy-document file://candidate.json --policy-type IDENTITY_POLICY
+    CheckNoNewAccess {
+        /// The reference policy (DOC).
+        #[arg(long, value_name = "DOC")]
+        existing_policy_document: String,
+        /// The policy under test (DOC); reasons point at its statements.
+        #[arg(long, value_name = "DOC")]
+        new_policy_document: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// FAIL when the policy allows any of the listed actions and/or resources.
+    ///
+    /// With actions only: some listed action on any resource; with resources only: any action
+    /// on some listed resource; with both: some listed action on some listed resource.
+    ///
+    /// Example:
+    ///   iamcheck check-access-not-granted --policy-document file://p.json \
+    ///     --access actions=s3:DeleteBucket,s3:GetBucketLocation --policy-type IDENTITY_POLICY
+    CheckAccessNotGranted {
+        /// The policy under test (DOC).
+        #[arg(long, value_name = "DOC")]
+        policy_document: String,
+        /// The access: `[{"actions":[...],"resources":[...]}]`, the object alone, or the
+        /// shorthand `actions=a,b` / `resources=r1,r2` / `actions=a,resources=r`.
+        #[arg(long, value_name = "ACCESS")]
+        access: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Evaluate one concrete request against a policy (replays witnesses).
+    ///
+    /// REQUEST has the witness's shape:
+    /// `{"principal":"...","action":"...","resource":"...","context":{"key":"v" or ["v"]}}`
+    /// (DOC forms accepted). Prints `{"decision":"Allow|ExplicitDeny|ImplicitDeny","statements":[...]}`;
+    /// exit 0 when decided, 3 when the decision depends on a construct not evaluated yet.
+    Simulate {
+        /// The policy (DOC).
+        #[arg(long, value_name = "DOC")]
+        policy_document: String,
+        /// The request (DOC).
+        #[arg(long, value_name = "REQUEST")]
+        request: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// IDENTITY_POLICY or RESOURCE_POLICY (role trust policies are resource policies).
+    #[arg(long, value_name = "TYPE")]
+    pub policy_type: PolicyTypeArg,
+    /// Output format; defaults to text on a terminal and json otherwise.
+    #[arg(long)]
+    pub output: Option<Output>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PolicyTypeArg {
+    #[value(name = "IDENTITY_POLICY")]
+    Identity,
+    #[value(name = "RESOURCE_POLICY")]
+    Resource,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Json,
+    Text,
+}

@@ -1,0 +1,105 @@
+//! Reading DOC arguments and the `--access` value.
+
+use iamcheck::Access;
+use std::io::Read;
+
+/// A loaded document: its display name and text.
+pub struct Doc {
+    pub name: String,
+    pub text: String,
+}
+
+/// Loads a DOC argument: `-` (stdin), `file://path`, inline JSON, or a path.
+pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("error: {what}: cannot read standard input: {e}"))?;
+        return Ok(Doc { name: "stdin".into(), text });
+    }
+    let trimmed = arg.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return Ok(Doc { name: "inline".into(), text: arg.to_string() });
+    }
+    let path = arg.strip_prefix("file://").unwrap_or(arg);
+    let bytes = std::fs::read(path).map_err(|e| format!("error: {what}: cannot read `{path}`: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("error: {what}: `{path}` is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
+    Ok(Doc { name: path.to_string(), text })
+}
+
+/// Parses `--access`: AWS CLI JSON (a one-element list or the object) or
+/// the shorthand `actions=a,b,resources=r`.
+pub fn access(arg: &str) -> Result<Access, String> {
+    let trimmed = arg.trim();
+    let access = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        access_json(trimmed)?
+    } else {
+        access_shorthand(trimmed)?
+    };
+    if access.actions.is_empty() && access.resources.is_empty() {
+        return Err("error: --access must list at least one action or resource".into());
+    }
+    Ok(access)
+}
+
+fn access_json(text: &str) -> Result<Access, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("error: --access is not valid JSON: {e}"))?;
+    let object = match value {
+        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+        serde_json::Value::Array(items) => {
+            return Err(format!("error: --access takes exactly one access object, got {}", items.len()))
+        }
+        other => other,
+    };
+    let serde_json::Value::Object(map) = object else {
+        return Err("error: --access must be an object with `actions` and/or `resources`".into());
+    };
+    let mut access = Access::default();
+    for (k, v) in map {
+        let list = strings(&v).ok_or_else(|| format!("error: --access `{k}` must be a list of strings"))?;
+        match k.as_str() {
+            "actions" => access.actions = list,
+            "resources" => access.resources = list,
+            other => return Err(format!("error: --access has unknown field `{other}`: expected actions, resources")),
+        }
+    }
+    Ok(access)
+}
+
+fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
+    match v {
+        serde_json::Value::String(s) => Some(vec![s.clone()]),
+        serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        _ => None,
+    }
+}
+
+fn access_shorthand(text: &str) -> Result<Access, String> {
+    let mut access = Access::default();
+    let mut current: Option<&mut Vec<String>> = None;
+    for token in text.split(',').map(str::trim) {
+        let value = if let Some(rest) = token.strip_prefix("actions=") {
+            current = Some(&mut access.actions);
+            rest
+        } else if let Some(rest) = token.strip_prefix("resources=") {
+            current = Some(&mut access.resources);
+            rest
+        } else {
+            token
+        };
+        let value = value.trim_matches('"').trim_matches('\'');
+        let Some(list) = current.as_deref_mut() else {
+            return Err(format!(
+                "error: --access shorthand must start with `actions=` or `resources=`, got `{text}`"
+            ));
+        };
+        if value.is_empty() {
+            return Err(format!("error: --access has an empty entry in `{text}`"));
+        }
+        list.push(value.to_string());
+    }
+    Ok(access)
+}

@@ -1,0 +1,131 @@
+//! Running one subcommand.
+
+use crate::args::{Cli, Command, Common, Output, PolicyTypeArg};
+use crate::input::{self, Doc};
+use iamcheck::report::text::{self, Source};
+use iamcheck::report::{CheckKind, CheckReport};
+use iamcheck::{Config, Decision, Parsed, PolicyType, Request, Verdict};
+use std::io::IsTerminal;
+
+/// Exit codes (the contract: 0 pass, 1 fail, 2 error, 3 unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Pass = 0,
+    Fail = 1,
+    Error = 2,
+    Unknown = 3,
+}
+
+pub fn run(cli: Cli) -> Result<Exit, String> {
+    match cli.command {
+        Command::CheckNoNewAccess { existing_policy_document, new_policy_document, common } => {
+            let ty = policy_type(&common);
+            let existing_doc = input::load(&existing_policy_document, "existing policy document")?;
+            let new_doc = input::load(&new_policy_document, "new policy document")?;
+            let existing = parse(&existing_doc, ty, "existing policy document")?;
+            let new = parse(&new_doc, ty, "new policy document")?;
+            let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &Config::default());
+            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, &common))
+        }
+        Command::CheckAccessNotGranted { policy_document, access, common } => {
+            let ty = policy_type(&common);
+            let access = input::access(&access)?;
+            let doc = input::load(&policy_document, "policy document")?;
+            let parsed = parse(&doc, ty, "policy document")?;
+            let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &Config::default());
+            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, &common))
+        }
+        Command::Simulate { policy_document, request, common } => simulate(&policy_document, &request, &common),
+    }
+}
+
+fn policy_type(common: &Common) -> PolicyType {
+    match common.policy_type {
+        PolicyTypeArg::Identity => PolicyType::Identity,
+        PolicyTypeArg::Resource => PolicyType::Resource,
+    }
+}
+
+fn output(common: &Common) -> Output {
+    common.output.unwrap_or_else(|| {
+        if std::io::stdout().is_terminal() {
+            Output::Text
+        } else {
+            Output::Json
+        }
+    })
+}
+
+/// Parses a document, printing its warnings; errors name the document.
+fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
+    match iamcheck::parse_policy(&doc.text, ty) {
+        Ok(parsed) => {
+            for w in &parsed.warnings {
+                eprintln!("{what} `{}`: {w}", doc.name);
+            }
+            Ok(parsed)
+        }
+        Err(errors) => {
+            let lines: Vec<String> = errors.errors.iter().map(|e| format!("{what} `{}`: {e}", doc.name)).collect();
+            Err(lines.join("\n"))
+        }
+    }
+}
+
+fn report(kind: CheckKind, verdict: &Verdict, doc: &Doc, parsed: &Parsed, common: &Common) -> Exit {
+    let report = CheckReport::new(kind, verdict);
+    match output(common) {
+        Output::Json => println!("{}", report.to_json()),
+        Output::Text => {
+            let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
+            print!("{}", text::render(kind, &report, &source));
+        }
+    }
+    match verdict {
+        Verdict::Pass => Exit::Pass,
+        Verdict::Fail { .. } => Exit::Fail,
+        Verdict::Unknown { .. } => Exit::Unknown,
+    }
+}
+
+fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exit, String> {
+    let ty = policy_type(common);
+    let doc = input::load(policy_document, "policy document")?;
+    let parsed = parse(&doc, ty, "policy document")?;
+    let req_doc = input::load(request, "request")?;
+    let req = Request::from_json(&req_doc.text).map_err(|e| format!("error: {e}"))?;
+    let sim = iamcheck::simulate(&parsed.policy, ty, &req).map_err(|e| format!("error: request: {e}"))?;
+    let statements: Vec<serde_json::Value> = sim
+        .matched
+        .iter()
+        .filter_map(|&i| parsed.policy.statements.get(i))
+        .map(|s| {
+            let mut o = serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
+            if let Some(sid) = &s.sid {
+                o["statementId"] = sid.clone().into();
+            }
+            o
+        })
+        .collect();
+    let decision = format!("{:?}", sim.decision);
+    match output(common) {
+        Output::Json => {
+            let mut out = serde_json::json!({"decision": decision, "statements": statements});
+            if !sim.undecided.is_empty() {
+                let undecided: Vec<&str> = sim.undecided.iter().map(|(_, r)| r.as_str()).collect();
+                out["undecided"] = undecided.into();
+            }
+            println!("{out}");
+        }
+        Output::Text => {
+            println!("{decision}");
+            for s in &statements {
+                println!("  matches statement {}", s);
+            }
+            for (_, r) in &sim.undecided {
+                println!("  undecided: {r}");
+            }
+        }
+    }
+    Ok(if sim.decision == Decision::Unknown { Exit::Unknown } else { Exit::Pass })
+}
