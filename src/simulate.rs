@@ -1,7 +1,28 @@
-//! The concrete evaluator (stub: being written).
+//! The concrete evaluator: one request against one policy, by direct string
+//! matching (docs/semantics.md §2–§6).
+//!
+//! This is deliberately a separate, simple code path (no automata, no
+//! regular expressions, nothing shared with the symbolic engine) so that it
+//! can replay and check every witness the engine produces.
+//!
+//! Each statement matches a request `Yes`, `No` or `Unknown` (when it
+//! depends on a construct of §6: Numeric, Date, IP and Binary conditions,
+//! policy variables); the parts of a statement combine by Kleene AND (`No`
+//! dominates, then `Unknown`).
 
-use crate::policy::{Policy, PolicyType};
+mod arn;
+mod condition;
+mod glob;
+mod principal;
+mod statement;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use crate::policy::{Effect, Policy, PolicyType};
 use crate::request::Request;
+use principal::{parse_caller, Caller};
+use statement::{evaluate, Input, Match};
 
 /// The outcome of evaluating one request against one policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,16 +42,92 @@ pub enum Decision {
 pub struct Simulation {
     /// The decision.
     pub decision: Decision,
-    /// Indices of the statements that match the request.
+    /// Indices of the statements that match the request, ascending.
     pub matched: Vec<usize>,
-    /// Statements whose match could not be decided, with the reason.
+    /// Statements whose match could not be decided, with the reason,
+    /// ascending by index.
     pub undecided: Vec<(usize, String)>,
 }
 
 /// Evaluates `request` against `policy`.
 ///
+/// The decision: some `Deny` statement matches → [`Decision::ExplicitDeny`];
+/// else some `Deny` is undecided → [`Decision::Unknown`]; else some `Allow`
+/// matches → [`Decision::Allow`]; else some `Allow` is undecided →
+/// [`Decision::Unknown`]; else [`Decision::ImplicitDeny`].
+///
 /// # Errors
-/// A message when the request is malformed (e.g. an invalid principal string).
-pub fn simulate(_policy: &Policy, _policy_type: PolicyType, _request: &Request) -> Result<Simulation, String> {
-    Err("not yet".into())
+/// A lowercase message when the request is outside the request universe of
+/// `docs/semantics.md` §2: a malformed action or resource, or (for resource
+/// policies only) a missing or malformed principal.
+pub fn simulate(
+    policy: &Policy,
+    policy_type: PolicyType,
+    request: &Request,
+) -> Result<Simulation, String> {
+    validate::check_action(&request.action)?;
+    validate::check_resource(&request.resource)?;
+    let caller = request_caller(policy_type, request)?;
+    let input = Input::new(policy, request, caller);
+    let mut sim = Simulation {
+        decision: Decision::ImplicitDeny,
+        matched: Vec::new(),
+        undecided: Vec::new(),
+    };
+    let (mut deny, mut allow) = (Match::No, Match::No);
+    for (index, stmt) in policy.statements.iter().enumerate() {
+        let outcome = evaluate(stmt, &input);
+        match &outcome {
+            Match::Yes => sim.matched.push(index),
+            Match::No => {}
+            Match::Unknown(reasons) => {
+                sim.undecided
+                    .push((index, format!("statement {index}: {}", reasons.join("; "))));
+            }
+        }
+        let acc = match stmt.effect {
+            Effect::Deny => &mut deny,
+            Effect::Allow => &mut allow,
+        };
+        *acc = kleene_or(acc, &outcome);
+    }
+    sim.decision = decide(&deny, &allow);
+    Ok(sim)
+}
+
+/// The caller of a resource-policy request; identity policies ignore the
+/// request's principal.
+fn request_caller(
+    policy_type: PolicyType,
+    request: &Request,
+) -> Result<Option<(Caller<'_>, &str)>, String> {
+    match policy_type {
+        PolicyType::Identity => Ok(None),
+        PolicyType::Resource => {
+            let raw = request
+                .principal
+                .as_deref()
+                .ok_or_else(|| "a resource-policy request needs a `principal`".to_string())?;
+            Ok(Some((parse_caller(raw)?, raw)))
+        }
+    }
+}
+
+/// Three-valued OR, ignoring reasons (only whether it is undecided counts).
+fn kleene_or(a: &Match, b: &Match) -> Match {
+    match (a, b) {
+        (Match::Yes, _) | (_, Match::Yes) => Match::Yes,
+        (Match::Unknown(_), _) | (_, Match::Unknown(_)) => Match::Unknown(Vec::new()),
+        (Match::No, Match::No) => Match::No,
+    }
+}
+
+fn decide(deny: &Match, allow: &Match) -> Decision {
+    match (deny, allow) {
+        (Match::Yes, _) => Decision::ExplicitDeny,
+        (Match::Unknown(_), _) => Decision::Unknown,
+        (Match::No, Match::Yes) => Decision::Allow,
+        (Match::No, Match::Unknown(_)) => Decision::Unknown,
+        (Match::No, Match::No) => Decision::ImplicitDeny,
+    }
 }

@@ -1,0 +1,90 @@
+//! The `*`/`?` glob matcher shared by every element of `simulate`.
+//!
+//! `*` matches any run of characters (also empty), `?` exactly one
+//! character, everything else is literal (docs/semantics.md §3, §4). The
+//! matcher is the standard two-pointer greedy algorithm: linear memory and
+//! `O(|pattern| * |text|)` time in the worst case, no exponential
+//! backtracking.
+
+/// Whether `pattern` matches all of `text`, comparing characters exactly.
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
+    glob_with(pattern, text, |p, t| p == t)
+}
+
+/// Whether `pattern` matches all of `text`, ignoring ASCII case.
+pub(crate) fn glob_ignore_ascii_case(pattern: &str, text: &str) -> bool {
+    glob_with(pattern, text, |p, t| p.eq_ignore_ascii_case(&t))
+}
+
+fn glob_with(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    // Position of the last `*` seen and the text position it was tried at.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = text.get(t) {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&q) if q == '?' || eq(q, c) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // Let the last `*` absorb one more character and retry.
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    p = sp + 1;
+                    t = st + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|&q| q == '*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_wildcards() {
+        assert!(glob("", ""));
+        assert!(!glob("", "a"));
+        assert!(glob("*", ""));
+        assert!(glob("**", "abc"));
+        assert!(glob("a?c", "abc"));
+        assert!(!glob("a?c", "ac"));
+        assert!(glob("a*c", "ac"));
+        assert!(glob("a*b*c", "aXbYbZc"));
+        assert!(!glob("a*b*c", "aXbYbZ"));
+        assert!(glob("*.txt", "x.txt.txt"));
+        assert!(!glob("abc", "ABC"));
+        assert!(glob_ignore_ascii_case("abc", "ABC"));
+        assert!(glob("?", "é"));
+        assert!(!glob("??", "é"));
+    }
+
+    #[test]
+    fn docs_examples() {
+        let p = "arn:aws:s3:::b/*/test/*";
+        assert!(glob(p, "arn:aws:s3:::b/1/2/test/3/x"));
+        assert!(glob(p, "arn:aws:s3:::b//test/x"));
+        assert!(glob(p, "arn:aws:s3:::b/1/test/"));
+        assert!(!glob(p, "arn:aws:s3:::b/test/x"));
+        assert!(!glob(p, "arn:aws:s3:::b/1-test/x"));
+    }
+
+    #[test]
+    fn no_exponential_backtracking() {
+        let text = "a".repeat(5000);
+        let pattern = format!("{}b", "*a".repeat(200));
+        assert!(!glob(&pattern, &text));
+        assert!(glob(&"*a".repeat(200), &text));
+    }
+}

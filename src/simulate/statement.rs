@@ -1,0 +1,124 @@
+//! One statement against one request, three-valued (Kleene AND of its
+//! parts).
+
+use super::arn::arn_matches;
+use super::condition::{holds, undecided_reason};
+use super::glob::glob_ignore_ascii_case;
+use super::principal::{element_matches, Caller};
+use crate::policy::{Element, Policy, Statement};
+use crate::request::Request;
+
+/// Whether a statement matches a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Match {
+    /// Every part matches.
+    Yes,
+    /// Some part does not match.
+    No,
+    /// No part fails, but some cannot be decided; the reasons.
+    Unknown(Vec<String>),
+}
+
+/// The request as the statements see it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Input<'a> {
+    /// The request.
+    pub(crate) request: &'a Request,
+    /// The parsed caller with its string (resource policies), `None` for
+    /// identity policies.
+    pub(crate) caller: Option<(Caller<'a>, &'a str)>,
+    /// Whether `${…}` is a policy variable.
+    pub(crate) substitutes_variables: bool,
+}
+
+impl Input<'_> {
+    /// Builds the input for `request` against `policy`.
+    pub(crate) fn new<'a>(
+        policy: &Policy,
+        request: &'a Request,
+        caller: Option<(Caller<'a>, &'a str)>,
+    ) -> Input<'a> {
+        Input {
+            request,
+            caller,
+            substitutes_variables: policy.substitutes_variables(),
+        }
+    }
+}
+
+/// Evaluates `stmt` on `input`.
+pub(crate) fn evaluate(stmt: &Statement, input: &Input<'_>) -> Match {
+    let mut reasons = Vec::new();
+    let parts = [
+        principal_part(stmt, input),
+        action_part(stmt, input),
+        resource_part(stmt, input),
+    ];
+    let conditions = stmt.conditions.iter().map(|cond| {
+        match undecided_reason(cond, input.substitutes_variables) {
+            Some(reason) => Err(reason),
+            None => Ok(holds(cond, input.request)),
+        }
+    });
+    for part in parts.into_iter().chain(conditions) {
+        match part {
+            Ok(true) => {}
+            Ok(false) => return Match::No,
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if reasons.is_empty() {
+        Match::Yes
+    } else {
+        Match::Unknown(reasons)
+    }
+}
+
+/// A decided part is `Ok(matches)`, an undecided one `Err(reason)`.
+type Part = Result<bool, String>;
+
+fn principal_part(stmt: &Statement, input: &Input<'_>) -> Part {
+    let Some((caller, raw)) = input.caller else {
+        // Identity policies have no principal constraint.
+        return Ok(true);
+    };
+    // A resource-policy statement without `Principal`/`NotPrincipal`
+    // matches no principal.
+    Ok(stmt
+        .principal
+        .as_ref()
+        .is_some_and(|el| element_matches(el, caller, raw)))
+}
+
+fn action_part(stmt: &Statement, input: &Input<'_>) -> Part {
+    let action = input.request.action.as_str();
+    Ok(element_any(&stmt.action, |p| {
+        glob_ignore_ascii_case(p, action)
+    }))
+}
+
+fn resource_part(stmt: &Statement, input: &Input<'_>) -> Part {
+    let Some(element) = &stmt.resource else {
+        // Role trust policies: every resource.
+        return Ok(true);
+    };
+    if input.substitutes_variables && element.values.iter().any(|p| p.contains("${")) {
+        let name = if element.negated {
+            "NotResource"
+        } else {
+            "Resource"
+        };
+        return Err(format!(
+            "policy variables in `{name}` are not supported yet"
+        ));
+    }
+    let resource = input.request.resource.as_str();
+    Ok(element_any(element, |p| {
+        p == "*" || arn_matches(p, resource)
+    }))
+}
+
+/// Whether the element matches: some entry does (`X`) or none does (`NotX`).
+fn element_any(element: &Element<String>, entry: impl Fn(&str) -> bool) -> bool {
+    element.values.iter().any(|p| entry(p)) != element.negated
+}
