@@ -1,0 +1,214 @@
+//! Property tests: random small policies over a tiny alphabet. The
+//! engine's verdict must agree with brute force over a finite universe of
+//! requests, and every witness must replay through `simulate` (the
+//! helpers in `common` assert that). Seeds are fixed by proptest's
+//! deterministic runner and failures are persisted in proptest-regressions/.
+
+use crate::common::{access_not_granted, no_new_access, policy};
+use iamcheck::{simulate, Access, ContextValue, Decision, Policy, PolicyType, Request, Verdict};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as PtConfig, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{json, Value};
+
+const ACTIONS: &[&str] = &["a:x", "a:y", "a:*", "A:X", "b:x", "*", "a:?", "*:x", "b*"];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::a",
+    "arn:aws:s3:::a*",
+    "arn:aws:s3:::b",
+    "arn:aws:s3:::*",
+    "arn:aws:s3:::a/?",
+    "arn:aws:*",
+    "arn:aws:ec2:*:*:i",
+];
+const PRINCIPALS: &[&str] = &[
+    "*",
+    "111111111111",
+    "arn:aws:iam::111111111111:user/u",
+    "arn:aws:iam::222222222222:role/r",
+    "arn:aws:iam::222222222222:root",
+];
+const OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringNotEquals",
+    "StringLike",
+    "StringNotLike",
+    "StringEqualsIgnoreCase",
+    "StringEqualsIfExists",
+    "StringNotEqualsIfExists",
+    "Null",
+    "Bool",
+];
+const SET_OPERATORS: &[&str] = &[
+    "ForAnyValue:StringEquals",
+    "ForAllValues:StringEquals",
+    "ForAnyValue:StringNotLike",
+    "ForAllValues:StringNotEquals",
+    "ForAllValues:StringLike",
+];
+const VALUES: &[&str] = &["v", "w", "v*", "V", "true"];
+
+fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    prop::sample::select(pool)
+}
+
+fn condition() -> impl Strategy<Value = Option<Value>> {
+    let single = (pick(OPERATORS), prop::sample::select(&["k1", "k2"][..]), prop::collection::vec(pick(VALUES), 1..3))
+        .prop_map(|(op, key, vals)| {
+            let vals: Vec<&str> = if op == "Null" { vec![if vals[0] == "v" { "true" } else { "false" }] } else if op == "Bool" { vec![vals[0]] } else { vals };
+            json!({op: {key: vals}})
+        });
+    let multi = (pick(SET_OPERATORS), prop::collection::vec(pick(VALUES), 1..3))
+        .prop_map(|(op, vals)| json!({op: {"k3": vals}}));
+    prop_oneof![3 => Just(None), 2 => single.prop_map(Some), 1 => multi.prop_map(Some)]
+}
+
+fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(pick(ACTIONS), 1..3),
+        any::<bool>(),
+        prop::collection::vec(pick(RESOURCES), 1..3),
+        prop::collection::vec(pick(PRINCIPALS), 1..3),
+        0u8..4,
+        condition(),
+    )
+        .prop_map(move |(allow, not_action, actions, not_resource, resources, principals, p_kind, cond)| {
+            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
+            let (ak, rk) = (if not_action { "NotAction" } else { "Action" }, if not_resource { "NotResource" } else { "Resource" });
+            s[ak] = json!(actions);
+            s[rk] = json!(resources);
+            if resource_policy {
+                let ps: Vec<&str> = principals.into_iter().filter(|p| *p != "*").collect();
+                match (p_kind, ps.is_empty()) {
+                    (0, _) | (_, true) => s["Principal"] = "*".into(),
+                    (1, _) if !allow => s["NotPrincipal"] = json!({"AWS": ps}),
+                    _ => s["Principal"] = json!({"AWS": ps}),
+                }
+            }
+            if let Some(c) = cond {
+                s["Condition"] = c;
+            }
+            s
+        })
+}
+
+fn policy_doc(resource_policy: bool) -> impl Strategy<Value = Value> {
+    prop::collection::vec(statement(resource_policy), 1..4)
+        .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
+}
+
+/// The finite universe the brute force enumerates.
+fn universe(resource_policy: bool) -> Vec<Request> {
+    let actions = ["a:x", "a:y", "A:z", "b:x", "b:yy", "c:x"];
+    let resources = [
+        "arn:aws:s3:::a",
+        "arn:aws:s3:::ab",
+        "arn:aws:s3:::b",
+        "arn:aws:s3:::a/c",
+        "arn:aws:ec2:us-east-1:111111111111:i",
+    ];
+    let principals: &[Option<&str>] = if resource_policy {
+        &[
+            Some("anonymous"),
+            Some("arn:aws:iam::111111111111:user/u"),
+            Some("arn:aws:iam::111111111111:root"),
+            Some("arn:aws:sts::222222222222:assumed-role/r/s"),
+            Some("arn:aws:iam::333333333333:user/u"),
+        ]
+    } else {
+        &[None]
+    };
+    let singles: &[Option<&str>] = &[None, Some("v"), Some("w"), Some("vx"), Some("V"), Some("true")];
+    let sets: &[Option<&[&str]>] = &[None, Some(&[]), Some(&["v"]), Some(&["w"]), Some(&["v", "w"]), Some(&["x"]), Some(&["vx", "x"])];
+    let mut out = Vec::new();
+    for &p in principals {
+        for a in actions {
+            for r in resources {
+                for &k1 in singles {
+                    for &k2 in &singles[..3] {
+                        for &k3 in sets {
+                            let mut req = Request { principal: p.map(str::to_string), action: a.into(), resource: r.into(), ..Default::default() };
+                            if let Some(v) = k1 {
+                                req.context.insert("k1".into(), ContextValue::Single(v.into()));
+                            }
+                            if let Some(v) = k2 {
+                                req.context.insert("k2".into(), ContextValue::Single(v.into()));
+                            }
+                            if let Some(vs) = k3 {
+                                req.context.insert("k3".into(), ContextValue::Multi(vs.iter().map(|s| s.to_string()).collect()));
+                            }
+                            out.push(req);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn allows(p: &Policy, ty: PolicyType, r: &Request) -> bool {
+    simulate(p, ty, r).unwrap().decision == Decision::Allow
+}
+
+fn runner(cases: u32) -> TestRunner {
+    let config = PtConfig { cases, failure_persistence: None, ..PtConfig::default() };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]))
+}
+
+fn cases() -> u32 {
+    std::env::var("IAMCHECK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96)
+}
+
+fn check_pair(resource_policy: bool) {
+    let ty = if resource_policy { PolicyType::Resource } else { PolicyType::Identity };
+    let requests = universe(resource_policy);
+    runner(cases())
+        .run(&(policy_doc(resource_policy), policy_doc(resource_policy)), |(e, n)| {
+            let existing = policy(&e.to_string(), ty);
+            let new = policy(&n.to_string(), ty);
+            let verdict = no_new_access(&existing, &new, ty);
+            let brute = requests.iter().find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
+            match (&verdict, brute) {
+                (Verdict::Unknown { reason }, _) => prop_assert!(false, "UNKNOWN: {reason}"),
+                (Verdict::Pass, Some(r)) => prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}"),
+                _ => {}
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn identity_policies_agree_with_brute_force() {
+    check_pair(false);
+}
+
+#[test]
+fn resource_policies_agree_with_brute_force() {
+    check_pair(true);
+}
+
+#[test]
+fn access_not_granted_agrees_with_brute_force() {
+    let ty = PolicyType::Identity;
+    let requests = universe(false);
+    let access = (prop::collection::vec(pick(&["a:x", "a:*", "b:?x", "c:X"]), 0..2), prop::collection::vec(pick(&["arn:aws:s3:::a*", "arn:aws:s3:::b"]), 0..2))
+        .prop_filter("some access", |(a, r)| !a.is_empty() || !r.is_empty());
+    runner(cases())
+        .run(&(policy_doc(false), access), |(d, (actions, resources))| {
+            let p = policy(&d.to_string(), ty);
+            let access = Access { actions: actions.iter().map(|s| s.to_string()).collect(), resources: resources.iter().map(|s| s.to_string()).collect() };
+            let target = crate::common::access_policy(&access, ty);
+            let verdict = access_not_granted(&p, &access, ty);
+            let brute = requests.iter().find(|r| allows(&p, ty, r) && allows(&target, ty, r));
+            if let (Verdict::Pass, Some(r)) = (&verdict, brute) {
+                prop_assert!(false, "PASS, but {r:?} is granted\n{d}");
+            }
+            prop_assert!(!matches!(verdict, Verdict::Unknown { .. }), "{verdict:?}");
+            Ok(())
+        })
+        .unwrap();
+}
