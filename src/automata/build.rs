@@ -42,10 +42,8 @@ fn parse(pattern: &str) -> Result<Hir, String> {
 
 /// Builds a lazy DFA for `hirs` with `MatchKind::All` and a cache that fails when full.
 fn lazy_dfa(hirs: &[Hir], budget: &AtomBudget) -> Result<DFA, AtomError> {
-    let nfa_config = thompson::Config::new()
-        .utf8(false)
-        .which_captures(WhichCaptures::None)
-        .nfa_size_limit(Some(NFA_SIZE_LIMIT));
+    let nfa_config =
+        thompson::Config::new().utf8(false).which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
     let nfa = thompson::Compiler::new().configure(nfa_config).build_many_from_hir(hirs).map_err(|e| {
         match e.size_limit() {
             Some(limit) => AtomError::exceeded(Budget::NfaBytes, limit),
@@ -57,9 +55,8 @@ fn lazy_dfa(hirs: &[Hir], budget: &AtomBudget) -> Result<DFA, AtomError> {
         .cache_capacity(budget.cache_bytes)
         // A full cache must be an error: clearing it would invalidate the state IDs the search holds.
         .minimum_cache_clear_count(Some(0));
-    let minimum = config
-        .get_minimum_cache_capacity(&nfa)
-        .map_err(|e| AtomError::internal(&format!("unsupported regex: {e}")))?;
+    let minimum =
+        config.get_minimum_cache_capacity(&nfa).map_err(|e| AtomError::internal(&format!("unsupported regex: {e}")))?;
     if minimum > budget.cache_bytes {
         return Err(AtomError::exceeded(Budget::CacheBytes, budget.cache_bytes));
     }

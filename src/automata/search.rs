@@ -7,6 +7,7 @@
 //! pattern set gives the best witness of that atom.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use fixedbitset::FixedBitSet;
 use regex_automata::hybrid::dfa::{Cache, DFA};
@@ -17,6 +18,38 @@ use regex_automata::Anchored;
 use super::build::Automata;
 use super::utf8::{self, Edge};
 use super::{Atom, AtomBudget, AtomError, Budget};
+
+/// A fast non-cryptographic hasher (FxHash-style) for small integer keys.
+#[derive(Clone, Copy, Debug, Default)]
+struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+}
+
+type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
 /// Parent of the root node.
 const ROOT: u32 = u32::MAX;
@@ -44,9 +77,9 @@ struct Search<'a> {
     universe_cache: Cache,
     edges: Vec<Vec<Edge>>,
     nodes: Vec<Node>,
-    visited: HashSet<(LazyStateID, u8)>,
+    visited: FastSet<(LazyStateID, u8)>,
     /// EOI states already classified.
-    seen_eoi: HashSet<LazyStateID>,
+    seen_eoi: FastSet<LazyStateID>,
     /// Pattern set → index in `atoms`.
     atom_ids: HashMap<FixedBitSet, usize>,
     atoms: Vec<Atom>,
@@ -62,8 +95,8 @@ pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>,
         universe_cache: automata.universe.create_cache(),
         edges: utf8::edge_table(|b| classes.get(b)),
         nodes: Vec::new(),
-        visited: HashSet::new(),
-        seen_eoi: HashSet::new(),
+        visited: FastSet::default(),
+        seen_eoi: FastSet::default(),
         atom_ids: HashMap::new(),
         atoms: Vec::new(),
     };
@@ -92,11 +125,8 @@ impl Search<'_> {
         let config = start::Config::new().anchored(Anchored::Yes);
         let main = &self.automata.main;
         let state = main.start_state(&mut self.main_cache, &config).map_err(|e| self.start_error(e))?;
-        let universe = self
-            .automata
-            .universe
-            .start_state(&mut self.universe_cache, &config)
-            .map_err(|e| self.start_error(e))?;
+        let universe =
+            self.automata.universe.start_state(&mut self.universe_cache, &config).map_err(|e| self.start_error(e))?;
         if state.is_dead() || universe.is_dead() {
             return Ok(());
         }

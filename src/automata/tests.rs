@@ -69,8 +69,7 @@ fn strings(alphabet: &[char], max_len: usize) -> Vec<String> {
     let mut all = vec![String::new()];
     let mut layer = vec![String::new()];
     for _ in 0..max_len {
-        let next: Vec<String> =
-            layer.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+        let next: Vec<String> = layer.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
         all.extend(next.iter().cloned());
         layer = next;
     }
@@ -92,23 +91,30 @@ fn check(globs: &[&str], universe: &str, max_len: usize) {
     alphabet.extend(['z', 'é']);
     alphabet.sort_unstable();
     alphabet.dedup();
-    let mut shortest: HashMap<Vec<usize>, usize> = HashMap::new();
+    // The best string seen per set, by (byte length, readability ranks).
+    let mut best: HashMap<Vec<usize>, (usize, Vec<u16>)> = HashMap::new();
     for s in strings(&alphabet, max_len) {
         if !matches(universe, &s) {
             continue;
         }
         let set = reference_set(globs, &s);
         assert!(sets.contains(&set), "{globs:?}: {s:?} has set {set:?}, which is no atom");
-        let len = shortest.entry(set).or_insert(usize::MAX);
-        *len = (*len).min(s.len());
+        let key = readability(&s);
+        let entry = best.entry(set).or_insert_with(|| key.clone());
+        *entry = key.min(entry.clone());
     }
     for atom in &found {
-        if let Some(&len) = shortest.get(&set_of(atom)) {
-            assert!(atom.witness.len() <= len, "{globs:?}: witness {:?} is not shortest", atom.witness);
+        if let Some(key) = best.get(&set_of(atom)) {
+            assert!(&readability(&atom.witness) <= key, "{globs:?}: witness {:?} is not the best", atom.witness);
         }
     }
     let lengths: Vec<usize> = found.iter().map(|a| a.witness.len()).collect();
     assert!(lengths.windows(2).all(|w| w.first() <= w.get(1)), "{globs:?}: not in discovery order");
+}
+
+/// Sort key of a witness: byte length, then the readability ranks of its bytes.
+fn readability(s: &str) -> (usize, Vec<u16>) {
+    (s.len(), s.bytes().map(super::utf8::rank).collect())
 }
 
 fn summary(found: &[Atom]) -> Vec<(String, Vec<usize>)> {
@@ -160,10 +166,7 @@ fn non_ascii_counts_as_one_character() {
 
 #[test]
 fn readable_witnesses() {
-    assert_eq!(
-        summary(&run(&["s3:*", "*"], ALL)),
-        vec![(String::new(), vec![1]), ("s3:".to_string(), vec![0, 1])]
-    );
+    assert_eq!(summary(&run(&["s3:*", "*"], ALL)), vec![(String::new(), vec![1]), ("s3:".to_string(), vec![0, 1])]);
     let found = run(&["arn:aws:s3:::ci-*", "arn:aws:s3:::ci-5", "*"], ALL);
     let witnesses: Vec<&str> = found.iter().map(|a| a.witness.as_str()).collect();
     assert_eq!(witnesses, vec!["", "arn:aws:s3:::ci-", "arn:aws:s3:::ci-5"]);
@@ -319,9 +322,32 @@ fn timing_actions() {
     match found {
         Ok(found) => {
             let longest = found.iter().map(|a| a.witness.len()).max().unwrap_or(0);
-            println!("{} patterns: {} atoms in {elapsed:?}; longest witness {longest} bytes", patterns.len(), found.len());
+            println!(
+                "{} patterns: {} atoms in {elapsed:?}; longest witness {longest} bytes",
+                patterns.len(),
+                found.len()
+            );
             println!("first witnesses: {:?}", found.iter().take(6).map(|a| a.witness.as_str()).collect::<Vec<_>>());
         }
         Err(e) => println!("error after {elapsed:?}: {e}"),
+    }
+}
+
+/// Time to exhaust the default budget on an adversarial set; run like [`timing_actions`].
+#[test]
+#[ignore = "timing, run by hand in release mode"]
+fn timing_adversarial() {
+    // Thirty distinct four-letter subsequence globs over six letters.
+    let letters = ['a', 'b', 'c', 'd', 'e', 'f'];
+    let pick = |i: usize| letters.get(i % 6).copied().unwrap_or('a');
+    let patterns: Vec<String> = (0..30usize)
+        .map(|i| glob_regex(&format!("*{}*{}*{}?*{}*", pick(i), pick(i / 6 + 1), pick(i + 2), pick(i * 5 + 3))))
+        .collect();
+    let start = std::time::Instant::now();
+    let found = atoms(&patterns, ALL, &AtomBudget::default());
+    let elapsed = start.elapsed();
+    match found {
+        Ok(found) => println!("adversarial: {} atoms in {elapsed:?}", found.len()),
+        Err(e) => println!("adversarial: error after {elapsed:?}: {e}"),
     }
 }
