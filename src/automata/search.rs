@@ -1,0 +1,228 @@
+//! The breadth-first search over (DFA state, UTF-8 decoder state) that finds every atom.
+//!
+//! Nodes are stored in discovery order in one vector, which is also the FIFO queue; each node
+//! keeps its parent and the byte that reached it, so witnesses are rebuilt from the tree.
+//! Edges are tried in readability order (see [`utf8::edge_table`]), so the first path found
+//! to a node is its shortest, then most readable, path, and the first node that shows a
+//! pattern set gives the best witness of that atom.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use fixedbitset::FixedBitSet;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::{CacheError, LazyStateID, StartError};
+use regex_automata::util::start;
+use regex_automata::Anchored;
+
+use super::build::Automata;
+use super::utf8::{self, Edge};
+use super::{Atom, AtomBudget, AtomError, Budget};
+
+/// A fast non-cryptographic hasher (FxHash-style) for small integer keys.
+#[derive(Clone, Copy, Debug, Default)]
+struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+}
+
+type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
+
+/// Parent of the root node.
+const ROOT: u32 = u32::MAX;
+
+/// One search node.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    /// State of the patterns' DFA (with the universe as last pattern).
+    state: LazyStateID,
+    /// State of the universe's DFA (a function of `state` in effect; used for pruning).
+    universe: LazyStateID,
+    /// Index of the parent node, or [`ROOT`].
+    parent: u32,
+    /// The byte from the parent.
+    byte: u8,
+    /// UTF-8 decoder state.
+    decoder: u8,
+}
+
+/// Mutable state of one search.
+struct Search<'a> {
+    automata: &'a Automata,
+    budget: &'a AtomBudget,
+    main_cache: Cache,
+    universe_cache: Cache,
+    edges: Vec<Vec<Edge>>,
+    nodes: Vec<Node>,
+    visited: FastSet<(LazyStateID, u8)>,
+    /// EOI states already classified.
+    seen_eoi: FastSet<LazyStateID>,
+    /// Pattern set → index in `atoms`.
+    atom_ids: HashMap<FixedBitSet, usize>,
+    atoms: Vec<Atom>,
+}
+
+/// Runs the search and returns every atom in discovery order.
+pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>, AtomError> {
+    let classes = automata.main.byte_classes();
+    let mut search = Search {
+        automata,
+        budget,
+        main_cache: automata.main.create_cache(),
+        universe_cache: automata.universe.create_cache(),
+        edges: utf8::edge_table(|b| classes.get(b)),
+        nodes: Vec::new(),
+        visited: FastSet::default(),
+        seen_eoi: FastSet::default(),
+        atom_ids: HashMap::new(),
+        atoms: Vec::new(),
+    };
+    search.push_root()?;
+    let mut next = 0;
+    while let Some(&node) = search.nodes.get(next) {
+        search.expand(next, node)?;
+        next += 1;
+    }
+    Ok(search.atoms)
+}
+
+impl Search<'_> {
+    fn cache_error(&self) -> AtomError {
+        AtomError::exceeded(Budget::CacheBytes, self.budget.cache_bytes)
+    }
+
+    fn start_error(&self, e: StartError) -> AtomError {
+        match e {
+            StartError::Cache { .. } => self.cache_error(),
+            other => AtomError::internal(&format!("no anchored start state: {other}")),
+        }
+    }
+
+    fn push_root(&mut self) -> Result<(), AtomError> {
+        let config = start::Config::new().anchored(Anchored::Yes);
+        let main = &self.automata.main;
+        let state = main.start_state(&mut self.main_cache, &config).map_err(|e| self.start_error(e))?;
+        let universe =
+            self.automata.universe.start_state(&mut self.universe_cache, &config).map_err(|e| self.start_error(e))?;
+        if state.is_dead() || universe.is_dead() {
+            return Ok(());
+        }
+        self.visited.insert((state, utf8::BOUNDARY));
+        self.nodes.push(Node { state, universe, parent: ROOT, byte: 0, decoder: utf8::BOUNDARY });
+        Ok(())
+    }
+
+    /// Classifies node `index` if it ends a valid string, then discovers its successors.
+    fn expand(&mut self, index: usize, node: Node) -> Result<(), AtomError> {
+        if node.decoder == utf8::BOUNDARY {
+            self.classify(index, node.state)?;
+        }
+        let edge_count = self.edges.get(usize::from(node.decoder)).map_or(0, Vec::len);
+        for k in 0..edge_count {
+            if let Some(&edge) = self.edges.get(usize::from(node.decoder)).and_then(|e| e.get(k)) {
+                self.follow(index, node, edge)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows one edge from node `index`, adding the successor node if it is new and live.
+    fn follow(&mut self, index: usize, node: Node, edge: Edge) -> Result<(), AtomError> {
+        let map = |_: CacheError| AtomError::exceeded(Budget::CacheBytes, self.budget.cache_bytes);
+        let state = self.automata.main.next_state(&mut self.main_cache, node.state, edge.byte).map_err(map)?;
+        if state.is_dead() {
+            return Ok(());
+        }
+        if state.is_quit() {
+            return Err(AtomError::internal("the lazy DFA quit on a byte"));
+        }
+        if !self.visited.insert((state, edge.next)) {
+            return Ok(());
+        }
+        let universe =
+            self.automata.universe.next_state(&mut self.universe_cache, node.universe, edge.byte).map_err(map)?;
+        // No extension of this string is in the universe (a property of `state` alone, so
+        // pruning the first path to it prunes every path to it).
+        if universe.is_dead() {
+            return Ok(());
+        }
+        if self.nodes.len() >= self.budget.max_nodes {
+            return Err(AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes));
+        }
+        let parent = u32::try_from(index)
+            .ok()
+            .filter(|&p| p != ROOT)
+            .ok_or_else(|| AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes))?;
+        self.nodes.push(Node { state, universe, parent, byte: edge.byte, decoder: edge.next });
+        Ok(())
+    }
+
+    /// Reads the pattern set of the strings ending at a node with DFA state `state`, and
+    /// records a new atom if the set contains the universe and is new.
+    fn classify(&mut self, index: usize, state: LazyStateID) -> Result<(), AtomError> {
+        let main: &DFA = &self.automata.main;
+        let eoi = main.next_eoi_state(&mut self.main_cache, state).map_err(|_| self.cache_error())?;
+        if !self.seen_eoi.insert(eoi) || !eoi.is_match() {
+            return Ok(());
+        }
+        let count = self.automata.patterns;
+        let mut matched = FixedBitSet::with_capacity(count);
+        let mut in_universe = false;
+        for i in 0..main.match_len(&self.main_cache, eoi) {
+            let pattern = main.match_pattern(&self.main_cache, eoi, i).as_usize();
+            if pattern < count {
+                matched.insert(pattern);
+            } else if pattern == count {
+                in_universe = true;
+            }
+        }
+        if !in_universe || self.atom_ids.contains_key(&matched) {
+            return Ok(());
+        }
+        if self.atoms.len() >= self.budget.max_atoms {
+            return Err(AtomError::exceeded(Budget::Atoms, self.budget.max_atoms));
+        }
+        let witness = self.witness(index)?;
+        self.atom_ids.insert(matched.clone(), self.atoms.len());
+        self.atoms.push(Atom { witness, matched });
+        Ok(())
+    }
+
+    /// The string that reaches node `index` in the search tree.
+    fn witness(&self, index: usize) -> Result<String, AtomError> {
+        let mut bytes = Vec::new();
+        let mut at = index;
+        while let Some(node) = self.nodes.get(at) {
+            if node.parent == ROOT {
+                break;
+            }
+            bytes.push(node.byte);
+            at = node.parent as usize;
+        }
+        bytes.reverse();
+        String::from_utf8(bytes).map_err(|_| AtomError::internal("a witness is not valid UTF-8"))
+    }
+}
