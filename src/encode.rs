@@ -126,7 +126,7 @@ impl EncodeError {
     }
 
     fn atoms(field: &str, e: AtomError) -> EncodeError {
-        EncodeError::new(format!("the {field} automaton: {}", e.message))
+        EncodeError::new(e.describe(field))
     }
 }
 

@@ -44,7 +44,7 @@ pub mod simulate;
 
 pub use decide::{check_access_not_granted, check_no_new_access, Access, Config, Reason, Verdict};
 pub use error::{Diagnostic, Location, ParseErrors, Severity};
-pub use parse::{parse_policy, Parsed};
+pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};
 pub use request::{ContextValue, Request};
 pub use simulate::{simulate, Decision, Simulation};
