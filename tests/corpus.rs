@@ -7,16 +7,31 @@ use crate::common::{no_new_access, policy, repo, result};
 use iamcheck::PolicyType;
 use serde_json::Value;
 
-/// Cases agreeing with AWS's label, as reached; the test fails below it.
-const MIN_AGREEMENT: usize = 0;
+/// Cases agreeing with AWS's label as the corpus stands, as reached; the
+/// test fails below it.
+const MIN_AGREEMENT: usize = 152;
+
+/// The same once the samples' `<ACCOUNT ID>` placeholder is filled in with
+/// the account the candidate policies use.
+const MIN_AGREEMENT_FILLED: usize = 154;
 
 /// Cases where iamcheck and AWS differ for a documented reason
 /// (docs/agreement.md): (id prefix, iamcheck's verdict).
-const EXPLAINED: &[(&str, &str)] = &[];
+const EXPLAINED: &[(&str, &str)] = &[
+    // The candidate names acl-123456, not the sensitive ACL its heading
+    // describes: no request reaches the sensitive ACL (proved PASS).
+    ("identity-policies/check-access-to-sensitive-resource/ec2-network-acl.md#Candidate policy 3", "PASS"),
+    // The reference keeps the `<ACCOUNT ID>` placeholder; AWS's label is
+    // for the filled-in reference (see `placeholder_filled` below).
+    ("resource-policies/role-trust-policies/allowlist-federated-access-oidc.md#Candidate policy 1", "FAIL"),
+    ("resource-policies/role-trust-policies/allowlist-federated-access-saml.md#Candidate policy 1", "FAIL"),
+];
 
-#[test]
-fn aa_samples_agreement() {
-    let text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
+fn run(fill_placeholder: bool) -> (usize, usize, Vec<String>) {
+    let mut text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
+    if fill_placeholder {
+        text = text.replace("<ACCOUNT ID>", "111111111111");
+    }
     let mut agree = 0;
     let mut total = 0;
     let mut unexplained = Vec::new();
@@ -38,10 +53,23 @@ fn aa_samples_agreement() {
             unexplained.push(format!("{id}: AWS {expected}, iamcheck {got}"));
         }
     }
+    (agree, total, unexplained)
+}
+
+#[test]
+fn aa_samples_agreement() {
+    let (agree, total, unexplained) = run(false);
     println!("aa-samples: iamcheck agrees with AWS on {agree} of {total} cases");
     for u in &unexplained {
         println!("  unexplained: {u}");
     }
     assert!(agree >= MIN_AGREEMENT, "agreement dropped to {agree} (was {MIN_AGREEMENT})");
     assert!(unexplained.is_empty(), "{} unexplained disagreements", unexplained.len());
+}
+
+#[test]
+fn placeholder_filled() {
+    let (agree, total, _) = run(true);
+    println!("aa-samples with `<ACCOUNT ID>` filled in: iamcheck agrees with AWS on {agree} of {total} cases");
+    assert!(agree >= MIN_AGREEMENT_FILLED, "agreement dropped to {agree} (was {MIN_AGREEMENT_FILLED})");
 }

@@ -55,7 +55,9 @@ fn principal_rules_depend_on_the_policy_type() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let doc = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let err = errors_of(&doc, "IDENTITY_POLICY");
+    let path = std::env::temp_dir().join(format!("iamcheck-deep-{}.json", std::process::id()));
+    std::fs::write(&path, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    let err = errors_of(path.to_str().unwrap(), "IDENTITY_POLICY");
+    let _ = std::fs::remove_file(&path);
     assert!(err.contains("nest") || err.contains("depth"), "{err}");
 }
