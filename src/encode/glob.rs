@@ -24,7 +24,7 @@ pub(crate) const ANY: &str = "(?s-u:.)*";
 pub(crate) const SEGMENT: &str = "(?-u:[^:])*";
 
 /// A glob whose `*` is any run and `?` one character.
-fn glob(text: &str, star: &str, one: &str, fold: bool) -> String {
+fn glob(text: &str, star: &str, one: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut prev_star = false;
     for c in text.chars() {
@@ -32,12 +32,6 @@ fn glob(text: &str, star: &str, one: &str, fold: bool) -> String {
             '*' if prev_star => {}
             '*' => out.push_str(star),
             '?' => out.push_str(one),
-            c if fold && c.is_ascii_alphabetic() => {
-                out.push('[');
-                out.push(c.to_ascii_lowercase());
-                out.push(c.to_ascii_uppercase());
-                out.push(']');
-            }
             c => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
         }
         prev_star = c == '*';
@@ -50,7 +44,7 @@ pub fn string_like(text: &str) -> Pattern {
     if text.chars().all(|c| c == '*') && !text.is_empty() {
         return Pattern::All;
     }
-    Pattern::Regex(glob(text, ANY, "(?s:.)", false))
+    Pattern::Regex(glob(text, ANY, "(?s:.)"))
 }
 
 /// A literal (`StringEquals`: `*` and `?` are ordinary characters).
@@ -84,9 +78,9 @@ pub fn action(text: &str) -> Pattern {
     }
     let lower = text.to_ascii_lowercase();
     if lower.contains(':') {
-        Pattern::Regex(glob(&lower, SEGMENT, "(?-u:[^:])", false))
+        Pattern::Regex(glob(&lower, SEGMENT, "[^:]"))
     } else {
-        Pattern::Regex(glob(&lower, ANY, "(?s:.)", false))
+        Pattern::Regex(glob(&lower, ANY, "(?s:.)"))
     }
 }
 
@@ -101,18 +95,18 @@ pub fn arn(text: &str) -> Pattern {
     };
     let mut out = String::new();
     for seg in first {
-        out.push_str(&glob(seg, SEGMENT, "(?-u:[^:])", false));
+        out.push_str(&glob(seg, SEGMENT, "[^:]"));
         out.push(':');
     }
     if segments.len() == 6 {
-        out.push_str(&glob(last, ANY, "(?s:.)", false));
+        out.push_str(&glob(last, ANY, "(?s:.)"));
         return Pattern::Regex(out);
     }
     let Some(stem) = last.strip_suffix('*') else {
         return Pattern::Nothing;
     };
     let stem = stem.trim_end_matches('*');
-    out.push_str(&glob(stem, SEGMENT, "(?-u:[^:])", false));
+    out.push_str(&glob(stem, SEGMENT, "[^:]"));
     // The final `*`: the rest of this segment, the missing whole segments,
     // then the resource part (anything).
     out.push_str(SEGMENT);
@@ -188,5 +182,9 @@ mod tests {
         assert!(!matches(&literal("a*b"), "axxb"));
         assert!(matches(&literal_ignore_ascii_case("TrUe"), "true"));
         assert!(matches(&string_like("a?c"), "aéc"));
+        // `?` is one character, also inside ARN segments and actions.
+        assert!(matches(&arn("arn:aws:s?:::b"), "arn:aws:sé:::b"));
+        assert!(!matches(&arn("arn:aws:s??:::b"), "arn:aws:sé:::b"));
+        assert!(matches(&action("a:?"), "a:é"));
     }
 }
