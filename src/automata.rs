@@ -33,7 +33,11 @@ pub struct AtomBudget {
 
 impl Default for AtomBudget {
     fn default() -> Self {
-        AtomBudget { cache_bytes: 64 << 20, max_nodes: 2_000_000, max_atoms: 200_000 }
+        AtomBudget {
+            cache_bytes: 64 << 20,
+            max_nodes: 2_000_000,
+            max_atoms: 200_000,
+        }
     }
 }
 
@@ -108,7 +112,10 @@ impl AtomError {
     pub fn exceeded(what: Budget, limit: usize) -> AtomError {
         AtomError {
             kind: AtomErrorKind::Exceeded { what, limit },
-            message: format!("the automaton exceeded its budget of {limit} {}", what.unit()),
+            message: format!(
+                "the automaton exceeded its budget of {limit} {}",
+                what.unit()
+            ),
         }
     }
 
@@ -117,11 +124,17 @@ impl AtomError {
             Some(i) => format!("pattern {i}"),
             None => "the universe".to_string(),
         };
-        AtomError { kind: AtomErrorKind::Pattern { index }, message: format!("{which} does not compile: {detail}") }
+        AtomError {
+            kind: AtomErrorKind::Pattern { index },
+            message: format!("{which} does not compile: {detail}"),
+        }
     }
 
     pub(crate) fn internal(detail: &str) -> AtomError {
-        AtomError { kind: AtomErrorKind::Internal, message: format!("internal automaton error: {detail}") }
+        AtomError {
+            kind: AtomErrorKind::Internal,
+            message: format!("internal automaton error: {detail}"),
+        }
     }
 
     /// True iff a budget was exceeded (the question may be answerable with more resources).
@@ -134,7 +147,10 @@ impl AtomError {
     pub fn describe(&self, field: &str) -> String {
         match &self.kind {
             AtomErrorKind::Exceeded { what, limit } => {
-                format!("the {field} automaton exceeded its budget of {limit} {}", what.unit())
+                format!(
+                    "the {field} automaton exceeded its budget of {limit} {}",
+                    what.unit()
+                )
             }
             _ => format!("the {field} automaton failed: {}", self.message),
         }
@@ -162,7 +178,11 @@ impl std::error::Error for AtomError {}
 /// # Errors
 /// When a budget of `budget` (or [`NFA_SIZE_LIMIT`]) is exceeded, or a regex does not compile.
 /// Never returns a partial list.
-pub fn atoms(patterns: &[String], universe: &str, budget: &AtomBudget) -> Result<Vec<Atom>, AtomError> {
+pub fn atoms(
+    patterns: &[String],
+    universe: &str,
+    budget: &AtomBudget,
+) -> Result<Vec<Atom>, AtomError> {
     let automata = build::Automata::new(patterns, universe, budget)?;
     search::run(&automata, budget)
 }

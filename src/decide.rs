@@ -25,7 +25,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000 }
+        Config {
+            encode: EncodeBudget::default(),
+            max_search_nodes: 1_000_000,
+        }
     }
 }
 
@@ -73,7 +76,12 @@ pub fn check_no_new_access(
     policy_type: PolicyType,
     config: &Config,
 ) -> Verdict {
-    decide(&[new, existing], &[(0, true), (1, false)], policy_type, config)
+    decide(
+        &[new, existing],
+        &[(0, true), (1, false)],
+        policy_type,
+        config,
+    )
 }
 
 /// check-access-not-granted: FAIL iff `policy` allows a request within
@@ -85,24 +93,47 @@ pub fn check_access_not_granted(
     config: &Config,
 ) -> Verdict {
     let target = access_policy(access, policy_type);
-    decide(&[policy, &target], &[(0, true), (1, true)], policy_type, config)
+    decide(
+        &[policy, &target],
+        &[(0, true), (1, true)],
+        policy_type,
+        config,
+    )
 }
 
 /// The access as a one-statement policy allowing exactly it.
 fn access_policy(access: &Access, policy_type: PolicyType) -> Policy {
-    let or_any = |v: &Vec<String>| if v.is_empty() { vec!["*".to_string()] } else { v.clone() };
+    let or_any = |v: &Vec<String>| {
+        if v.is_empty() {
+            vec!["*".to_string()]
+        } else {
+            v.clone()
+        }
+    };
     let statement = Statement {
         index: 0,
         sid: None,
         effect: Effect::Allow,
-        principal: (policy_type == PolicyType::Resource)
-            .then(|| Element { negated: false, values: vec![Principal::Everyone] }),
-        action: Element { negated: false, values: or_any(&access.actions) },
-        resource: Some(Element { negated: false, values: or_any(&access.resources) }),
+        principal: (policy_type == PolicyType::Resource).then(|| Element {
+            negated: false,
+            values: vec![Principal::Everyone],
+        }),
+        action: Element {
+            negated: false,
+            values: or_any(&access.actions),
+        },
+        resource: Some(Element {
+            negated: false,
+            values: or_any(&access.resources),
+        }),
         conditions: Vec::new(),
         lines: (0, 0),
     };
-    Policy { version: None, id: None, statements: vec![statement] }
+    Policy {
+        version: None,
+        id: None,
+        statements: vec![statement],
+    }
 }
 
 /// The generic reduction: policy 0 is the policy under test, whose Allow
@@ -115,11 +146,18 @@ fn decide(
 ) -> Verdict {
     let enc = match encode(policies, policy_type, &config.encode) {
         Ok(enc) => enc,
-        Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
+        Err(e) => {
+            return Verdict::Unknown {
+                reason: format!("a budget was exceeded: {e}"),
+            }
+        }
     };
     let masks = Masks::new(&enc, policies.len());
     let mut nodes = 0;
-    let goal = Goal { terms: terms.to_vec(), require: None };
+    let goal = Goal {
+        terms: terms.to_vec(),
+        require: None,
+    };
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, config.max_search_nodes).run()
     };
@@ -129,9 +167,14 @@ fn decide(
     match run(goal.clone(), true, &mut nodes) {
         Err(e) => out_of_budget(e.limit),
         Ok(Some(found)) => {
-            let reasons = reasons(&enc, policies, &goal, &found.alive, |g, n| {
-                run(g, true, n).ok().flatten().is_some()
-            }, &mut nodes);
+            let reasons = reasons(
+                &enc,
+                policies,
+                &goal,
+                &found.alive,
+                |g, n| run(g, true, n).ok().flatten().is_some(),
+                &mut nodes,
+            );
             let witness = witness::request(&enc, &found.path, policies, policy_type);
             Verdict::Fail { witness, reasons }
         }
@@ -139,7 +182,9 @@ fn decide(
         Ok(None) => match run(goal, false, &mut nodes) {
             Err(e) => out_of_budget(e.limit),
             Ok(None) => Verdict::Pass,
-            Ok(Some(_)) => Verdict::Unknown { reason: opaque_reason(&enc) },
+            Ok(Some(_)) => Verdict::Unknown {
+                reason: opaque_reason(&enc),
+            },
         },
     }
 }
@@ -154,15 +199,27 @@ fn reasons(
     mut reachable: impl FnMut(Goal, &mut usize) -> bool,
     nodes: &mut usize,
 ) -> Vec<Reason> {
-    let Some(policy) = policies.first() else { return Vec::new() };
+    let Some(policy) = policies.first() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (i, s) in enc.statements.iter().enumerate() {
         if s.policy != 0 || s.effect != Effect::Allow {
             continue;
         }
-        let hit = alive.contains(i) || reachable(Goal { require: Some(i), ..goal.clone() }, nodes);
+        let hit = alive.contains(i)
+            || reachable(
+                Goal {
+                    require: Some(i),
+                    ..goal.clone()
+                },
+                nodes,
+            );
         if let (true, Some(st)) = (hit, policy.statements.get(s.index)) {
-            out.push(Reason { statement_index: st.index, statement_id: st.sid.clone() });
+            out.push(Reason {
+                statement_index: st.index,
+                statement_id: st.sid.clone(),
+            });
         }
     }
     out

@@ -110,7 +110,10 @@ pub struct EncodeBudget {
 
 impl Default for EncodeBudget {
     fn default() -> Self {
-        EncodeBudget { atoms: AtomBudget::default(), max_set_classes: 12 }
+        EncodeBudget {
+            atoms: AtomBudget::default(),
+            max_set_classes: 12,
+        }
     }
 }
 
@@ -184,7 +187,10 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
     let atoms = table
         .field_atoms(principal::ACTION_UNIVERSE, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("action", e))?;
-    Ok(Field { kind: FieldKind::Action, atoms })
+    Ok(Field {
+        kind: FieldKind::Action,
+        atoms,
+    })
 }
 
 fn resource_field(
@@ -208,7 +214,10 @@ fn resource_field(
     let atoms = table
         .field_atoms(&principal::resource_universe(), &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("resource", e))?;
-    Ok(Field { kind: FieldKind::Resource, atoms })
+    Ok(Field {
+        kind: FieldKind::Resource,
+        atoms,
+    })
 }
 
 fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
@@ -222,9 +231,16 @@ fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, Enco
         })
         .collect();
     let atoms = table
-        .field_atoms(&principal::principal_universe(), &constraints, &budget.atoms)
+        .field_atoms(
+            &principal::principal_universe(),
+            &constraints,
+            &budget.atoms,
+        )
         .map_err(|e| EncodeError::atoms("principal", e))?;
-    Ok(Field { kind: FieldKind::Principal, atoms })
+    Ok(Field {
+        kind: FieldKind::Principal,
+        atoms,
+    })
 }
 
 fn has_variable(el: &Element<String>) -> bool {
@@ -232,11 +248,19 @@ fn has_variable(el: &Element<String>) -> bool {
 }
 
 fn element_key(name: &str, el: &Element<String>) -> String {
-    let name = if el.negated { format!("Not{name}") } else { name.to_string() };
+    let name = if el.negated {
+        format!("Not{name}")
+    } else {
+        name.to_string()
+    };
     format!("{name} {:?}", el.values)
 }
 
 fn describe_element(el: &Element<String>) -> String {
-    let name = if el.negated { "NotResource" } else { "Resource" };
+    let name = if el.negated {
+        "NotResource"
+    } else {
+        "Resource"
+    };
     format!("policy variables in `{name}` ({})", el.values.join(", "))
 }

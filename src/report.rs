@@ -52,7 +52,9 @@ impl CheckKind {
         match self {
             CheckKind::NoNewAccess => format!("New access in the statement with {which}."),
             CheckKind::AccessNotGranted => {
-                format!("One or more of the listed actions or resources in the statement with {which}.")
+                format!(
+                    "One or more of the listed actions or resources in the statement with {which}."
+                )
             }
         }
     }

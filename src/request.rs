@@ -139,9 +139,11 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
 
 fn context_value(v: &serde_json::Value) -> Option<ContextValue> {
     match v {
-        serde_json::Value::Array(items) => {
-            items.iter().map(scalar).collect::<Option<Vec<_>>>().map(ContextValue::Multi)
-        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(scalar)
+            .collect::<Option<Vec<_>>>()
+            .map(ContextValue::Multi),
         other => scalar(other).map(ContextValue::Single),
     }
 }
@@ -154,16 +156,23 @@ mod tests {
     fn parses_and_serializes_the_witness_shape() {
         let text = r#"{"principal":"anonymous","action":"s3:PutObject","resource":"arn:aws:s3:::b","context":{"aws:TagKeys":["a","b"],"aws:SecureTransport":true}}"#;
         let req = Request::from_json(text).unwrap();
-        assert_eq!(req.context_value("AWS:securetransport"), Some(&ContextValue::Single("true".into())));
+        assert_eq!(
+            req.context_value("AWS:securetransport"),
+            Some(&ContextValue::Single("true".into()))
+        );
         let back = serde_json::to_string(&req).unwrap();
         assert_eq!(Request::from_json(&back).unwrap(), req);
     }
 
     #[test]
     fn rejects_unknown_fields_and_missing_action() {
-        assert!(Request::from_json(r#"{"action":"a:b","resource":"r","foo":1}"#)
+        assert!(
+            Request::from_json(r#"{"action":"a:b","resource":"r","foo":1}"#)
+                .unwrap_err()
+                .contains("unknown request field `foo`")
+        );
+        assert!(Request::from_json(r#"{"resource":"r"}"#)
             .unwrap_err()
-            .contains("unknown request field `foo`"));
-        assert!(Request::from_json(r#"{"resource":"r"}"#).unwrap_err().contains("no `action`"));
+            .contains("no `action`"));
     }
 }

@@ -9,7 +9,12 @@ fn help_lists_the_subcommands_and_exit_codes() {
     let out = iamcheck(&["--help"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["check-no-new-access", "check-access-not-granted", "simulate", "0 PASS, 1 FAIL, 2 invalid input"] {
+    for needle in [
+        "check-no-new-access",
+        "check-access-not-granted",
+        "simulate",
+        "0 PASS, 1 FAIL, 2 invalid input",
+    ] {
         assert!(text.contains(needle), "--help lacks `{needle}`:\n{text}");
     }
 }
@@ -18,17 +23,40 @@ fn help_lists_the_subcommands_and_exit_codes() {
 fn documents_may_be_inline_file_urls_or_stdin() {
     let inline = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
     let file = format!("file://{}", example("identity-ec2-s3.json"));
-    let (code, out) = iamcheck_json(&["check-no-new-access", "--existing-policy-document", &file, "--new-policy-document", inline, "--policy-type", "IDENTITY_POLICY"]);
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        &file,
+        "--new-policy-document",
+        inline,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(out["witness"]["action"], "s3:GetObject");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_iamcheck"))
-        .args(["check-no-new-access", "--existing-policy-document", inline, "--new-policy-document", "-", "--policy-type", "IDENTITY_POLICY", "--output", "json"])
+        .args([
+            "check-no-new-access",
+            "--existing-policy-document",
+            inline,
+            "--new-policy-document",
+            "-",
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--output",
+            "json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(inline.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(inline.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -38,21 +66,53 @@ fn documents_may_be_inline_file_urls_or_stdin() {
 #[test]
 fn text_output_shows_verdict_reason_lines_and_witness() {
     let p = example("identity-ec2-s3.json");
-    let out = iamcheck(&["check-access-not-granted", "--policy-document", &p, "--access", "actions=s3:DeleteBucket", "--policy-type", "IDENTITY_POLICY", "--output", "text"]);
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &p,
+        "--access",
+        "actions=s3:DeleteBucket",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--output",
+        "text",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["FAIL  check-access-not-granted", "statement with index: 1.", "\"s3:DeleteBucket\"", "action     s3:DeleteBucket", "as JSON"] {
-        assert!(text.contains(needle), "text output lacks `{needle}`:\n{text}");
+    for needle in [
+        "FAIL  check-access-not-granted",
+        "statement with index: 1.",
+        "\"s3:DeleteBucket\"",
+        "action     s3:DeleteBucket",
+        "as JSON",
+    ] {
+        assert!(
+            text.contains(needle),
+            "text output lacks `{needle}`:\n{text}"
+        );
     }
 }
 
 #[test]
 fn the_article_shorthand_principal_is_read_with_a_warning() {
     let p = example("account-put-delete.json");
-    let out = iamcheck(&["check-access-not-granted", "--policy-document", &p, "--access", "actions=s3:PutObject", "--policy-type", "RESOURCE_POLICY", "--output", "json"]);
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &p,
+        "--access",
+        "actions=s3:PutObject",
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--output",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("warning") && err.contains(r#"{"AWS": "123456789012"}"#), "{err}");
+    assert!(
+        err.contains("warning") && err.contains(r#"{"AWS": "123456789012"}"#),
+        "{err}"
+    );
 }
 
 #[test]
@@ -62,11 +122,30 @@ fn access_accepts_json_object_and_shorthand_with_resources() {
         r#"{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::DOC-EXAMPLE-BUCKET/key"]}"#,
         "actions=s3:GetObject,resources=arn:aws:s3:::DOC-EXAMPLE-BUCKET/key",
     ] {
-        let (code, out) = iamcheck_json(&["check-access-not-granted", "--policy-document", &p, "--access", access, "--policy-type", "IDENTITY_POLICY"]);
+        let (code, out) = iamcheck_json(&[
+            "check-access-not-granted",
+            "--policy-document",
+            &p,
+            "--access",
+            access,
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ]);
         assert_eq!(code, 1, "{access}: {out}");
-        assert_eq!(out["witness"]["resource"], "arn:aws:s3:::DOC-EXAMPLE-BUCKET/key");
+        assert_eq!(
+            out["witness"]["resource"],
+            "arn:aws:s3:::DOC-EXAMPLE-BUCKET/key"
+        );
     }
-    let (code, out) = iamcheck_json(&["check-access-not-granted", "--policy-document", &p, "--access", "resources=arn:aws:s3:::OTHER/*", "--policy-type", "IDENTITY_POLICY"]);
+    let (code, out) = iamcheck_json(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &p,
+        "--access",
+        "resources=arn:aws:s3:::OTHER/*",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
     assert_eq!(code, 0, "{out}");
 }
 
@@ -74,11 +153,34 @@ fn access_accepts_json_object_and_shorthand_with_resources() {
 fn unsupported_constructs_answer_unknown_with_exit_3() {
     let existing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
     let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}}"#;
-    let (code, out) = iamcheck_json(&["check-no-new-access", "--existing-policy-document", existing, "--new-policy-document", new, "--policy-type", "IDENTITY_POLICY"]);
-    assert_eq!((code, out["result"].as_str()), (3, Some("UNKNOWN")), "{out}");
-    assert!(out["message"].as_str().unwrap().contains("NumericLessThan"), "{out}");
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        existing,
+        "--new-policy-document",
+        new,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(
+        (code, out["result"].as_str()),
+        (3, Some("UNKNOWN")),
+        "{out}"
+    );
+    assert!(
+        out["message"].as_str().unwrap().contains("NumericLessThan"),
+        "{out}"
+    );
     // The same construct on both sides cancels out: exact PASS.
-    let (code, out) = iamcheck_json(&["check-no-new-access", "--existing-policy-document", new, "--new-policy-document", new, "--policy-type", "IDENTITY_POLICY"]);
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        new,
+        "--new-policy-document",
+        new,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
     assert_eq!(code, 0, "{out}");
 }
 
@@ -86,7 +188,15 @@ fn unsupported_constructs_answer_unknown_with_exit_3() {
 fn a_witness_independent_of_unsupported_constructs_is_a_fail() {
     let existing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}}"#;
     let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}}"#;
-    let (code, out) = iamcheck_json(&["check-no-new-access", "--existing-policy-document", existing, "--new-policy-document", new, "--policy-type", "IDENTITY_POLICY"]);
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        existing,
+        "--new-policy-document",
+        new,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
     assert_eq!(code, 1, "{out}");
     assert_eq!(out["witness"]["action"], "s3:PutObject");
 }
@@ -95,10 +205,23 @@ fn a_witness_independent_of_unsupported_constructs_is_a_fail() {
 fn simulate_prints_decision_and_matching_statements() {
     let p = example("public-put-deny-outside.json");
     let req = r#"{"principal":"arn:aws:iam::111122223333:root","action":"s3:PutObject","resource":"arn:aws:s3:::DOC-EXAMPLE-BUCKET"}"#;
-    let (code, out) = iamcheck_json(&["simulate", "--policy-document", &p, "--policy-type", "RESOURCE_POLICY", "--request", req]);
+    let (code, out) = iamcheck_json(&[
+        "simulate",
+        "--policy-document",
+        &p,
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--request",
+        req,
+    ]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["decision"], "ExplicitDeny");
-    let idx: Vec<u64> = out["statements"].as_array().unwrap().iter().map(|s| s["statementIndex"].as_u64().unwrap()).collect();
+    let idx: Vec<u64> = out["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["statementIndex"].as_u64().unwrap())
+        .collect();
     assert_eq!(idx, vec![0, 1]);
 }
 
@@ -107,9 +230,25 @@ fn usage_errors_exit_2() {
     let out = iamcheck(&["check-no-new-access", "--policy-type", "IDENTITY_POLICY"]);
     assert_eq!(out.status.code(), Some(2));
     let p = example("public-put.json");
-    let out = iamcheck(&["check-access-not-granted", "--policy-document", &p, "--access", "actions=s3:GetObject", "--policy-type", "SCP"]);
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        &p,
+        "--access",
+        "actions=s3:GetObject",
+        "--policy-type",
+        "SCP",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    let out = iamcheck(&["check-access-not-granted", "--policy-document", "/nonexistent.json", "--access", "actions=s3:GetObject", "--policy-type", "IDENTITY_POLICY"]);
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        "/nonexistent.json",
+        "--access",
+        "actions=s3:GetObject",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `/nonexistent.json`"));
 }

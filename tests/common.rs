@@ -1,8 +1,8 @@
 //! Shared helpers: loading policies, running the binary, replaying witnesses.
 
 use iamcheck::{
-    check_access_not_granted, check_no_new_access, parse_policy, simulate, Access, Config, Decision,
-    Policy, PolicyType, Request, Verdict,
+    check_access_not_granted, check_no_new_access, parse_policy, simulate, Access, Config,
+    Decision, Policy, PolicyType, Request, Verdict,
 };
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -23,7 +23,10 @@ pub fn policy(text: &str, ty: PolicyType) -> Policy {
 }
 
 pub fn iamcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamcheck")).args(args).output().expect("run iamcheck")
+    Command::new(env!("CARGO_BIN_EXE_iamcheck"))
+        .args(args)
+        .output()
+        .expect("run iamcheck")
 }
 
 /// Runs the binary with `--output json` and parses stdout.
@@ -34,20 +37,29 @@ pub fn iamcheck_json(args: &[&str]) -> (i32, serde_json::Value) {
     let code = out.status.code().unwrap_or(-1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}); exit {code}\nstdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "stdout is not JSON ({e}); exit {code}\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     (code, value)
 }
 
 fn decision(p: &Policy, ty: PolicyType, r: &Request) -> Decision {
-    simulate(p, ty, r).unwrap_or_else(|e| panic!("simulate rejected witness {r:?}: {e}")).decision
+    simulate(p, ty, r)
+        .unwrap_or_else(|e| panic!("simulate rejected witness {r:?}: {e}"))
+        .decision
 }
 
 /// check-no-new-access, with every FAIL's witness replayed through simulate.
 pub fn no_new_access(existing: &Policy, new: &Policy, ty: PolicyType) -> Verdict {
     let v = check_no_new_access(existing, new, ty, &Config::default());
     if let Verdict::Fail { witness, reasons } = &v {
-        assert_eq!(decision(new, ty, witness), Decision::Allow, "new policy must allow witness {witness:?}");
+        assert_eq!(
+            decision(new, ty, witness),
+            Decision::Allow,
+            "new policy must allow witness {witness:?}"
+        );
         let old = decision(existing, ty, witness);
         assert!(
             matches!(old, Decision::ImplicitDeny | Decision::ExplicitDeny),
@@ -60,21 +72,38 @@ pub fn no_new_access(existing: &Policy, new: &Policy, ty: PolicyType) -> Verdict
 
 /// The access as a policy allowing exactly it (for replaying witnesses).
 pub fn access_policy(access: &Access, ty: PolicyType) -> Policy {
-    let list = |v: &Vec<String>| if v.is_empty() { vec!["*".to_string()] } else { v.clone() };
+    let list = |v: &Vec<String>| {
+        if v.is_empty() {
+            vec!["*".to_string()]
+        } else {
+            v.clone()
+        }
+    };
     let mut st = serde_json::json!({"Effect": "Allow", "Action": list(&access.actions), "Resource": list(&access.resources)});
     if ty == PolicyType::Resource {
         st["Principal"] = "*".into();
     }
-    policy(&serde_json::json!({"Version": "2012-10-17", "Statement": [st]}).to_string(), ty)
+    policy(
+        &serde_json::json!({"Version": "2012-10-17", "Statement": [st]}).to_string(),
+        ty,
+    )
 }
 
 /// check-access-not-granted, with every FAIL's witness replayed.
 pub fn access_not_granted(p: &Policy, access: &Access, ty: PolicyType) -> Verdict {
     let v = check_access_not_granted(p, access, ty, &Config::default());
     if let Verdict::Fail { witness, .. } = &v {
-        assert_eq!(decision(p, ty, witness), Decision::Allow, "policy must allow witness {witness:?}");
+        assert_eq!(
+            decision(p, ty, witness),
+            Decision::Allow,
+            "policy must allow witness {witness:?}"
+        );
         let target = access_policy(access, ty);
-        assert_eq!(decision(&target, ty, witness), Decision::Allow, "witness {witness:?} must be within the access");
+        assert_eq!(
+            decision(&target, ty, witness),
+            Decision::Allow,
+            "witness {witness:?} must be within the access"
+        );
     }
     v
 }

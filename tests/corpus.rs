@@ -49,7 +49,10 @@ fn run(fill_placeholder: bool) -> (usize, usize, Vec<String>) {
         total += 1;
         if got == expected {
             agree += 1;
-        } else if !EXPLAINED.iter().any(|(prefix, verdict)| id.starts_with(prefix) && *verdict == got) {
+        } else if !EXPLAINED
+            .iter()
+            .any(|(prefix, verdict)| id.starts_with(prefix) && *verdict == got)
+        {
             unexplained.push(format!("{id}: AWS {expected}, iamcheck {got}"));
         }
     }
@@ -63,13 +66,23 @@ fn aa_samples_agreement() {
     for u in &unexplained {
         println!("  unexplained: {u}");
     }
-    assert!(agree >= MIN_AGREEMENT, "agreement dropped to {agree} (was {MIN_AGREEMENT})");
-    assert!(unexplained.is_empty(), "{} unexplained disagreements", unexplained.len());
+    assert!(
+        agree >= MIN_AGREEMENT,
+        "agreement dropped to {agree} (was {MIN_AGREEMENT})"
+    );
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained disagreements",
+        unexplained.len()
+    );
 }
 
 #[test]
 fn placeholder_filled() {
     let (agree, total, _) = run(true);
     println!("aa-samples with `<ACCOUNT ID>` filled in: iamcheck agrees with AWS on {agree} of {total} cases");
-    assert!(agree >= MIN_AGREEMENT_FILLED, "agreement dropped to {agree} (was {MIN_AGREEMENT_FILLED})");
+    assert!(
+        agree >= MIN_AGREEMENT_FILLED,
+        "agreement dropped to {agree} (was {MIN_AGREEMENT_FILLED})"
+    );
 }

@@ -3,9 +3,24 @@
 use crate::common::iamcheck;
 
 fn errors_of(doc: &str, ty: &str) -> String {
-    let out = iamcheck(&["check-access-not-granted", "--policy-document", doc, "--access", "actions=s3:GetObject", "--policy-type", ty]);
-    assert_eq!(out.status.code(), Some(2), "bad document must exit 2: {doc}");
-    assert!(out.stdout.is_empty(), "no verdict on stdout for a bad document");
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        doc,
+        "--access",
+        "actions=s3:GetObject",
+        "--policy-type",
+        ty,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "bad document must exit 2: {doc}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "no verdict on stdout for a bad document"
+    );
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -28,15 +43,27 @@ fn every_error_of_a_document_names_its_statement_and_path() {
 fn unknown_and_miscased_operators_are_errors() {
     let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"stringEquals":{"aws:username":"a"}}}}"#;
     let err = errors_of(doc, "IDENTITY_POLICY");
-    assert!(err.contains("stringEquals") && err.contains("Statement.Condition"), "{err}");
+    assert!(
+        err.contains("stringEquals") && err.contains("Statement.Condition"),
+        "{err}"
+    );
     assert!(err.contains("StringEquals"), "did-you-mean help: {err}");
 }
 
 #[test]
 fn duplicate_keys_and_json_syntax_errors_are_located() {
-    let err = errors_of(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#, "IDENTITY_POLICY");
-    assert!(err.contains("Effect") && err.to_lowercase().contains("duplicate"), "{err}");
-    let err = errors_of("{\"Version\":\"2012-10-17\",\n\"Statement\": [,]}", "IDENTITY_POLICY");
+    let err = errors_of(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#,
+        "IDENTITY_POLICY",
+    );
+    assert!(
+        err.contains("Effect") && err.to_lowercase().contains("duplicate"),
+        "{err}"
+    );
+    let err = errors_of(
+        "{\"Version\":\"2012-10-17\",\n\"Statement\": [,]}",
+        "IDENTITY_POLICY",
+    );
     assert!(err.contains("line 2"), "{err}");
 }
 
@@ -45,7 +72,8 @@ fn principal_rules_depend_on_the_policy_type() {
     let with_principal = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#;
     let err = errors_of(with_principal, "IDENTITY_POLICY");
     assert!(err.contains("Principal"), "{err}");
-    let without = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    let without =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
     let err = errors_of(without, "RESOURCE_POLICY");
     assert!(err.contains("Principal"), "{err}");
     let partial = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:root"},"Action":"*","Resource":"*"}}"#;
@@ -56,7 +84,11 @@ fn principal_rules_depend_on_the_policy_type() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let path = std::env::temp_dir().join(format!("iamcheck-deep-{}.json", std::process::id()));
-    std::fs::write(&path, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    std::fs::write(
+        &path,
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
     let err = errors_of(path.to_str().unwrap(), "IDENTITY_POLICY");
     let _ = std::fs::remove_file(&path);
     assert!(err.contains("nest") || err.contains("depth"), "{err}");

@@ -11,7 +11,11 @@ fn corpus_policies() -> Vec<(Value, PolicyType)> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Value = serde_json::from_str(line).unwrap();
-        let ty = if case["policy_type"] == "RESOURCE_POLICY" { PolicyType::Resource } else { PolicyType::Identity };
+        let ty = if case["policy_type"] == "RESOURCE_POLICY" {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
         out.push((case["existing_policy"].clone(), ty));
         out.push((case["new_policy"].clone(), ty));
     }
@@ -65,7 +69,11 @@ fn statement_order_changes_nothing() {
     let text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
     for line in text.lines().filter(|l| !l.trim().is_empty()).step_by(3) {
         let case: Value = serde_json::from_str(line).unwrap();
-        let ty = if case["policy_type"] == "RESOURCE_POLICY" { PolicyType::Resource } else { PolicyType::Identity };
+        let ty = if case["policy_type"] == "RESOURCE_POLICY" {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
         let existing = policy(&case["existing_policy"].to_string(), ty);
         let new = policy(&case["new_policy"].to_string(), ty);
         let mut rev_existing_sts = statements(&case["existing_policy"]);

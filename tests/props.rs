@@ -53,12 +53,25 @@ fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
 }
 
 fn condition() -> impl Strategy<Value = Option<Value>> {
-    let single = (pick(OPERATORS), prop::sample::select(&["k1", "k2"][..]), prop::collection::vec(pick(VALUES), 1..3))
+    let single = (
+        pick(OPERATORS),
+        prop::sample::select(&["k1", "k2"][..]),
+        prop::collection::vec(pick(VALUES), 1..3),
+    )
         .prop_map(|(op, key, vals)| {
-            let vals: Vec<&str> = if op == "Null" { vec![if vals[0] == "v" { "true" } else { "false" }] } else if op == "Bool" { vec![vals[0]] } else { vals };
+            let vals: Vec<&str> = if op == "Null" {
+                vec![if vals[0] == "v" { "true" } else { "false" }]
+            } else if op == "Bool" {
+                vec![vals[0]]
+            } else {
+                vals
+            };
             json!({op: {key: vals}})
         });
-    let multi = (pick(SET_OPERATORS), prop::collection::vec(pick(VALUES), 1..3))
+    let multi = (
+        pick(SET_OPERATORS),
+        prop::collection::vec(pick(VALUES), 1..3),
+    )
         .prop_map(|(op, vals)| json!({op: {"k3": vals}}));
     prop_oneof![2 => Just(None), 3 => single.prop_map(Some), 1 => multi.prop_map(Some)]
 }
@@ -74,24 +87,42 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
         0u8..4,
         condition(),
     )
-        .prop_map(move |(allow, not_action, actions, not_resource, resources, principals, p_kind, cond)| {
-            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
-            let (ak, rk) = (if not_action { "NotAction" } else { "Action" }, if not_resource { "NotResource" } else { "Resource" });
-            s[ak] = json!(actions);
-            s[rk] = json!(resources);
-            if resource_policy {
-                let ps: Vec<&str> = principals.into_iter().filter(|p| *p != "*").collect();
-                match (p_kind, ps.is_empty()) {
-                    (0, _) | (_, true) => s["Principal"] = "*".into(),
-                    (1, _) if !allow => s["NotPrincipal"] = json!({"AWS": ps}),
-                    _ => s["Principal"] = json!({"AWS": ps}),
+        .prop_map(
+            move |(
+                allow,
+                not_action,
+                actions,
+                not_resource,
+                resources,
+                principals,
+                p_kind,
+                cond,
+            )| {
+                let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
+                let (ak, rk) = (
+                    if not_action { "NotAction" } else { "Action" },
+                    if not_resource {
+                        "NotResource"
+                    } else {
+                        "Resource"
+                    },
+                );
+                s[ak] = json!(actions);
+                s[rk] = json!(resources);
+                if resource_policy {
+                    let ps: Vec<&str> = principals.into_iter().filter(|p| *p != "*").collect();
+                    match (p_kind, ps.is_empty()) {
+                        (0, _) | (_, true) => s["Principal"] = "*".into(),
+                        (1, _) if !allow => s["NotPrincipal"] = json!({"AWS": ps}),
+                        _ => s["Principal"] = json!({"AWS": ps}),
+                    }
                 }
-            }
-            if let Some(c) = cond {
-                s["Condition"] = c;
-            }
-            s
-        })
+                if let Some(c) = cond {
+                    s["Condition"] = c;
+                }
+                s
+            },
+        )
 }
 
 /// Statements that differ mostly in their conditions (one or two entries),
@@ -115,7 +146,8 @@ fn condition_statement() -> impl Strategy<Value = Value> {
 }
 
 fn condition_doc() -> impl Strategy<Value = Value> {
-    prop::collection::vec(condition_statement(), 1..4).prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
+    prop::collection::vec(condition_statement(), 1..4)
+        .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
 }
 
 fn policy_doc(resource_policy: bool) -> impl Strategy<Value = Value> {
@@ -144,8 +176,23 @@ fn universe(resource_policy: bool) -> Vec<Request> {
     } else {
         &[None]
     };
-    let singles: &[Option<&str>] = &[None, Some("v"), Some("w"), Some("vx"), Some("V"), Some("true")];
-    let sets: &[Option<&[&str]>] = &[None, Some(&[]), Some(&["v"]), Some(&["w"]), Some(&["v", "w"]), Some(&["x"]), Some(&["vx", "x"])];
+    let singles: &[Option<&str>] = &[
+        None,
+        Some("v"),
+        Some("w"),
+        Some("vx"),
+        Some("V"),
+        Some("true"),
+    ];
+    let sets: &[Option<&[&str]>] = &[
+        None,
+        Some(&[]),
+        Some(&["v"]),
+        Some(&["w"]),
+        Some(&["v", "w"]),
+        Some(&["x"]),
+        Some(&["vx", "x"]),
+    ];
     let mut out = Vec::new();
     for &p in principals {
         for a in actions {
@@ -153,15 +200,25 @@ fn universe(resource_policy: bool) -> Vec<Request> {
                 for &k1 in singles {
                     for &k2 in &singles[..3] {
                         for &k3 in sets {
-                            let mut req = Request { principal: p.map(str::to_string), action: a.into(), resource: r.into(), ..Default::default() };
+                            let mut req = Request {
+                                principal: p.map(str::to_string),
+                                action: a.into(),
+                                resource: r.into(),
+                                ..Default::default()
+                            };
                             if let Some(v) = k1 {
-                                req.context.insert("k1".into(), ContextValue::Single(v.into()));
+                                req.context
+                                    .insert("k1".into(), ContextValue::Single(v.into()));
                             }
                             if let Some(v) = k2 {
-                                req.context.insert("k2".into(), ContextValue::Single(v.into()));
+                                req.context
+                                    .insert("k2".into(), ContextValue::Single(v.into()));
                             }
                             if let Some(vs) = k3 {
-                                req.context.insert("k3".into(), ContextValue::Multi(vs.iter().map(|s| s.to_string()).collect()));
+                                req.context.insert(
+                                    "k3".into(),
+                                    ContextValue::Multi(vs.iter().map(|s| s.to_string()).collect()),
+                                );
                             }
                             out.push(req);
                         }
@@ -178,30 +235,49 @@ fn allows(p: &Policy, ty: PolicyType, r: &Request) -> bool {
 }
 
 fn runner(cases: u32) -> TestRunner {
-    let config = PtConfig { cases, failure_persistence: None, ..PtConfig::default() };
+    let config = PtConfig {
+        cases,
+        failure_persistence: None,
+        ..PtConfig::default()
+    };
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]))
 }
 
 fn cases() -> u32 {
-    std::env::var("IAMCHECK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+    std::env::var("IAMCHECK_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
 }
 
 fn check_pair(resource_policy: bool) {
-    check_pairs(resource_policy, (policy_doc(resource_policy), policy_doc(resource_policy)));
+    check_pairs(
+        resource_policy,
+        (policy_doc(resource_policy), policy_doc(resource_policy)),
+    );
 }
 
 fn check_pairs(resource_policy: bool, docs: impl Strategy<Value = (Value, Value)>) {
-    let ty = if resource_policy { PolicyType::Resource } else { PolicyType::Identity };
+    let ty = if resource_policy {
+        PolicyType::Resource
+    } else {
+        PolicyType::Identity
+    };
     let requests = universe(resource_policy);
     runner(cases())
         .run(&docs, |(e, n)| {
             let existing = policy(&e.to_string(), ty);
             let new = policy(&n.to_string(), ty);
             let verdict = no_new_access(&existing, &new, ty);
-            let brute = requests.iter().find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
+            let brute = requests
+                .iter()
+                .find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
             match (&verdict, brute) {
                 (Verdict::Unknown { reason }, _) => prop_assert!(false, "UNKNOWN: {reason}"),
-                (Verdict::Pass, Some(r)) => prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}"),
+                (Verdict::Pass, Some(r)) => prop_assert!(
+                    false,
+                    "PASS, but {r:?} is new access\nexisting {e}\nnew {n}"
+                ),
                 _ => {}
             }
             Ok(())
@@ -228,15 +304,23 @@ fn conditions_agree_with_brute_force() {
 fn access_not_granted_agrees_with_brute_force() {
     let ty = PolicyType::Identity;
     let requests = universe(false);
-    let access = (prop::collection::vec(pick(&["a:x", "a:*", "b:?x", "c:X"]), 0..2), prop::collection::vec(pick(&["arn:aws:s3:::a*", "arn:aws:s3:::b"]), 0..2))
+    let access = (
+        prop::collection::vec(pick(&["a:x", "a:*", "b:?x", "c:X"]), 0..2),
+        prop::collection::vec(pick(&["arn:aws:s3:::a*", "arn:aws:s3:::b"]), 0..2),
+    )
         .prop_filter("some access", |(a, r)| !a.is_empty() || !r.is_empty());
     runner(cases())
         .run(&(policy_doc(false), access), |(d, (actions, resources))| {
             let p = policy(&d.to_string(), ty);
-            let access = Access { actions: actions.iter().map(|s| s.to_string()).collect(), resources: resources.iter().map(|s| s.to_string()).collect() };
+            let access = Access {
+                actions: actions.iter().map(|s| s.to_string()).collect(),
+                resources: resources.iter().map(|s| s.to_string()).collect(),
+            };
             let target = crate::common::access_policy(&access, ty);
             let verdict = access_not_granted(&p, &access, ty);
-            let brute = requests.iter().find(|r| allows(&p, ty, r) && allows(&target, ty, r));
+            let brute = requests
+                .iter()
+                .find(|r| allows(&p, ty, r) && allows(&target, ty, r));
             if let (Verdict::Pass, Some(r)) = (&verdict, brute) {
                 prop_assert!(false, "PASS, but {r:?} is granted\n{d}");
             }

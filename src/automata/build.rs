@@ -21,7 +21,11 @@ pub(super) struct Automata {
 
 impl Automata {
     /// Parses and compiles `patterns` and `universe`.
-    pub(super) fn new(patterns: &[String], universe: &str, budget: &AtomBudget) -> Result<Automata, AtomError> {
+    pub(super) fn new(
+        patterns: &[String],
+        universe: &str,
+        budget: &AtomBudget,
+    ) -> Result<Automata, AtomError> {
         let mut hirs = Vec::with_capacity(patterns.len().saturating_add(1));
         for (i, pattern) in patterns.iter().enumerate() {
             hirs.push(parse(pattern).map_err(|e| AtomError::pattern(Some(i), &e))?);
@@ -30,7 +34,11 @@ impl Automata {
         hirs.push(universe_hir.clone());
         let main = lazy_dfa(&hirs, budget)?;
         let universe = lazy_dfa(&[universe_hir], budget)?;
-        Ok(Automata { main, universe, patterns: patterns.len() })
+        Ok(Automata {
+            main,
+            universe,
+            patterns: patterns.len(),
+        })
     }
 }
 
@@ -42,21 +50,25 @@ fn parse(pattern: &str) -> Result<Hir, String> {
 
 /// Builds a lazy DFA for `hirs` with `MatchKind::All` and a cache that fails when full.
 fn lazy_dfa(hirs: &[Hir], budget: &AtomBudget) -> Result<DFA, AtomError> {
-    let nfa_config =
-        thompson::Config::new().utf8(false).which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
-    let nfa = thompson::Compiler::new().configure(nfa_config).build_many_from_hir(hirs).map_err(|e| {
-        match e.size_limit() {
+    let nfa_config = thompson::Config::new()
+        .utf8(false)
+        .which_captures(WhichCaptures::None)
+        .nfa_size_limit(Some(NFA_SIZE_LIMIT));
+    let nfa = thompson::Compiler::new()
+        .configure(nfa_config)
+        .build_many_from_hir(hirs)
+        .map_err(|e| match e.size_limit() {
             Some(limit) => AtomError::exceeded(Budget::NfaBytes, limit),
             None => AtomError::internal(&format!("cannot build the NFA: {e}")),
-        }
-    })?;
+        })?;
     let config = Config::new()
         .match_kind(MatchKind::All)
         .cache_capacity(budget.cache_bytes)
         // A full cache must be an error: clearing it would invalidate the state IDs the search holds.
         .minimum_cache_clear_count(Some(0));
-    let minimum =
-        config.get_minimum_cache_capacity(&nfa).map_err(|e| AtomError::internal(&format!("unsupported regex: {e}")))?;
+    let minimum = config
+        .get_minimum_cache_capacity(&nfa)
+        .map_err(|e| AtomError::internal(&format!("unsupported regex: {e}")))?;
     if minimum > budget.cache_bytes {
         return Err(AtomError::exceeded(Budget::CacheBytes, budget.cache_bytes));
     }

@@ -124,14 +124,25 @@ impl Search<'_> {
     fn push_root(&mut self) -> Result<(), AtomError> {
         let config = start::Config::new().anchored(Anchored::Yes);
         let main = &self.automata.main;
-        let state = main.start_state(&mut self.main_cache, &config).map_err(|e| self.start_error(e))?;
-        let universe =
-            self.automata.universe.start_state(&mut self.universe_cache, &config).map_err(|e| self.start_error(e))?;
+        let state = main
+            .start_state(&mut self.main_cache, &config)
+            .map_err(|e| self.start_error(e))?;
+        let universe = self
+            .automata
+            .universe
+            .start_state(&mut self.universe_cache, &config)
+            .map_err(|e| self.start_error(e))?;
         if state.is_dead() || universe.is_dead() {
             return Ok(());
         }
         self.visited.insert((state, utf8::BOUNDARY));
-        self.nodes.push(Node { state, universe, parent: ROOT, byte: 0, decoder: utf8::BOUNDARY });
+        self.nodes.push(Node {
+            state,
+            universe,
+            parent: ROOT,
+            byte: 0,
+            decoder: utf8::BOUNDARY,
+        });
         Ok(())
     }
 
@@ -140,9 +151,16 @@ impl Search<'_> {
         if node.decoder == utf8::BOUNDARY {
             self.classify(index, node.state)?;
         }
-        let edge_count = self.edges.get(usize::from(node.decoder)).map_or(0, Vec::len);
+        let edge_count = self
+            .edges
+            .get(usize::from(node.decoder))
+            .map_or(0, Vec::len);
         for k in 0..edge_count {
-            if let Some(&edge) = self.edges.get(usize::from(node.decoder)).and_then(|e| e.get(k)) {
+            if let Some(&edge) = self
+                .edges
+                .get(usize::from(node.decoder))
+                .and_then(|e| e.get(k))
+            {
                 self.follow(index, node, edge)?;
             }
         }
@@ -152,7 +170,11 @@ impl Search<'_> {
     /// Follows one edge from node `index`, adding the successor node if it is new and live.
     fn follow(&mut self, index: usize, node: Node, edge: Edge) -> Result<(), AtomError> {
         let map = |_: CacheError| AtomError::exceeded(Budget::CacheBytes, self.budget.cache_bytes);
-        let state = self.automata.main.next_state(&mut self.main_cache, node.state, edge.byte).map_err(map)?;
+        let state = self
+            .automata
+            .main
+            .next_state(&mut self.main_cache, node.state, edge.byte)
+            .map_err(map)?;
         if state.is_dead() {
             return Ok(());
         }
@@ -162,21 +184,33 @@ impl Search<'_> {
         if !self.visited.insert((state, edge.next)) {
             return Ok(());
         }
-        let universe =
-            self.automata.universe.next_state(&mut self.universe_cache, node.universe, edge.byte).map_err(map)?;
+        let universe = self
+            .automata
+            .universe
+            .next_state(&mut self.universe_cache, node.universe, edge.byte)
+            .map_err(map)?;
         // No extension of this string is in the universe (a property of `state` alone, so
         // pruning the first path to it prunes every path to it).
         if universe.is_dead() {
             return Ok(());
         }
         if self.nodes.len() >= self.budget.max_nodes {
-            return Err(AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes));
+            return Err(AtomError::exceeded(
+                Budget::SearchNodes,
+                self.budget.max_nodes,
+            ));
         }
         let parent = u32::try_from(index)
             .ok()
             .filter(|&p| p != ROOT)
             .ok_or_else(|| AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes))?;
-        self.nodes.push(Node { state, universe, parent, byte: edge.byte, decoder: edge.next });
+        self.nodes.push(Node {
+            state,
+            universe,
+            parent,
+            byte: edge.byte,
+            decoder: edge.next,
+        });
         Ok(())
     }
 
@@ -184,7 +218,9 @@ impl Search<'_> {
     /// records a new atom if the set contains the universe and is new.
     fn classify(&mut self, index: usize, state: LazyStateID) -> Result<(), AtomError> {
         let main: &DFA = &self.automata.main;
-        let eoi = main.next_eoi_state(&mut self.main_cache, state).map_err(|_| self.cache_error())?;
+        let eoi = main
+            .next_eoi_state(&mut self.main_cache, state)
+            .map_err(|_| self.cache_error())?;
         if !self.seen_eoi.insert(eoi) || !eoi.is_match() {
             return Ok(());
         }

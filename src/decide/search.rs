@@ -57,7 +57,11 @@ impl Masks {
         let mut allows = vec![FixedBitSet::with_capacity(n); policies];
         let mut denies = vec![FixedBitSet::with_capacity(n); policies];
         for (i, s) in enc.statements.iter().enumerate() {
-            let masks = if s.effect == Effect::Allow { &mut allows } else { &mut denies };
+            let masks = if s.effect == Effect::Allow {
+                &mut allows
+            } else {
+                &mut denies
+            };
             if let Some(m) = masks.get_mut(s.policy) {
                 m.insert(i);
             }
@@ -81,7 +85,12 @@ impl Masks {
             .iter()
             .position(|f| matches!(f.kind, crate::encode::FieldKind::Opaque { .. }))
             .unwrap_or(enc.fields.len());
-        Masks { allows, denies, settled, first_opaque }
+        Masks {
+            allows,
+            denies,
+            settled,
+            first_opaque,
+        }
     }
 
     /// Whether some completion of `alive` from field `d` on may reach the
@@ -92,7 +101,9 @@ impl Masks {
                 return false;
             }
         }
-        let Some(settled) = self.settled.get(d) else { return false };
+        let Some(settled) = self.settled.get(d) else {
+            return false;
+        };
         goal.terms.iter().all(|&(p, want)| {
             let (Some(allows), Some(denies)) = (self.allows.get(p), self.denies.get(p)) else {
                 return false;
@@ -104,7 +115,7 @@ impl Masks {
                 any_allow && !sure_deny
             } else {
                 let sure_allow = alive.intersection(allows).any(|s| settled.contains(s));
-                !(sure_allow && !any_deny)
+                !sure_allow || any_deny
             }
         })
     }
@@ -133,7 +144,16 @@ impl<'a> Search<'a> {
         nodes: &'a mut usize,
         max_nodes: usize,
     ) -> Search<'a> {
-        Search { enc, masks, goal, concrete, nodes, max_nodes, dead: HashSet::new(), forall: HashMap::new() }
+        Search {
+            enc,
+            masks,
+            goal,
+            concrete,
+            nodes,
+            max_nodes,
+            dead: HashSet::new(),
+            forall: HashMap::new(),
+        }
     }
 
     /// Finds a request reaching the goal, if any.
@@ -150,7 +170,9 @@ impl<'a> Search<'a> {
     fn tick(&mut self) -> Result<(), OutOfBudget> {
         *self.nodes += 1;
         if *self.nodes > self.max_nodes {
-            return Err(OutOfBudget { limit: self.max_nodes });
+            return Err(OutOfBudget {
+                limit: self.max_nodes,
+            });
         }
         Ok(())
     }
@@ -158,7 +180,9 @@ impl<'a> Search<'a> {
     /// The distinct successors of `alive` at field `d`: (first atom, alive).
     fn groups(&self, d: usize, alive: &FixedBitSet) -> Vec<(usize, FixedBitSet)> {
         let mut out: Vec<(usize, FixedBitSet)> = Vec::new();
-        let Some(field) = self.enc.fields.get(d) else { return out };
+        let Some(field) = self.enc.fields.get(d) else {
+            return out;
+        };
         let mut seen = HashSet::new();
         for (i, atom) in field.atoms.iter().enumerate() {
             let mut next = alive.clone();
@@ -176,10 +200,16 @@ impl<'a> Search<'a> {
         }
         if self.concrete && d == self.masks.first_opaque {
             let ok = self.all_hold(d, &alive)?;
-            return Ok(ok.then(|| Found { path: Vec::new(), alive }));
+            return Ok(ok.then(|| Found {
+                path: Vec::new(),
+                alive,
+            }));
         }
         if d == self.enc.fields.len() {
-            return Ok(Some(Found { path: Vec::new(), alive }));
+            return Ok(Some(Found {
+                path: Vec::new(),
+                alive,
+            }));
         }
         let key = (d, alive);
         if self.dead.contains(&key) {

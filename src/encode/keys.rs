@@ -75,7 +75,10 @@ pub(crate) struct OpaqueSet {
 
 impl OpaqueSet {
     pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
-        let entry = self.entries.entry(key).or_insert_with(|| (description, Vec::new()));
+        let entry = self
+            .entries
+            .entry(key)
+            .or_insert_with(|| (description, Vec::new()));
         entry.1.push(statement);
     }
 
@@ -89,9 +92,15 @@ impl OpaqueSet {
                     if !b {
                         stmts.iter().for_each(|&s| sat.set(s, false));
                     }
-                    FieldAtom { value: AtomValue::Opaque(b), sat }
+                    FieldAtom {
+                        value: AtomValue::Opaque(b),
+                        sat,
+                    }
                 });
-                Field { kind: FieldKind::Opaque { description }, atoms: atoms.into() }
+                Field {
+                    kind: FieldKind::Opaque { description },
+                    atoms: atoms.into(),
+                }
             })
             .collect()
     }
@@ -118,7 +127,9 @@ fn opaque_reason(c: &Condition, variables: bool, multi: bool) -> Option<String> 
 fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
     match base.family() {
         Family::Arn => glob::arn(value),
-        Family::Bool if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") => {
+        Family::Bool
+            if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") =>
+        {
             glob::literal_ignore_ascii_case(value)
         }
         Family::Bool => Pattern::Nothing,
@@ -140,7 +151,10 @@ fn group_by_key<'a>(all: &Stmts<'a>) -> ByKey<'a> {
     for (s_id, (policy, s)) in all.iter().enumerate() {
         for c in &s.conditions {
             let vars = policy.substitutes_variables();
-            by_key.entry(c.key_folded()).or_default().push((s_id, vars, c));
+            by_key
+                .entry(c.key_folded())
+                .or_default()
+                .push((s_id, vars, c));
         }
     }
     by_key
@@ -155,7 +169,9 @@ pub(crate) fn key_fields(
     let mut fields = Vec::new();
     for (folded, entries) in group_by_key(all) {
         let multi = MULTIVALUED.contains(&folded.as_str())
-            || entries.iter().any(|(_, _, c)| c.operator.qualifier.is_some());
+            || entries
+                .iter()
+                .any(|(_, _, c)| c.operator.qualifier.is_some());
         let mut table = PatternTable::default();
         let mut clauses = Vec::new();
         for &(s_id, vars, c) in &entries {
@@ -166,13 +182,19 @@ pub(crate) fn key_fields(
             }
             clauses.push(clause(&mut table, s_id, c));
         }
-        let name = entries.first().map(|(_, _, c)| c.key.clone()).unwrap_or_default();
+        let name = entries
+            .first()
+            .map(|(_, _, c)| c.key.clone())
+            .unwrap_or_default();
         let atoms = if multi {
             multi_atoms(&table, &clauses, all.len(), budget)?
         } else {
             single_atoms(&table, &clauses, all.len(), budget)?
         };
-        fields.push(Field { kind: FieldKind::Key { name, multi }, atoms });
+        fields.push(Field {
+            kind: FieldKind::Key { name, multi },
+            atoms,
+        });
     }
     Ok(fields)
 }
@@ -183,9 +205,16 @@ fn clause(table: &mut PatternTable, statement: usize, c: &Condition) -> Clause {
         // INVARIANT: the parser accepts only `true`/`false` for `Null`;
         // `All` encodes "true" (absent), `Nothing` "false" (present).
         let expects_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        vec![if expects_absent { PatRef::All } else { PatRef::Nothing }]
+        vec![if expects_absent {
+            PatRef::All
+        } else {
+            PatRef::Nothing
+        }]
     } else {
-        c.values.iter().map(|v| table.intern(value_pattern(base, v))).collect()
+        c.values
+            .iter()
+            .map(|v| table.intern(value_pattern(base, v)))
+            .collect()
     };
     Clause {
         statement,
@@ -222,7 +251,10 @@ fn single_atoms(
         value: AtomValue::Str(w),
         sat: sat_of(n, clauses, |c| c.holds_single(Some(&m))),
     });
-    let absent = FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_single(None)) };
+    let absent = FieldAtom {
+        value: AtomValue::Absent,
+        sat: sat_of(n, clauses, |c| c.holds_single(None)),
+    };
     Ok(dedup(present.chain(std::iter::once(absent))))
 }
 
@@ -250,13 +282,23 @@ fn multi_atoms(
             budget.max_set_classes
         )));
     }
-    let mut atoms = vec![FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_multi(None)) }];
+    let mut atoms = vec![FieldAtom {
+        value: AtomValue::Absent,
+        sat: sat_of(n, clauses, |c| c.holds_multi(None)),
+    }];
     for mask in 0u32..(1u32 << classes.len()) {
-        let chosen: Vec<&(Vec<bool>, String, FixedBitSet)> =
-            classes.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| c).collect();
+        let chosen: Vec<&(Vec<bool>, String, FixedBitSet)> = classes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, c)| c)
+            .collect();
         let sets: Vec<&FixedBitSet> = chosen.iter().map(|c| &c.2).collect();
         let values = chosen.iter().map(|c| c.1.clone()).collect();
-        atoms.push(FieldAtom { value: AtomValue::Set(values), sat: sat_of(n, clauses, |c| c.holds_multi(Some(&sets))) });
+        atoms.push(FieldAtom {
+            value: AtomValue::Set(values),
+            sat: sat_of(n, clauses, |c| c.holds_multi(Some(&sets))),
+        });
     }
     Ok(dedup(atoms))
 }

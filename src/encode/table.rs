@@ -35,7 +35,10 @@ pub(crate) struct Constraint {
 
 impl Constraint {
     pub(crate) fn nothing() -> Constraint {
-        Constraint { negated: false, refs: Vec::new() }
+        Constraint {
+            negated: false,
+            refs: Vec::new(),
+        }
     }
 
     pub(crate) fn holds(&self, matched: &FixedBitSet) -> bool {
@@ -72,8 +75,15 @@ impl PatternTable {
         el: &Element<T>,
         mut translate: impl FnMut(&T) -> Pattern,
     ) -> Constraint {
-        let refs = el.values.iter().map(|v| self.intern(translate(v))).collect();
-        Constraint { negated: el.negated, refs }
+        let refs = el
+            .values
+            .iter()
+            .map(|v| self.intern(translate(v)))
+            .collect();
+        Constraint {
+            negated: el.negated,
+            refs,
+        }
     }
 
     /// The atoms of this table's patterns within `universe`: (witness,
@@ -94,7 +104,7 @@ impl PatternTable {
     pub(crate) fn field_atoms(
         &self,
         universe: &str,
-        constraints: &Vec<Option<Constraint>>,
+        constraints: &[Option<Constraint>],
         budget: &AtomBudget,
     ) -> Result<Vec<FieldAtom>, AtomError> {
         let raw = self.raw_atoms(universe, budget)?;
@@ -103,7 +113,10 @@ impl PatternTable {
             for (s, c) in constraints.iter().enumerate() {
                 sat.set(s, c.as_ref().is_none_or(|c| c.holds(&matched)));
             }
-            FieldAtom { value: AtomValue::Str(witness), sat }
+            FieldAtom {
+                value: AtomValue::Str(witness),
+                sat,
+            }
         });
         Ok(dedup(atoms))
     }
@@ -112,5 +125,8 @@ impl PatternTable {
 /// Keeps the first atom of each satisfaction vector.
 pub(crate) fn dedup(atoms: impl IntoIterator<Item = FieldAtom>) -> Vec<FieldAtom> {
     let mut seen = std::collections::HashSet::new();
-    atoms.into_iter().filter(|a| seen.insert(a.sat.clone())).collect()
+    atoms
+        .into_iter()
+        .filter(|a| seen.insert(a.sat.clone()))
+        .collect()
 }

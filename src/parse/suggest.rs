@@ -19,7 +19,7 @@ pub(crate) fn closest<'c>(
             continue;
         }
         let distance = levenshtein(&name, &candidate.to_ascii_lowercase());
-        if distance <= MAX_DISTANCE && best.map_or(true, |(d, _)| distance < d) {
+        if distance <= MAX_DISTANCE && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
@@ -46,7 +46,9 @@ pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
         let mut diagonal = i;
         let mut left = i + 1;
         for (cb, above) in b.iter().zip(row.iter_mut().skip(1)) {
-            let value = (diagonal + usize::from(ca != *cb)).min(*above + 1).min(left + 1);
+            let value = (diagonal + usize::from(ca != *cb))
+                .min(*above + 1)
+                .min(left + 1);
             diagonal = *above;
             *above = value;
             left = value;
@@ -77,6 +79,9 @@ mod tests {
         assert_eq!(closest("Ressource", elements), Some("Resource"));
         assert_eq!(closest("Actions", elements), Some("Action"));
         assert_eq!(closest("Banana", elements), None);
-        assert_eq!(did_you_mean("efect", elements).as_deref(), Some("did you mean `Effect`?"));
+        assert_eq!(
+            did_you_mean("efect", elements).as_deref(),
+            Some("did you mean `Effect`?")
+        );
     }
 }

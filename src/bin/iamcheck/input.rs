@@ -16,17 +16,31 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("error: {what}: cannot read standard input: {e}"))?;
-        return Ok(Doc { name: "stdin".into(), text });
+        return Ok(Doc {
+            name: "stdin".into(),
+            text,
+        });
     }
     let trimmed = arg.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return Ok(Doc { name: "inline".into(), text: arg.to_string() });
+        return Ok(Doc {
+            name: "inline".into(),
+            text: arg.to_string(),
+        });
     }
     let path = arg.strip_prefix("file://").unwrap_or(arg);
-    let bytes = std::fs::read(path).map_err(|e| format!("error: {what}: cannot read `{path}`: {e}"))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| format!("error: {what}: `{path}` is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
-    Ok(Doc { name: path.to_string(), text })
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("error: {what}: cannot read `{path}`: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "error: {what}: `{path}` is not valid UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(Doc {
+        name: path.to_string(),
+        text,
+    })
 }
 
 /// Parses `--access`: AWS CLI JSON (a one-element list or the object) or
@@ -45,12 +59,15 @@ pub fn access(arg: &str) -> Result<Access, String> {
 }
 
 fn access_json(text: &str) -> Result<Access, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("error: --access is not valid JSON: {e}"))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("error: --access is not valid JSON: {e}"))?;
     let object = match value {
         serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
         serde_json::Value::Array(items) => {
-            return Err(format!("error: --access takes exactly one access object, got {}", items.len()))
+            return Err(format!(
+                "error: --access takes exactly one access object, got {}",
+                items.len()
+            ))
         }
         other => other,
     };
@@ -59,11 +76,16 @@ fn access_json(text: &str) -> Result<Access, String> {
     };
     let mut access = Access::default();
     for (k, v) in map {
-        let list = strings(&v).ok_or_else(|| format!("error: --access `{k}` must be a list of strings"))?;
+        let list = strings(&v)
+            .ok_or_else(|| format!("error: --access `{k}` must be a list of strings"))?;
         match k.as_str() {
             "actions" => access.actions = list,
             "resources" => access.resources = list,
-            other => return Err(format!("error: --access has unknown field `{other}`: expected actions, resources")),
+            other => {
+                return Err(format!(
+                    "error: --access has unknown field `{other}`: expected actions, resources"
+                ))
+            }
         }
     }
     Ok(access)
@@ -72,7 +94,10 @@ fn access_json(text: &str) -> Result<Access, String> {
 fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
     match v {
         serde_json::Value::String(s) => Some(vec![s.clone()]),
-        serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     }
 }

@@ -18,24 +18,54 @@ pub enum Exit {
 
 pub fn run(cli: Cli) -> Result<Exit, String> {
     match cli.command {
-        Command::CheckNoNewAccess { existing_policy_document, new_policy_document, common } => {
+        Command::CheckNoNewAccess {
+            existing_policy_document,
+            new_policy_document,
+            common,
+        } => {
             let ty = policy_type(&common);
             let existing_doc = input::load(&existing_policy_document, "existing policy document")?;
             let new_doc = input::load(&new_policy_document, "new policy document")?;
             let existing = parse(&existing_doc, ty, "existing policy document")?;
             let new = parse(&new_doc, ty, "new policy document")?;
-            let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &Config::default());
-            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, &common))
+            let verdict = iamcheck::check_no_new_access(
+                &existing.policy,
+                &new.policy,
+                ty,
+                &Config::default(),
+            );
+            Ok(report(
+                CheckKind::NoNewAccess,
+                &verdict,
+                &new_doc,
+                &new,
+                &common,
+            ))
         }
-        Command::CheckAccessNotGranted { policy_document, access, common } => {
+        Command::CheckAccessNotGranted {
+            policy_document,
+            access,
+            common,
+        } => {
             let ty = policy_type(&common);
             let access = input::access(&access)?;
             let doc = input::load(&policy_document, "policy document")?;
             let parsed = parse(&doc, ty, "policy document")?;
-            let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &Config::default());
-            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, &common))
+            let verdict =
+                iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &Config::default());
+            Ok(report(
+                CheckKind::AccessNotGranted,
+                &verdict,
+                &doc,
+                &parsed,
+                &common,
+            ))
         }
-        Command::Simulate { policy_document, request, common } => simulate(&policy_document, &request, &common),
+        Command::Simulate {
+            policy_document,
+            request,
+            common,
+        } => simulate(&policy_document, &request, &common),
     }
 }
 
@@ -66,7 +96,11 @@ fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
             Ok(parsed)
         }
         Err(errors) => {
-            let lines: Vec<String> = errors.errors.iter().map(|e| format!("{what} `{}`: {e}", doc.name)).collect();
+            let lines: Vec<String> = errors
+                .errors
+                .iter()
+                .map(|e| format!("{what} `{}`: {e}", doc.name))
+                .collect();
             Err(lines.join("\n"))
         }
     }
@@ -77,7 +111,11 @@ fn report(kind: CheckKind, verdict: &Verdict, doc: &Doc, parsed: &Parsed, common
     match output(common) {
         Output::Json => println!("{}", report.to_json()),
         Output::Text => {
-            let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
+            let source = Source {
+                name: &doc.name,
+                text: &doc.text,
+                policy: &parsed.policy,
+            };
             print!("{}", text::render(kind, &report, &source));
         }
     }
@@ -94,13 +132,15 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
     let parsed = parse(&doc, ty, "policy document")?;
     let req_doc = input::load(request, "request")?;
     let req = Request::from_json(&req_doc.text).map_err(|e| format!("error: {e}"))?;
-    let sim = iamcheck::simulate(&parsed.policy, ty, &req).map_err(|e| format!("error: request: {e}"))?;
+    let sim =
+        iamcheck::simulate(&parsed.policy, ty, &req).map_err(|e| format!("error: request: {e}"))?;
     let statements: Vec<serde_json::Value> = sim
         .matched
         .iter()
         .filter_map(|&i| parsed.policy.statements.get(i))
         .map(|s| {
-            let mut o = serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
+            let mut o =
+                serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
             if let Some(sid) = &s.sid {
                 o["statementId"] = sid.clone().into();
             }
@@ -127,5 +167,9 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
             }
         }
     }
-    Ok(if sim.decision == Decision::Unknown { Exit::Unknown } else { Exit::Pass })
+    Ok(if sim.decision == Decision::Unknown {
+        Exit::Unknown
+    } else {
+        Exit::Pass
+    })
 }

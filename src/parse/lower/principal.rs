@@ -60,7 +60,10 @@ impl Lowerer {
             return Some(vec![Principal::Everyone]);
         }
         self.check_principal_wildcard(text, value, path)?;
-        let message = format!("`{}` `{text}` is read as `{{\"AWS\": \"{text}\"}}`", key.name);
+        let message = format!(
+            "`{}` `{text}` is read as `{{\"AWS\": \"{text}\"}}`",
+            key.name
+        );
         let help = Some("AWS accepts only `*` as a bare string: write the `AWS` key".to_string());
         self.warn(Site::value(path, value), message, help);
         Some(vec![Principal::Aws(text.to_string())])
@@ -81,7 +84,13 @@ impl Lowerer {
 
     fn principal_entries(&mut self, key: &Key, value: &Json, path: &str) -> Option<Vec<Principal>> {
         let make: fn(String) -> Principal = match key.name.as_str() {
-            "AWS" => |s| if s == "*" { Principal::Everyone } else { Principal::Aws(s) },
+            "AWS" => |s| {
+                if s == "*" {
+                    Principal::Everyone
+                } else {
+                    Principal::Aws(s)
+                }
+            },
             "Service" => Principal::Service,
             "Federated" => Principal::Federated,
             "CanonicalUser" => Principal::CanonicalUser,
@@ -103,9 +112,16 @@ impl Lowerer {
         let items = self.strings(value, path)?;
         let mut ok = true;
         for item in &items {
-            ok &= self.check_principal_wildcard(item.text, item.json, &item.path(path)).is_some();
+            ok &= self
+                .check_principal_wildcard(item.text, item.json, &item.path(path))
+                .is_some();
         }
-        ok.then(|| items.into_iter().map(|item| make(item.text.to_string())).collect())
+        ok.then(|| {
+            items
+                .into_iter()
+                .map(|item| make(item.text.to_string()))
+                .collect()
+        })
     }
 
     fn check_principal_wildcard(&mut self, text: &str, value: &Json, path: &str) -> Option<()> {
