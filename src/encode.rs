@@ -180,7 +180,7 @@ type Stmts<'a> = [(&'a Policy, &'a crate::policy::Statement)];
 
 fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
-    let constraints = all
+    let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| Some(table.element(&s.action, |t| glob::action(t))))
         .collect();
@@ -222,7 +222,7 @@ fn resource_field(
 
 fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
-    let constraints = all
+    let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {
             Some(el) => Some(table.element(el, principal::principal)),
