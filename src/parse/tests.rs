@@ -4,17 +4,15 @@
 use super::*;
 use crate::policy::{Effect, Element, Principal, Version};
 
-/// The project's shared directory: `../shared` next to the repository, or
-/// two levels up from a worktree under `wt/`.
+/// A file of the repository's copies of the shared material: `examples/…`
+/// is `examples/`, `corpus/…` is `tests/data/`.
 fn shared(relative: &str) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
-    let candidates = [
-        format!("{root}/../shared/{relative}"),
-        format!("{root}/../../shared/{relative}"),
-    ];
-    let found = candidates.iter().find(|p| std::path::Path::new(p).exists());
-    let path = found.unwrap_or_else(|| panic!("shared file {relative} not found from {root}"));
-    std::fs::read_to_string(path).unwrap()
+    let path = match relative.strip_prefix("corpus/") {
+        Some(file) => format!("{root}/tests/data/{file}"),
+        None => format!("{root}/{relative}"),
+    };
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 
 fn example(name: &str) -> String {
