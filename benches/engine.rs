@@ -21,10 +21,7 @@ fn wide(n: usize) -> String {
             )
         })
         .collect();
-    format!(
-        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-        sts.join(",")
-    )
+    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, sts.join(","))
 }
 
 fn benches(c: &mut Criterion) {
@@ -39,10 +36,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("check-no-new-access self", |b| {
         b.iter(|| check_no_new_access(&p.policy, &p.policy, PolicyType::Identity, &config))
     });
-    let access = Access {
-        actions: vec!["s3:DeleteBucket".into()],
-        resources: vec![],
-    };
+    let access = Access { actions: vec!["s3:DeleteBucket".into()], resources: vec![] };
     c.bench_function("check-access-not-granted", |b| {
         b.iter(|| check_access_not_granted(&p.policy, &access, PolicyType::Identity, &config))
     });
@@ -51,10 +45,9 @@ fn benches(c: &mut Criterion) {
         let Ok(w) = parse_policy(&text, PolicyType::Identity) else {
             return;
         };
-        c.bench_function(
-            &format!("check-no-new-access wide {n} statements, self"),
-            |b| b.iter(|| check_no_new_access(&w.policy, &w.policy, PolicyType::Identity, &config)),
-        );
+        c.bench_function(&format!("check-no-new-access wide {n} statements, self"), |b| {
+            b.iter(|| check_no_new_access(&w.policy, &w.policy, PolicyType::Identity, &config))
+        });
     }
 }
 

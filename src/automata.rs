@@ -33,11 +33,7 @@ pub struct AtomBudget {
 
 impl Default for AtomBudget {
     fn default() -> Self {
-        AtomBudget {
-            cache_bytes: 64 << 20,
-            max_nodes: 2_000_000,
-            max_atoms: 200_000,
-        }
+        AtomBudget { cache_bytes: 64 << 20, max_nodes: 2_000_000, max_atoms: 200_000 }
     }
 }
 
@@ -112,10 +108,7 @@ impl AtomError {
     pub fn exceeded(what: Budget, limit: usize) -> AtomError {
         AtomError {
             kind: AtomErrorKind::Exceeded { what, limit },
-            message: format!(
-                "the automaton exceeded its budget of {limit} {}",
-                what.unit()
-            ),
+            message: format!("the automaton exceeded its budget of {limit} {}", what.unit()),
         }
     }
 
@@ -147,10 +140,7 @@ impl AtomError {
     pub fn describe(&self, field: &str) -> String {
         match &self.kind {
             AtomErrorKind::Exceeded { what, limit } => {
-                format!(
-                    "the {field} automaton exceeded its budget of {limit} {}",
-                    what.unit()
-                )
+                format!("the {field} automaton exceeded its budget of {limit} {}", what.unit())
             }
             _ => format!("the {field} automaton failed: {}", self.message),
         }

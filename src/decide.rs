@@ -6,10 +6,15 @@
 //! carries a witness request that reaches it whatever any opaque construct
 //! evaluates to; everything else is [`Verdict::Unknown`] with the reason.
 
+mod outsider;
 mod search;
 mod witness;
 
-use crate::encode::{encode, EncodeBudget, Encoded, FieldKind};
+pub use outsider::{
+    check_no_external_access, check_no_public_access, ResourceType, ZoneOfTrust, RESOURCE_TYPES,
+};
+
+use crate::encode::{encode, EncodeBudget, Encoded, FieldKind, Restrict};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::Request;
 use search::{Goal, Masks, Search};
@@ -25,10 +30,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            encode: EncodeBudget::default(),
-            max_search_nodes: 1_000_000,
-        }
+        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000 }
     }
 }
 
@@ -76,12 +78,7 @@ pub fn check_no_new_access(
     policy_type: PolicyType,
     config: &Config,
 ) -> Verdict {
-    decide(
-        &[new, existing],
-        &[(0, true), (1, false)],
-        policy_type,
-        config,
-    )
+    decide(&[new, existing], &[(0, true), (1, false)], policy_type, config, &Restrict::default())
 }
 
 /// check-access-not-granted: FAIL iff `policy` allows a request within
@@ -93,12 +90,7 @@ pub fn check_access_not_granted(
     config: &Config,
 ) -> Verdict {
     let target = access_policy(access, policy_type);
-    decide(
-        &[policy, &target],
-        &[(0, true), (1, true)],
-        policy_type,
-        config,
-    )
+    decide(&[policy, &target], &[(0, true), (1, true)], policy_type, config, &Restrict::default())
 }
 
 /// The access as a one-statement policy allowing exactly it.
@@ -114,26 +106,14 @@ fn access_policy(access: &Access, policy_type: PolicyType) -> Policy {
         index: 0,
         sid: None,
         effect: Effect::Allow,
-        principal: (policy_type == PolicyType::Resource).then(|| Element {
-            negated: false,
-            values: vec![Principal::Everyone],
-        }),
-        action: Element {
-            negated: false,
-            values: or_any(&access.actions),
-        },
-        resource: Some(Element {
-            negated: false,
-            values: or_any(&access.resources),
-        }),
+        principal: (policy_type == PolicyType::Resource)
+            .then(|| Element { negated: false, values: vec![Principal::Everyone] }),
+        action: Element { negated: false, values: or_any(&access.actions) },
+        resource: Some(Element { negated: false, values: or_any(&access.resources) }),
         conditions: Vec::new(),
         lines: (0, 0),
     };
-    Policy {
-        version: None,
-        id: None,
-        statements: vec![statement],
-    }
+    Policy { version: None, id: None, statements: vec![statement] }
 }
 
 /// The generic reduction: policy 0 is the policy under test, whose Allow
@@ -143,21 +123,15 @@ fn decide(
     terms: &[(usize, bool)],
     policy_type: PolicyType,
     config: &Config,
+    restrict: &Restrict,
 ) -> Verdict {
-    let enc = match encode(policies, policy_type, &config.encode) {
+    let enc = match encode(policies, policy_type, &config.encode, restrict) {
         Ok(enc) => enc,
-        Err(e) => {
-            return Verdict::Unknown {
-                reason: format!("a budget was exceeded: {e}"),
-            }
-        }
+        Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
     };
     let masks = Masks::new(&enc, policies.len());
     let mut nodes = 0;
-    let goal = Goal {
-        terms: terms.to_vec(),
-        require: None,
-    };
+    let goal = Goal { terms: terms.to_vec(), require: None };
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, config.max_search_nodes).run()
     };
@@ -182,9 +156,7 @@ fn decide(
         Ok(None) => match run(goal, false, &mut nodes) {
             Err(e) => out_of_budget(e.limit),
             Ok(None) => Verdict::Pass,
-            Ok(Some(_)) => Verdict::Unknown {
-                reason: opaque_reason(&enc),
-            },
+            Ok(Some(_)) => Verdict::Unknown { reason: opaque_reason(&enc) },
         },
     }
 }
@@ -207,19 +179,9 @@ fn reasons(
         if s.policy != 0 || s.effect != Effect::Allow {
             continue;
         }
-        let hit = alive.contains(i)
-            || reachable(
-                Goal {
-                    require: Some(i),
-                    ..goal.clone()
-                },
-                nodes,
-            );
+        let hit = alive.contains(i) || reachable(Goal { require: Some(i), ..goal.clone() }, nodes);
         if let (true, Some(st)) = (hit, policy.statements.get(s.index)) {
-            out.push(Reason {
-                statement_index: st.index,
-                statement_id: st.sid.clone(),
-            });
+            out.push(Reason { statement_index: st.index, statement_id: st.sid.clone() });
         }
     }
     out

@@ -20,6 +20,8 @@ mod table;
 use crate::automata::{AtomBudget, AtomError};
 use crate::policy::{Effect, Element, Policy, PolicyType};
 use fixedbitset::FixedBitSet;
+use glob::Pattern;
+use std::collections::BTreeMap;
 use std::fmt;
 use table::{Constraint, PatternTable};
 
@@ -110,10 +112,7 @@ pub struct EncodeBudget {
 
 impl Default for EncodeBudget {
     fn default() -> Self {
-        EncodeBudget {
-            atoms: AtomBudget::default(),
-            max_set_classes: 12,
-        }
+        EncodeBudget { atoms: AtomBudget::default(), max_set_classes: 12 }
     }
 }
 
@@ -141,6 +140,17 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
+/// Values excluded from fields' domains: how the public and external
+/// access checks model an outsider (docs/public-access.md).
+#[derive(Clone, Debug, Default)]
+pub struct Restrict {
+    /// Principals the request may not have.
+    pub principal: Vec<Pattern>,
+    /// Per condition key (folded name): values the request may not have
+    /// (the key may still be absent).
+    pub keys: BTreeMap<String, Vec<Pattern>>,
+}
+
 /// Encodes the statements of `policies` (all of `policy_type`).
 ///
 /// # Errors
@@ -149,6 +159,7 @@ pub fn encode(
     policies: &[&Policy],
     policy_type: PolicyType,
     budget: &EncodeBudget,
+    restrict: &Restrict,
 ) -> Result<Encoded, EncodeError> {
     let statements: Vec<StatementRef> = policies
         .iter()
@@ -161,17 +172,15 @@ pub fn encode(
             })
         })
         .collect();
-    let all: Vec<(&Policy, &crate::policy::Statement)> = policies
-        .iter()
-        .flat_map(|p| p.statements.iter().map(move |s| (*p, s)))
-        .collect();
+    let all: Vec<(&Policy, &crate::policy::Statement)> =
+        policies.iter().flat_map(|p| p.statements.iter().map(move |s| (*p, s))).collect();
     let mut opaque = keys::OpaqueSet::default();
     let mut fields = vec![action_field(&all, budget)?];
     fields.push(resource_field(&all, &mut opaque, budget)?);
     if policy_type == PolicyType::Resource {
-        fields.push(principal_field(&all, budget)?);
+        fields.push(principal_field(&all, budget, &restrict.principal)?);
     }
-    fields.extend(keys::key_fields(&all, &mut opaque, budget)?);
+    fields.extend(keys::key_fields(&all, &mut opaque, budget, &restrict.keys)?);
     fields.extend(opaque.into_fields(all.len()));
     Ok(Encoded { statements, fields })
 }
@@ -180,17 +189,12 @@ type Stmts<'a> = [(&'a Policy, &'a crate::policy::Statement)];
 
 fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
-    let constraints: Vec<_> = all
-        .iter()
-        .map(|(_, s)| Some(table.element(&s.action, |t| glob::action(t))))
-        .collect();
+    let constraints: Vec<_> =
+        all.iter().map(|(_, s)| Some(table.element(&s.action, |t| glob::action(t)))).collect();
     let atoms = table
         .field_atoms(principal::ACTION_UNIVERSE, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("action", e))?;
-    Ok(Field {
-        kind: FieldKind::Action,
-        atoms,
-    })
+    Ok(Field { kind: FieldKind::Action, atoms })
 }
 
 fn resource_field(
@@ -214,14 +218,16 @@ fn resource_field(
     let atoms = table
         .field_atoms(&principal::resource_universe(), &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("resource", e))?;
-    Ok(Field {
-        kind: FieldKind::Resource,
-        atoms,
-    })
+    Ok(Field { kind: FieldKind::Resource, atoms })
 }
 
-fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
+fn principal_field(
+    all: &Stmts<'_>,
+    budget: &EncodeBudget,
+    forbidden: &[Pattern],
+) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
+    table.forbid(forbidden);
     let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {
@@ -231,16 +237,9 @@ fn principal_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, Enco
         })
         .collect();
     let atoms = table
-        .field_atoms(
-            &principal::principal_universe(),
-            &constraints,
-            &budget.atoms,
-        )
+        .field_atoms(&principal::principal_universe(), &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("principal", e))?;
-    Ok(Field {
-        kind: FieldKind::Principal,
-        atoms,
-    })
+    Ok(Field { kind: FieldKind::Principal, atoms })
 }
 
 fn has_variable(el: &Element<String>) -> bool {
@@ -248,19 +247,11 @@ fn has_variable(el: &Element<String>) -> bool {
 }
 
 fn element_key(name: &str, el: &Element<String>) -> String {
-    let name = if el.negated {
-        format!("Not{name}")
-    } else {
-        name.to_string()
-    };
+    let name = if el.negated { format!("Not{name}") } else { name.to_string() };
     format!("{name} {:?}", el.values)
 }
 
 fn describe_element(el: &Element<String>) -> String {
-    let name = if el.negated {
-        "NotResource"
-    } else {
-        "Resource"
-    };
+    let name = if el.negated { "NotResource" } else { "Resource" };
     format!("policy variables in `{name}` ({})", el.values.join(", "))
 }

@@ -42,7 +42,10 @@ pub mod report;
 pub mod request;
 pub mod simulate;
 
-pub use decide::{check_access_not_granted, check_no_new_access, Access, Config, Reason, Verdict};
+pub use decide::{
+    check_access_not_granted, check_no_external_access, check_no_new_access,
+    check_no_public_access, Access, Config, Reason, ResourceType, Verdict, ZoneOfTrust,
+};
 pub use error::{Diagnostic, Location, ParseErrors, Severity};
 pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};

@@ -55,10 +55,7 @@ pub struct ParseLimits {
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits {
-            max_depth: DEFAULT_MAX_DEPTH,
-            max_size: DEFAULT_MAX_SIZE,
-        }
+        ParseLimits { max_depth: DEFAULT_MAX_DEPTH, max_size: DEFAULT_MAX_SIZE }
     }
 }
 
@@ -109,19 +106,9 @@ pub fn parse_policy_with(
 }
 
 fn single_error(message: String, line: usize, column: usize) -> ParseErrors {
-    let location = Location {
-        path: String::new(),
-        statement: None,
-        line,
-        column,
-    };
+    let location = Location { path: String::new(), statement: None, line, column };
     ParseErrors {
-        errors: vec![Diagnostic {
-            severity: Severity::Error,
-            message,
-            help: None,
-            location,
-        }],
+        errors: vec![Diagnostic { severity: Severity::Error, message, help: None, location }],
     }
 }
 

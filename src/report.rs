@@ -13,6 +13,11 @@ pub enum CheckKind {
     NoNewAccess,
     /// check-access-not-granted.
     AccessNotGranted,
+    /// check-no-public-access.
+    NoPublicAccess,
+    /// check-no-external-access (iamcheck's own check: no Access Analyzer
+    /// counterpart, so its messages are ours).
+    NoExternalAccess,
 }
 
 impl CheckKind {
@@ -21,6 +26,8 @@ impl CheckKind {
         match self {
             CheckKind::NoNewAccess => "check-no-new-access",
             CheckKind::AccessNotGranted => "check-access-not-granted",
+            CheckKind::NoPublicAccess => "check-no-public-access",
+            CheckKind::NoExternalAccess => "check-no-external-access",
         }
     }
 
@@ -40,6 +47,18 @@ impl CheckKind {
             (CheckKind::AccessNotGranted, true) => {
                 "The policy document does not grant access to perform the listed actions or resources."
             }
+            (CheckKind::NoPublicAccess, false) => {
+                "The resource policy grants public access for the given resource type."
+            }
+            (CheckKind::NoPublicAccess, true) => {
+                "The resource policy does not grant public access for the given resource type."
+            }
+            (CheckKind::NoExternalAccess, false) => {
+                "The resource policy grants access to principals outside the zone of trust."
+            }
+            (CheckKind::NoExternalAccess, true) => {
+                "The resource policy does not grant access to principals outside the zone of trust."
+            }
         }
     }
 
@@ -56,6 +75,12 @@ impl CheckKind {
                     "One or more of the listed actions or resources in the statement with {which}."
                 )
             }
+            CheckKind::NoPublicAccess => {
+                format!("Public access granted in the following statement with {which}.")
+            }
+            CheckKind::NoExternalAccess => format!(
+                "Access from outside the zone of trust granted in the following statement with {which}."
+            ),
         }
     }
 }

@@ -60,10 +60,7 @@ impl ContextValue {
 impl Request {
     /// Looks a context key up case-insensitively (key names fold case).
     pub fn context_value(&self, key: &str) -> Option<&ContextValue> {
-        self.context
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
+        self.context.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
     }
 
     /// Parses the JSON form, accepting JSON numbers and booleans as
@@ -139,11 +136,9 @@ fn scalar(v: &serde_json::Value) -> Option<String> {
 
 fn context_value(v: &serde_json::Value) -> Option<ContextValue> {
     match v {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .map(scalar)
-            .collect::<Option<Vec<_>>>()
-            .map(ContextValue::Multi),
+        serde_json::Value::Array(items) => {
+            items.iter().map(scalar).collect::<Option<Vec<_>>>().map(ContextValue::Multi)
+        }
         other => scalar(other).map(ContextValue::Single),
     }
 }
@@ -166,13 +161,9 @@ mod tests {
 
     #[test]
     fn rejects_unknown_fields_and_missing_action() {
-        assert!(
-            Request::from_json(r#"{"action":"a:b","resource":"r","foo":1}"#)
-                .unwrap_err()
-                .contains("unknown request field `foo`")
-        );
-        assert!(Request::from_json(r#"{"resource":"r"}"#)
+        assert!(Request::from_json(r#"{"action":"a:b","resource":"r","foo":1}"#)
             .unwrap_err()
-            .contains("no `action`"));
+            .contains("unknown request field `foo`"));
+        assert!(Request::from_json(r#"{"resource":"r"}"#).unwrap_err().contains("no `action`"));
     }
 }

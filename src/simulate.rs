@@ -69,11 +69,8 @@ pub fn simulate(
     validate::check_resource(&request.resource)?;
     let caller = request_caller(policy_type, request)?;
     let input = Input::new(policy, request, caller);
-    let mut sim = Simulation {
-        decision: Decision::ImplicitDeny,
-        matched: Vec::new(),
-        undecided: Vec::new(),
-    };
+    let mut sim =
+        Simulation { decision: Decision::ImplicitDeny, matched: Vec::new(), undecided: Vec::new() };
     let (mut deny, mut allow) = (Match::No, Match::No);
     for (index, stmt) in policy.statements.iter().enumerate() {
         let outcome = evaluate(stmt, &input);
@@ -81,8 +78,7 @@ pub fn simulate(
             Match::Yes => sim.matched.push(index),
             Match::No => {}
             Match::Unknown(reasons) => {
-                sim.undecided
-                    .push((index, format!("statement {index}: {}", reasons.join("; "))));
+                sim.undecided.push((index, format!("statement {index}: {}", reasons.join("; "))));
             }
         }
         let acc = match stmt.effect {

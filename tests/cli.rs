@@ -51,12 +51,7 @@ fn documents_may_be_inline_file_urls_or_stdin() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(inline.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(inline.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -86,10 +81,7 @@ fn text_output_shows_verdict_reason_lines_and_witness() {
         "action     s3:DeleteBucket",
         "as JSON",
     ] {
-        assert!(
-            text.contains(needle),
-            "text output lacks `{needle}`:\n{text}"
-        );
+        assert!(text.contains(needle), "text output lacks `{needle}`:\n{text}");
     }
 }
 
@@ -109,10 +101,7 @@ fn the_article_shorthand_principal_is_read_with_a_warning() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("warning") && err.contains(r#"{"AWS": "123456789012"}"#),
-        "{err}"
-    );
+    assert!(err.contains("warning") && err.contains(r#"{"AWS": "123456789012"}"#), "{err}");
 }
 
 #[test]
@@ -132,10 +121,7 @@ fn access_accepts_json_object_and_shorthand_with_resources() {
             "IDENTITY_POLICY",
         ]);
         assert_eq!(code, 1, "{access}: {out}");
-        assert_eq!(
-            out["witness"]["resource"],
-            "arn:aws:s3:::DOC-EXAMPLE-BUCKET/key"
-        );
+        assert_eq!(out["witness"]["resource"], "arn:aws:s3:::DOC-EXAMPLE-BUCKET/key");
     }
     let (code, out) = iamcheck_json(&[
         "check-access-not-granted",
@@ -162,15 +148,8 @@ fn unsupported_constructs_answer_unknown_with_exit_3() {
         "--policy-type",
         "IDENTITY_POLICY",
     ]);
-    assert_eq!(
-        (code, out["result"].as_str()),
-        (3, Some("UNKNOWN")),
-        "{out}"
-    );
-    assert!(
-        out["message"].as_str().unwrap().contains("NumericLessThan"),
-        "{out}"
-    );
+    assert_eq!((code, out["result"].as_str()), (3, Some("UNKNOWN")), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("NumericLessThan"), "{out}");
     // The same construct on both sides cancels out: exact PASS.
     let (code, out) = iamcheck_json(&[
         "check-no-new-access",

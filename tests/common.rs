@@ -23,10 +23,7 @@ pub fn policy(text: &str, ty: PolicyType) -> Policy {
 }
 
 pub fn iamcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamcheck"))
-        .args(args)
-        .output()
-        .expect("run iamcheck")
+    Command::new(env!("CARGO_BIN_EXE_iamcheck")).args(args).output().expect("run iamcheck")
 }
 
 /// Runs the binary with `--output json` and parses stdout.
@@ -46,9 +43,7 @@ pub fn iamcheck_json(args: &[&str]) -> (i32, serde_json::Value) {
 }
 
 fn decision(p: &Policy, ty: PolicyType, r: &Request) -> Decision {
-    simulate(p, ty, r)
-        .unwrap_or_else(|e| panic!("simulate rejected witness {r:?}: {e}"))
-        .decision
+    simulate(p, ty, r).unwrap_or_else(|e| panic!("simulate rejected witness {r:?}: {e}")).decision
 }
 
 /// check-no-new-access, with every FAIL's witness replayed through simulate.
@@ -83,10 +78,7 @@ pub fn access_policy(access: &Access, ty: PolicyType) -> Policy {
     if ty == PolicyType::Resource {
         st["Principal"] = "*".into();
     }
-    policy(
-        &serde_json::json!({"Version": "2012-10-17", "Statement": [st]}).to_string(),
-        ty,
-    )
+    policy(&serde_json::json!({"Version": "2012-10-17", "Statement": [st]}).to_string(), ty)
 }
 
 /// check-access-not-granted, with every FAIL's witness replayed.

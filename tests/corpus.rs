@@ -66,15 +66,8 @@ fn aa_samples_agreement() {
     for u in &unexplained {
         println!("  unexplained: {u}");
     }
-    assert!(
-        agree >= MIN_AGREEMENT,
-        "agreement dropped to {agree} (was {MIN_AGREEMENT})"
-    );
-    assert!(
-        unexplained.is_empty(),
-        "{} unexplained disagreements",
-        unexplained.len()
-    );
+    assert!(agree >= MIN_AGREEMENT, "agreement dropped to {agree} (was {MIN_AGREEMENT})");
+    assert!(unexplained.is_empty(), "{} unexplained disagreements", unexplained.len());
 }
 
 #[test]

@@ -12,15 +12,8 @@ fn errors_of(doc: &str, ty: &str) -> String {
         "--policy-type",
         ty,
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "bad document must exit 2: {doc}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "no verdict on stdout for a bad document"
-    );
+    assert_eq!(out.status.code(), Some(2), "bad document must exit 2: {doc}");
+    assert!(out.stdout.is_empty(), "no verdict on stdout for a bad document");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -43,10 +36,7 @@ fn every_error_of_a_document_names_its_statement_and_path() {
 fn unknown_and_miscased_operators_are_errors() {
     let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"stringEquals":{"aws:username":"a"}}}}"#;
     let err = errors_of(doc, "IDENTITY_POLICY");
-    assert!(
-        err.contains("stringEquals") && err.contains("Statement.Condition"),
-        "{err}"
-    );
+    assert!(err.contains("stringEquals") && err.contains("Statement.Condition"), "{err}");
     assert!(err.contains("StringEquals"), "did-you-mean help: {err}");
 }
 
@@ -56,14 +46,8 @@ fn duplicate_keys_and_json_syntax_errors_are_located() {
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*"}}"#,
         "IDENTITY_POLICY",
     );
-    assert!(
-        err.contains("Effect") && err.to_lowercase().contains("duplicate"),
-        "{err}"
-    );
-    let err = errors_of(
-        "{\"Version\":\"2012-10-17\",\n\"Statement\": [,]}",
-        "IDENTITY_POLICY",
-    );
+    assert!(err.contains("Effect") && err.to_lowercase().contains("duplicate"), "{err}");
+    let err = errors_of("{\"Version\":\"2012-10-17\",\n\"Statement\": [,]}", "IDENTITY_POLICY");
     assert!(err.contains("line 2"), "{err}");
 }
 
@@ -84,11 +68,7 @@ fn principal_rules_depend_on_the_policy_type() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let path = std::env::temp_dir().join(format!("iamcheck-deep-{}.json", std::process::id()));
-    std::fs::write(
-        &path,
-        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
-    )
-    .unwrap();
+    std::fs::write(&path, format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
     let err = errors_of(path.to_str().unwrap(), "IDENTITY_POLICY");
     let _ = std::fs::remove_file(&path);
     assert!(err.contains("nest") || err.contains("depth"), "{err}");

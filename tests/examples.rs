@@ -33,15 +33,8 @@ fn access_not_granted(policy: &str, access: &str, ty: &str) -> (i32, Value) {
 fn simulate(policy: &str, ty: &str, witness: &Value) -> String {
     let p = example(policy);
     let w = witness.to_string();
-    let (code, out) = iamcheck_json(&[
-        "simulate",
-        "--policy-document",
-        &p,
-        "--policy-type",
-        ty,
-        "--request",
-        &w,
-    ]);
+    let (code, out) =
+        iamcheck_json(&["simulate", "--policy-document", &p, "--policy-type", ty, "--request", &w]);
     assert_eq!(code, 0, "simulate ran: {out}");
     out["decision"].as_str().unwrap_or_default().to_string()
 }
@@ -71,11 +64,8 @@ fn assert_pass(code: i32, out: &Value) {
 /// Cases 1 and 3: public-put lets principals outside 123456789012 in.
 #[test]
 fn case_1_3_public_put_is_open_outside_the_account() {
-    let (code, out) = no_new_access(
-        "reference-account-only.json",
-        "public-put.json",
-        "RESOURCE_POLICY",
-    );
+    let (code, out) =
+        no_new_access("reference-account-only.json", "public-put.json", "RESOURCE_POLICY");
     let w = assert_fail(code, &out);
     let principal = w["principal"].as_str().unwrap();
     assert!(
@@ -86,10 +76,7 @@ fn case_1_3_public_put_is_open_outside_the_account() {
     assert_eq!(w["resource"], "arn:aws:s3:::DOC-EXAMPLE-BUCKET");
     assert_eq!(reason_indices(&out), vec![0]);
     assert_eq!(simulate("public-put.json", "RESOURCE_POLICY", w), "Allow");
-    assert_eq!(
-        simulate("reference-account-only.json", "RESOURCE_POLICY", w),
-        "ImplicitDeny"
-    );
+    assert_eq!(simulate("reference-account-only.json", "RESOURCE_POLICY", w), "ImplicitDeny");
 }
 
 /// Cases 2 and 4: the Deny with NotPrincipal closes it.
@@ -105,64 +92,37 @@ fn case_2_4_deny_outside_closes_it() {
 
 #[test]
 fn case_5_delete_bucket_is_new_access() {
-    let (code, out) = no_new_access(
-        "public-put.json",
-        "account-put-delete.json",
-        "RESOURCE_POLICY",
-    );
+    let (code, out) =
+        no_new_access("public-put.json", "account-put-delete.json", "RESOURCE_POLICY");
     let w = assert_fail(code, &out);
     assert_eq!(reason_indices(&out), vec![0]);
-    assert_eq!(
-        out["reasons"][0]["description"],
-        "New access in the statement with index: 0."
-    );
+    assert_eq!(out["reasons"][0]["description"], "New access in the statement with index: 0.");
     assert_eq!(
         out["message"],
         "The modified permissions grant new access compared to your existing policy."
     );
     assert_eq!(w["action"], "s3:DeleteBucket");
     assert_eq!(w["resource"], "arn:aws:s3:::DOC-EXAMPLE-BUCKET");
-    assert!(
-        w["principal"].as_str().unwrap().contains(":123456789012:"),
-        "{w}"
-    );
-    assert_eq!(
-        simulate("account-put-delete.json", "RESOURCE_POLICY", w),
-        "Allow"
-    );
-    assert_eq!(
-        simulate("public-put.json", "RESOURCE_POLICY", w),
-        "ImplicitDeny"
-    );
+    assert!(w["principal"].as_str().unwrap().contains(":123456789012:"), "{w}");
+    assert_eq!(simulate("account-put-delete.json", "RESOURCE_POLICY", w), "Allow");
+    assert_eq!(simulate("public-put.json", "RESOURCE_POLICY", w), "ImplicitDeny");
 }
 
 #[test]
 fn case_6_public_put_is_new_over_account_only() {
-    let (code, out) = no_new_access(
-        "account-put-delete.json",
-        "public-put.json",
-        "RESOURCE_POLICY",
-    );
+    let (code, out) =
+        no_new_access("account-put-delete.json", "public-put.json", "RESOURCE_POLICY");
     let w = assert_fail(code, &out);
     assert_eq!(w["action"], "s3:PutObject");
-    assert!(
-        !w["principal"].as_str().unwrap().contains("123456789012"),
-        "{w}"
-    );
+    assert!(!w["principal"].as_str().unwrap().contains("123456789012"), "{w}");
     assert_eq!(simulate("public-put.json", "RESOURCE_POLICY", w), "Allow");
-    assert_eq!(
-        simulate("account-put-delete.json", "RESOURCE_POLICY", w),
-        "ImplicitDeny"
-    );
+    assert_eq!(simulate("account-put-delete.json", "RESOURCE_POLICY", w), "ImplicitDeny");
 }
 
 #[test]
 fn case_7_delete_bucket_granted_by_resource_policy() {
-    let (code, out) = access_not_granted(
-        "account-put-delete.json",
-        "actions=s3:DeleteBucket",
-        "RESOURCE_POLICY",
-    );
+    let (code, out) =
+        access_not_granted("account-put-delete.json", "actions=s3:DeleteBucket", "RESOURCE_POLICY");
     let w = assert_fail(code, &out);
     assert_eq!(reason_indices(&out), vec![0]);
     assert_eq!(
@@ -170,10 +130,7 @@ fn case_7_delete_bucket_granted_by_resource_policy() {
         "One or more of the listed actions or resources in the statement with index: 0."
     );
     assert_eq!(w["action"], "s3:DeleteBucket");
-    assert_eq!(
-        simulate("account-put-delete.json", "RESOURCE_POLICY", w),
-        "Allow"
-    );
+    assert_eq!(simulate("account-put-delete.json", "RESOURCE_POLICY", w), "Allow");
 }
 
 #[test]
@@ -186,21 +143,9 @@ fn case_8_delete_bucket_granted_by_statement_1() {
     let w = assert_fail(code, &out);
     assert_eq!(reason_indices(&out), vec![1]);
     assert_eq!(w["action"], "s3:DeleteBucket");
-    assert!(
-        w["resource"]
-            .as_str()
-            .unwrap()
-            .starts_with("arn:aws:s3:::DOC-EXAMPLE-BUCKET/"),
-        "{w}"
-    );
-    assert!(
-        w.get("principal").is_none(),
-        "identity witnesses have no principal: {w}"
-    );
-    assert_eq!(
-        simulate("identity-ec2-s3.json", "IDENTITY_POLICY", w),
-        "Allow"
-    );
+    assert!(w["resource"].as_str().unwrap().starts_with("arn:aws:s3:::DOC-EXAMPLE-BUCKET/"), "{w}");
+    assert!(w.get("principal").is_none(), "identity witnesses have no principal: {w}");
+    assert_eq!(simulate("identity-ec2-s3.json", "IDENTITY_POLICY", w), "Allow");
 }
 
 #[test]
@@ -227,24 +172,15 @@ fn case_10_describe_instance_status_granted_by_wildcard() {
     let w = assert_fail(code, &out);
     assert_eq!(reason_indices(&out), vec![0]);
     assert!(
-        w["action"]
-            .as_str()
-            .unwrap()
-            .eq_ignore_ascii_case("ec2:DescribeInstanceStatus"),
+        w["action"].as_str().unwrap().eq_ignore_ascii_case("ec2:DescribeInstanceStatus"),
         "{w}"
     );
-    assert_eq!(
-        simulate("identity-ec2-s3.json", "IDENTITY_POLICY", w),
-        "Allow"
-    );
+    assert_eq!(simulate("identity-ec2-s3.json", "IDENTITY_POLICY", w), "Allow");
 }
 
 #[test]
 fn case_11_policy_against_itself_passes() {
-    let (code, out) = no_new_access(
-        "identity-ec2-s3.json",
-        "identity-ec2-s3.json",
-        "IDENTITY_POLICY",
-    );
+    let (code, out) =
+        no_new_access("identity-ec2-s3.json", "identity-ec2-s3.json", "IDENTITY_POLICY");
     assert_pass(code, &out);
 }

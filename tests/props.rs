@@ -68,10 +68,7 @@ fn condition() -> impl Strategy<Value = Option<Value>> {
             };
             json!({op: {key: vals}})
         });
-    let multi = (
-        pick(SET_OPERATORS),
-        prop::collection::vec(pick(VALUES), 1..3),
-    )
+    let multi = (pick(SET_OPERATORS), prop::collection::vec(pick(VALUES), 1..3))
         .prop_map(|(op, vals)| json!({op: {"k3": vals}}));
     prop_oneof![2 => Just(None), 3 => single.prop_map(Some), 1 => multi.prop_map(Some)]
 }
@@ -101,11 +98,7 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
                 let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }});
                 let (ak, rk) = (
                     if not_action { "NotAction" } else { "Action" },
-                    if not_resource {
-                        "NotResource"
-                    } else {
-                        "Resource"
-                    },
+                    if not_resource { "NotResource" } else { "Resource" },
                 );
                 s[ak] = json!(actions);
                 s[rk] = json!(resources);
@@ -176,14 +169,8 @@ fn universe(resource_policy: bool) -> Vec<Request> {
     } else {
         &[None]
     };
-    let singles: &[Option<&str>] = &[
-        None,
-        Some("v"),
-        Some("w"),
-        Some("vx"),
-        Some("V"),
-        Some("true"),
-    ];
+    let singles: &[Option<&str>] =
+        &[None, Some("v"), Some("w"), Some("vx"), Some("V"), Some("true")];
     let sets: &[Option<&[&str]>] = &[
         None,
         Some(&[]),
@@ -207,12 +194,10 @@ fn universe(resource_policy: bool) -> Vec<Request> {
                                 ..Default::default()
                             };
                             if let Some(v) = k1 {
-                                req.context
-                                    .insert("k1".into(), ContextValue::Single(v.into()));
+                                req.context.insert("k1".into(), ContextValue::Single(v.into()));
                             }
                             if let Some(v) = k2 {
-                                req.context
-                                    .insert("k2".into(), ContextValue::Single(v.into()));
+                                req.context.insert("k2".into(), ContextValue::Single(v.into()));
                             }
                             if let Some(vs) = k3 {
                                 req.context.insert(
@@ -235,49 +220,32 @@ fn allows(p: &Policy, ty: PolicyType, r: &Request) -> bool {
 }
 
 fn runner(cases: u32) -> TestRunner {
-    let config = PtConfig {
-        cases,
-        failure_persistence: None,
-        ..PtConfig::default()
-    };
+    let config = PtConfig { cases, failure_persistence: None, ..PtConfig::default() };
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]))
 }
 
 fn cases() -> u32 {
-    std::env::var("IAMCHECK_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(400)
+    std::env::var("IAMCHECK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
 }
 
 fn check_pair(resource_policy: bool) {
-    check_pairs(
-        resource_policy,
-        (policy_doc(resource_policy), policy_doc(resource_policy)),
-    );
+    check_pairs(resource_policy, (policy_doc(resource_policy), policy_doc(resource_policy)));
 }
 
 fn check_pairs(resource_policy: bool, docs: impl Strategy<Value = (Value, Value)>) {
-    let ty = if resource_policy {
-        PolicyType::Resource
-    } else {
-        PolicyType::Identity
-    };
+    let ty = if resource_policy { PolicyType::Resource } else { PolicyType::Identity };
     let requests = universe(resource_policy);
     runner(cases())
         .run(&docs, |(e, n)| {
             let existing = policy(&e.to_string(), ty);
             let new = policy(&n.to_string(), ty);
             let verdict = no_new_access(&existing, &new, ty);
-            let brute = requests
-                .iter()
-                .find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
+            let brute = requests.iter().find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
             match (&verdict, brute) {
                 (Verdict::Unknown { reason }, _) => prop_assert!(false, "UNKNOWN: {reason}"),
-                (Verdict::Pass, Some(r)) => prop_assert!(
-                    false,
-                    "PASS, but {r:?} is new access\nexisting {e}\nnew {n}"
-                ),
+                (Verdict::Pass, Some(r)) => {
+                    prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}")
+                }
                 _ => {}
             }
             Ok(())
@@ -318,9 +286,7 @@ fn access_not_granted_agrees_with_brute_force() {
             };
             let target = crate::common::access_policy(&access, ty);
             let verdict = access_not_granted(&p, &access, ty);
-            let brute = requests
-                .iter()
-                .find(|r| allows(&p, ty, r) && allows(&target, ty, r));
+            let brute = requests.iter().find(|r| allows(&p, ty, r) && allows(&target, ty, r));
             if let (Verdict::Pass, Some(r)) = (&verdict, brute) {
                 prop_assert!(false, "PASS, but {r:?} is granted\n{d}");
             }

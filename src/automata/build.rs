@@ -34,11 +34,7 @@ impl Automata {
         hirs.push(universe_hir.clone());
         let main = lazy_dfa(&hirs, budget)?;
         let universe = lazy_dfa(&[universe_hir], budget)?;
-        Ok(Automata {
-            main,
-            universe,
-            patterns: patterns.len(),
-        })
+        Ok(Automata { main, universe, patterns: patterns.len() })
     }
 }
 
@@ -54,12 +50,12 @@ fn lazy_dfa(hirs: &[Hir], budget: &AtomBudget) -> Result<DFA, AtomError> {
         .utf8(false)
         .which_captures(WhichCaptures::None)
         .nfa_size_limit(Some(NFA_SIZE_LIMIT));
-    let nfa = thompson::Compiler::new()
-        .configure(nfa_config)
-        .build_many_from_hir(hirs)
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => AtomError::exceeded(Budget::NfaBytes, limit),
-            None => AtomError::internal(&format!("cannot build the NFA: {e}")),
+    let nfa =
+        thompson::Compiler::new().configure(nfa_config).build_many_from_hir(hirs).map_err(|e| {
+            match e.size_limit() {
+                Some(limit) => AtomError::exceeded(Budget::NfaBytes, limit),
+                None => AtomError::internal(&format!("cannot build the NFA: {e}")),
+            }
         })?;
     let config = Config::new()
         .match_kind(MatchKind::All)

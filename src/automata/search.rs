@@ -124,9 +124,8 @@ impl Search<'_> {
     fn push_root(&mut self) -> Result<(), AtomError> {
         let config = start::Config::new().anchored(Anchored::Yes);
         let main = &self.automata.main;
-        let state = main
-            .start_state(&mut self.main_cache, &config)
-            .map_err(|e| self.start_error(e))?;
+        let state =
+            main.start_state(&mut self.main_cache, &config).map_err(|e| self.start_error(e))?;
         let universe = self
             .automata
             .universe
@@ -136,13 +135,7 @@ impl Search<'_> {
             return Ok(());
         }
         self.visited.insert((state, utf8::BOUNDARY));
-        self.nodes.push(Node {
-            state,
-            universe,
-            parent: ROOT,
-            byte: 0,
-            decoder: utf8::BOUNDARY,
-        });
+        self.nodes.push(Node { state, universe, parent: ROOT, byte: 0, decoder: utf8::BOUNDARY });
         Ok(())
     }
 
@@ -151,16 +144,9 @@ impl Search<'_> {
         if node.decoder == utf8::BOUNDARY {
             self.classify(index, node.state)?;
         }
-        let edge_count = self
-            .edges
-            .get(usize::from(node.decoder))
-            .map_or(0, Vec::len);
+        let edge_count = self.edges.get(usize::from(node.decoder)).map_or(0, Vec::len);
         for k in 0..edge_count {
-            if let Some(&edge) = self
-                .edges
-                .get(usize::from(node.decoder))
-                .and_then(|e| e.get(k))
-            {
+            if let Some(&edge) = self.edges.get(usize::from(node.decoder)).and_then(|e| e.get(k)) {
                 self.follow(index, node, edge)?;
             }
         }
@@ -195,22 +181,13 @@ impl Search<'_> {
             return Ok(());
         }
         if self.nodes.len() >= self.budget.max_nodes {
-            return Err(AtomError::exceeded(
-                Budget::SearchNodes,
-                self.budget.max_nodes,
-            ));
+            return Err(AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes));
         }
         let parent = u32::try_from(index)
             .ok()
             .filter(|&p| p != ROOT)
             .ok_or_else(|| AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes))?;
-        self.nodes.push(Node {
-            state,
-            universe,
-            parent,
-            byte: edge.byte,
-            decoder: edge.next,
-        });
+        self.nodes.push(Node { state, universe, parent, byte: edge.byte, decoder: edge.next });
         Ok(())
     }
 
@@ -218,9 +195,8 @@ impl Search<'_> {
     /// records a new atom if the set contains the universe and is new.
     fn classify(&mut self, index: usize, state: LazyStateID) -> Result<(), AtomError> {
         let main: &DFA = &self.automata.main;
-        let eoi = main
-            .next_eoi_state(&mut self.main_cache, state)
-            .map_err(|_| self.cache_error())?;
+        let eoi =
+            main.next_eoi_state(&mut self.main_cache, state).map_err(|_| self.cache_error())?;
         if !self.seen_eoi.insert(eoi) || !eoi.is_match() {
             return Ok(());
         }

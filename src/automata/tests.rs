@@ -38,12 +38,10 @@ fn glob_match(glob: &[char], s: &[char]) -> bool {
         Some(('*', rest)) => {
             (0..=s.len()).any(|k| s.get(k..).is_some_and(|tail| glob_match(rest, tail)))
         }
-        Some(('?', rest)) => s
-            .split_first()
-            .is_some_and(|(_, tail)| glob_match(rest, tail)),
-        Some((c, rest)) => s
-            .split_first()
-            .is_some_and(|(d, tail)| c == d && glob_match(rest, tail)),
+        Some(('?', rest)) => s.split_first().is_some_and(|(_, tail)| glob_match(rest, tail)),
+        Some((c, rest)) => {
+            s.split_first().is_some_and(|(d, tail)| c == d && glob_match(rest, tail))
+        }
     }
 }
 
@@ -55,12 +53,7 @@ fn matches(glob: &str, s: &str) -> bool {
 
 /// The reference pattern set of `s`.
 fn reference_set(globs: &[&str], s: &str) -> Vec<usize> {
-    globs
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| matches(g, s))
-        .map(|(i, _)| i)
-        .collect()
+    globs.iter().enumerate().filter(|(_, g)| matches(g, s)).map(|(i, _)| i).collect()
 }
 
 fn set_of(atom: &Atom) -> Vec<usize> {
@@ -80,10 +73,8 @@ fn strings(alphabet: &[char], max_len: usize) -> Vec<String> {
     let mut all = vec![String::new()];
     let mut layer = vec![String::new()];
     for _ in 0..max_len {
-        let next: Vec<String> = layer
-            .iter()
-            .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-            .collect();
+        let next: Vec<String> =
+            layer.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
         all.extend(next.iter().cloned());
         layer = next;
     }
@@ -108,17 +99,10 @@ fn check(globs: &[&str], universe: &str, max_len: usize) {
             "{globs:?}: witness {:?}",
             atom.witness
         );
-        assert!(
-            sets.insert(set_of(atom)),
-            "{globs:?}: duplicate atom {:?}",
-            atom.witness
-        );
+        assert!(sets.insert(set_of(atom)), "{globs:?}: duplicate atom {:?}", atom.witness);
     }
-    let mut alphabet: Vec<char> = globs
-        .iter()
-        .flat_map(|g| g.chars())
-        .filter(|c| *c != '*' && *c != '?')
-        .collect();
+    let mut alphabet: Vec<char> =
+        globs.iter().flat_map(|g| g.chars()).filter(|c| *c != '*' && *c != '?').collect();
     alphabet.extend(['z', 'é']);
     alphabet.sort_unstable();
     alphabet.dedup();
@@ -129,10 +113,7 @@ fn check(globs: &[&str], universe: &str, max_len: usize) {
             continue;
         }
         let set = reference_set(globs, &s);
-        assert!(
-            sets.contains(&set),
-            "{globs:?}: {s:?} has set {set:?}, which is no atom"
-        );
+        assert!(sets.contains(&set), "{globs:?}: {s:?} has set {set:?}, which is no atom");
         let key = readability(&s);
         let entry = best.entry(set).or_insert_with(|| key.clone());
         *entry = key.min(entry.clone());
@@ -147,10 +128,7 @@ fn check(globs: &[&str], universe: &str, max_len: usize) {
         }
     }
     let lengths: Vec<usize> = found.iter().map(|a| a.witness.len()).collect();
-    assert!(
-        lengths.windows(2).all(|w| w.first() <= w.get(1)),
-        "{globs:?}: not in discovery order"
-    );
+    assert!(lengths.windows(2).all(|w| w.first() <= w.get(1)), "{globs:?}: not in discovery order");
 }
 
 /// Sort key of a witness: byte length, then the readability ranks of its bytes.
@@ -159,10 +137,7 @@ fn readability(s: &str) -> (usize, Vec<u16>) {
 }
 
 fn summary(found: &[Atom]) -> Vec<(String, Vec<usize>)> {
-    found
-        .iter()
-        .map(|a| (a.witness.clone(), set_of(a)))
-        .collect()
+    found.iter().map(|a| (a.witness.clone(), set_of(a))).collect()
 }
 
 #[test]
@@ -223,10 +198,7 @@ fn readable_witnesses() {
     // Non-ASCII witnesses prefer the Latin-1 letters of C3.
     let patterns = vec![r"[^\x00-\x7F]".to_string()];
     let found = atoms(&patterns, ALL, &AtomBudget::default()).map(|f| summary(&f));
-    assert_eq!(
-        found.ok().and_then(|f| f.get(1).cloned()),
-        Some(("à".to_string(), vec![0]))
-    );
+    assert_eq!(found.ok().and_then(|f| f.get(1).cloned()), Some(("à".to_string(), vec![0])));
 }
 
 #[test]
@@ -241,15 +213,9 @@ fn results_are_deterministic() {
 #[test]
 fn universe_restricts_atoms() {
     let found = run(&["s3:*"], "[a-z0-9]+:[a-z0-9]+");
-    assert_eq!(
-        summary(&found),
-        vec![("a:a".to_string(), vec![]), ("s3:a".to_string(), vec![0])]
-    );
+    assert_eq!(summary(&found), vec![("a:a".to_string(), vec![]), ("s3:a".to_string(), vec![0])]);
     // With letters only, `s3:*` is outside the universe.
-    assert_eq!(
-        summary(&run(&["s3:*"], "[a-z]+:[a-z]+")),
-        vec![("a:a".to_string(), vec![])]
-    );
+    assert_eq!(summary(&run(&["s3:*"], "[a-z]+:[a-z]+")), vec![("a:a".to_string(), vec![])]);
     // A universe that only invalid UTF-8 reaches has no atoms.
     assert!(run(&["*"], "(?-u:\\xFF)").is_empty());
     assert!(run(&["*"], "(?-u:\\xC3)").is_empty());
@@ -265,19 +231,12 @@ fn byte_class_patterns_compile() {
         Ok(found) => found,
         Err(e) => unreachable!("{e}"),
     };
-    assert_eq!(
-        summary(&found),
-        vec![(String::new(), vec![0, 1]), (":".to_string(), vec![])]
-    );
+    assert_eq!(summary(&found), vec![(String::new(), vec![0, 1]), (":".to_string(), vec![])]);
 }
 
 #[test]
 fn metacharacters_are_literal() {
-    check(
-        &[".+", "()|", "[]{}", "^$#&", "-~\\", " \t\n", "a.b"],
-        "*",
-        2,
-    );
+    check(&[".+", "()|", "[]{}", "^$#&", "-~\\", " \t\n", "a.b"], "*", 2);
     check(&["x*y", "a.b"], "*", 3);
 }
 
@@ -293,38 +252,22 @@ fn adversarial() -> Vec<String> {
     let letters = ['a', 'b', 'c', 'd'];
     let mut globs = Vec::new();
     for i in 0..30usize {
-        let pick = |k: usize| {
-            letters
-                .get((i * 7 + k * 3 + i / 4) % 4)
-                .copied()
-                .unwrap_or('a')
-        };
+        let pick = |k: usize| letters.get((i * 7 + k * 3 + i / 4) % 4).copied().unwrap_or('a');
         let q = if i % 5 == 0 { "?" } else { "" };
-        globs.push(glob_regex(&format!(
-            "*{}*{q}{}*{}*",
-            pick(0),
-            pick(1),
-            pick(2)
-        )));
+        globs.push(glob_regex(&format!("*{}*{q}{}*{}*", pick(0), pick(1), pick(2))));
     }
     globs
 }
 
 #[test]
 fn node_budget_is_an_error() {
-    let budget = AtomBudget {
-        max_nodes: 1000,
-        ..AtomBudget::default()
-    };
+    let budget = AtomBudget { max_nodes: 1000, ..AtomBudget::default() };
     let err = atoms(&adversarial(), ALL, &budget).err();
     let err = err.map(|e| (e.kind.clone(), e.to_string(), e.describe("resource")));
     assert_eq!(
         err,
         Some((
-            AtomErrorKind::Exceeded {
-                what: Budget::SearchNodes,
-                limit: 1000
-            },
+            AtomErrorKind::Exceeded { what: Budget::SearchNodes, limit: 1000 },
             "the automaton exceeded its budget of 1000 search nodes".to_string(),
             "the resource automaton exceeded its budget of 1000 search nodes".to_string(),
         ))
@@ -333,73 +276,38 @@ fn node_budget_is_an_error() {
 
 #[test]
 fn atom_budget_is_an_error() {
-    let budget = AtomBudget {
-        max_atoms: 3,
-        ..AtomBudget::default()
-    };
+    let budget = AtomBudget { max_atoms: 3, ..AtomBudget::default() };
     let err = atoms(&adversarial(), ALL, &budget).err().map(|e| e.kind);
-    assert_eq!(
-        err,
-        Some(AtomErrorKind::Exceeded {
-            what: Budget::Atoms,
-            limit: 3
-        })
-    );
+    assert_eq!(err, Some(AtomErrorKind::Exceeded { what: Budget::Atoms, limit: 3 }));
     // Exactly enough is fine.
-    let budget = AtomBudget {
-        max_atoms: 2,
-        ..AtomBudget::default()
-    };
-    assert_eq!(
-        atoms(&[glob_regex("?")], ALL, &budget).map(|a| a.len()),
-        Ok(2)
-    );
+    let budget = AtomBudget { max_atoms: 2, ..AtomBudget::default() };
+    assert_eq!(atoms(&[glob_regex("?")], ALL, &budget).map(|a| a.len()), Ok(2));
 }
 
 #[test]
 fn cache_budget_is_an_error() {
     for cache_bytes in [0, 1000, 100_000, 400_000] {
-        let budget = AtomBudget {
-            cache_bytes,
-            ..AtomBudget::default()
-        };
+        let budget = AtomBudget { cache_bytes, ..AtomBudget::default() };
         let err = atoms(&adversarial(), ALL, &budget).err().map(|e| e.kind);
         assert_eq!(
             err,
-            Some(AtomErrorKind::Exceeded {
-                what: Budget::CacheBytes,
-                limit: cache_bytes
-            })
+            Some(AtomErrorKind::Exceeded { what: Budget::CacheBytes, limit: cache_bytes })
         );
     }
 }
 
 #[test]
 fn bad_regexes_are_errors() {
-    let err = atoms(
-        &["a".to_string(), "(".to_string()],
-        ALL,
-        &AtomBudget::default(),
-    )
-    .err();
-    assert_eq!(
-        err.map(|e| e.kind),
-        Some(AtomErrorKind::Pattern { index: Some(1) })
-    );
+    let err = atoms(&["a".to_string(), "(".to_string()], ALL, &AtomBudget::default()).err();
+    assert_eq!(err.map(|e| e.kind), Some(AtomErrorKind::Pattern { index: Some(1) }));
     let err = atoms(&[], "[", &AtomBudget::default()).err();
-    assert_eq!(
-        err.as_ref().map(|e| e.kind.clone()),
-        Some(AtomErrorKind::Pattern { index: None })
-    );
+    assert_eq!(err.as_ref().map(|e| e.kind.clone()), Some(AtomErrorKind::Pattern { index: None }));
     assert!(err.is_some_and(|e| e.message.starts_with("the universe does not compile")));
 }
 
 fn glob_strategy() -> impl Strategy<Value = String> {
-    proptest::collection::vec(
-        proptest::sample::select(vec!['a', 'b', ':', '*', '?', 'é']),
-        0..6,
-    )
-    .prop_map(|cs| cs.into_iter().collect())
+    proptest::collection::vec(proptest::sample::select(vec!['a', 'b', ':', '*', '?', 'é']), 0..6)
+        .prop_map(|cs| cs.into_iter().collect())
 }
 
 proptest! {
@@ -420,12 +328,9 @@ proptest! {
 #[test]
 #[ignore = "timing, run by hand in release mode"]
 fn timing_actions() {
-    let verbs = [
-        "get", "put", "list", "describe", "delete", "create", "update", "tag",
-    ];
-    let nouns = [
-        "bucket", "object", "policy", "role", "instance", "key", "table", "queue", "topic",
-    ];
+    let verbs = ["get", "put", "list", "describe", "delete", "create", "update", "tag"];
+    let nouns =
+        ["bucket", "object", "policy", "role", "instance", "key", "table", "queue", "topic"];
     let mut patterns = Vec::new();
     for i in 0..2000usize {
         let service = i % 300;
@@ -453,11 +358,7 @@ fn timing_actions() {
             );
             println!(
                 "first witnesses: {:?}",
-                found
-                    .iter()
-                    .take(6)
-                    .map(|a| a.witness.as_str())
-                    .collect::<Vec<_>>()
+                found.iter().take(6).map(|a| a.witness.as_str()).collect::<Vec<_>>()
             );
         }
         Err(e) => println!("error after {elapsed:?}: {e}"),

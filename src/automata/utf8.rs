@@ -136,9 +136,7 @@ mod tests {
                 assert_eq!(accepts(&s), std::str::from_utf8(&s).is_ok(), "{a:x} {b:x}");
             }
         }
-        for &a in &[
-            0xE0u8, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5,
-        ] {
+        for &a in &[0xE0u8, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5] {
             for b in 0x70..=0xC5u8 {
                 for c in [0x7Fu8, 0x80, 0x9F, 0xA0, 0xBF, 0xC0] {
                     let s3 = [a, b, c];
@@ -160,10 +158,7 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), 256);
         let head: String = order.iter().take(67).map(|&b| char::from(b)).collect();
-        assert_eq!(
-            head,
-            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_/:."
-        );
+        assert_eq!(head, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_/:.");
         assert!(rank(b'~') < rank(b' '));
         assert!(rank(b' ') < rank(0xC3));
         assert!(rank(0xC3) < rank(0xC2));
@@ -176,19 +171,11 @@ mod tests {
         let table = edge_table(|b| b);
         assert_eq!(table.len(), STATES);
         assert_eq!(table.first().map(Vec::len), Some(128 + 30 + 16 + 5));
-        assert_eq!(
-            table.first().and_then(|e| e.first()).map(|e| e.byte),
-            Some(b'a')
-        );
+        assert_eq!(table.first().and_then(|e| e.first()).map(|e| e.byte), Some(b'a'));
         // With a single class, the boundary state has one edge per reachable decoder state.
         let single = edge_table(|_| 0);
-        let boundary: Vec<u8> = single
-            .first()
-            .map(|e| e.iter().map(|e| e.byte).collect())
-            .unwrap_or_default();
-        assert_eq!(
-            boundary,
-            vec![b'a', 0xC3, 0xE0, 0xE1, 0xED, 0xF0, 0xF1, 0xF4]
-        );
+        let boundary: Vec<u8> =
+            single.first().map(|e| e.iter().map(|e| e.byte).collect()).unwrap_or_default();
+        assert_eq!(boundary, vec![b'a', 0xC3, 0xE0, 0xE1, 0xED, 0xF0, 0xF1, 0xF4]);
     }
 }

@@ -57,11 +57,7 @@ impl Masks {
         let mut allows = vec![FixedBitSet::with_capacity(n); policies];
         let mut denies = vec![FixedBitSet::with_capacity(n); policies];
         for (i, s) in enc.statements.iter().enumerate() {
-            let masks = if s.effect == Effect::Allow {
-                &mut allows
-            } else {
-                &mut denies
-            };
+            let masks = if s.effect == Effect::Allow { &mut allows } else { &mut denies };
             if let Some(m) = masks.get_mut(s.policy) {
                 m.insert(i);
             }
@@ -85,12 +81,7 @@ impl Masks {
             .iter()
             .position(|f| matches!(f.kind, crate::encode::FieldKind::Opaque { .. }))
             .unwrap_or(enc.fields.len());
-        Masks {
-            allows,
-            denies,
-            settled,
-            first_opaque,
-        }
+        Masks { allows, denies, settled, first_opaque }
     }
 
     /// Whether some completion of `alive` from field `d` on may reach the
@@ -170,9 +161,7 @@ impl<'a> Search<'a> {
     fn tick(&mut self) -> Result<(), OutOfBudget> {
         *self.nodes += 1;
         if *self.nodes > self.max_nodes {
-            return Err(OutOfBudget {
-                limit: self.max_nodes,
-            });
+            return Err(OutOfBudget { limit: self.max_nodes });
         }
         Ok(())
     }
@@ -200,16 +189,10 @@ impl<'a> Search<'a> {
         }
         if self.concrete && d == self.masks.first_opaque {
             let ok = self.all_hold(d, &alive)?;
-            return Ok(ok.then(|| Found {
-                path: Vec::new(),
-                alive,
-            }));
+            return Ok(ok.then(|| Found { path: Vec::new(), alive }));
         }
         if d == self.enc.fields.len() {
-            return Ok(Some(Found {
-                path: Vec::new(),
-                alive,
-            }));
+            return Ok(Some(Found { path: Vec::new(), alive }));
         }
         let key = (d, alive);
         if self.dead.contains(&key) {

@@ -21,12 +21,10 @@ pub(crate) fn request(
             (FieldKind::Resource, AtomValue::Str(s)) => req.resource = s.clone(),
             (FieldKind::Principal, AtomValue::Str(s)) => req.principal = Some(s.clone()),
             (FieldKind::Key { name, .. }, AtomValue::Str(s)) => {
-                req.context
-                    .insert(name.clone(), ContextValue::Single(s.clone()));
+                req.context.insert(name.clone(), ContextValue::Single(s.clone()));
             }
             (FieldKind::Key { name, .. }, AtomValue::Set(vs)) => {
-                req.context
-                    .insert(name.clone(), ContextValue::Multi(vs.clone()));
+                req.context.insert(name.clone(), ContextValue::Multi(vs.clone()));
             }
             _ => {}
         }
@@ -47,9 +45,7 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
             for pattern in &s.action.values {
                 let prefix = pattern.split(['*', '?']).next().unwrap_or_default();
                 let fits = lower.len() >= prefix.len()
-                    && lower
-                        .get(..prefix.len())
-                        .is_some_and(|l| l.eq_ignore_ascii_case(prefix));
+                    && lower.get(..prefix.len()).is_some_and(|l| l.eq_ignore_ascii_case(prefix));
                 if fits && best.is_none_or(|b| b.len() < prefix.len()) {
                     best = Some(prefix);
                 }

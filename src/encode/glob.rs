@@ -161,10 +161,7 @@ mod tests {
         assert!(!matches(&p, "arn:aws:s3:::b/1-test/x"));
         let svc = "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/d.txt";
         assert!(!matches(&arn("arn:aws:svc:*:111122223333:finance/*"), svc));
-        assert!(matches(
-            &string_like("arn:aws:svc:*:111122223333:finance/*"),
-            svc
-        ));
+        assert!(matches(&string_like("arn:aws:svc:*:111122223333:finance/*"), svc));
         assert!(matches(&arn("*"), "a:b:c:d:e:f"));
         assert!(!matches(&arn("*"), "a:b:c:d:e"));
         assert!(!matches(&arn("arn:aws:s3"), "arn:aws:s3:::x"));
@@ -172,10 +169,7 @@ mod tests {
 
     #[test]
     fn action_patterns_fold_case_and_keep_to_their_side() {
-        assert!(matches(
-            &action("ec2:DescribeInstance*"),
-            "ec2:describeinstancestatus"
-        ));
+        assert!(matches(&action("ec2:DescribeInstance*"), "ec2:describeinstancestatus"));
         assert!(matches(&action("EC2:*"), "ec2:x"));
         assert!(!matches(&action("ec2:*"), "ec2x:y"));
         assert!(matches(&action("ec2*"), "ec2x:y"));

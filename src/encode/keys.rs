@@ -75,10 +75,7 @@ pub(crate) struct OpaqueSet {
 
 impl OpaqueSet {
     pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
-        let entry = self
-            .entries
-            .entry(key)
-            .or_insert_with(|| (description, Vec::new()));
+        let entry = self.entries.entry(key).or_insert_with(|| (description, Vec::new()));
         entry.1.push(statement);
     }
 
@@ -92,15 +89,9 @@ impl OpaqueSet {
                     if !b {
                         stmts.iter().for_each(|&s| sat.set(s, false));
                     }
-                    FieldAtom {
-                        value: AtomValue::Opaque(b),
-                        sat,
-                    }
+                    FieldAtom { value: AtomValue::Opaque(b), sat }
                 });
-                Field {
-                    kind: FieldKind::Opaque { description },
-                    atoms: atoms.into(),
-                }
+                Field { kind: FieldKind::Opaque { description }, atoms: atoms.into() }
             })
             .collect()
     }
@@ -151,10 +142,7 @@ fn group_by_key<'a>(all: &Stmts<'a>) -> ByKey<'a> {
     for (s_id, (policy, s)) in all.iter().enumerate() {
         for c in &s.conditions {
             let vars = policy.substitutes_variables();
-            by_key
-                .entry(c.key_folded())
-                .or_default()
-                .push((s_id, vars, c));
+            by_key.entry(c.key_folded()).or_default().push((s_id, vars, c));
         }
     }
     by_key
@@ -165,14 +153,16 @@ pub(crate) fn key_fields(
     all: &Stmts<'_>,
     opaque: &mut OpaqueSet,
     budget: &EncodeBudget,
+    forbidden: &BTreeMap<String, Vec<Pattern>>,
 ) -> Result<Vec<Field>, EncodeError> {
     let mut fields = Vec::new();
     for (folded, entries) in group_by_key(all) {
         let multi = MULTIVALUED.contains(&folded.as_str())
-            || entries
-                .iter()
-                .any(|(_, _, c)| c.operator.qualifier.is_some());
+            || entries.iter().any(|(_, _, c)| c.operator.qualifier.is_some());
         let mut table = PatternTable::default();
+        if let Some(patterns) = forbidden.get(&folded) {
+            table.forbid(patterns);
+        }
         let mut clauses = Vec::new();
         for &(s_id, vars, c) in &entries {
             if let Some(reason) = opaque_reason(c, vars, multi) {
@@ -182,19 +172,13 @@ pub(crate) fn key_fields(
             }
             clauses.push(clause(&mut table, s_id, c));
         }
-        let name = entries
-            .first()
-            .map(|(_, _, c)| c.key.clone())
-            .unwrap_or_default();
+        let name = entries.first().map(|(_, _, c)| c.key.clone()).unwrap_or_default();
         let atoms = if multi {
             multi_atoms(&table, &clauses, all.len(), budget)?
         } else {
             single_atoms(&table, &clauses, all.len(), budget)?
         };
-        fields.push(Field {
-            kind: FieldKind::Key { name, multi },
-            atoms,
-        });
+        fields.push(Field { kind: FieldKind::Key { name, multi }, atoms });
     }
     Ok(fields)
 }
@@ -205,16 +189,9 @@ fn clause(table: &mut PatternTable, statement: usize, c: &Condition) -> Clause {
         // INVARIANT: the parser accepts only `true`/`false` for `Null`;
         // `All` encodes "true" (absent), `Nothing` "false" (present).
         let expects_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        vec![if expects_absent {
-            PatRef::All
-        } else {
-            PatRef::Nothing
-        }]
+        vec![if expects_absent { PatRef::All } else { PatRef::Nothing }]
     } else {
-        c.values
-            .iter()
-            .map(|v| table.intern(value_pattern(base, v)))
-            .collect()
+        c.values.iter().map(|v| table.intern(value_pattern(base, v))).collect()
     };
     Clause {
         statement,
@@ -251,10 +228,8 @@ fn single_atoms(
         value: AtomValue::Str(w),
         sat: sat_of(n, clauses, |c| c.holds_single(Some(&m))),
     });
-    let absent = FieldAtom {
-        value: AtomValue::Absent,
-        sat: sat_of(n, clauses, |c| c.holds_single(None)),
-    };
+    let absent =
+        FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_single(None)) };
     Ok(dedup(present.chain(std::iter::once(absent))))
 }
 

@@ -35,10 +35,7 @@ pub(crate) struct Constraint {
 
 impl Constraint {
     pub(crate) fn nothing() -> Constraint {
-        Constraint {
-            negated: false,
-            refs: Vec::new(),
-        }
+        Constraint { negated: false, refs: Vec::new() }
     }
 
     pub(crate) fn holds(&self, matched: &FixedBitSet) -> bool {
@@ -51,6 +48,8 @@ impl Constraint {
 pub(crate) struct PatternTable {
     regexes: Vec<String>,
     index: HashMap<String, usize>,
+    /// Patterns whose values are excluded from the field's domain.
+    forbidden: Vec<PatRef>,
 }
 
 impl PatternTable {
@@ -70,20 +69,21 @@ impl PatternTable {
         }
     }
 
+    /// Excludes the values of `patterns` from the field's domain.
+    pub(crate) fn forbid(&mut self, patterns: &[Pattern]) {
+        for p in patterns {
+            let r = self.intern(p.clone());
+            self.forbidden.push(r);
+        }
+    }
+
     pub(crate) fn element<T>(
         &mut self,
         el: &Element<T>,
         mut translate: impl FnMut(&T) -> Pattern,
     ) -> Constraint {
-        let refs = el
-            .values
-            .iter()
-            .map(|v| self.intern(translate(v)))
-            .collect();
-        Constraint {
-            negated: el.negated,
-            refs,
-        }
+        let refs = el.values.iter().map(|v| self.intern(translate(v))).collect();
+        Constraint { negated: el.negated, refs }
     }
 
     /// The atoms of this table's patterns within `universe`: (witness,
@@ -95,6 +95,7 @@ impl PatternTable {
     ) -> Result<Vec<(String, FixedBitSet)>, AtomError> {
         Ok(atoms(&self.regexes, universe, budget)?
             .into_iter()
+            .filter(|a| !self.forbidden.iter().any(|r| r.matches(&a.matched)))
             .map(|a| (a.witness, a.matched))
             .collect())
     }
@@ -113,10 +114,7 @@ impl PatternTable {
             for (s, c) in constraints.iter().enumerate() {
                 sat.set(s, c.as_ref().is_none_or(|c| c.holds(&matched)));
             }
-            FieldAtom {
-                value: AtomValue::Str(witness),
-                sat,
-            }
+            FieldAtom { value: AtomValue::Str(witness), sat }
         });
         Ok(dedup(atoms))
     }
@@ -125,8 +123,5 @@ impl PatternTable {
 /// Keeps the first atom of each satisfaction vector.
 pub(crate) fn dedup(atoms: impl IntoIterator<Item = FieldAtom>) -> Vec<FieldAtom> {
     let mut seen = std::collections::HashSet::new();
-    atoms
-        .into_iter()
-        .filter(|a| seen.insert(a.sat.clone()))
-        .collect()
+    atoms.into_iter().filter(|a| seen.insert(a.sat.clone())).collect()
 }

@@ -83,11 +83,7 @@ pub struct SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} (line {}, column {})",
-            self.message, self.line, self.column
-        )
+        write!(f, "{} (line {}, column {})", self.message, self.line, self.column)
     }
 }
 
@@ -121,14 +117,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str, max_depth: usize) -> Self {
-        Parser {
-            text,
-            pos: 0,
-            line: 1,
-            column: 1,
-            depth: 0,
-            max_depth,
-        }
+        Parser { text, pos: 0, line: 1, column: 1, depth: 0, max_depth }
     }
 
     fn rest(&self) -> &'a str {
@@ -166,11 +155,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            message: message.into(),
-            line: self.line,
-            column: self.column,
-        }
+        SyntaxError { message: message.into(), line: self.line, column: self.column }
     }
 
     /// An error naming what was found at the cursor.
@@ -186,11 +171,7 @@ impl<'a> Parser<'a> {
     /// The word (or character) at the cursor, for messages.
     fn found(&self) -> String {
         let rest = self.rest();
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .take(16)
-            .collect();
+        let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).take(16).collect();
         if !word.is_empty() {
             return format!("`{word}`");
         }
@@ -202,12 +183,7 @@ impl<'a> Parser<'a> {
     }
 
     fn node(&self, kind: Kind, line: usize, column: usize) -> Json {
-        Json {
-            kind,
-            line,
-            column,
-            end_line: self.line,
-        }
+        Json { kind, line, column, end_line: self.line }
     }
 
     fn value(&mut self) -> Result<Json, SyntaxError> {
@@ -226,11 +202,9 @@ impl<'a> Parser<'a> {
     }
 
     fn literal(&mut self) -> Result<Kind, SyntaxError> {
-        for (text, kind) in [
-            ("true", Kind::Bool(true)),
-            ("false", Kind::Bool(false)),
-            ("null", Kind::Null),
-        ] {
+        for (text, kind) in
+            [("true", Kind::Bool(true)), ("false", Kind::Bool(false)), ("null", Kind::Null)]
+        {
             let rest = self.rest();
             let after = rest.as_bytes().get(text.len()).copied();
             let word_ends = !matches!(after, Some(b) if b.is_ascii_alphanumeric());
@@ -418,10 +392,7 @@ impl<'a> Parser<'a> {
             let Some(digit) = digit else {
                 let message =
                     "invalid `\\u` escape in a string: expected four hex digits".to_string();
-                return Err(SyntaxError {
-                    message,
-                    ..at.clone()
-                });
+                return Err(SyntaxError { message, ..at.clone() });
             };
             self.bump();
             code = code * 16 + digit;
@@ -485,31 +456,17 @@ mod tests {
     fn keeps_positions_order_and_duplicates() {
         let doc = parse64("{\n  \"b\": 1,\n  \"a\": [true, null],\n  \"b\": \"x\"\n}");
         assert_eq!((doc.line, doc.column, doc.end_line), (1, 1, 5));
-        let Kind::Object(entries) = &doc.kind else {
-            panic!("not an object")
-        };
-        let names: Vec<(&str, usize, usize)> = entries
-            .iter()
-            .map(|(k, _)| (k.name.as_str(), k.line, k.column))
-            .collect();
+        let Kind::Object(entries) = &doc.kind else { panic!("not an object") };
+        let names: Vec<(&str, usize, usize)> =
+            entries.iter().map(|(k, _)| (k.name.as_str(), k.line, k.column)).collect();
         assert_eq!(names, vec![("b", 2, 3), ("a", 3, 3), ("b", 4, 3)]);
         let array = &entries[1].1;
         assert_eq!((array.line, array.column), (3, 8));
         assert_eq!(
             array.kind,
             Kind::Array(vec![
-                Json {
-                    kind: Kind::Bool(true),
-                    line: 3,
-                    column: 9,
-                    end_line: 3
-                },
-                Json {
-                    kind: Kind::Null,
-                    line: 3,
-                    column: 15,
-                    end_line: 3
-                },
+                Json { kind: Kind::Bool(true), line: 3, column: 9, end_line: 3 },
+                Json { kind: Kind::Null, line: 3, column: 15, end_line: 3 },
             ])
         );
     }
@@ -517,9 +474,7 @@ mod tests {
     #[test]
     fn columns_count_characters() {
         let doc = parse64("[\"ééé\", 1]");
-        let Kind::Array(items) = &doc.kind else {
-            panic!("not an array")
-        };
+        let Kind::Array(items) = &doc.kind else { panic!("not an array") };
         assert_eq!(items[1].column, 9);
     }
 
@@ -551,24 +506,15 @@ mod tests {
             assert!(parse(text, 64).is_err(), "{text}");
         }
         assert_eq!(parse64("\u{feff} [] ").kind, Kind::Array(vec![]));
-        assert_eq!(
-            parse64("\"\\u00e9\\u20AC\"").kind,
-            Kind::String("é€".to_string())
-        );
-        assert_eq!(
-            parse64("\"\u{7f}\"").kind,
-            Kind::String("\u{7f}".to_string())
-        );
+        assert_eq!(parse64("\"\\u00e9\\u20AC\"").kind, Kind::String("é€".to_string()));
+        assert_eq!(parse64("\"\u{7f}\"").kind, Kind::String("\u{7f}".to_string()));
     }
 
     #[test]
     fn depth_limit_counts_levels() {
         assert!(parse("[[[]]]", 3).is_ok());
         let e = parse("[[[[]]]]", 3).unwrap_err();
-        assert_eq!(
-            (e.message.as_str(), e.column),
-            ("nesting deeper than 3 levels", 4)
-        );
+        assert_eq!((e.message.as_str(), e.column), ("nesting deeper than 3 levels", 4));
         assert!(parse("{\"a\": {\"b\": {}}}", 2).is_err());
     }
 }

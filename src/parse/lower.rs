@@ -42,11 +42,7 @@ pub(crate) fn lower(
 ) -> Result<(Policy, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(policy_type);
     let policy = lowerer.policy(doc);
-    let Lowerer {
-        mut errors,
-        mut warnings,
-        ..
-    } = lowerer;
+    let Lowerer { mut errors, mut warnings, .. } = lowerer;
     sort_by_position(&mut errors);
     sort_by_position(&mut warnings);
     match policy {
@@ -69,29 +65,18 @@ struct Site {
 impl Site {
     /// At a value.
     fn value(path: &str, json: &Json) -> Site {
-        Site {
-            path: path.to_string(),
-            line: json.line,
-            column: json.column,
-        }
+        Site { path: path.to_string(), line: json.line, column: json.column }
     }
 
     /// At an object key (the path includes the key).
     fn key(path: &str, key: &Key) -> Site {
-        Site {
-            path: path.to_string(),
-            line: key.line,
-            column: key.column,
-        }
+        Site { path: path.to_string(), line: key.line, column: key.column }
     }
 }
 
 /// `path.name`, quoting `name` unless it is a plain identifier.
 pub(super) fn join_key(path: &str, name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     let segment = if plain { name.to_string() } else { quote(name) };
     if path.is_empty() {
@@ -132,8 +117,7 @@ struct Item<'j> {
 
 impl Item<'_> {
     fn path(&self, path: &str) -> String {
-        self.index
-            .map_or_else(|| path.to_string(), |i| join_index(path, i))
+        self.index.map_or_else(|| path.to_string(), |i| join_index(path, i))
     }
 }
 
@@ -158,10 +142,7 @@ struct Pair<T> {
 
 impl<T> Default for Pair<T> {
     fn default() -> Self {
-        Pair {
-            seen: false,
-            value: None,
-        }
+        Pair { seen: false, value: None }
     }
 }
 
@@ -201,12 +182,7 @@ impl Lowerer {
             line: site.line,
             column: site.column,
         };
-        Diagnostic {
-            severity,
-            message,
-            help,
-            location,
-        }
+        Diagnostic { severity, message, help, location }
     }
 
     fn error(&mut self, site: Site, message: String, help: Option<String>) {
@@ -244,17 +220,11 @@ impl Lowerer {
     /// A string or an array of strings; `None` (after reporting) otherwise.
     fn strings<'j>(&mut self, value: &'j Json, path: &str) -> Option<Vec<Item<'j>>> {
         match &value.kind {
-            Kind::String(text) => Some(vec![Item {
-                text,
-                json: value,
-                index: None,
-            }]),
+            Kind::String(text) => Some(vec![Item { text, json: value, index: None }]),
             Kind::Array(items) => self.string_items(items, path),
             other => {
-                let message = format!(
-                    "expected a string or an array of strings, found {}",
-                    other.describe()
-                );
+                let message =
+                    format!("expected a string or an array of strings, found {}", other.describe());
                 self.error(Site::value(path, value), message, None);
                 None
             }
@@ -266,11 +236,7 @@ impl Lowerer {
         let mut ok = true;
         for (index, json) in items.iter().enumerate() {
             match &json.kind {
-                Kind::String(text) => out.push(Item {
-                    text,
-                    json,
-                    index: Some(index),
-                }),
+                Kind::String(text) => out.push(Item { text, json, index: Some(index) }),
                 other => {
                     let message = format!("expected a string, found {}", other.describe());
                     self.error(Site::value(&join_index(path, index), json), message, None);
@@ -285,10 +251,7 @@ impl Lowerer {
 
     fn policy(&mut self, doc: &Json) -> Option<Policy> {
         let Kind::Object(entries) = &doc.kind else {
-            let message = format!(
-                "a policy must be a JSON object, found {}",
-                doc.kind.describe()
-            );
+            let message = format!("a policy must be a JSON object, found {}", doc.kind.describe());
             self.error(Site::value("", doc), message, None);
             return None;
         };
@@ -320,11 +283,7 @@ impl Lowerer {
             );
             return None;
         };
-        Some(Policy {
-            version,
-            id,
-            statements: statements?,
-        })
+        Some(Policy { version, id, statements: statements? })
     }
 
     fn unknown_element(&mut self, key: &Key, path: &str, what: &str, known: &[&'static str]) {
@@ -332,11 +291,7 @@ impl Lowerer {
             let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
             Some(format!("{what} elements are {}", list.join(", ")))
         });
-        self.error(
-            Site::key(path, key),
-            format!("unknown {what} element `{}`", key.name),
-            help,
-        );
+        self.error(Site::key(path, key), format!("unknown {what} element `{}`", key.name), help);
     }
 
     fn missing_version(&mut self, doc: &Json) {
@@ -353,11 +308,7 @@ impl Lowerer {
             Kind::String(s) if s == "2012-10-17" => Some(Version::V2012_10_17),
             Kind::String(s) if s == "2008-10-17" => Some(Version::V2008_10_17),
             Kind::String(s) => {
-                self.error(
-                    Site::value(path, value),
-                    format!("invalid `Version` `{s}`"),
-                    help,
-                );
+                self.error(Site::value(path, value), format!("invalid `Version` `{s}`"), help);
                 None
             }
             other => {
@@ -413,10 +364,7 @@ impl Lowerer {
 
     fn statement(&mut self, json: &Json, index: usize, path: &str) -> Option<Statement> {
         let Kind::Object(entries) = &json.kind else {
-            let message = format!(
-                "a statement must be an object, found {}",
-                json.kind.describe()
-            );
+            let message = format!("a statement must be an object, found {}", json.kind.describe());
             self.error(Site::value(path, json), message, None);
             return None;
         };
@@ -427,9 +375,8 @@ impl Lowerer {
             self.statement_element(&mut parts, key, value, &join_key(path, &key.name));
         }
         self.check_required(&parts, json, path);
-        let statement = (self.errors.len() == errors_before)
-            .then(|| build(parts, index, json))
-            .flatten();
+        let statement =
+            (self.errors.len() == errors_before).then(|| build(parts, index, json)).flatten();
         self.statement = None;
         statement
     }
@@ -473,11 +420,7 @@ impl Lowerer {
     fn check_required(&mut self, parts: &Parts, json: &Json, path: &str) {
         if !parts.effect_seen {
             let help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".to_string());
-            self.error(
-                Site::value(path, json),
-                "missing `Effect`".to_string(),
-                help,
-            );
+            self.error(Site::value(path, json), "missing `Effect`".to_string(), help);
         }
         if !parts.action.seen {
             self.error(
@@ -528,11 +471,7 @@ impl Lowerer {
             Kind::String(s) => {
                 let help = did_you_mean(s, ["Allow", "Deny"])
                     .or_else(|| Some("use `Allow` or `Deny`".to_string()));
-                self.error(
-                    Site::value(path, value),
-                    format!("invalid `Effect` `{s}`"),
-                    help,
-                );
+                self.error(Site::value(path, value), format!("invalid `Effect` `{s}`"), help);
                 None
             }
             other => {
@@ -551,10 +490,7 @@ impl Lowerer {
         let negated = key.name.starts_with("Not");
         let items = self.strings(value, path)?;
         self.check_not_empty(key, items.is_empty(), negated, value, path)?;
-        let values = items
-            .into_iter()
-            .map(|item| item.text.to_string())
-            .collect();
+        let values = items.into_iter().map(|item| item.text.to_string()).collect();
         Some(Element { negated, values })
     }
 
@@ -573,9 +509,7 @@ impl Lowerer {
         let name = &key.name;
         if negated {
             let message = format!("empty `{name}` list: AWS gives it no documented meaning");
-            let help = Some(format!(
-                "list what `{name}` excludes, or remove the statement"
-            ));
+            let help = Some(format!("list what `{name}` excludes, or remove the statement"));
             self.error(Site::value(path, value), message, help);
             return None;
         }

@@ -46,9 +46,7 @@ pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
         let mut diagonal = i;
         let mut left = i + 1;
         for (cb, above) in b.iter().zip(row.iter_mut().skip(1)) {
-            let value = (diagonal + usize::from(ca != *cb))
-                .min(*above + 1)
-                .min(left + 1);
+            let value = (diagonal + usize::from(ca != *cb)).min(*above + 1).min(left + 1);
             diagonal = *above;
             *above = value;
             left = value;
@@ -79,9 +77,6 @@ mod tests {
         assert_eq!(closest("Ressource", elements), Some("Resource"));
         assert_eq!(closest("Actions", elements), Some("Action"));
         assert_eq!(closest("Banana", elements), None);
-        assert_eq!(
-            did_you_mean("efect", elements).as_deref(),
-            Some("did you mean `Effect`?")
-        );
+        assert_eq!(did_you_mean("efect", elements).as_deref(), Some("did you mean `Effect`?"));
     }
 }

@@ -53,11 +53,7 @@ fn assert_at(
     statement: Option<(usize, Option<&str>)>,
     line: usize,
 ) {
-    assert!(
-        d.message.contains(message),
-        "message {:?} lacks {message:?}",
-        d.message
-    );
+    assert!(d.message.contains(message), "message {:?} lacks {message:?}", d.message);
     assert_eq!(d.location.path, path, "{d}");
     let expected = statement.map(|(i, sid)| (i, sid.map(str::to_string)));
     assert_eq!(d.location.statement, expected, "{d}");
@@ -75,59 +71,33 @@ fn examples_parse() {
     assert_eq!(statement.effect, Effect::Allow);
     assert_eq!(
         statement.principal,
-        Some(Element {
-            negated: false,
-            values: vec![Principal::Everyone]
-        })
+        Some(Element { negated: false, values: vec![Principal::Everyone] })
     );
     assert_eq!(
         statement.action,
-        Element {
-            negated: false,
-            values: vec!["s3:PutObject".to_string()]
-        }
+        Element { negated: false, values: vec!["s3:PutObject".to_string()] }
     );
     assert_eq!(statement.lines, (4, 9));
 
-    let deny = parse_policy(
-        &example("public-put-deny-outside.json"),
-        PolicyType::Resource,
-    )
-    .unwrap();
+    let deny =
+        parse_policy(&example("public-put-deny-outside.json"), PolicyType::Resource).unwrap();
     assert_eq!(deny.policy.statements.len(), 2);
     let account = parse_policy(&example("account-put-delete.json"), PolicyType::Resource).unwrap();
     assert_eq!(account.policy.statements.len(), 1);
     let identity = parse_policy(&example("identity-ec2-s3.json"), PolicyType::Identity).unwrap();
     assert_eq!(identity.policy.statements.len(), 2);
-    assert!(identity
-        .policy
-        .statements
-        .iter()
-        .all(|s| s.principal.is_none()));
+    assert!(identity.policy.statements.iter().all(|s| s.principal.is_none()));
 }
 
 #[test]
 fn bare_account_principal_is_read_as_aws_with_a_warning() {
     for file in ["public-put-deny-outside.json", "account-put-delete.json"] {
         let parsed = parse_policy(&example(file), PolicyType::Resource).unwrap();
-        let warning = parsed
-            .warnings
-            .iter()
-            .find(|w| w.message.contains("123456789012"))
-            .unwrap();
+        let warning = parsed.warnings.iter().find(|w| w.message.contains("123456789012")).unwrap();
         assert_eq!(warning.severity, Severity::Warning);
-        assert!(
-            warning
-                .message
-                .contains(r#"is read as `{"AWS": "123456789012"}`"#),
-            "{warning}"
-        );
+        assert!(warning.message.contains(r#"is read as `{"AWS": "123456789012"}`"#), "{warning}");
         let account = Principal::Aws("123456789012".to_string());
-        let principals = parsed
-            .policy
-            .statements
-            .iter()
-            .filter_map(|s| s.principal.as_ref());
+        let principals = parsed.policy.statements.iter().filter_map(|s| s.principal.as_ref());
         assert!(
             principals.clone().any(|p| p.values.contains(&account)),
             "{:?}",
@@ -151,10 +121,7 @@ fn a_full_statement_lowers_in_document_order() {
     assert_eq!(policy.version, Some(Version::V2008_10_17));
     assert_eq!(policy.id.as_deref(), Some("p1"));
     let s = &policy.statements[0];
-    assert_eq!(
-        (s.index, s.sid.as_deref(), s.effect),
-        (0, Some("S"), Effect::Deny)
-    );
+    assert_eq!((s.index, s.sid.as_deref(), s.effect), (0, Some("S"), Effect::Deny));
     let principal = s.principal.as_ref().unwrap();
     assert!(principal.negated);
     assert_eq!(
@@ -172,27 +139,15 @@ fn a_full_statement_lowers_in_document_order() {
         .conditions
         .iter()
         .map(|c| {
-            (
-                c.operator.to_string(),
-                c.key.as_str(),
-                c.values.iter().map(String::as_str).collect(),
-            )
+            (c.operator.to_string(), c.key.as_str(), c.values.iter().map(String::as_str).collect())
         })
         .collect();
     assert_eq!(
         conditions,
         vec![
-            (
-                "StringLike".to_string(),
-                "aws:PrincipalTag/team",
-                vec!["a*", "b"]
-            ),
+            ("StringLike".to_string(), "aws:PrincipalTag/team", vec!["a*", "b"]),
             ("NumericLessThan".to_string(), "s3:max-keys", vec!["10"]),
-            (
-                "ForAnyValue:BoolIfExists".to_string(),
-                "aws:SecureTransport",
-                vec!["false"]
-            ),
+            ("ForAnyValue:BoolIfExists".to_string(), "aws:SecureTransport", vec!["false"]),
         ]
     );
     assert_eq!(s.lines, (1, 7));
@@ -228,30 +183,16 @@ fn invalid_version_is_an_error() {
     let e = error(
         r#"{"Version": 2012, "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
     );
-    assert_at(
-        &e,
-        "`Version` must be a string, found a number",
-        "Version",
-        None,
-        1,
-    );
+    assert_at(&e, "`Version` must be a string, found a number", "Version", None, 1);
 }
 
 #[test]
 fn unknown_top_level_element() {
-    let errors = errors_of(
-        "{\"Version\": \"2012-10-17\",\n \"statement\": []}",
-        PolicyType::Identity,
-    );
+    let errors =
+        errors_of("{\"Version\": \"2012-10-17\",\n \"statement\": []}", PolicyType::Identity);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_at(&errors[0], "missing `Statement`", "", None, 1);
-    assert_at(
-        &errors[1],
-        "unknown policy element `statement`",
-        "statement",
-        None,
-        2,
-    );
+    assert_at(&errors[1], "unknown policy element `statement`", "statement", None, 2);
     assert_eq!(errors[1].help.as_deref(), Some("did you mean `Statement`?"));
     assert_eq!(errors[1].location.column, 2);
 }
@@ -261,46 +202,22 @@ fn statement_shapes() {
     let e = error(r#"{"Version": "2012-10-17", "Statement": []}"#);
     assert_at(&e, "`Statement` is an empty list", "Statement", None, 1);
     let e = error(r#"{"Version": "2012-10-17", "Statement": "x"}"#);
-    assert_at(
-        &e,
-        "must be an object or an array of objects, found a string",
-        "Statement",
-        None,
-        1,
-    );
+    assert_at(&e, "must be an object or an array of objects, found a string", "Statement", None, 1);
     let e = error(r#"[1]"#);
-    assert_at(
-        &e,
-        "a policy must be a JSON object, found an array",
-        "",
-        None,
-        1,
-    );
+    assert_at(&e, "a policy must be a JSON object, found an array", "", None, 1);
     let errors = errors_of(
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, 3]}"#,
         PolicyType::Identity,
     );
     assert_eq!(errors.len(), 1);
-    assert_at(
-        &errors[0],
-        "a statement must be an object, found a number",
-        "Statement[1]",
-        None,
-        1,
-    );
+    assert_at(&errors[0], "a statement must be an object, found a number", "Statement[1]", None, 1);
 }
 
 #[test]
 fn single_statement_object_path_has_no_index() {
     let text = "{\"Version\": \"2012-10-17\", \"Statement\": {\n\"Sid\": \"One\",\n\"Effect\": \"allow\", \"Action\": \"*\", \"Resource\": \"*\"}}";
     let e = error(text);
-    assert_at(
-        &e,
-        "invalid `Effect` `allow`",
-        "Statement.Effect",
-        Some((0, Some("One"))),
-        3,
-    );
+    assert_at(&e, "invalid `Effect` `allow`", "Statement.Effect", Some((0, Some("One"))), 3);
     assert_eq!(e.help.as_deref(), Some("did you mean `Allow`?"));
 }
 
@@ -312,13 +229,7 @@ fn unknown_statement_elements_get_suggestions() {
         policy_with("    \"effect\": \"Allow\",\n    \"Action\": \"*\",\n    \"Ressource\": \"*\"");
     let errors = errors_of(&text, PolicyType::Identity);
     assert_eq!(errors.len(), 4, "{errors:#?}");
-    assert_at(
-        &errors[0],
-        "missing `Effect`",
-        "Statement[0]",
-        Some((0, None)),
-        3,
-    );
+    assert_at(&errors[0], "missing `Effect`", "Statement[0]", Some((0, None)), 3);
     assert_at(
         &errors[1],
         "missing `Resource` or `NotResource`",
@@ -348,13 +259,7 @@ fn unknown_statement_elements_get_suggestions() {
 fn duplicate_keys_are_errors() {
     let text = policy_with("    \"Effect\": \"Allow\",\n    \"Action\": \"*\",\n    \"Resource\": \"*\",\n    \"Effect\": \"Deny\"");
     let e = error(&text);
-    assert_at(
-        &e,
-        "duplicate key `Effect`",
-        "Statement[0].Effect",
-        Some((0, None)),
-        7,
-    );
+    assert_at(&e, "duplicate key `Effect`", "Statement[0].Effect", Some((0, None)), 7);
     assert_eq!(e.location.column, 5);
     let e = error(
         r#"{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
@@ -364,38 +269,17 @@ fn duplicate_keys_are_errors() {
         "    \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\",\n    \"Condition\": {\"StringEquals\": {\"a\": \"1\", \"a\": \"2\"}}",
     );
     let e = error(&text);
-    assert_at(
-        &e,
-        "duplicate key `a`",
-        "Statement[0].Condition.StringEquals.a",
-        Some((0, None)),
-        5,
-    );
+    assert_at(&e, "duplicate key `a`", "Statement[0].Condition.StringEquals.a", Some((0, None)), 5);
 }
 
 #[test]
 fn effect_must_be_allow_or_deny() {
-    let e = error(&policy_with(
-        "    \"Effect\": \"Permit\", \"Action\": \"*\", \"Resource\": \"*\"",
-    ));
-    assert_at(
-        &e,
-        "invalid `Effect` `Permit`",
-        "Statement[0].Effect",
-        Some((0, None)),
-        4,
-    );
+    let e =
+        error(&policy_with("    \"Effect\": \"Permit\", \"Action\": \"*\", \"Resource\": \"*\""));
+    assert_at(&e, "invalid `Effect` `Permit`", "Statement[0].Effect", Some((0, None)), 4);
     assert_eq!(e.help.as_deref(), Some("use `Allow` or `Deny`"));
-    let e = error(&policy_with(
-        "    \"Effect\": true, \"Action\": \"*\", \"Resource\": \"*\"",
-    ));
-    assert_at(
-        &e,
-        "found a boolean",
-        "Statement[0].Effect",
-        Some((0, None)),
-        4,
-    );
+    let e = error(&policy_with("    \"Effect\": true, \"Action\": \"*\", \"Resource\": \"*\""));
+    assert_at(&e, "found a boolean", "Statement[0].Effect", Some((0, None)), 4);
 }
 
 #[test]
@@ -434,16 +318,8 @@ fn x_and_not_x_together() {
 
 #[test]
 fn missing_action() {
-    let e = error(&policy_with(
-        "    \"Effect\": \"Allow\", \"Resource\": \"*\"",
-    ));
-    assert_at(
-        &e,
-        "missing `Action` or `NotAction`",
-        "Statement[0]",
-        Some((0, None)),
-        3,
-    );
+    let e = error(&policy_with("    \"Effect\": \"Allow\", \"Resource\": \"*\""));
+    assert_at(&e, "missing `Action` or `NotAction`", "Statement[0]", Some((0, None)), 3);
 }
 
 #[test]
@@ -457,13 +333,7 @@ fn identity_policy_rules() {
         5,
     );
     let e = error(&policy_with("    \"Effect\": \"Allow\", \"Action\": \"*\""));
-    assert_at(
-        &e,
-        "missing `Resource` or `NotResource`",
-        "Statement[0]",
-        Some((0, None)),
-        3,
-    );
+    assert_at(&e, "missing `Resource` or `NotResource`", "Statement[0]", Some((0, None)), 3);
 }
 
 #[test]
@@ -484,9 +354,7 @@ fn resource_policy_needs_a_principal() {
 
 #[test]
 fn element_value_types() {
-    let e = error(&policy_with(
-        "    \"Effect\": \"Allow\", \"Action\": 3, \"Resource\": \"*\"",
-    ));
+    let e = error(&policy_with("    \"Effect\": \"Allow\", \"Action\": 3, \"Resource\": \"*\""));
     assert_at(
         &e,
         "expected a string or an array of strings, found a number",
@@ -497,13 +365,7 @@ fn element_value_types() {
     let e = error(&policy_with(
         "    \"Effect\": \"Allow\", \"Action\": \"*\",\n    \"Resource\": [\"*\", null]",
     ));
-    assert_at(
-        &e,
-        "expected a string, found null",
-        "Statement[0].Resource[1]",
-        Some((0, None)),
-        5,
-    );
+    assert_at(&e, "expected a string, found null", "Statement[0].Resource[1]", Some((0, None)), 5);
 }
 
 #[test]
@@ -520,33 +382,13 @@ fn empty_lists() {
         Some((0, None)),
         4,
     );
-    assert_at(
-        &w[1],
-        "empty `Resource` list",
-        "Statement[0].Resource",
-        Some((0, None)),
-        4,
-    );
-    let e = error(&policy_with(
-        "    \"Effect\": \"Allow\", \"NotAction\": [], \"Resource\": \"*\"",
-    ));
-    assert_at(
-        &e,
-        "empty `NotAction` list",
-        "Statement[0].NotAction",
-        Some((0, None)),
-        4,
-    );
-    let e = error(&policy_with(
-        "    \"Effect\": \"Allow\", \"Action\": \"*\", \"NotResource\": []",
-    ));
-    assert_at(
-        &e,
-        "empty `NotResource` list",
-        "Statement[0].NotResource",
-        Some((0, None)),
-        4,
-    );
+    assert_at(&w[1], "empty `Resource` list", "Statement[0].Resource", Some((0, None)), 4);
+    let e =
+        error(&policy_with("    \"Effect\": \"Allow\", \"NotAction\": [], \"Resource\": \"*\""));
+    assert_at(&e, "empty `NotAction` list", "Statement[0].NotAction", Some((0, None)), 4);
+    let e =
+        error(&policy_with("    \"Effect\": \"Allow\", \"Action\": \"*\", \"NotResource\": []"));
+    assert_at(&e, "empty `NotResource` list", "Statement[0].NotResource", Some((0, None)), 4);
 }
 
 #[test]
@@ -554,13 +396,7 @@ fn sids() {
     let e = error(&policy_with(
         "    \"Sid\": 1, \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"",
     ));
-    assert_at(
-        &e,
-        "`Sid` must be a string, found a number",
-        "Statement[0].Sid",
-        Some((0, None)),
-        4,
-    );
+    assert_at(&e, "`Sid` must be a string, found a number", "Statement[0].Sid", Some((0, None)), 4);
     let text = r#"{"Version": "2012-10-17", "Statement": [
         {"Sid": "A", "Effect": "Allow", "Action": "*", "Resource": "*"},
         {"Effect": "Allow", "Action": "*", "Resource": "*", "Sid": "A"}]}"#;
@@ -602,10 +438,8 @@ fn principal_forms() {
 
 #[test]
 fn principal_errors() {
-    let errors = errors_of(
-        &principal_policy(r#"{"aws": "1", "Service": 3}"#),
-        PolicyType::Resource,
-    );
+    let errors =
+        errors_of(&principal_policy(r#"{"aws": "1", "Service": 3}"#), PolicyType::Resource);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert_at(
         &errors[0],
@@ -615,13 +449,7 @@ fn principal_errors() {
         2,
     );
     assert_eq!(errors[0].help.as_deref(), Some("did you mean `AWS`?"));
-    assert_at(
-        &errors[1],
-        "found a number",
-        "Statement.Principal.Service",
-        Some((0, None)),
-        2,
-    );
+    assert_at(&errors[1], "found a number", "Statement.Principal.Service", Some((0, None)), 2);
 
     let errors = errors_of(
         &principal_policy(
@@ -637,24 +465,10 @@ fn principal_errors() {
         Some((0, None)),
         2,
     );
-    assert_at(
-        &errors[1],
-        "partial wildcard",
-        "Statement.Principal.Service",
-        Some((0, None)),
-        2,
-    );
-    let errors = errors_of(
-        &principal_policy(r#""arn:aws:iam::12345678901?:root""#),
-        PolicyType::Resource,
-    );
-    assert_at(
-        &errors[0],
-        "partial wildcard",
-        "Statement.Principal",
-        Some((0, None)),
-        2,
-    );
+    assert_at(&errors[1], "partial wildcard", "Statement.Principal.Service", Some((0, None)), 2);
+    let errors =
+        errors_of(&principal_policy(r#""arn:aws:iam::12345678901?:root""#), PolicyType::Resource);
+    assert_at(&errors[0], "partial wildcard", "Statement.Principal", Some((0, None)), 2);
     let errors = errors_of(&principal_policy(r#"["*"]"#), PolicyType::Resource);
     assert_at(
         &errors[0],
@@ -702,10 +516,7 @@ fn unknown_operators() {
         C,
         3,
     );
-    assert_eq!(
-        errors[0].help.as_deref(),
-        Some("did you mean `StringEquals`?")
-    );
+    assert_eq!(errors[0].help.as_deref(), Some("did you mean `StringEquals`?"));
     assert_at(
         &errors[1],
         "unknown condition operator `ForSomeValue:StringLike`",
@@ -717,10 +528,7 @@ fn unknown_operators() {
         errors[1].help.as_deref(),
         Some("the set qualifiers are `ForAllValues:` and `ForAnyValue:`")
     );
-    assert_eq!(
-        errors[2].help.as_deref(),
-        Some("`Null` takes no `IfExists` suffix")
-    );
+    assert_eq!(errors[2].help.as_deref(), Some("`Null` takes no `IfExists` suffix"));
 }
 
 #[test]
@@ -739,20 +547,8 @@ fn condition_value_types() {
         C,
         3,
     );
-    assert_at(
-        &errors[1],
-        "found an array",
-        "Statement[0].Condition.StringLike.b[0]",
-        C,
-        3,
-    );
-    assert_at(
-        &errors[2],
-        "found an object",
-        "Statement[0].Condition.StringLike.c",
-        C,
-        3,
-    );
+    assert_at(&errors[1], "found an array", "Statement[0].Condition.StringLike.b[0]", C, 3);
+    assert_at(&errors[2], "found an object", "Statement[0].Condition.StringLike.c", C, 3);
     assert_at(
         &errors[3],
         "`Bool` must be an object of condition keys, found an array",
@@ -761,13 +557,7 @@ fn condition_value_types() {
         3,
     );
     let e = error(&condition_policy("[]"));
-    assert_at(
-        &e,
-        "`Condition` must be an object",
-        "Statement[0].Condition",
-        C,
-        3,
-    );
+    assert_at(&e, "`Condition` must be an object", "Statement[0].Condition", C, 3);
 }
 
 #[test]
@@ -798,10 +588,7 @@ fn empty_conditions_warn() {
         C,
         3,
     );
-    let w = warnings(
-        &condition_policy(r#"{"StringEquals": {"k": []}}"#),
-        PolicyType::Identity,
-    );
+    let w = warnings(&condition_policy(r#"{"StringEquals": {"k": []}}"#), PolicyType::Identity);
     assert_eq!(w.len(), 1);
     assert_at(
         &w[0],
@@ -810,15 +597,10 @@ fn empty_conditions_warn() {
         C,
         3,
     );
-    let parsed = parse_policy(
-        &condition_policy(r#"{"StringEquals": {"k": []}}"#),
-        PolicyType::Identity,
-    )
-    .unwrap();
-    assert_eq!(
-        parsed.policy.statements[0].conditions[0].values,
-        Vec::<String>::new()
-    );
+    let parsed =
+        parse_policy(&condition_policy(r#"{"StringEquals": {"k": []}}"#), PolicyType::Identity)
+            .unwrap();
+    assert_eq!(parsed.policy.statements[0].conditions[0].values, Vec::<String>::new());
 }
 
 #[test]
@@ -837,13 +619,7 @@ fn null_values() {
         C,
         3,
     );
-    assert_at(
-        &errors[1],
-        "found `1`",
-        "Statement[0].Condition.Null.b[1]",
-        C,
-        3,
-    );
+    assert_at(&errors[1], "found `1`", "Statement[0].Condition.Null.b[1]", C, 3);
 }
 
 #[test]
@@ -860,9 +636,7 @@ fn bool_values() {
         C,
         3,
     );
-    let e = error(&condition_policy(
-        r#"{"Bool": {"aws:SecureTransport": ["true", "false"]}}"#,
-    ));
+    let e = error(&condition_policy(r#"{"Bool": {"aws:SecureTransport": ["true", "false"]}}"#));
     assert_at(
         &e,
         "`Bool` takes one value, found 2",
@@ -875,10 +649,7 @@ fn bool_values() {
         PolicyType::Identity,
     )
     .unwrap();
-    assert_eq!(
-        parsed.policy.statements[0].conditions[0].values,
-        vec!["true".to_string()]
-    );
+    assert_eq!(parsed.policy.statements[0].conditions[0].values, vec!["true".to_string()]);
 }
 
 // ---- many errors, JSON errors, limits ----
@@ -899,11 +670,7 @@ fn every_error_of_a_document_is_reported() {
     let summary: Vec<(usize, &str, Option<usize>)> = errors
         .iter()
         .map(|e| {
-            (
-                e.location.line,
-                e.location.path.as_str(),
-                e.location.statement.as_ref().map(|s| s.0),
-            )
+            (e.location.line, e.location.path.as_str(), e.location.statement.as_ref().map(|s| s.0))
         })
         .collect();
     assert_eq!(
@@ -928,12 +695,7 @@ fn json_syntax_errors_are_located() {
         ),
         ("{\"a\": 1,}", "trailing comma before `}`", 1, 9),
         ("{\n  // comment\n}", "comments are not allowed", 2, 3),
-        (
-            "{\"a\" 1}",
-            "expected `:` after an object key, found `1`",
-            1,
-            6,
-        ),
+        ("{\"a\" 1}", "expected `:` after an object key, found `1`", 1, 6),
         ("{\"a\": \"x\ty\"}", "control character U+0009", 1, 9),
         ("{\"a\": \"x\u{0}y\"}", "control character U+0000", 1, 9),
         ("{\"a\": \"\\q\"}", "invalid escape `\\\\q`", 1, 8),
@@ -948,12 +710,7 @@ fn json_syntax_errors_are_located() {
         ("{} {}", "unexpected text after the document", 1, 4),
         ("", "expected a value, found end of input", 1, 1),
         ("{'a': 1}", "expected a string key, found `'`", 1, 2),
-        (
-            "{\"é\": [1 2]}",
-            "expected `,` or `]` after an array item, found `2`",
-            1,
-            10,
-        ),
+        ("{\"é\": [1 2]}", "expected `,` or `]` after an array item, found `2`", 1, 10),
     ];
     for (text, message, line, column) in cases {
         let errors = errors_of(text, PolicyType::Identity);
@@ -961,11 +718,7 @@ fn json_syntax_errors_are_located() {
         let e = &errors[0];
         assert!(e.message.starts_with("invalid JSON: "), "{e}");
         assert!(e.message.contains(message), "{text:?}: {e}");
-        assert_eq!(
-            (e.location.line, e.location.column),
-            (line, column),
-            "{text:?}: {e}"
-        );
+        assert_eq!((e.location.line, e.location.column), (line, column), "{text:?}: {e}");
         assert!(e.location.path.is_empty() && e.location.statement.is_none());
     }
 }
@@ -974,10 +727,7 @@ fn json_syntax_errors_are_located() {
 fn escapes_and_surrogate_pairs_are_decoded() {
     let text = r#"{"Version": "2012-10-17", "Statement": {"Sid": "\u0041\n\"\\\/\ud83d\ude00é", "Effect": "Allow", "Action": "*", "Resource": "*"}}"#;
     let parsed = parse_policy(text, PolicyType::Identity).unwrap();
-    assert_eq!(
-        parsed.policy.statements[0].sid.as_deref(),
-        Some("A\n\"\\/😀é")
-    );
+    assert_eq!(parsed.policy.statements[0].sid.as_deref(), Some("A\n\"\\/😀é"));
 }
 
 #[test]
@@ -989,44 +739,27 @@ fn deep_nesting_is_rejected_quickly() {
     assert_eq!((e.location.line, e.location.column), (1, 65));
     assert!(start.elapsed() < std::time::Duration::from_secs(1));
     // The ceiling holds whatever the limits say.
-    let limits = ParseLimits {
-        max_depth: usize::MAX,
-        ..ParseLimits::default()
-    };
+    let limits = ParseLimits { max_depth: usize::MAX, ..ParseLimits::default() };
     let e = parse_policy_with(&text, PolicyType::Identity, &limits).unwrap_err();
     assert!(e.errors[0]
         .message
         .contains(&format!("nesting deeper than {MAX_DEPTH_CEILING} levels")));
     // Within the limit, nesting inside a condition value is a lowering error.
     let nested = format!("{}\"x\"{}", "[".repeat(10), "]".repeat(10));
-    let e = error(&condition_policy(&format!(
-        r#"{{"StringEquals": {{"k": {nested}}}}}"#
-    )));
+    let e = error(&condition_policy(&format!(r#"{{"StringEquals": {{"k": {nested}}}}}"#)));
     assert!(e.message.contains("found an array"));
 }
 
 #[test]
 fn size_limit() {
     let text = format!("{{\"Id\": \"{}\"}}", "x".repeat(100));
-    let limits = ParseLimits {
-        max_size: 50,
-        ..ParseLimits::default()
-    };
+    let limits = ParseLimits { max_size: 50, ..ParseLimits::default() };
     let e = parse_policy_with(&text, PolicyType::Identity, &limits).unwrap_err();
     assert_eq!(e.errors.len(), 1);
-    assert!(
-        e.errors[0]
-            .message
-            .contains("more than the limit of 50 bytes"),
-        "{}",
-        e.errors[0]
-    );
+    assert!(e.errors[0].message.contains("more than the limit of 50 bytes"), "{}", e.errors[0]);
     assert_eq!(
         ParseLimits::default(),
-        ParseLimits {
-            max_depth: DEFAULT_MAX_DEPTH,
-            max_size: DEFAULT_MAX_SIZE
-        }
+        ParseLimits { max_depth: DEFAULT_MAX_DEPTH, max_size: DEFAULT_MAX_SIZE }
     );
 }
 
@@ -1034,10 +767,7 @@ fn size_limit() {
 fn path_segments_are_quoted_when_needed() {
     assert_eq!(lower_path("a", "b_1"), "a.b_1");
     assert_eq!(lower_path("", "Statement"), "Statement");
-    assert_eq!(
-        lower_path("a", "aws:PrincipalTag/team"),
-        "a.\"aws:PrincipalTag/team\""
-    );
+    assert_eq!(lower_path("a", "aws:PrincipalTag/team"), "a.\"aws:PrincipalTag/team\"");
     assert_eq!(lower_path("a", "say \"hi\""), "a.\"say \\\"hi\\\"\"");
     assert_eq!(lower_path("a", ""), "a.\"\"");
     assert_eq!(lower_path("a", "1x"), "a.\"1x\"");

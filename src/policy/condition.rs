@@ -157,10 +157,7 @@ base_operators! {
 impl BaseOperator {
     /// Parses a base operator name exactly (names are case-sensitive).
     pub fn from_name(name: &str) -> Option<BaseOperator> {
-        BaseOperator::ALL
-            .iter()
-            .copied()
-            .find(|op| op.as_str() == name)
+        BaseOperator::ALL.iter().copied().find(|op| op.as_str() == name)
     }
 }
 
@@ -176,21 +173,13 @@ impl Operator {
             None => (None, name),
         };
         if let Some(base) = BaseOperator::from_name(rest) {
-            return Some(Operator {
-                qualifier,
-                base,
-                if_exists: false,
-            });
+            return Some(Operator { qualifier, base, if_exists: false });
         }
         let base = BaseOperator::from_name(rest.strip_suffix("IfExists")?)?;
         if base == BaseOperator::Null {
             return None;
         }
-        Some(Operator {
-            qualifier,
-            base,
-            if_exists: true,
-        })
+        Some(Operator { qualifier, base, if_exists: true })
     }
 }
 

@@ -43,12 +43,8 @@ fn quote(out: &mut String, source: &Source<'_>, (first, last): (usize, usize)) {
         return;
     }
     let _ = writeln!(out, "  {}:{first}-{last}", source.name);
-    let shown = source
-        .text
-        .lines()
-        .enumerate()
-        .skip(first - 1)
-        .take((last + 1 - first).min(MAX_QUOTED));
+    let shown =
+        source.text.lines().enumerate().skip(first - 1).take((last + 1 - first).min(MAX_QUOTED));
     for (i, line) in shown {
         let _ = writeln!(out, "  {:>5} | {line}", i + 1);
     }

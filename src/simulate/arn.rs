@@ -53,10 +53,7 @@ mod tests {
         assert!(!arn_matches("arn:aws:EC2:*:*:*", INSTANCE));
         assert!(!arn_matches("arn:aws:*:us-east-1:*:*", "arn:aws:s3:::b1"));
         // `*` in a segment never crosses a colon.
-        assert!(!arn_matches(
-            "arn:aws:*:111111111111:instance/i-1",
-            INSTANCE
-        ));
+        assert!(!arn_matches("arn:aws:*:111111111111:instance/i-1", INSTANCE));
         assert!(!arn_matches("arn:aws:s3:::", "arn:aws:s3:::b"));
     }
 

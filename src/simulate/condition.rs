@@ -12,10 +12,7 @@ pub(crate) fn undecided_reason(cond: &Condition, substitutes_variables: bool) ->
     let base = cond.operator.base;
     match base.family() {
         Family::Numeric | Family::Date | Family::Ip | Family::Binary => {
-            return Some(format!(
-                "`{}` conditions are not supported yet",
-                base.as_str()
-            ));
+            return Some(format!("`{}` conditions are not supported yet", base.as_str()));
         }
         Family::String | Family::Arn | Family::Bool | Family::Null => {}
     }

@@ -43,9 +43,7 @@ fn glob_with(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool
             },
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&q| q == '*'))
+    pattern.get(p..).is_some_and(|rest| rest.iter().all(|&q| q == '*'))
 }
 
 #[cfg(test)]

@@ -41,10 +41,7 @@ pub(crate) fn parse_caller(text: &str) -> Result<Caller<'_>, String> {
     }
     let named = (text.strip_prefix("service:").map(Caller::Service))
         .or_else(|| text.strip_prefix("federated:").map(Caller::Federated))
-        .or_else(|| {
-            text.strip_prefix("canonical-user:")
-                .map(Caller::CanonicalUser)
-        });
+        .or_else(|| text.strip_prefix("canonical-user:").map(Caller::CanonicalUser));
     if let Some(caller) = named {
         return match caller {
             Caller::Service("") | Caller::Federated("") | Caller::CanonicalUser("") => {
@@ -80,11 +77,7 @@ fn parse_arn_caller(text: &str) -> Option<Caller<'_>> {
         },
         _ => return None,
     };
-    Some(Caller::Aws {
-        partition,
-        account,
-        role,
-    })
+    Some(Caller::Aws { partition, account, role })
 }
 
 /// A 12-digit account id.
@@ -99,10 +92,7 @@ fn is_name(text: &str) -> bool {
 
 /// Whether a `Principal`/`NotPrincipal` element matches the caller.
 pub(crate) fn element_matches(element: &Element<Principal>, caller: Caller<'_>, raw: &str) -> bool {
-    let any = element
-        .values
-        .iter()
-        .any(|entry| entry_matches(entry, caller, raw));
+    let any = element.values.iter().any(|entry| entry_matches(entry, caller, raw));
     any != element.negated
 }
 
@@ -127,12 +117,7 @@ fn aws_matches(entry: &str, caller: Caller<'_>, raw: &str) -> bool {
     if is_account(entry) {
         return matches!(caller, Caller::Aws { account, .. } if account == entry);
     }
-    let Caller::Aws {
-        partition,
-        account,
-        role,
-    } = caller
-    else {
+    let Caller::Aws { partition, account, role } = caller else {
         return entry == raw;
     };
     match split(entry)[..] {
@@ -199,28 +184,16 @@ mod tests {
     fn account_entries_match_every_principal_of_the_account() {
         for entry in [aws("111122223333"), aws("arn:aws:iam::111122223333:root")] {
             assert!(matches(entry.clone(), "arn:aws:iam::111122223333:root"));
-            assert!(matches(
-                entry.clone(),
-                "arn:aws:iam::111122223333:user/dev/alice"
-            ));
-            assert!(matches(
-                entry.clone(),
-                "arn:aws:sts::111122223333:assumed-role/r/s"
-            ));
-            assert!(matches(
-                entry.clone(),
-                "arn:aws:sts::111122223333:federated-user/b"
-            ));
+            assert!(matches(entry.clone(), "arn:aws:iam::111122223333:user/dev/alice"));
+            assert!(matches(entry.clone(), "arn:aws:sts::111122223333:assumed-role/r/s"));
+            assert!(matches(entry.clone(), "arn:aws:sts::111122223333:federated-user/b"));
             assert!(!matches(entry.clone(), "arn:aws:iam::444455556666:root"));
             assert!(!matches(entry.clone(), "anonymous"));
             assert!(!matches(entry.clone(), "service:111122223333"));
             assert!(!matches(entry, "federated:111122223333"));
         }
         // A bare account id covers every partition, a root ARN only its own.
-        assert!(matches(
-            aws("111122223333"),
-            "arn:aws-cn:iam::111122223333:root"
-        ));
+        assert!(matches(aws("111122223333"), "arn:aws-cn:iam::111122223333:root"));
         assert!(!matches(
             aws("arn:aws:iam::111122223333:root"),
             "arn:aws-cn:iam::111122223333:root"
@@ -230,18 +203,9 @@ mod tests {
     #[test]
     fn role_entries_match_their_sessions() {
         let role = aws("arn:aws:iam::111122223333:role/team/app");
-        assert!(matches(
-            role.clone(),
-            "arn:aws:sts::111122223333:assumed-role/app/s1"
-        ));
-        assert!(!matches(
-            role.clone(),
-            "arn:aws:sts::111122223333:assumed-role/team/s1"
-        ));
-        assert!(!matches(
-            role.clone(),
-            "arn:aws:sts::444455556666:assumed-role/app/s1"
-        ));
+        assert!(matches(role.clone(), "arn:aws:sts::111122223333:assumed-role/app/s1"));
+        assert!(!matches(role.clone(), "arn:aws:sts::111122223333:assumed-role/team/s1"));
+        assert!(!matches(role.clone(), "arn:aws:sts::444455556666:assumed-role/app/s1"));
         assert!(!matches(role.clone(), "arn:aws:iam::111122223333:user/app"));
         assert!(!matches(role, "arn:aws:iam::111122223333:root"));
     }
@@ -249,24 +213,12 @@ mod tests {
     #[test]
     fn literal_entries() {
         let user = aws("arn:aws:iam::111122223333:user/alice");
-        assert!(matches(
-            user.clone(),
-            "arn:aws:iam::111122223333:user/alice"
-        ));
-        assert!(!matches(
-            user.clone(),
-            "arn:aws:iam::111122223333:user/Alice"
-        ));
+        assert!(matches(user.clone(), "arn:aws:iam::111122223333:user/alice"));
+        assert!(!matches(user.clone(), "arn:aws:iam::111122223333:user/Alice"));
         assert!(!matches(user, "arn:aws:iam::111122223333:root"));
         let session = aws("arn:aws:sts::111122223333:assumed-role/r/s");
-        assert!(matches(
-            session.clone(),
-            "arn:aws:sts::111122223333:assumed-role/r/s"
-        ));
-        assert!(!matches(
-            session,
-            "arn:aws:sts::111122223333:assumed-role/r/t"
-        ));
+        assert!(matches(session.clone(), "arn:aws:sts::111122223333:assumed-role/r/s"));
+        assert!(!matches(session, "arn:aws:sts::111122223333:assumed-role/r/t"));
     }
 
     #[test]
@@ -279,27 +231,12 @@ mod tests {
         assert!(matches(Principal::Service("*".into()), "service:x"));
         assert!(!matches(Principal::Service("*".into()), "federated:x"));
         assert!(!matches(Principal::Service("*".into()), "anonymous"));
-        assert!(matches(
-            Principal::Federated("*".into()),
-            "federated:accounts.google.com"
-        ));
+        assert!(matches(Principal::Federated("*".into()), "federated:accounts.google.com"));
         let fed = Principal::Federated("arn:aws:iam::111122223333:saml-provider/okta".into());
-        assert!(matches(
-            fed.clone(),
-            "federated:arn:aws:iam::111122223333:saml-provider/okta"
-        ));
+        assert!(matches(fed.clone(), "federated:arn:aws:iam::111122223333:saml-provider/okta"));
         assert!(!matches(fed, "arn:aws:iam::111122223333:root"));
-        assert!(matches(
-            Principal::CanonicalUser("abc".into()),
-            "canonical-user:abc"
-        ));
-        assert!(!matches(
-            Principal::CanonicalUser("abc".into()),
-            "service:abc"
-        ));
-        assert!(!matches(
-            Principal::CanonicalUser("*".into()),
-            "arn:aws:iam::111122223333:root"
-        ));
+        assert!(matches(Principal::CanonicalUser("abc".into()), "canonical-user:abc"));
+        assert!(!matches(Principal::CanonicalUser("abc".into()), "service:abc"));
+        assert!(!matches(Principal::CanonicalUser("*".into()), "arn:aws:iam::111122223333:root"));
     }
 }

@@ -38,22 +38,14 @@ impl Input<'_> {
         request: &'a Request,
         caller: Option<(Caller<'a>, &'a str)>,
     ) -> Input<'a> {
-        Input {
-            request,
-            caller,
-            substitutes_variables: policy.substitutes_variables(),
-        }
+        Input { request, caller, substitutes_variables: policy.substitutes_variables() }
     }
 }
 
 /// Evaluates `stmt` on `input`.
 pub(crate) fn evaluate(stmt: &Statement, input: &Input<'_>) -> Match {
     let mut reasons = Vec::new();
-    let parts = [
-        principal_part(stmt, input),
-        action_part(stmt, input),
-        resource_part(stmt, input),
-    ];
+    let parts = [principal_part(stmt, input), action_part(stmt, input), resource_part(stmt, input)];
     let conditions = stmt.conditions.iter().map(|cond| {
         match undecided_reason(cond, input.substitutes_variables) {
             Some(reason) => Err(reason),
@@ -84,17 +76,12 @@ fn principal_part(stmt: &Statement, input: &Input<'_>) -> Part {
     };
     // A resource-policy statement without `Principal`/`NotPrincipal`
     // matches no principal.
-    Ok(stmt
-        .principal
-        .as_ref()
-        .is_some_and(|el| element_matches(el, caller, raw)))
+    Ok(stmt.principal.as_ref().is_some_and(|el| element_matches(el, caller, raw)))
 }
 
 fn action_part(stmt: &Statement, input: &Input<'_>) -> Part {
     let action = input.request.action.as_str();
-    Ok(element_any(&stmt.action, |p| {
-        glob_ignore_ascii_case(p, action)
-    }))
+    Ok(element_any(&stmt.action, |p| glob_ignore_ascii_case(p, action)))
 }
 
 fn resource_part(stmt: &Statement, input: &Input<'_>) -> Part {
@@ -103,19 +90,11 @@ fn resource_part(stmt: &Statement, input: &Input<'_>) -> Part {
         return Ok(true);
     };
     if input.substitutes_variables && element.values.iter().any(|p| p.contains("${")) {
-        let name = if element.negated {
-            "NotResource"
-        } else {
-            "Resource"
-        };
-        return Err(format!(
-            "policy variables in `{name}` are not supported yet"
-        ));
+        let name = if element.negated { "NotResource" } else { "Resource" };
+        return Err(format!("policy variables in `{name}` are not supported yet"));
     }
     let resource = input.request.resource.as_str();
-    Ok(element_any(element, |p| {
-        p == "*" || arn_matches(p, resource)
-    }))
+    Ok(element_any(element, |p| p == "*" || arn_matches(p, resource)))
 }
 
 /// Whether the element matches: some entry does (`X`) or none does (`NotX`).

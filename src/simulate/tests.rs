@@ -8,17 +8,11 @@ use crate::request::ContextValue;
 // ---- helpers -------------------------------------------------------------
 
 fn el(values: &[&str]) -> Element<String> {
-    Element {
-        negated: false,
-        values: values.iter().map(|v| v.to_string()).collect(),
-    }
+    Element { negated: false, values: values.iter().map(|v| v.to_string()).collect() }
 }
 
 fn not_el(values: &[&str]) -> Element<String> {
-    Element {
-        negated: true,
-        ..el(values)
-    }
+    Element { negated: true, ..el(values) }
 }
 
 /// An unconditional statement on every action and resource.
@@ -48,17 +42,11 @@ fn with_action(s: Statement, action: Element<String>) -> Statement {
 }
 
 fn with_resource(s: Statement, resource: Element<String>) -> Statement {
-    Statement {
-        resource: Some(resource),
-        ..s
-    }
+    Statement { resource: Some(resource), ..s }
 }
 
 fn with_principal(s: Statement, negated: bool, values: Vec<Principal>) -> Statement {
-    Statement {
-        principal: Some(Element { negated, values }),
-        ..s
-    }
+    Statement { principal: Some(Element { negated, values }), ..s }
 }
 
 fn with_cond(mut s: Statement, op: &str, key: &str, values: &[&str]) -> Statement {
@@ -75,16 +63,9 @@ fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
 }
 
 fn policy_v(version: Option<Version>, statements: Vec<Statement>) -> Policy {
-    let statements = statements
-        .into_iter()
-        .enumerate()
-        .map(|(index, s)| Statement { index, ..s })
-        .collect();
-    Policy {
-        version,
-        id: None,
-        statements,
-    }
+    let statements =
+        statements.into_iter().enumerate().map(|(index, s)| Statement { index, ..s }).collect();
+    Policy { version, id: None, statements }
 }
 
 fn policy(statements: Vec<Statement>) -> Policy {
@@ -105,10 +86,7 @@ fn s3req() -> Request {
 }
 
 fn by(principal: &str, r: Request) -> Request {
-    Request {
-        principal: Some(principal.into()),
-        ..r
-    }
+    Request { principal: Some(principal.into()), ..r }
 }
 
 fn single(v: &str) -> ContextValue {
@@ -161,10 +139,7 @@ fn holds(op: &str, key: &str, values: &[&str], value: Option<ContextValue>) -> b
 
 #[test]
 fn actions_ignore_ascii_case() {
-    assert!(action_allowed(
-        el(&["ec2:DescribeInstance*"]),
-        "EC2:describeinstancestatus"
-    ));
+    assert!(action_allowed(el(&["ec2:DescribeInstance*"]), "EC2:describeinstancestatus"));
     assert!(action_allowed(el(&["s3:Get?bject"]), "s3:getobject"));
     assert!(!action_allowed(el(&["s3:Get"]), "s3:GetObject"));
     assert!(action_allowed(el(&["*"]), "iam:CreateUser"));
@@ -177,10 +152,7 @@ fn actions_ignore_ascii_case() {
 fn not_action_matches_when_no_entry_does() {
     assert!(!action_allowed(not_el(&["s3:*"]), "S3:GetObject"));
     assert!(action_allowed(not_el(&["s3:*"]), "ec2:RunInstances"));
-    assert!(action_allowed(
-        not_el(&["s3:Put*", "iam:*"]),
-        "s3:GetObject"
-    ));
+    assert!(action_allowed(not_el(&["s3:Put*", "iam:*"]), "s3:GetObject"));
 }
 
 #[test]
@@ -199,59 +171,30 @@ fn resource_segments_and_short_patterns() {
     assert!(resource_allowed(el(&["arn:aws:ec2:*"]), instance));
     assert!(resource_allowed(el(&["arn:aws:e*"]), instance));
     assert!(!resource_allowed(el(&["arn:aws:ec2"]), instance));
-    assert!(!resource_allowed(
-        el(&["arn:aws:*:us-east-1:*:*"]),
-        "arn:aws:s3:::b1"
-    ));
+    assert!(!resource_allowed(el(&["arn:aws:*:us-east-1:*:*"]), "arn:aws:s3:::b1"));
     assert!(resource_allowed(el(&["arn:aws:*:us-east-1:*:*"]), instance));
-    assert!(!resource_allowed(
-        el(&["arn:aws:s3:::B1"]),
-        "arn:aws:s3:::b1"
-    ));
-    assert!(resource_allowed(
-        el(&["arn:aws:s3:::*"]),
-        "arn:aws:s3:::b/x:y"
-    ));
+    assert!(!resource_allowed(el(&["arn:aws:s3:::B1"]), "arn:aws:s3:::b1"));
+    assert!(resource_allowed(el(&["arn:aws:s3:::*"]), "arn:aws:s3:::b/x:y"));
     assert!(!resource_allowed(el(&[]), "arn:aws:s3:::b1"));
     assert!(resource_allowed(el(&["*"]), instance));
 }
 
 #[test]
 fn not_resource_and_missing_resource() {
-    assert!(!resource_allowed(
-        not_el(&["arn:aws:s3:::b/*"]),
-        "arn:aws:s3:::b/x"
-    ));
-    assert!(resource_allowed(
-        not_el(&["arn:aws:s3:::b/*"]),
-        "arn:aws:s3:::c/x"
-    ));
+    assert!(!resource_allowed(not_el(&["arn:aws:s3:::b/*"]), "arn:aws:s3:::b/x"));
+    assert!(resource_allowed(not_el(&["arn:aws:s3:::b/*"]), "arn:aws:s3:::c/x"));
     // A trust-policy statement without Resource matches every resource.
-    let s = with_principal(
-        Statement {
-            resource: None,
-            ..allow()
-        },
-        false,
-        vec![Principal::Everyone],
-    );
+    let s =
+        with_principal(Statement { resource: None, ..allow() }, false, vec![Principal::Everyone]);
     let p = policy(vec![s]);
-    let r = by(
-        "anonymous",
-        req("sts:AssumeRole", "arn:aws:iam::111122223333:role/r"),
-    );
+    let r = by("anonymous", req("sts:AssumeRole", "arn:aws:iam::111122223333:role/r"));
     assert_eq!(run(&p, PolicyType::Resource, &r).decision, Decision::Allow);
 }
 
 // ---- principals ----------------------------------------------------------
 
 fn resource_decision(s: Statement, principal: &str) -> Decision {
-    run(
-        &policy(vec![s]),
-        PolicyType::Resource,
-        &by(principal, s3req()),
-    )
-    .decision
+    run(&policy(vec![s]), PolicyType::Resource, &by(principal, s3req())).decision
 }
 
 #[test]
@@ -265,16 +208,8 @@ fn account_principal_matches_its_principals_only() {
     ] {
         assert_eq!(resource_decision(s.clone(), who), Decision::Allow, "{who}");
     }
-    for who in [
-        "anonymous",
-        "arn:aws:iam::444455556666:root",
-        "service:s3.amazonaws.com",
-    ] {
-        assert_eq!(
-            resource_decision(s.clone(), who),
-            Decision::ImplicitDeny,
-            "{who}"
-        );
+    for who in ["anonymous", "arn:aws:iam::444455556666:root", "service:s3.amazonaws.com"] {
+        assert_eq!(resource_decision(s.clone(), who), Decision::ImplicitDeny, "{who}");
     }
 }
 
@@ -283,9 +218,7 @@ fn role_principal_matches_its_sessions() {
     let s = with_principal(
         allow(),
         false,
-        vec![Principal::Aws(
-            "arn:aws:iam::111122223333:role/path/app".into(),
-        )],
+        vec![Principal::Aws("arn:aws:iam::111122223333:role/path/app".into())],
     );
     assert_eq!(
         resource_decision(s.clone(), "arn:aws:sts::111122223333:assumed-role/app/x"),
@@ -304,51 +237,28 @@ fn not_principal_deny_denies_everyone_else() {
         with_principal(
             deny(),
             true,
-            vec![Principal::Aws(
-                "arn:aws:iam::111122223333:user/alice".into(),
-            )],
+            vec![Principal::Aws("arn:aws:iam::111122223333:user/alice".into())],
         ),
     ]);
-    let alice = run(
-        &p,
-        PolicyType::Resource,
-        &by("arn:aws:iam::111122223333:user/alice", s3req()),
-    );
+    let alice = run(&p, PolicyType::Resource, &by("arn:aws:iam::111122223333:user/alice", s3req()));
     assert_eq!((alice.decision, alice.matched), (Decision::Allow, vec![0]));
-    for who in [
-        "anonymous",
-        "arn:aws:iam::111122223333:user/bob",
-        "service:x",
-    ] {
+    for who in ["anonymous", "arn:aws:iam::111122223333:user/bob", "service:x"] {
         let sim = run(&p, PolicyType::Resource, &by(who, s3req()));
-        assert_eq!(
-            (sim.decision, sim.matched),
-            (Decision::ExplicitDeny, vec![0, 1]),
-            "{who}"
-        );
+        assert_eq!((sim.decision, sim.matched), (Decision::ExplicitDeny, vec![0, 1]), "{who}");
     }
 }
 
 #[test]
 fn resource_statement_without_principal_never_matches() {
-    assert_eq!(
-        resource_decision(allow(), "anonymous"),
-        Decision::ImplicitDeny
-    );
+    assert_eq!(resource_decision(allow(), "anonymous"), Decision::ImplicitDeny);
     let empty = with_principal(allow(), false, Vec::new());
-    assert_eq!(
-        resource_decision(empty, "anonymous"),
-        Decision::ImplicitDeny
-    );
+    assert_eq!(resource_decision(empty, "anonymous"), Decision::ImplicitDeny);
 }
 
 #[test]
 fn identity_policies_ignore_the_principal() {
     let p = policy(vec![allow()]);
-    assert_eq!(
-        run(&p, PolicyType::Identity, &s3req()).decision,
-        Decision::Allow
-    );
+    assert_eq!(run(&p, PolicyType::Identity, &s3req()).decision, Decision::Allow);
     assert_eq!(
         run(&p, PolicyType::Identity, &by("not a principal", s3req())).decision,
         Decision::Allow
@@ -391,16 +301,8 @@ fn string_operators() {
 
 #[test]
 fn condition_keys_ignore_case() {
-    let p = policy(vec![with_cond(
-        allow(),
-        "StringEquals",
-        "AWS:SourceVpc",
-        &["vpc-1"],
-    )]);
-    assert_eq!(
-        decision(&p, &ctx(s3req(), "aws:sourcevpc", single("vpc-1"))),
-        Decision::Allow
-    );
+    let p = policy(vec![with_cond(allow(), "StringEquals", "AWS:SourceVpc", &["vpc-1"])]);
+    assert_eq!(decision(&p, &ctx(s3req(), "aws:sourcevpc", single("vpc-1"))), Decision::Allow);
 }
 
 #[test]
@@ -418,25 +320,10 @@ fn arn_operators_are_segment_aware() {
     assert!(!holds("ArnEquals", K, &[p], Some(single(v))));
     assert!(holds("ArnNotLike", K, &[p], Some(single(v))));
     let role = "arn:aws:iam::111122223333:role/r";
-    assert!(holds(
-        "ArnLike",
-        K,
-        &["arn:aws:iam::*:role/*"],
-        Some(single(role))
-    ));
-    assert!(holds(
-        "ArnEquals",
-        K,
-        &["arn:aws:iam::111122223333:role/*"],
-        Some(single(role))
-    ));
+    assert!(holds("ArnLike", K, &["arn:aws:iam::*:role/*"], Some(single(role))));
+    assert!(holds("ArnEquals", K, &["arn:aws:iam::111122223333:role/*"], Some(single(role))));
     assert!(holds("ArnLike", K, &["arn:aws:iam*"], Some(single(role))));
-    assert!(!holds(
-        "ArnLike",
-        K,
-        &["arn:aws:IAM::*:*"],
-        Some(single(role))
-    ));
+    assert!(!holds("ArnLike", K, &["arn:aws:IAM::*:*"], Some(single(role))));
     assert!(!holds("ArnNotEquals", K, &[role], Some(single(role))));
     // The value needs six colon-separated parts.
     assert!(!holds("ArnLike", K, &["*"], Some(single("not-an-arn"))));
@@ -477,63 +364,18 @@ fn null_checks_presence() {
 fn for_all_values() {
     let vals = &["a", "b"];
     assert!(holds("ForAllValues:StringEquals", K, vals, None));
-    assert!(holds(
-        "ForAllValues:StringEquals",
-        K,
-        vals,
-        Some(multi(&[]))
-    ));
-    assert!(holds(
-        "ForAllValues:StringEquals",
-        K,
-        vals,
-        Some(multi(&["a", "b", "a"]))
-    ));
-    assert!(!holds(
-        "ForAllValues:StringEquals",
-        K,
-        vals,
-        Some(multi(&["a", "c"]))
-    ));
-    assert!(holds(
-        "ForAllValues:StringEquals",
-        K,
-        vals,
-        Some(single("a"))
-    ));
-    assert!(!holds(
-        "ForAllValues:StringEquals",
-        K,
-        vals,
-        Some(single("c"))
-    ));
+    assert!(holds("ForAllValues:StringEquals", K, vals, Some(multi(&[]))));
+    assert!(holds("ForAllValues:StringEquals", K, vals, Some(multi(&["a", "b", "a"]))));
+    assert!(!holds("ForAllValues:StringEquals", K, vals, Some(multi(&["a", "c"]))));
+    assert!(holds("ForAllValues:StringEquals", K, vals, Some(single("a"))));
+    assert!(!holds("ForAllValues:StringEquals", K, vals, Some(single("c"))));
     assert!(holds("ForAllValues:StringEqualsIfExists", K, vals, None));
     // Negated: every value matches none of the policy values.
-    assert!(holds(
-        "ForAllValues:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&["c", "d"]))
-    ));
-    assert!(!holds(
-        "ForAllValues:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&["c", "a"]))
-    ));
+    assert!(holds("ForAllValues:StringNotEquals", K, vals, Some(multi(&["c", "d"]))));
+    assert!(!holds("ForAllValues:StringNotEquals", K, vals, Some(multi(&["c", "a"]))));
     assert!(holds("ForAllValues:StringNotEquals", K, vals, None));
-    assert!(holds(
-        "ForAllValues:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&[]))
-    ));
-    assert!(holds(
-        "ForAllValues:StringLike",
-        K,
-        &["a*"],
-        Some(multi(&["ab", "ac"]))
-    ));
+    assert!(holds("ForAllValues:StringNotEquals", K, vals, Some(multi(&[]))));
+    assert!(holds("ForAllValues:StringLike", K, &["a*"], Some(multi(&["ab", "ac"]))));
     assert!(holds(
         "ForAllValues:ArnLike",
         K,
@@ -546,64 +388,19 @@ fn for_all_values() {
 fn for_any_value() {
     let vals = &["a", "b"];
     assert!(!holds("ForAnyValue:StringEquals", K, vals, None));
-    assert!(!holds(
-        "ForAnyValue:StringEquals",
-        K,
-        vals,
-        Some(multi(&[]))
-    ));
-    assert!(holds(
-        "ForAnyValue:StringEquals",
-        K,
-        vals,
-        Some(multi(&["c", "b"]))
-    ));
-    assert!(!holds(
-        "ForAnyValue:StringEquals",
-        K,
-        vals,
-        Some(multi(&["c", "d"]))
-    ));
-    assert!(holds(
-        "ForAnyValue:StringEquals",
-        K,
-        vals,
-        Some(single("a"))
-    ));
+    assert!(!holds("ForAnyValue:StringEquals", K, vals, Some(multi(&[]))));
+    assert!(holds("ForAnyValue:StringEquals", K, vals, Some(multi(&["c", "b"]))));
+    assert!(!holds("ForAnyValue:StringEquals", K, vals, Some(multi(&["c", "d"]))));
+    assert!(holds("ForAnyValue:StringEquals", K, vals, Some(single("a"))));
     // IfExists is ignored under ForAnyValue: absent is false.
     assert!(!holds("ForAnyValue:StringEqualsIfExists", K, vals, None));
     // Negated: some value matches none of the policy values.
-    assert!(holds(
-        "ForAnyValue:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&["a", "c"]))
-    ));
-    assert!(!holds(
-        "ForAnyValue:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&["a", "b"]))
-    ));
+    assert!(holds("ForAnyValue:StringNotEquals", K, vals, Some(multi(&["a", "c"]))));
+    assert!(!holds("ForAnyValue:StringNotEquals", K, vals, Some(multi(&["a", "b"]))));
     assert!(!holds("ForAnyValue:StringNotEquals", K, vals, None));
-    assert!(!holds(
-        "ForAnyValue:StringNotEquals",
-        K,
-        vals,
-        Some(multi(&[]))
-    ));
-    assert!(holds(
-        "ForAnyValue:StringNotLike",
-        K,
-        &["a*"],
-        Some(multi(&["ab", "b"]))
-    ));
-    assert!(holds(
-        "ForAnyValue:StringEqualsIgnoreCase",
-        K,
-        vals,
-        Some(multi(&["B"]))
-    ));
+    assert!(!holds("ForAnyValue:StringNotEquals", K, vals, Some(multi(&[]))));
+    assert!(holds("ForAnyValue:StringNotLike", K, &["a*"], Some(multi(&["ab", "b"]))));
+    assert!(holds("ForAnyValue:StringEqualsIgnoreCase", K, vals, Some(multi(&["B"]))));
 }
 
 #[test]
@@ -612,36 +409,19 @@ fn unqualified_operators_on_multivalued_values() {
     assert!(!holds("StringEquals", K, &["a"], Some(multi(&["a", "a"]))));
     assert!(!holds("StringEquals", K, &["a"], Some(multi(&[]))));
     assert!(holds("StringNotEquals", K, &["a"], Some(multi(&["b"]))));
-    assert!(!holds(
-        "StringNotEquals",
-        K,
-        &["a"],
-        Some(multi(&["b", "c"]))
-    ));
+    assert!(!holds("StringNotEquals", K, &["a"], Some(multi(&["b", "c"]))));
     assert!(!holds("StringNotEquals", K, &["a"], Some(multi(&[]))));
-    assert!(!holds(
-        "StringNotEqualsIfExists",
-        K,
-        &["a"],
-        Some(multi(&[]))
-    ));
+    assert!(!holds("StringNotEqualsIfExists", K, &["a"], Some(multi(&[]))));
 }
 
 #[test]
 fn conditions_are_anded() {
-    let s = with_cond(
-        with_cond(allow(), "StringEquals", "k1", &["a"]),
-        "StringEquals",
-        "k2",
-        &["b"],
-    );
+    let s =
+        with_cond(with_cond(allow(), "StringEquals", "k1", &["a"]), "StringEquals", "k2", &["b"]);
     let p = policy(vec![s]);
     let both = ctx(ctx(s3req(), "k1", single("a")), "k2", single("b"));
     assert_eq!(decision(&p, &both), Decision::Allow);
-    assert_eq!(
-        decision(&p, &ctx(s3req(), "k1", single("a"))),
-        Decision::ImplicitDeny
-    );
+    assert_eq!(decision(&p, &ctx(s3req(), "k1", single("a"))), Decision::ImplicitDeny);
 }
 
 // ---- undecided constructs ------------------------------------------------
@@ -669,47 +449,25 @@ fn numeric_date_ip_binary_are_unknown() {
     let sim = run(&p, PolicyType::Identity, &s3req());
     assert_eq!(
         sim.undecided,
-        vec![(
-            0,
-            "statement 0: `NumericLessThan` conditions are not supported yet".to_string()
-        )]
+        vec![(0, "statement 0: `NumericLessThan` conditions are not supported yet".to_string())]
     );
 }
 
 #[test]
 fn a_failing_part_decides_an_undecided_statement() {
-    let s = with_cond(
-        with_action(allow(), el(&["ec2:*"])),
-        "NumericLessThan",
-        K,
-        &["1"],
-    );
+    let s = with_cond(with_action(allow(), el(&["ec2:*"])), "NumericLessThan", K, &["1"]);
     let s = with_cond(s, "StringEquals", "k2", &["x"]);
     let sim = run(&policy(vec![s.clone()]), PolicyType::Identity, &s3req());
-    assert_eq!(
-        (sim.decision, sim.undecided.len()),
-        (Decision::ImplicitDeny, 0)
-    );
+    assert_eq!((sim.decision, sim.undecided.len()), (Decision::ImplicitDeny, 0));
     let s = with_action(s, el(&["s3:*"]));
     let sim = run(&policy(vec![s]), PolicyType::Identity, &s3req());
-    assert_eq!(
-        (sim.decision, sim.undecided.len()),
-        (Decision::ImplicitDeny, 0)
-    );
+    assert_eq!((sim.decision, sim.undecided.len()), (Decision::ImplicitDeny, 0));
 }
 
 #[test]
 fn policy_variables_are_unknown_only_under_2012() {
-    let s = with_resource(
-        allow(),
-        el(&["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::c"]),
-    );
-    let c = with_cond(
-        allow(),
-        "StringEquals",
-        "aws:username",
-        &["${aws:PrincipalTag/x}"],
-    );
+    let s = with_resource(allow(), el(&["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::c"]));
+    let c = with_cond(allow(), "StringEquals", "aws:username", &["${aws:PrincipalTag/x}"]);
     for stmt in [s, c] {
         let r = ctx(
             req("s3:GetObject", "arn:aws:s3:::c"),
@@ -718,11 +476,7 @@ fn policy_variables_are_unknown_only_under_2012() {
         );
         let sim = run(&policy(vec![stmt.clone()]), PolicyType::Identity, &r);
         assert_eq!(sim.decision, Decision::Unknown);
-        assert!(
-            sim.undecided[0].1.contains("policy variables"),
-            "{:?}",
-            sim.undecided
-        );
+        assert!(sim.undecided[0].1.contains("policy variables"), "{:?}", sim.undecided);
         // Under 2008-10-17 or without a Version, `${` is literal text.
         let r2 = ctx(
             req("s3:GetObject", "arn:aws:s3:::b/${aws:username}/x"),
@@ -730,10 +484,7 @@ fn policy_variables_are_unknown_only_under_2012() {
             single("${aws:PrincipalTag/x}"),
         );
         for v in [None, Some(Version::V2008_10_17)] {
-            assert_eq!(
-                decision(&policy_v(v, vec![stmt.clone()]), &r2),
-                Decision::Allow
-            );
+            assert_eq!(decision(&policy_v(v, vec![stmt.clone()]), &r2), Decision::Allow);
         }
     }
     let nr = with_resource(allow(), not_el(&["arn:aws:s3:::${aws:username}"]));
@@ -743,33 +494,15 @@ fn policy_variables_are_unknown_only_under_2012() {
 
 #[test]
 fn decision_order_with_unknowns() {
-    let unknown = |s: Statement| {
-        with_cond(
-            s,
-            "DateLessThan",
-            "aws:CurrentTime",
-            &["2030-01-01T00:00:00Z"],
-        )
-    };
+    let unknown =
+        |s: Statement| with_cond(s, "DateLessThan", "aws:CurrentTime", &["2030-01-01T00:00:00Z"]);
     let cases = [
         (vec![allow(), unknown(deny())], Decision::Unknown, vec![0]),
-        (
-            vec![unknown(deny()), deny(), allow()],
-            Decision::ExplicitDeny,
-            vec![1, 2],
-        ),
+        (vec![unknown(deny()), deny(), allow()], Decision::ExplicitDeny, vec![1, 2]),
         (vec![unknown(allow()), allow()], Decision::Allow, vec![1]),
         (vec![unknown(allow())], Decision::Unknown, vec![]),
-        (
-            vec![with_action(deny(), el(&["ec2:*"])), allow()],
-            Decision::Allow,
-            vec![1],
-        ),
-        (
-            vec![with_action(allow(), el(&["ec2:*"]))],
-            Decision::ImplicitDeny,
-            vec![],
-        ),
+        (vec![with_action(deny(), el(&["ec2:*"])), allow()], Decision::Allow, vec![1]),
+        (vec![with_action(allow(), el(&["ec2:*"]))], Decision::ImplicitDeny, vec![]),
         (vec![], Decision::ImplicitDeny, vec![]),
     ];
     for (i, (stmts, want, matched)) in cases.into_iter().enumerate() {
@@ -811,24 +544,12 @@ fn rejects_malformed_requests() {
     }
     let rp = PolicyType::Resource;
     assert!(error(rp, &s3req()).contains("needs a `principal`"));
-    for who in [
-        "",
-        "*",
-        "arn:aws:iam::111122223333:role/r",
-        "arn:aws:iam::12:root",
-        "Service:x",
-    ] {
-        assert!(
-            error(rp, &by(who, s3req())).starts_with("invalid request principal"),
-            "{who}"
-        );
+    for who in ["", "*", "arn:aws:iam::111122223333:role/r", "arn:aws:iam::12:root", "Service:x"] {
+        assert!(error(rp, &by(who, s3req())).starts_with("invalid request principal"), "{who}");
     }
     // Every message starts in lower case.
     let e = error(rp, &by("root", s3req()));
-    assert!(
-        e.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
-        "{e}"
-    );
+    assert!(e.chars().next().is_some_and(|c| c.is_ascii_lowercase()), "{e}");
 }
 
 #[test]

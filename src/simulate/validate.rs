@@ -4,16 +4,8 @@
 use super::arn::split;
 
 /// The partitions a resource or principal ARN may name.
-pub(crate) const PARTITIONS: &[&str] = &[
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
+pub(crate) const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /// Checks the action: `[a-z0-9-]+:[a-z0-9_-]+` after ASCII lower-casing.
 pub(crate) fn check_action(action: &str) -> Result<(), String> {
@@ -34,12 +26,8 @@ pub(crate) fn check_action(action: &str) -> Result<(), String> {
 
 /// Checks the resource: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
 pub(crate) fn check_resource(resource: &str) -> Result<(), String> {
-    check_arn_shape(resource).map_err(|why| {
-        format!(
-            "invalid request resource `{}`: {why}",
-            resource.escape_debug()
-        )
-    })
+    check_arn_shape(resource)
+        .map_err(|why| format!("invalid request resource `{}`: {why}", resource.escape_debug()))
 }
 
 fn check_arn_shape(arn: &str) -> Result<(), String> {
@@ -72,9 +60,7 @@ pub(crate) fn has_control(text: &str) -> bool {
 /// `[a-z0-9-]+`.
 fn is_service(text: &str) -> bool {
     !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// `[a-z0-9_-]+`.
@@ -93,16 +79,9 @@ mod tests {
     fn actions() {
         assert!(check_action("s3:GetObject").is_ok());
         assert!(check_action("EC2:describe_instances-2").is_ok());
-        for bad in [
-            "s3",
-            "s3:",
-            ":get",
-            "s3:get:object",
-            "s3:get object",
-            "s_3:get",
-            "s3:*",
-            "é:get",
-        ] {
+        for bad in
+            ["s3", "s3:", ":get", "s3:get:object", "s3:get object", "s_3:get", "s3:*", "é:get"]
+        {
             assert!(check_action(bad).is_err(), "{bad}");
         }
     }

@@ -55,6 +55,49 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// FAIL when the resource policy grants access to the public: to a caller it does not name.
+    ///
+    /// An outsider is anyone the policy does not name as a principal, calling from an origin it
+    /// does not name (aws:SourceAccount, aws:SourceVpc, aws:PrincipalOrgID, … with fixed values);
+    /// see docs/public-access.md. The witness is a request by such an outsider.
+    ///
+    /// Example:
+    ///   iamcheck check-no-public-access --policy-document file://bucket-policy.json \
+    ///     --resource-type AWS::S3::Bucket
+    CheckNoPublicAccess {
+        /// The resource policy (DOC).
+        #[arg(long, value_name = "DOC")]
+        policy_document: String,
+        /// One of Access Analyzer's 26 resource types, e.g. AWS::S3::Bucket, AWS::KMS::Key,
+        /// AWS::IAM::AssumeRolePolicyDocument.
+        #[arg(long, value_name = "TYPE")]
+        resource_type: String,
+        /// Output format; defaults to text on a terminal and json otherwise.
+        #[arg(long)]
+        output: Option<Output>,
+    },
+    /// FAIL when a principal outside the zone of trust (accounts, organizations) is allowed.
+    ///
+    /// "Can anyone outside 123456789012 access my bucket?" The witness is a request by a
+    /// principal outside every trusted account and organization.
+    ///
+    /// Example:
+    ///   iamcheck check-no-external-access --policy-document file://bucket-policy.json \
+    ///     --trusted-account 123456789012
+    CheckNoExternalAccess {
+        /// The resource policy (DOC).
+        #[arg(long, value_name = "DOC")]
+        policy_document: String,
+        /// A trusted 12-digit account id (repeat, or list several after the flag).
+        #[arg(long, value_name = "ID", num_args = 1..)]
+        trusted_account: Vec<String>,
+        /// A trusted organization id `o-…` (repeat, or list several after the flag).
+        #[arg(long, value_name = "ORG", num_args = 1..)]
+        trusted_org: Vec<String>,
+        /// Output format; defaults to text on a terminal and json otherwise.
+        #[arg(long)]
+        output: Option<Output>,
+    },
     /// Evaluate one concrete request against a policy (replays witnesses).
     ///
     /// REQUEST has the witness's shape:

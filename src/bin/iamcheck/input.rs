@@ -16,17 +16,11 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| format!("error: {what}: cannot read standard input: {e}"))?;
-        return Ok(Doc {
-            name: "stdin".into(),
-            text,
-        });
+        return Ok(Doc { name: "stdin".into(), text });
     }
     let trimmed = arg.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return Ok(Doc {
-            name: "inline".into(),
-            text: arg.to_string(),
-        });
+        return Ok(Doc { name: "inline".into(), text: arg.to_string() });
     }
     let path = arg.strip_prefix("file://").unwrap_or(arg);
     let bytes =
@@ -37,10 +31,7 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    Ok(Doc {
-        name: path.to_string(),
-        text,
-    })
+    Ok(Doc { name: path.to_string(), text })
 }
 
 /// Parses `--access`: AWS CLI JSON (a one-element list or the object) or
@@ -94,10 +85,9 @@ fn access_json(text: &str) -> Result<Access, String> {
 fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
     match v {
         serde_json::Value::String(s) => Some(vec![s.clone()]),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(|i| i.as_str().map(str::to_string)).collect()
+        }
         _ => None,
     }
 }

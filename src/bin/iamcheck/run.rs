@@ -4,7 +4,7 @@ use crate::args::{Cli, Command, Common, Output, PolicyTypeArg};
 use crate::input::{self, Doc};
 use iamcheck::report::text::{self, Source};
 use iamcheck::report::{CheckKind, CheckReport};
-use iamcheck::{Config, Decision, Parsed, PolicyType, Request, Verdict};
+use iamcheck::{Config, Decision, Parsed, PolicyType, Request, ResourceType, Verdict, ZoneOfTrust};
 use std::io::IsTerminal;
 
 /// Exit codes (the contract: 0 pass, 1 fail, 2 error, 3 unknown).
@@ -18,54 +18,48 @@ pub enum Exit {
 
 pub fn run(cli: Cli) -> Result<Exit, String> {
     match cli.command {
-        Command::CheckNoNewAccess {
-            existing_policy_document,
-            new_policy_document,
-            common,
-        } => {
+        Command::CheckNoNewAccess { existing_policy_document, new_policy_document, common } => {
             let ty = policy_type(&common);
             let existing_doc = input::load(&existing_policy_document, "existing policy document")?;
             let new_doc = input::load(&new_policy_document, "new policy document")?;
             let existing = parse(&existing_doc, ty, "existing policy document")?;
             let new = parse(&new_doc, ty, "new policy document")?;
-            let verdict = iamcheck::check_no_new_access(
-                &existing.policy,
-                &new.policy,
-                ty,
-                &Config::default(),
-            );
-            Ok(report(
-                CheckKind::NoNewAccess,
-                &verdict,
-                &new_doc,
-                &new,
-                &common,
-            ))
+            let config = Config::default();
+            let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &config);
+            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, common.output))
         }
-        Command::CheckAccessNotGranted {
-            policy_document,
-            access,
-            common,
-        } => {
+        Command::CheckAccessNotGranted { policy_document, access, common } => {
             let ty = policy_type(&common);
             let access = input::access(&access)?;
             let doc = input::load(&policy_document, "policy document")?;
             let parsed = parse(&doc, ty, "policy document")?;
-            let verdict =
-                iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &Config::default());
-            Ok(report(
-                CheckKind::AccessNotGranted,
-                &verdict,
-                &doc,
-                &parsed,
-                &common,
-            ))
+            let config = Config::default();
+            let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &config);
+            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, common.output))
         }
-        Command::Simulate {
+        Command::CheckNoPublicAccess { policy_document, resource_type, output } => {
+            let ty = ResourceType::parse(&resource_type).map_err(|e| format!("error: {e}"))?;
+            let doc = input::load(&policy_document, "policy document")?;
+            let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
+            let verdict = iamcheck::check_no_public_access(&parsed.policy, ty, &Config::default());
+            Ok(report(CheckKind::NoPublicAccess, &verdict, &doc, &parsed, output))
+        }
+        Command::CheckNoExternalAccess {
             policy_document,
-            request,
-            common,
-        } => simulate(&policy_document, &request, &common),
+            trusted_account,
+            trusted_org,
+            output,
+        } => {
+            let zone = zone_of_trust(trusted_account, trusted_org)?;
+            let doc = input::load(&policy_document, "policy document")?;
+            let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
+            let config = Config::default();
+            let verdict = iamcheck::check_no_external_access(&parsed.policy, &zone, &config);
+            Ok(report(CheckKind::NoExternalAccess, &verdict, &doc, &parsed, output))
+        }
+        Command::Simulate { policy_document, request, common } => {
+            simulate(&policy_document, &request, &common)
+        }
     }
 }
 
@@ -76,14 +70,16 @@ fn policy_type(common: &Common) -> PolicyType {
     }
 }
 
-fn output(common: &Common) -> Output {
-    common.output.unwrap_or_else(|| {
-        if std::io::stdout().is_terminal() {
-            Output::Text
-        } else {
-            Output::Json
-        }
-    })
+fn output(chosen: Option<Output>) -> Output {
+    chosen.unwrap_or_else(
+        || {
+            if std::io::stdout().is_terminal() {
+                Output::Text
+            } else {
+                Output::Json
+            }
+        },
+    )
 }
 
 /// Parses a document, printing its warnings; errors name the document.
@@ -96,26 +92,25 @@ fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
             Ok(parsed)
         }
         Err(errors) => {
-            let lines: Vec<String> = errors
-                .errors
-                .iter()
-                .map(|e| format!("{what} `{}`: {e}", doc.name))
-                .collect();
+            let lines: Vec<String> =
+                errors.errors.iter().map(|e| format!("{what} `{}`: {e}", doc.name)).collect();
             Err(lines.join("\n"))
         }
     }
 }
 
-fn report(kind: CheckKind, verdict: &Verdict, doc: &Doc, parsed: &Parsed, common: &Common) -> Exit {
+fn report(
+    kind: CheckKind,
+    verdict: &Verdict,
+    doc: &Doc,
+    parsed: &Parsed,
+    chosen: Option<Output>,
+) -> Exit {
     let report = CheckReport::new(kind, verdict);
-    match output(common) {
+    match output(chosen) {
         Output::Json => println!("{}", report.to_json()),
         Output::Text => {
-            let source = Source {
-                name: &doc.name,
-                text: &doc.text,
-                policy: &parsed.policy,
-            };
+            let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
             print!("{}", text::render(kind, &report, &source));
         }
     }
@@ -148,7 +143,7 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
         })
         .collect();
     let decision = format!("{:?}", sim.decision);
-    match output(common) {
+    match output(common.output) {
         Output::Json => {
             let mut out = serde_json::json!({"decision": decision, "statements": statements});
             if !sim.undecided.is_empty() {
@@ -167,9 +162,29 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
             }
         }
     }
-    Ok(if sim.decision == Decision::Unknown {
-        Exit::Unknown
-    } else {
-        Exit::Pass
-    })
+    Ok(if sim.decision == Decision::Unknown { Exit::Unknown } else { Exit::Pass })
+}
+
+/// Validates the zone of trust: 12-digit accounts, `o-` organization ids.
+fn zone_of_trust(accounts: Vec<String>, organizations: Vec<String>) -> Result<ZoneOfTrust, String> {
+    if accounts.is_empty() && organizations.is_empty() {
+        return Err(
+            "error: name the zone of trust with --trusted-account and/or --trusted-org".into()
+        );
+    }
+    if let Some(bad) =
+        accounts.iter().find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("error: --trusted-account `{bad}` is not a 12-digit account id"));
+    }
+    let org_ok = |o: &String| {
+        o.strip_prefix("o-").is_some_and(|r| {
+            (10..=32).contains(&r.len())
+                && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+    };
+    if let Some(bad) = organizations.iter().find(|o| !org_ok(o)) {
+        return Err(format!("error: --trusted-org `{bad}` is not an organization id (`o-` and 10 to 32 lowercase letters or digits)"));
+    }
+    Ok(ZoneOfTrust { accounts, organizations })
 }

@@ -18,11 +18,7 @@ impl Lowerer {
         };
         if entries.is_empty() {
             let message = "empty `Condition`: the statement is unconditional".to_string();
-            self.warn(
-                Site::value(path, value),
-                message,
-                Some("remove it".to_string()),
-            );
+            self.warn(Site::value(path, value), message, Some("remove it".to_string()));
         }
         let mut out = Vec::new();
         let mut ok = true;
@@ -61,11 +57,7 @@ impl Lowerer {
                 (Some(operator), Some(values)) => {
                     ok &= self.check_operator_values(operator, &values, value, &path);
                     let values = values.into_iter().map(|(text, _)| text).collect();
-                    out.push(Condition {
-                        operator,
-                        key: key.name.clone(),
-                        values,
-                    });
+                    out.push(Condition { operator, key: key.name.clone(), values });
                 }
                 _ => ok = false,
             }
@@ -79,11 +71,7 @@ impl Lowerer {
             return Some(operator);
         }
         let help = operator_help(name);
-        self.error(
-            Site::key(path, key),
-            format!("unknown condition operator `{name}`"),
-            help,
-        );
+        self.error(Site::key(path, key), format!("unknown condition operator `{name}`"), help);
         None
     }
 
@@ -96,10 +84,8 @@ impl Lowerer {
     ) -> bool {
         match folded.get(&key.name.to_ascii_lowercase()) {
             Some(first) => {
-                let message = format!(
-                    "condition key `{}` repeats `{first}` with different case",
-                    key.name
-                );
+                let message =
+                    format!("condition key `{}` repeats `{first}` with different case", key.name);
                 let help =
                     Some("condition key names are case-insensitive: merge the two".to_string());
                 self.error(Site::key(path, key), message, help);
@@ -120,9 +106,7 @@ impl Lowerer {
         path: &str,
     ) -> Option<Vec<(String, &'j Json)>> {
         let Kind::Array(items) = &value.kind else {
-            return self
-                .condition_scalar(value, path)
-                .map(|text| vec![(text, value)]);
+            return self.condition_scalar(value, path).map(|text| vec![(text, value)]);
         };
         if items.is_empty() {
             let message = format!(

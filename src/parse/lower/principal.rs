@@ -60,10 +60,7 @@ impl Lowerer {
             return Some(vec![Principal::Everyone]);
         }
         self.check_principal_wildcard(text, value, path)?;
-        let message = format!(
-            "`{}` `{text}` is read as `{{\"AWS\": \"{text}\"}}`",
-            key.name
-        );
+        let message = format!("`{}` `{text}` is read as `{{\"AWS\": \"{text}\"}}`", key.name);
         let help = Some("AWS accepts only `*` as a bare string: write the `AWS` key".to_string());
         self.warn(Site::value(path, value), message, help);
         Some(vec![Principal::Aws(text.to_string())])
@@ -112,16 +109,9 @@ impl Lowerer {
         let items = self.strings(value, path)?;
         let mut ok = true;
         for item in &items {
-            ok &= self
-                .check_principal_wildcard(item.text, item.json, &item.path(path))
-                .is_some();
+            ok &= self.check_principal_wildcard(item.text, item.json, &item.path(path)).is_some();
         }
-        ok.then(|| {
-            items
-                .into_iter()
-                .map(|item| make(item.text.to_string()))
-                .collect()
-        })
+        ok.then(|| items.into_iter().map(|item| make(item.text.to_string())).collect())
     }
 
     fn check_principal_wildcard(&mut self, text: &str, value: &Json, path: &str) -> Option<()> {

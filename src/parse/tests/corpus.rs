@@ -29,10 +29,7 @@ struct Outcome {
 
 /// Whether every error is a principal in an identity policy.
 fn only_principal_errors(errors: &ParseErrors) -> bool {
-    errors
-        .errors
-        .iter()
-        .all(|e| e.message.ends_with("is not allowed in an identity policy"))
+    errors.errors.iter().all(|e| e.message.ends_with("is not allowed in an identity policy"))
 }
 
 /// Parses every policy under `fields` of every line, each re-serialized
@@ -59,9 +56,7 @@ fn parse_corpus(file: &str, fields: &[&str], default_type: Option<PolicyType>) -
                                 .push(format!("{} {field} (as resource policy): {e}", case["id"])),
                         }
                     }
-                    Err(e) => outcome
-                        .failures
-                        .push(format!("{} {field}: {e}", case["id"])),
+                    Err(e) => outcome.failures.push(format!("{} {field}: {e}", case["id"])),
                 }
             }
         }
@@ -74,28 +69,17 @@ fn aa_samples_parse() {
     let outcome = parse_corpus("aa-samples.jsonl", &["existing_policy", "new_policy"], None);
     assert_eq!(outcome.count, 310);
     assert_eq!(outcome.bucket_policies, 0);
-    assert!(
-        outcome.failures.is_empty(),
-        "{}",
-        outcome.failures.join("\n")
-    );
+    assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
 }
 
 #[test]
 fn quacky_pairs_parse() {
-    let outcome = parse_corpus(
-        "quacky-pairs.jsonl",
-        &["original", "mutant"],
-        Some(PolicyType::Identity),
-    );
+    let outcome =
+        parse_corpus("quacky-pairs.jsonl", &["original", "mutant"], Some(PolicyType::Identity));
     assert_eq!(outcome.count, 754);
     // Each policy is parsed twice (compact and pretty).
     assert_eq!(outcome.bucket_policies, 2 * 314);
-    assert!(
-        outcome.failures.is_empty(),
-        "{}",
-        outcome.failures.join("\n")
-    );
+    assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
 }
 
 #[test]

@@ -1,0 +1,280 @@
+//! check-no-public-access and check-no-external-access: is some request
+//! by an *outsider* allowed?
+//!
+//! An outsider is modelled by restricting the request's domain
+//! (docs/public-access.md): its principal is none that the zone of trust
+//! names, and every condition key that identifies the caller or its
+//! origin (`aws:SourceAccount`, `aws:PrincipalOrgID`, …) is absent or has
+//! a value the zone of trust does not name. Every other field and key is
+//! free, as an outsider controls it. The check is then "the policy allows
+//! some request of that domain".
+
+use super::{decide, Config, Verdict};
+use crate::encode::glob::{self, Pattern, ANY, SEGMENT};
+use crate::encode::{principal, Restrict};
+use crate::policy::condition::Family;
+use crate::policy::{Policy, PolicyType, Principal};
+use regex_syntax::escape;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The resource types of check-no-public-access (access-analyzer.md §1.4).
+pub const RESOURCE_TYPES: &[&str] = &[
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::Stream",
+    "AWS::EFS::FileSystem",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Kinesis::Stream",
+    "AWS::Kinesis::StreamConsumer",
+    "AWS::KMS::Key",
+    "AWS::Lambda::Function",
+    "AWS::S3::Bucket",
+    "AWS::S3::AccessPoint",
+    "AWS::S3Express::DirectoryBucket",
+    "AWS::S3::Glacier",
+    "AWS::S3Outposts::Bucket",
+    "AWS::S3Outposts::AccessPoint",
+    "AWS::SecretsManager::Secret",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::IAM::AssumeRolePolicyDocument",
+    "AWS::S3Tables::TableBucket",
+    "AWS::ApiGateway::RestApi",
+    "AWS::CodeArtifact::Domain",
+    "AWS::Backup::BackupVault",
+    "AWS::CloudTrail::Dashboard",
+    "AWS::CloudTrail::EventDataStore",
+    "AWS::S3Tables::Table",
+    "AWS::S3Express::AccessPoint",
+];
+
+/// One of [`RESOURCE_TYPES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResourceType(&'static str);
+
+impl ResourceType {
+    /// Parses a resource type name exactly.
+    ///
+    /// # Errors
+    /// An unknown name, with the list of valid ones.
+    pub fn parse(name: &str) -> Result<ResourceType, String> {
+        match RESOURCE_TYPES.iter().find(|t| **t == name) {
+            Some(t) => Ok(ResourceType(t)),
+            None => Err(format!(
+                "unknown resource type `{name}`: expected one of {}",
+                RESOURCE_TYPES.join(", ")
+            )),
+        }
+    }
+
+    /// The type's name.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+
+    fn is_s3(self) -> bool {
+        self.0.starts_with("AWS::S3")
+    }
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// The accounts and organizations whose principals are inside.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ZoneOfTrust {
+    /// 12-digit account ids.
+    pub accounts: Vec<String>,
+    /// Organization ids (`o-…`).
+    pub organizations: Vec<String>,
+}
+
+/// How a restricting key's values identify the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyKind {
+    /// Only fixed (wildcard-free) values identify.
+    Fixed,
+    /// An ARN: fixed values, and every ARN of an account named in a
+    /// pattern's account segment.
+    Arn,
+    /// `o-…/r-…/ou-…/` paths: every path under an organization named as a
+    /// pattern's first component.
+    OrgPaths,
+    /// `aws:userid`: fixed values, and every `ID:…` of a pattern `ID:*`.
+    UserId,
+}
+
+/// Keys that identify the caller or its origin, for every resource type
+/// (docs/public-access.md §2).
+const GLOBAL_KEYS: &[(&str, KeyKind)] = &[
+    ("aws:principalaccount", KeyKind::Fixed),
+    ("aws:sourceaccount", KeyKind::Fixed),
+    ("aws:sourceowner", KeyKind::Fixed),
+    ("kms:calleraccount", KeyKind::Fixed),
+    ("aws:principalorgid", KeyKind::Fixed),
+    ("aws:sourcevpc", KeyKind::Fixed),
+    ("aws:sourcevpce", KeyKind::Fixed),
+    ("aws:principalarn", KeyKind::Arn),
+    ("aws:sourcearn", KeyKind::Arn),
+    ("aws:principalorgpaths", KeyKind::OrgPaths),
+    ("aws:userid", KeyKind::UserId),
+    ("cognito-identity.amazonaws.com:aud", KeyKind::Fixed),
+    ("accounts.google.com:aud", KeyKind::Fixed),
+    ("graph.facebook.com:app_id", KeyKind::Fixed),
+    ("www.amazon.com:app_id", KeyKind::Fixed),
+];
+
+/// Extra keys for S3 resource types (S3PUB).
+const S3_KEYS: &[(&str, KeyKind)] =
+    &[("s3:x-amz-server-side-encryption-aws-kms-key-id", KeyKind::Fixed)];
+
+/// Web identity providers: a principal of theirs is anyone with a token.
+const WEB_IDENTITY: &[&str] = &[
+    "cognito-identity.amazonaws.com",
+    "accounts.google.com",
+    "graph.facebook.com",
+    "www.amazon.com",
+];
+
+/// check-no-public-access: FAIL iff an outsider — a caller the policy does
+/// not name, from an origin it does not name — is allowed.
+pub fn check_no_public_access(
+    policy: &Policy,
+    resource_type: ResourceType,
+    config: &Config,
+) -> Verdict {
+    let restrict = public_restrict(policy, resource_type);
+    decide(&[policy], &[(0, true)], PolicyType::Resource, config, &restrict)
+}
+
+/// check-no-external-access: FAIL iff a principal outside `zone` is
+/// allowed.
+pub fn check_no_external_access(policy: &Policy, zone: &ZoneOfTrust, config: &Config) -> Verdict {
+    let restrict = external_restrict(policy, zone);
+    decide(&[policy], &[(0, true)], PolicyType::Resource, config, &restrict)
+}
+
+fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
+    let mut keys: Vec<(&str, KeyKind)> = GLOBAL_KEYS.to_vec();
+    if resource_type.is_s3() {
+        keys.extend_from_slice(S3_KEYS);
+    }
+    let mut restrict = Restrict { principal: named_principals(policy), keys: BTreeMap::new() };
+    for (key, values) in condition_values(policy) {
+        let kind = keys
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, kind)| *kind)
+            .or_else(|| key.ends_with(":sub").then_some(KeyKind::Fixed));
+        if let Some(kind) = kind {
+            restrict.keys.insert(key, identifying(kind, &values));
+        }
+    }
+    restrict
+}
+
+fn external_restrict(policy: &Policy, zone: &ZoneOfTrust) -> Restrict {
+    let mut principals: Vec<Pattern> =
+        zone.accounts.iter().map(|a| principal::principal(&Principal::Aws(a.clone()))).collect();
+    // AWS service principals act for resources, not as outside callers.
+    principals.push(Pattern::Regex(format!("service:{ANY}")));
+    let mut keys = BTreeMap::new();
+    let literals = |v: &[String]| v.iter().map(|s| glob::literal(s)).collect::<Vec<_>>();
+    let arns = zone.accounts.iter().map(|a| account_arns(a)).collect::<Vec<_>>();
+    let orgs = zone.organizations.iter().map(|o| org_paths(o)).collect::<Vec<_>>();
+    let present: Vec<String> = condition_values(policy).into_keys().collect();
+    for key in present {
+        let forbidden = match key.as_str() {
+            "aws:principalaccount" | "kms:calleraccount" => literals(&zone.accounts),
+            "aws:principalarn" => arns.clone(),
+            "aws:principalorgid" => literals(&zone.organizations),
+            "aws:principalorgpaths" => orgs.clone(),
+            _ => continue,
+        };
+        keys.insert(key, forbidden);
+    }
+    Restrict { principal: principals, keys }
+}
+
+/// The principals a policy names (in `Principal` or `NotPrincipal`): an
+/// outsider is none of them. Wildcards and web identity providers name
+/// no one in particular.
+fn named_principals(policy: &Policy) -> Vec<Pattern> {
+    let mut out = Vec::new();
+    for s in &policy.statements {
+        let Some(el) = &s.principal else { continue };
+        for p in &el.values {
+            let anyone = match p {
+                Principal::Everyone => true,
+                Principal::Service(v) | Principal::CanonicalUser(v) => v == "*",
+                Principal::Federated(v) => v == "*" || is_web_identity(v),
+                Principal::Aws(_) => false,
+            };
+            if !anyone {
+                out.push(principal::principal(p));
+            }
+        }
+    }
+    out
+}
+
+/// Web identity providers and OIDC provider ARNs (SAML provider ARNs name
+/// an identity provider the account itself configures).
+fn is_web_identity(v: &str) -> bool {
+    WEB_IDENTITY.contains(&v) || v.contains(":oidc-provider/")
+}
+
+/// Every String/Arn condition value of the policy, by folded key.
+fn condition_values(policy: &Policy) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in &policy.statements {
+        for c in &s.conditions {
+            let family = c.operator.base.family();
+            let entry = out.entry(c.key_folded()).or_default();
+            if matches!(family, Family::String | Family::Arn) {
+                entry.extend(c.values.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+fn is_fixed(v: &str) -> bool {
+    !v.contains(['*', '?']) && !v.contains("${")
+}
+
+/// The values of a restricting key that identify someone the policy names.
+fn identifying(kind: KeyKind, values: &[String]) -> Vec<Pattern> {
+    let mut out: Vec<Pattern> =
+        values.iter().filter(|v| is_fixed(v)).map(|v| glob::literal(v)).collect();
+    for v in values {
+        let extra = match kind {
+            KeyKind::Fixed => None,
+            KeyKind::Arn => {
+                v.split(':').nth(4).filter(|a| !a.is_empty() && is_fixed(a)).map(account_arns)
+            }
+            KeyKind::OrgPaths => {
+                v.split('/').next().filter(|o| !o.is_empty() && is_fixed(o)).map(org_paths)
+            }
+            KeyKind::UserId => v
+                .strip_suffix(":*")
+                .filter(|id| !id.is_empty() && is_fixed(id))
+                .map(|id| Pattern::Regex(format!("{}:{ANY}", escape(id)))),
+        };
+        out.extend(extra);
+    }
+    out
+}
+
+/// Every ARN whose account segment is `account`.
+fn account_arns(account: &str) -> Pattern {
+    Pattern::Regex(format!("{SEGMENT}:{SEGMENT}:{SEGMENT}:{SEGMENT}:{}:{ANY}", escape(account)))
+}
+
+/// Every organization path under `org`.
+fn org_paths(org: &str) -> Pattern {
+    Pattern::Regex(format!("{}/{ANY}", escape(org)))
+}
