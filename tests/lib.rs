@@ -9,3 +9,4 @@ mod errors;
 mod examples;
 mod laws;
 mod props;
+mod public;
