@@ -230,7 +230,8 @@ fn single_atoms(
     });
     let absent =
         FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_single(None)) };
-    Ok(dedup(present.chain(std::iter::once(absent))))
+    // Absent first: witnesses then name only the keys a violation needs.
+    Ok(dedup(std::iter::once(absent).chain(present)))
 }
 
 fn multi_atoms(
