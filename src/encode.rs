@@ -21,9 +21,10 @@ use crate::automata::{AtomBudget, AtomError};
 use crate::policy::{Effect, Element, Policy, PolicyType};
 use fixedbitset::FixedBitSet;
 use glob::Pattern;
+use regex_syntax::escape;
 use std::collections::BTreeMap;
 use std::fmt;
-use table::{Constraint, PatternTable};
+use table::{Constraint, Grouping, PatternTable};
 
 /// A statement of the query, by policy and position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,10 +190,17 @@ type Stmts<'a> = [(&'a Policy, &'a crate::policy::Statement)];
 
 fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
-    let constraints: Vec<_> =
-        all.iter().map(|(_, s)| Some(table.element(&s.action, |t| glob::action(t)))).collect();
+    let constraints: Vec<_> = all
+        .iter()
+        .map(|(_, s)| {
+            Some(table.grouped_element(&s.action, |t| (glob::action(t), action_service(t))))
+        })
+        .collect();
+    let group = |svc: &str| format!("{}:[a-z0-9_-]+", escape(svc));
+    let prefix = |svc: &str| format!("{}:{}", escape(svc), glob::ANY);
+    let grouping = Grouping { rest: principal::ACTION_UNIVERSE, group: &group, prefix: &prefix };
     let atoms = table
-        .field_atoms(principal::ACTION_UNIVERSE, &constraints, &budget.atoms)
+        .field_atoms(&grouping, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("action", e))?;
     Ok(Field { kind: FieldKind::Action, atoms })
 }
@@ -211,12 +219,16 @@ fn resource_field(
                 opaque.add(element_key("Resource", el), s_id, describe_element(el));
                 None
             }
-            Some(el) => Some(table.element(el, |t| glob::resource(t))),
+            Some(el) => Some(table.grouped_element(el, |t| (glob::resource(t), arn_service(t)))),
         };
         constraints.push(c);
     }
+    let universe = principal::resource_universe();
+    let group = |svc: &str| principal::resource_universe_of(svc);
+    let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
+    let grouping = Grouping { rest: &universe, group: &group, prefix: &prefix };
     let atoms = table
-        .field_atoms(&principal::resource_universe(), &constraints, &budget.atoms)
+        .field_atoms(&grouping, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("resource", e))?;
     Ok(Field { kind: FieldKind::Resource, atoms })
 }
@@ -236,10 +248,32 @@ fn principal_field(
             None => Some(Constraint::nothing()),
         })
         .collect();
+    let universe = principal::principal_universe();
     let atoms = table
-        .field_atoms(&principal::principal_universe(), &constraints, &budget.atoms)
+        .field_atoms(&Grouping::single(&universe), &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("principal", e))?;
     Ok(Field { kind: FieldKind::Principal, atoms })
+}
+
+/// A service name as the automata's universes spell it.
+fn is_service(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The service an action pattern is confined to, if its service part is
+/// literal (`s3:Get*` → `s3`; `*:Get*`, `s3*` → none).
+fn action_service(pattern: &str) -> Option<String> {
+    let (svc, _) = pattern.split_once(':')?;
+    let svc = svc.to_ascii_lowercase();
+    is_service(&svc).then_some(svc)
+}
+
+/// The service an ARN pattern is confined to, if its service segment is
+/// literal and complete (`arn:aws:s3:::b*`, `arn:aws:s3:*` → `s3`).
+fn arn_service(pattern: &str) -> Option<String> {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let svc = parts.get(2).filter(|_| parts.len() >= 4)?;
+    is_service(svc).then(|| svc.to_string())
 }
 
 fn has_variable(el: &Element<String>) -> bool {

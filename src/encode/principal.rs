@@ -15,8 +15,17 @@ pub const ACTION_UNIVERSE: &str = "[a-z0-9-]+:[a-z0-9_-]+";
 
 /// Every resource ARN.
 pub fn resource_universe() -> String {
+    resource_universe_with("[a-z0-9-]+")
+}
+
+/// Every resource ARN of one service.
+pub fn resource_universe_of(service: &str) -> String {
+    resource_universe_with(&escape(service))
+}
+
+fn resource_universe_with(service: &str) -> String {
     let part = "[^:\\x00-\\x1f\\x7f]";
-    format!("arn:{PARTITIONS}:[a-z0-9-]+:{part}*:{part}*:[^\\x00-\\x1f\\x7f]+")
+    format!("arn:{PARTITIONS}:{service}:{part}*:{part}*:[^\\x00-\\x1f\\x7f]+")
 }
 
 /// Every request principal.

@@ -48,12 +48,20 @@ impl Constraint {
 pub(crate) struct PatternTable {
     regexes: Vec<String>,
     index: HashMap<String, usize>,
+    /// Per pattern: the group it belongs to (a literal prefix, such as an
+    /// action's service, that every value it matches has), if any.
+    groups: Vec<Option<String>>,
     /// Patterns whose values are excluded from the field's domain.
     forbidden: Vec<PatRef>,
 }
 
 impl PatternTable {
     pub(crate) fn intern(&mut self, p: Pattern) -> PatRef {
+        self.intern_in(p, None)
+    }
+
+    /// Interns a pattern that only matches values of `group`.
+    pub(crate) fn intern_in(&mut self, p: Pattern, group: Option<String>) -> PatRef {
         match p {
             Pattern::All => PatRef::All,
             Pattern::Nothing => PatRef::Nothing,
@@ -64,6 +72,7 @@ impl PatternTable {
                 let i = self.regexes.len();
                 self.index.insert(r.clone(), i);
                 self.regexes.push(r);
+                self.groups.push(group);
                 PatRef::Id(i)
             }
         }
@@ -82,7 +91,23 @@ impl PatternTable {
         el: &Element<T>,
         mut translate: impl FnMut(&T) -> Pattern,
     ) -> Constraint {
-        let refs = el.values.iter().map(|v| self.intern(translate(v))).collect();
+        self.grouped_element(el, |v| (translate(v), None))
+    }
+
+    /// Like [`PatternTable::element`], each pattern with its group.
+    pub(crate) fn grouped_element<T>(
+        &mut self,
+        el: &Element<T>,
+        mut translate: impl FnMut(&T) -> (Pattern, Option<String>),
+    ) -> Constraint {
+        let refs = el
+            .values
+            .iter()
+            .map(|v| {
+                let (p, g) = translate(v);
+                self.intern_in(p, g)
+            })
+            .collect();
         Constraint { negated: el.negated, refs }
     }
 
@@ -93,22 +118,76 @@ impl PatternTable {
         universe: &str,
         budget: &AtomBudget,
     ) -> Result<Vec<(String, FixedBitSet)>, AtomError> {
-        Ok(atoms(&self.regexes, universe, budget)?
-            .into_iter()
-            .filter(|a| !self.forbidden.iter().any(|r| r.matches(&a.matched)))
-            .map(|a| (a.witness, a.matched))
-            .collect())
+        let all: Vec<usize> = (0..self.regexes.len()).collect();
+        self.atoms_of(&all, universe, &[], budget)
+    }
+
+    /// The atoms, computed per group: the values of a group are matched
+    /// only by the group's patterns and the ungrouped ones, so each group
+    /// gets a small automaton (`universe.group(g)`), and the values of no
+    /// group one more (`universe.rest`, minus every group's prefix). Exact:
+    /// the groups partition the universe.
+    pub(crate) fn grouped_atoms(
+        &self,
+        universe: &Grouping<'_>,
+        budget: &AtomBudget,
+    ) -> Result<Vec<(String, FixedBitSet)>, AtomError> {
+        let mut members: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        let mut global = Vec::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            match g {
+                Some(g) => members.entry(g.as_str()).or_default().push(i),
+                None => global.push(i),
+            }
+        }
+        let excluded: Vec<String> = members.keys().map(|g| (universe.prefix)(g)).collect();
+        let mut out = self.atoms_of(&global, universe.rest, &excluded, budget)?;
+        for (g, ids) in &members {
+            let ids: Vec<usize> = ids.iter().chain(&global).copied().collect();
+            out.extend(self.atoms_of(&ids, &(universe.group)(g), &[], budget)?);
+        }
+        Ok(out)
+    }
+
+    /// Atoms of the patterns `ids` within `universe` minus `excluded`,
+    /// with `matched` over all of the table's patterns, without the
+    /// forbidden values.
+    fn atoms_of(
+        &self,
+        ids: &[usize],
+        universe: &str,
+        excluded: &[String],
+        budget: &AtomBudget,
+    ) -> Result<Vec<(String, FixedBitSet)>, AtomError> {
+        let mut regexes: Vec<String> =
+            ids.iter().filter_map(|&i| self.regexes.get(i).cloned()).collect();
+        regexes.extend(excluded.iter().cloned());
+        let n = self.regexes.len();
+        let mut out = Vec::new();
+        for a in atoms(&regexes, universe, budget)? {
+            if (ids.len()..regexes.len()).any(|j| a.matched.contains(j)) {
+                continue;
+            }
+            let mut matched = FixedBitSet::with_capacity(n);
+            for (j, &i) in ids.iter().enumerate() {
+                matched.set(i, a.matched.contains(j));
+            }
+            if !self.forbidden.iter().any(|r| r.matches(&matched)) {
+                out.push((a.witness, matched));
+            }
+        }
+        Ok(out)
     }
 
     /// The field's atoms: one per distinct satisfaction vector over the
     /// statements (`None` = the statement does not constrain this field).
     pub(crate) fn field_atoms(
         &self,
-        universe: &str,
+        universe: &Grouping<'_>,
         constraints: &[Option<Constraint>],
         budget: &AtomBudget,
     ) -> Result<Vec<FieldAtom>, AtomError> {
-        let raw = self.raw_atoms(universe, budget)?;
+        let raw = self.grouped_atoms(universe, budget)?;
         let atoms = raw.into_iter().map(|(witness, matched)| {
             let mut sat = FixedBitSet::with_capacity(constraints.len());
             for (s, c) in constraints.iter().enumerate() {
@@ -117,6 +196,30 @@ impl PatternTable {
             FieldAtom { value: AtomValue::Str(witness), sat }
         });
         Ok(dedup(atoms))
+    }
+}
+
+/// How a field's universe splits into groups (see
+/// [`PatternTable::grouped_atoms`]).
+pub(crate) struct Grouping<'a> {
+    /// The whole universe.
+    pub(crate) rest: &'a str,
+    /// The universe of one group.
+    pub(crate) group: &'a dyn Fn(&str) -> String,
+    /// A pattern of every value of one group (to exclude it from the rest).
+    pub(crate) prefix: &'a dyn Fn(&str) -> String,
+}
+
+impl Grouping<'_> {
+    /// No groups: one automaton over `universe`.
+    pub(crate) fn single(universe: &str) -> Grouping<'_> {
+        Grouping { rest: universe, group: &|_| String::new(), prefix: &|_| String::new() }
+    }
+}
+
+impl std::fmt::Debug for Grouping<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Grouping").field("rest", &self.rest).finish_non_exhaustive()
     }
 }
 
