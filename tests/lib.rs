@@ -13,4 +13,5 @@ mod corpus;
 mod errors;
 mod examples;
 mod laws;
+mod oracle;
 mod props;
