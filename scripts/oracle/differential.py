@@ -232,7 +232,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cases", type=int, default=300, help="number of random policies")
     ap.add_argument("--requests-per-policy", type=int, default=4)
-    ap.add_argument("--iamcheck", default=os.path.join(ROOT, "target", "release", "iamcheck"))
+    ap.add_argument("--iamcheck", default=os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "iamcheck"))
     ap.add_argument("--allow-list", default=os.path.join(HERE, "allow-list.json"))
     ap.add_argument("--json", help="write the full report (every compared case) to this file")
     ap.add_argument("--show", type=int, default=20, help="print at most N disagreements of each pattern")

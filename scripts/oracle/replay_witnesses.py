@@ -78,7 +78,7 @@ def run_check(binary, item):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--iamcheck", default=os.path.join(ROOT, "target", "release", "iamcheck"))
+    ap.add_argument("--iamcheck", default=os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "iamcheck"))
     ap.add_argument("--allow-list", default=os.path.join(HERE, "allow-list.json"))
     ap.add_argument("--no-quacky", action="store_true", help="only aa-samples and the examples")
     ap.add_argument("--show", type=int, default=20)
