@@ -8,5 +8,6 @@ mod corpus;
 mod errors;
 mod examples;
 mod laws;
+mod oracle;
 mod props;
 mod public;
