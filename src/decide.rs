@@ -150,7 +150,12 @@ fn decide(
                 &mut nodes,
             );
             let witness = witness::request(&enc, &found.path, policies, policy_type);
-            Verdict::Fail { witness, reasons }
+            match witness::contradiction(&witness, policies, terms, policy_type) {
+                None => Verdict::Fail { witness, reasons },
+                Some(why) => Verdict::Unknown {
+                    reason: format!("internal inconsistency, please report it: {why}"),
+                },
+            }
         }
         Ok(None) if masks.first_opaque == enc.fields.len() => Verdict::Pass,
         Ok(None) => match run(goal, false, &mut nodes) {

@@ -3,6 +3,35 @@
 use crate::encode::{AtomValue, Encoded, FieldKind};
 use crate::policy::{Policy, PolicyType};
 use crate::request::{ContextValue, Request};
+use crate::simulate::{simulate, Decision};
+
+/// Replays a witness through the concrete evaluator: why it does not reach
+/// the goal (`terms`), if it does not. A FAIL is only reported with a
+/// witness `simulate` confirms; a decision `simulate` leaves undecided
+/// (an opaque construct the witness does not depend on) is accepted.
+pub(crate) fn contradiction(
+    witness: &Request,
+    policies: &[&Policy],
+    terms: &[(usize, bool)],
+    policy_type: PolicyType,
+) -> Option<String> {
+    for &(p, want) in terms {
+        let policy = policies.get(p)?;
+        let decision = match simulate(policy, policy_type, witness) {
+            Ok(sim) => sim.decision,
+            Err(e) => return Some(format!("the witness {witness:?} is not a valid request: {e}")),
+        };
+        let allowed = match decision {
+            Decision::Allow => true,
+            Decision::ExplicitDeny | Decision::ImplicitDeny => false,
+            Decision::Unknown => continue,
+        };
+        if allowed != want {
+            return Some(format!("simulate disagrees with the witness {witness:?} on policy {p}"));
+        }
+    }
+    None
+}
 
 /// The request that `path` (one atom per searched field) stands for.
 pub(crate) fn request(
