@@ -121,6 +121,9 @@ fn kleene_or(a: &Match, b: &Match) -> Match {
 fn decide(deny: &Match, allow: &Match) -> Decision {
     match (deny, allow) {
         (Match::Yes, _) => Decision::ExplicitDeny,
+        // No Allow can match: denied either way, so not allowed (reported
+        // as implicit; the undecided Deny is listed).
+        (Match::Unknown(_), Match::No) => Decision::ImplicitDeny,
         (Match::Unknown(_), _) => Decision::Unknown,
         (Match::No, Match::Yes) => Decision::Allow,
         (Match::No, Match::Unknown(_)) => Decision::Unknown,

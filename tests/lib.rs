@@ -11,3 +11,4 @@ mod laws;
 mod oracle;
 mod props;
 mod public;
+mod regression;

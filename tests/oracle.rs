@@ -12,11 +12,6 @@ fn oracle_differential_and_witness_replay() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/oracle/ci.sh");
-    let status = Command::new(&script)
-        .status()
-        .expect("scripts/oracle/ci.sh runs");
-    assert!(
-        status.success(),
-        "scripts/oracle/ci.sh found an unexplained disagreement ({status})"
-    );
+    let status = Command::new(&script).status().expect("scripts/oracle/ci.sh runs");
+    assert!(status.success(), "scripts/oracle/ci.sh found an unexplained disagreement ({status})");
 }

@@ -60,7 +60,12 @@ fn condition() -> impl Strategy<Value = Option<Value>> {
     )
         .prop_map(|(op, key, vals)| {
             let vals: Vec<&str> = if op == "Null" {
-                vec![if vals[0] == "v" { "true" } else { "false" }]
+                match (vals[0], vals.len()) {
+                    ("v", 1) => vec!["true"],
+                    ("v", _) => vec!["true", "false"],
+                    ("w", 1) => vec![],
+                    _ => vec!["false"],
+                }
             } else if op == "Bool" {
                 vec![vals[0]]
             } else {

@@ -32,6 +32,9 @@ struct Clause {
     base: BaseOperator,
     if_exists: bool,
     refs: Vec<PatRef>,
+    /// `Null` only: whether the entry holds when the key is absent (some
+    /// value is `true`) and when it is present (some value is `false`).
+    null: (bool, bool),
 }
 
 impl Clause {
@@ -40,14 +43,18 @@ impl Clause {
         self.refs.iter().any(|r| r.matches(matched)) != self.base.is_negated()
     }
 
-    /// `Null`'s expectation: `true` means "the key is absent".
-    fn null_expects_absent(&self) -> bool {
-        self.refs.first() == Some(&PatRef::All)
+    /// `Null` (values ORed): `true` holds when absent, `false` when present.
+    fn null_holds(&self, present: bool) -> bool {
+        if present {
+            self.null.1
+        } else {
+            self.null.0
+        }
     }
 
     fn holds_single(&self, value: Option<&FixedBitSet>) -> bool {
         match (self.base, value) {
-            (BaseOperator::Null, v) => v.is_none() == self.null_expects_absent(),
+            (BaseOperator::Null, v) => self.null_holds(v.is_some()),
             (_, None) => self.if_exists || self.base.is_negated(),
             (_, Some(m)) => self.value_holds(m),
         }
@@ -55,7 +62,7 @@ impl Clause {
 
     fn holds_multi(&self, value: Option<&[&FixedBitSet]>) -> bool {
         match (self.qualifier, self.base, value) {
-            (None, _, v) => v.is_none() == self.null_expects_absent(),
+            (None, _, v) => self.null_holds(v.is_some()),
             (Some(Qualifier::ForAllValues), BaseOperator::Null, _) => true,
             (Some(Qualifier::ForAnyValue), BaseOperator::Null, _) => false,
             (Some(Qualifier::ForAllValues), _, None) => true,
@@ -166,7 +173,10 @@ pub(crate) fn key_fields(
         let mut clauses = Vec::new();
         for &(s_id, vars, c) in &entries {
             if let Some(reason) = opaque_reason(c, vars, multi) {
-                let key = format!("{} {folded} {:?}", c.operator, c.values);
+                // The same text means something else where `${…}` is
+                // literal (Version 2008-10-17 or none): a distinct construct.
+                let vars = vars && c.values.iter().any(|v| v.contains("${"));
+                let key = format!("{} {folded} {:?} variables={vars}", c.operator, c.values);
                 opaque.add(key, s_id, reason);
                 continue;
             }
@@ -185,13 +195,12 @@ pub(crate) fn key_fields(
 
 fn clause(table: &mut PatternTable, statement: usize, c: &Condition) -> Clause {
     let base = c.operator.base;
-    let refs = if base == BaseOperator::Null {
-        // INVARIANT: the parser accepts only `true`/`false` for `Null`;
-        // `All` encodes "true" (absent), `Nothing` "false" (present).
-        let expects_absent = c.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        vec![if expects_absent { PatRef::All } else { PatRef::Nothing }]
+    let is = |b: &str| c.values.iter().any(|v| v.eq_ignore_ascii_case(b));
+    let (null, refs) = if base == BaseOperator::Null {
+        // The parser accepts only `true`/`false` for `Null`.
+        ((is("true"), is("false")), Vec::new())
     } else {
-        c.values.iter().map(|v| table.intern(value_pattern(base, v))).collect()
+        ((false, false), c.values.iter().map(|v| table.intern(value_pattern(base, v))).collect())
     };
     Clause {
         statement,
@@ -199,6 +208,7 @@ fn clause(table: &mut PatternTable, statement: usize, c: &Condition) -> Clause {
         base,
         if_exists: c.operator.if_exists,
         refs,
+        null,
     }
 }
 

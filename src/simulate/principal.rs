@@ -69,7 +69,7 @@ fn parse_arn_caller(text: &str) -> Option<Caller<'_>> {
     }
     let role = match (service, rest.split_once('/')) {
         ("iam", None) if rest == "root" => None,
-        ("iam", Some(("user", name))) if name.split('/').all(|s| !s.is_empty()) => None,
+        ("iam", Some(("user", name))) if name.split('/').all(is_name) => None,
         ("sts", Some(("federated-user", name))) if is_name(name) => None,
         ("sts", Some(("assumed-role", session))) => match session.split_once('/') {
             Some((role, name)) if is_name(role) && is_name(name) => Some(role),
@@ -85,9 +85,10 @@ fn is_account(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A non-empty name without `/`.
+/// A non-empty name of IAM's name characters (`[A-Za-z0-9+=,.@_-]`,
+/// docs/semantics.md §2).
 fn is_name(text: &str) -> bool {
-    !text.is_empty() && !text.contains('/')
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
 /// Whether a `Principal`/`NotPrincipal` element matches the caller.
