@@ -25,6 +25,7 @@
 //! ```
 
 mod json;
+pub mod limits;
 mod lower;
 mod suggest;
 
@@ -43,6 +44,13 @@ pub const DEFAULT_MAX_SIZE: usize = 1 << 20;
 /// the JSON parser recurses once per level, so this bounds its stack use.
 pub const MAX_DEPTH_CEILING: usize = 512;
 
+/// The default [`ParseLimits::max_statements`].
+pub const DEFAULT_MAX_STATEMENTS: usize = 2_000;
+
+/// The default [`ParseLimits::max_string_length`] in characters (AWS's
+/// longest documented string, a resource ARN, is 2,048).
+pub const DEFAULT_MAX_STRING_LENGTH: usize = 4_096;
+
 /// Limits on the documents [`parse_policy_with`] accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseLimits {
@@ -51,11 +59,21 @@ pub struct ParseLimits {
     pub max_depth: usize,
     /// The largest document, in bytes.
     pub max_size: usize,
+    /// The most statements.
+    pub max_statements: usize,
+    /// The longest string (action, resource, principal, condition key or
+    /// value), in characters.
+    pub max_string_length: usize,
 }
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_depth: DEFAULT_MAX_DEPTH, max_size: DEFAULT_MAX_SIZE }
+        ParseLimits {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_size: DEFAULT_MAX_SIZE,
+            max_statements: DEFAULT_MAX_STATEMENTS,
+            max_string_length: DEFAULT_MAX_STRING_LENGTH,
+        }
     }
 }
 
@@ -99,10 +117,13 @@ pub fn parse_policy_with(
     let max_depth = limits.max_depth.min(MAX_DEPTH_CEILING);
     let doc = json::parse(text, max_depth)
         .map_err(|e| single_error(format!("invalid JSON: {}", e.message), e.line, e.column))?;
-    match lower::lower(&doc, policy_type) {
-        Ok((policy, warnings)) => Ok(Parsed { policy, warnings }),
-        Err(errors) => Err(ParseErrors { errors }),
+    let (policy, warnings) =
+        lower::lower(&doc, policy_type).map_err(|errors| ParseErrors { errors })?;
+    let errors = limits::check(&policy, limits);
+    if !errors.is_empty() {
+        return Err(ParseErrors { errors });
     }
+    Ok(Parsed { policy, warnings })
 }
 
 fn single_error(message: String, line: usize, column: usize) -> ParseErrors {

@@ -73,3 +73,33 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let _ = std::fs::remove_file(&path);
     assert!(err.contains("nest") || err.contains("depth"), "{err}");
 }
+
+fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("iamcheck-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn limits_on_statements_strings_and_characters_are_errors() {
+    let st = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#;
+    let many =
+        format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, vec![st; 10_000].join(","));
+    let path = write_temp("many", &many);
+    let err = errors_of(path.to_str().unwrap(), "IDENTITY_POLICY");
+    assert!(err.contains("10000 statements, more than the limit of 2000"), "{err}");
+    let long = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:{}","Resource":"*"}}}}"#,
+        "a".repeat(5_000)
+    );
+    let err = errors_of(&long, "IDENTITY_POLICY");
+    assert!(
+        err.contains("5003 characters long, more than the limit of 4096")
+            && err.contains("Statement[0].Action"),
+        "{err}"
+    );
+    let wide = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::中"}}"#;
+    let err = errors_of(wide, "IDENTITY_POLICY");
+    assert!(err.contains("U+4E2D") && err.contains("Resource"), "{err}");
+    let _ = std::fs::remove_file(path);
+}

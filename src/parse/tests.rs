@@ -726,8 +726,13 @@ fn json_syntax_errors_are_located() {
 #[test]
 fn escapes_and_surrogate_pairs_are_decoded() {
     let text = r#"{"Version": "2012-10-17", "Statement": {"Sid": "\u0041\n\"\\\/\ud83d\ude00é", "Effect": "Allow", "Action": "*", "Resource": "*"}}"#;
+    // The decoded emoji is outside IAM's character set: an error that
+    // names the code point, which proves the surrogate pair was decoded.
+    let errors = errors_of(text, PolicyType::Identity);
+    assert!(errors[0].message.contains("U+1F600"), "{}", errors[0]);
+    let text = r#"{"Version": "2012-10-17", "Statement": {"Sid": "\u0041\n\"\\\/\u00e9é", "Effect": "Allow", "Action": "*", "Resource": "*"}}"#;
     let parsed = parse_policy(text, PolicyType::Identity).unwrap();
-    assert_eq!(parsed.policy.statements[0].sid.as_deref(), Some("A\n\"\\/😀é"));
+    assert_eq!(parsed.policy.statements[0].sid.as_deref(), Some("A\n\"\\/éé"));
 }
 
 #[test]
@@ -759,7 +764,12 @@ fn size_limit() {
     assert!(e.errors[0].message.contains("more than the limit of 50 bytes"), "{}", e.errors[0]);
     assert_eq!(
         ParseLimits::default(),
-        ParseLimits { max_depth: DEFAULT_MAX_DEPTH, max_size: DEFAULT_MAX_SIZE }
+        ParseLimits {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_size: DEFAULT_MAX_SIZE,
+            max_statements: DEFAULT_MAX_STATEMENTS,
+            max_string_length: DEFAULT_MAX_STRING_LENGTH
+        }
     );
 }
 
