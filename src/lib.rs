@@ -16,6 +16,8 @@
 //! - [`automata`] partitions each field's domain into *atoms* with a lazy multi-pattern DFA;
 //! - [`decide`] searches the product of the fields for a violating request;
 //! - [`simulate`] evaluates one concrete request by direct string matching;
+//! - [`values`] reads typed condition values (numbers, dates, IP ranges, base64) exactly and
+//!   partitions their domains into atoms for the engine;
 //! - [`report`] renders verdicts in Access Analyzer's JSON shape or as text.
 //!
 //! The exact semantics is written down in `docs/semantics.md`.
@@ -41,6 +43,7 @@ pub mod policy;
 pub mod report;
 pub mod request;
 pub mod simulate;
+pub mod values;
 
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,

@@ -2,13 +2,13 @@
 //! matching (docs/semantics.md §2–§6).
 //!
 //! This is deliberately a separate, simple code path (no automata, no
-//! regular expressions, nothing shared with the symbolic engine) so that it
-//! can replay and check every witness the engine produces.
+//! regular expressions, nothing shared with the symbolic engine but the
+//! value grammars of [`crate::values`]) so that it can replay and check
+//! every witness the engine produces.
 //!
 //! Each statement matches a request `Yes`, `No` or `Unknown` (when it
-//! depends on a construct of §6: Numeric, Date, IP and Binary conditions,
-//! policy variables); the parts of a statement combine by Kleene AND (`No`
-//! dominates, then `Unknown`).
+//! depends on a construct of §6: policy variables); the parts of a
+//! statement combine by Kleene AND (`No` dominates, then `Unknown`).
 
 mod arn;
 mod condition;

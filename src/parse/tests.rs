@@ -652,6 +652,83 @@ fn bool_values() {
     assert_eq!(parsed.policy.statements[0].conditions[0].values, vec!["true".to_string()]);
 }
 
+#[test]
+fn typed_values_are_checked() {
+    let ok = condition_policy(
+        r#"{"NumericLessThan": {"s3:max-keys": [10, "-3.5", "+0.25"]},
+            "DateGreaterThan": {"aws:CurrentTime": ["2020-01-01T00:00:00Z", "2020-02-29", 1577836800]},
+            "IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:DB8::/32", "10.0.0.1"]},
+            "BinaryEquals": {"k": "YWJj"},
+            "ForAnyValue:NumericEqualsIfExists": {"n": "${aws:PrincipalTag/n}"}}"#,
+    );
+    assert!(warnings(&ok, PolicyType::Identity).is_empty());
+    let errors = errors_of(
+        &condition_policy(
+            r#"{"NumericLessThan": {"s3:max-keys": ["abc", 1e3]},
+                "DateLessThan": {"aws:CurrentTime": "2021-02-29"},
+                "NotIpAddress": {"aws:SourceIp": ["10.0.0.0/33"]},
+                "BinaryEqualsIfExists": {"k": "YWJ"}}"#,
+        ),
+        PolicyType::Identity,
+    );
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    let path = "Statement[0].Condition.NumericLessThan.\"s3:max-keys\"";
+    assert_at(
+        &errors[0],
+        "`abc` is not a number for `NumericLessThan`",
+        &format!("{path}[0]"),
+        C,
+        3,
+    );
+    assert!(errors[0].help.as_deref().unwrap().contains("`-3.5`"));
+    assert_at(
+        &errors[1],
+        "`1e3` is not a number for `NumericLessThan`",
+        &format!("{path}[1]"),
+        C,
+        3,
+    );
+    assert!(errors[1].help.as_deref().unwrap().starts_with("exponents are not accepted; "));
+    assert_at(
+        &errors[2],
+        "`2021-02-29` is not a date for `DateLessThan`",
+        "Statement[0].Condition.DateLessThan.\"aws:CurrentTime\"",
+        C,
+        4,
+    );
+    assert!(errors[2].help.as_deref().unwrap().starts_with("2021-02 has no day 29; "));
+    assert_at(
+        &errors[3],
+        "`10.0.0.0/33` is not an IP address or CIDR range for `NotIpAddress`",
+        "Statement[0].Condition.NotIpAddress.\"aws:SourceIp\"[0]",
+        C,
+        5,
+    );
+    assert_at(
+        &errors[4],
+        "`YWJ` is not base64 for `BinaryEqualsIfExists`",
+        "Statement[0].Condition.BinaryEqualsIfExists.k",
+        C,
+        6,
+    );
+}
+
+#[test]
+fn cidr_host_bits_warn() {
+    let w = warnings(
+        &condition_policy(r#"{"IpAddress": {"aws:SourceIp": "10.1.2.3/8"}}"#),
+        PolicyType::Identity,
+    );
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_at(
+        &w[0],
+        "`10.1.2.3/8` has host bits set: it means `10.0.0.0/8`",
+        "Statement[0].Condition.IpAddress.\"aws:SourceIp\"",
+        C,
+        3,
+    );
+}
+
 // ---- many errors, JSON errors, limits ----
 
 #[test]

@@ -3,19 +3,12 @@
 
 use super::arn::arn_matches;
 use super::glob::glob;
-use crate::policy::condition::Family;
 use crate::policy::{BaseOperator, Condition, Qualifier};
 use crate::request::{ContextValue, Request};
+use crate::values::{parse_bool, parse_request_value, predicate, Sort};
 
 /// Why `simulate` cannot evaluate this entry (§6), or `None` when it can.
 pub(crate) fn undecided_reason(cond: &Condition, substitutes_variables: bool) -> Option<String> {
-    let base = cond.operator.base;
-    match base.family() {
-        Family::Numeric | Family::Date | Family::Ip | Family::Binary => {
-            return Some(format!("`{}` conditions are not supported yet", base.as_str()));
-        }
-        Family::String | Family::Arn | Family::Bool | Family::Null => {}
-    }
     if substitutes_variables && cond.values.iter().any(|v| v.contains("${")) {
         return Some(format!(
             "policy variables in the `{}` condition on `{}` are not supported yet",
@@ -72,8 +65,27 @@ fn null_holds(cond: &Condition, qualifier: Option<Qualifier>, present: bool) -> 
 /// (positive operator) or none does (negated operator).
 fn value_holds(cond: &Condition, v: &str) -> bool {
     let base = cond.operator.base;
-    let any = cond.values.iter().any(|p| value_matches(base, v, p));
+    let any = match Sort::of(base.family()) {
+        Some(sort) => typed_matches(cond, sort, v),
+        None => cond.values.iter().any(|p| value_matches(base, v, p)),
+    };
     any != base.is_negated()
+}
+
+/// Numeric, Date, IP and Binary values: the request value is read with the
+/// policy values' grammar (one address for IP). A request value that does
+/// not parse matches no policy value, so a positive operator is false and a
+/// negated one true; a policy value that does not parse (the parser rejects
+/// them, a policy variable under Version 2008-10-17 stays literal) matches
+/// nothing.
+fn typed_matches(cond: &Condition, sort: Sort, v: &str) -> bool {
+    let Some(value) = parse_request_value(sort, v) else {
+        return false;
+    };
+    cond.values
+        .iter()
+        .filter_map(|p| predicate(cond.operator.base, p).ok())
+        .any(|p| p.holds(&value))
 }
 
 /// Whether request value `v` matches policy value `p` under the positive
@@ -85,12 +97,8 @@ fn value_matches(base: BaseOperator, v: &str, p: &str) -> bool {
         B::StringEqualsIgnoreCase | B::StringNotEqualsIgnoreCase => v.eq_ignore_ascii_case(p),
         B::StringLike | B::StringNotLike => glob(p, v),
         B::ArnEquals | B::ArnLike | B::ArnNotEquals | B::ArnNotLike => arn_matches(p, v),
-        B::Bool => {
-            (p.eq_ignore_ascii_case("true") || p.eq_ignore_ascii_case("false"))
-                && v.eq_ignore_ascii_case(p)
-        }
-        // Undecided families and `Null` are handled before values are
-        // compared; matching nothing is the safe answer.
+        B::Bool => parse_bool(p).is_some_and(|p| parse_bool(v) == Some(p)),
+        // Typed families and `Null` are handled before values are compared.
         _ => false,
     }
 }

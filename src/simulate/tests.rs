@@ -427,35 +427,146 @@ fn conditions_are_anded() {
 // ---- undecided constructs ------------------------------------------------
 
 #[test]
-fn numeric_date_ip_binary_are_unknown() {
-    for op in [
-        "NumericLessThan",
-        "NumericNotEquals",
-        "DateGreaterThan",
-        "IpAddress",
-        "NotIpAddress",
-        "BinaryEquals",
-        "ForAnyValue:NumericEqualsIfExists",
-    ] {
-        let p = policy(vec![with_cond(allow(), op, K, &["1"])]);
-        for r in [s3req(), ctx(s3req(), K, single("1"))] {
-            let sim = run(&p, PolicyType::Identity, &r);
-            assert_eq!(sim.decision, Decision::Unknown, "{op}");
-            assert!(sim.matched.is_empty());
-            assert_eq!(sim.undecided.len(), 1);
-        }
-    }
-    let p = policy(vec![with_cond(allow(), "NumericLessThan", K, &["1"])]);
-    let sim = run(&p, PolicyType::Identity, &s3req());
-    assert_eq!(
-        sim.undecided,
-        vec![(0, "statement 0: `NumericLessThan` conditions are not supported yet".to_string())]
-    );
+fn numeric_operators() {
+    assert!(holds("NumericLessThan", K, &["10"], Some(single("9.5"))));
+    assert!(!holds("NumericLessThan", K, &["10"], Some(single("10"))));
+    assert!(holds("NumericLessThanEquals", K, &["10"], Some(single("10.000"))));
+    assert!(holds("NumericGreaterThan", K, &["-3.5"], Some(single("-3.25"))));
+    assert!(!holds("NumericGreaterThanEquals", K, &["0.25"], Some(single("0.2"))));
+    assert!(holds("NumericEquals", K, &["1", "2"], Some(single("+2"))));
+    assert!(holds(
+        "NumericEquals",
+        K,
+        &["12345678901234567890.5"],
+        Some(single("12345678901234567890.50"))
+    ));
+    assert!(!holds(
+        "NumericEquals",
+        K,
+        &["12345678901234567890.5"],
+        Some(single("12345678901234567890.4"))
+    ));
+    // Negated: NOR over the values.
+    assert!(holds("NumericNotEquals", K, &["1", "2"], Some(single("3"))));
+    assert!(!holds("NumericNotEquals", K, &["1", "2"], Some(single("2.0"))));
+    // Unparseable request values: positive false, negated true.
+    assert!(!holds("NumericLessThan", K, &["10"], Some(single("five"))));
+    assert!(!holds("NumericEquals", K, &["1000"], Some(single("1e3"))));
+    assert!(holds("NumericNotEquals", K, &["10"], Some(single("five"))));
+    // Absent keys and IfExists.
+    assert!(!holds("NumericLessThan", K, &["10"], None));
+    assert!(holds("NumericNotEquals", K, &["10"], None));
+    assert!(holds("NumericLessThanIfExists", K, &["10"], None));
+    assert!(!holds("NumericLessThanIfExists", K, &["10"], Some(single("11"))));
+    // Qualifiers.
+    assert!(holds("ForAllValues:NumericLessThan", K, &["10"], Some(multi(&["1", "9"]))));
+    assert!(!holds("ForAllValues:NumericLessThan", K, &["10"], Some(multi(&["1", "19"]))));
+    assert!(holds("ForAllValues:NumericLessThan", K, &["10"], None));
+    assert!(holds("ForAnyValue:NumericLessThan", K, &["10"], Some(multi(&["19", "1"]))));
+    assert!(!holds("ForAnyValue:NumericLessThan", K, &["10"], Some(multi(&[]))));
+    assert!(!holds("ForAnyValue:NumericLessThanIfExists", K, &["10"], None));
+    assert!(holds("ForAnyValue:NumericNotEquals", K, &["1"], Some(multi(&["1", "2"]))));
+    assert!(!holds("ForAllValues:NumericNotEquals", K, &["1"], Some(multi(&["1", "2"]))));
+}
+
+#[test]
+fn date_operators() {
+    const T: &str = "aws:CurrentTime";
+    let at = |v: &str| Some(single(v));
+    assert!(holds("DateLessThan", T, &["2020-01-01T00:00:00Z"], at("2019-12-31T23:59:59Z")));
+    assert!(!holds("DateLessThan", T, &["2020-01-01T00:00:00Z"], at("2020-01-01")));
+    // Time zones and epoch seconds denote instants.
+    assert!(holds("DateEquals", T, &["2020-01-01T01:00:00+01:00"], at("1577836800")));
+    assert!(holds("DateGreaterThanEquals", T, &["1577836800"], at("2020-01-01T00:00:00Z")));
+    assert!(holds("DateGreaterThan", T, &["2020-01-01T00:00:00Z"], at("2020-01-01T00:00:00.001Z")));
+    assert!(holds("DateLessThanEquals", T, &["2020-02-29"], at("2020-02-28T23:00:00-01:00")));
+    assert!(holds("DateNotEquals", T, &["2020-01-01"], at("2020-01-02")));
+    assert!(!holds("DateNotEquals", T, &["2020-01-01"], at("2020-01-01T00:00:00.000Z")));
+    assert!(!holds("DateLessThan", T, &["2020-01-01"], at("yesterday")));
+    assert!(holds("DateNotEquals", T, &["2020-01-01"], at("yesterday")));
+    assert!(!holds("DateLessThan", T, &["2020-01-01"], None));
+    assert!(holds("DateNotEquals", T, &["2020-01-01"], None));
+    assert!(holds("DateGreaterThanIfExists", T, &["2020-01-01"], None));
+    assert!(holds(
+        "ForAllValues:DateLessThan",
+        T,
+        &["2020-01-01"],
+        Some(multi(&["2019-01-01", "1000"]))
+    ));
+    assert!(!holds(
+        "ForAnyValue:DateGreaterThan",
+        T,
+        &["2020-01-01"],
+        Some(multi(&["2019-01-01"]))
+    ));
+}
+
+#[test]
+fn ip_operators() {
+    const IP: &str = "aws:SourceIp";
+    let from = |v: &str| Some(single(v));
+    let nets = &["203.0.113.0/24", "2001:DB8:1234:5678::/64"];
+    assert!(holds("IpAddress", IP, nets, from("203.0.113.7")));
+    assert!(!holds("IpAddress", IP, nets, from("203.0.114.7")));
+    assert!(holds("IpAddress", IP, nets, from("2001:db8:1234:5678:abcd::1")));
+    assert!(!holds("IpAddress", IP, nets, from("2001:db8:1234:5679::1")));
+    assert!(holds("IpAddress", IP, &["10.0.0.1"], from("10.0.0.1")));
+    assert!(!holds("IpAddress", IP, &["10.0.0.1"], from("10.0.0.2")));
+    // IPv4 and IPv6 are disjoint, mapped addresses included.
+    assert!(!holds("IpAddress", IP, &["::/0"], from("10.0.0.1")));
+    assert!(!holds("IpAddress", IP, &["0.0.0.0/0"], from("::ffff:10.0.0.1")));
+    assert!(holds("NotIpAddress", IP, &["0.0.0.0/0"], from("::1")));
+    assert!(!holds("NotIpAddress", IP, nets, from("203.0.113.1")));
+    // A request value must be one address.
+    assert!(!holds("IpAddress", IP, &["0.0.0.0/0"], from("10.0.0.0/8")));
+    assert!(holds("NotIpAddress", IP, &["0.0.0.0/0"], from("not-an-ip")));
+    assert!(!holds("IpAddress", IP, nets, None));
+    assert!(holds("NotIpAddress", IP, nets, None));
+    assert!(holds("IpAddressIfExists", IP, nets, None));
+    assert!(holds("NotIpAddressIfExists", IP, nets, None));
+    assert!(!holds("NotIpAddressIfExists", IP, nets, from("203.0.113.1")));
+    assert!(holds(
+        "ForAllValues:IpAddress",
+        IP,
+        nets,
+        Some(multi(&["203.0.113.1", "203.0.113.2"]))
+    ));
+    assert!(!holds("ForAllValues:IpAddress", IP, nets, Some(multi(&["203.0.113.1", "10.0.0.1"]))));
+    assert!(holds("ForAnyValue:NotIpAddress", IP, nets, Some(multi(&["203.0.113.1", "10.0.0.1"]))));
+    assert!(!holds("ForAnyValue:IpAddress", IP, nets, None));
+}
+
+#[test]
+fn binary_equals() {
+    assert!(holds("BinaryEquals", K, &["YQ==", "Yg=="], Some(single("Yg=="))));
+    assert!(!holds("BinaryEquals", K, &["YQ=="], Some(single("Yw=="))));
+    assert!(!holds("BinaryEquals", K, &["YQ=="], Some(single("a"))));
+    assert!(!holds("BinaryEquals", K, &["YQ=="], None));
+    assert!(holds("BinaryEqualsIfExists", K, &["YQ=="], None));
+    assert!(holds(
+        "ForAllValues:BinaryEquals",
+        K,
+        &["YQ==", "Yg=="],
+        Some(multi(&["YQ==", "Yg=="]))
+    ));
+    assert!(!holds("ForAnyValue:BinaryEquals", K, &["YQ=="], Some(multi(&["Yg=="]))));
+}
+
+#[test]
+fn typed_values_with_variables_are_unknown_only_under_2012() {
+    let s = with_cond(allow(), "NumericLessThan", K, &["${aws:PrincipalTag/limit}"]);
+    let r = ctx(s3req(), K, single("1"));
+    let sim = run(&policy(vec![s.clone()]), PolicyType::Identity, &r);
+    assert_eq!(sim.decision, Decision::Unknown);
+    // Literal under 2008-10-17: not a number, so it matches nothing.
+    let sim = run(&policy_v(Some(Version::V2008_10_17), vec![s]), PolicyType::Identity, &r);
+    assert_eq!(sim.decision, Decision::ImplicitDeny);
 }
 
 #[test]
 fn a_failing_part_decides_an_undecided_statement() {
-    let s = with_cond(with_action(allow(), el(&["ec2:*"])), "NumericLessThan", K, &["1"]);
+    let s =
+        with_cond(with_action(allow(), el(&["ec2:*"])), "StringEquals", K, &["${aws:username}"]);
     let s = with_cond(s, "StringEquals", "k2", &["x"]);
     let sim = run(&policy(vec![s.clone()]), PolicyType::Identity, &s3req());
     assert_eq!((sim.decision, sim.undecided.len()), (Decision::ImplicitDeny, 0));
@@ -495,7 +606,7 @@ fn policy_variables_are_unknown_only_under_2012() {
 #[test]
 fn decision_order_with_unknowns() {
     let unknown =
-        |s: Statement| with_cond(s, "DateLessThan", "aws:CurrentTime", &["2030-01-01T00:00:00Z"]);
+        |s: Statement| with_cond(s, "StringEquals", "aws:CurrentTime", &["${aws:username}"]);
     let cases = [
         (vec![allow(), unknown(deny())], Decision::Unknown, vec![0]),
         (vec![unknown(deny()), deny(), allow()], Decision::ExplicitDeny, vec![1, 2]),

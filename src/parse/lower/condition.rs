@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::{did_you_mean, join_index, join_key, Json, Key, Kind, Lowerer, Site};
 use crate::policy::condition::BaseOperator;
 use crate::policy::{Condition, Operator};
+use crate::values::{parse_bool, IpRange, Sort};
 
 impl Lowerer {
     pub(super) fn condition(&mut self, value: &Json, path: &str) -> Option<Vec<Condition>> {
@@ -142,7 +143,8 @@ impl Lowerer {
         }
     }
 
-    /// The value rules of `Null` and `Bool`; whether the entry is valid.
+    /// The value rules of `Null`, `Bool` and the typed operators; whether
+    /// the entry is valid.
     fn check_operator_values(
         &mut self,
         operator: Operator,
@@ -150,11 +152,49 @@ impl Lowerer {
         value: &Json,
         path: &str,
     ) -> bool {
+        if let Some(sort) = Sort::of(operator.base.family()) {
+            return self.check_typed_values(operator, sort, values, value, path);
+        }
         match operator.base {
             BaseOperator::Null => self.check_null_values(values, value, path),
             BaseOperator::Bool => self.check_bool_values(operator, values, value, path),
             _ => true,
         }
+    }
+
+    /// Numeric, Date, IP and Binary values must parse (values with a policy
+    /// variable are left alone); a CIDR range with host bits set is a
+    /// warning.
+    fn check_typed_values(
+        &mut self,
+        operator: Operator,
+        sort: Sort,
+        values: &[(String, &Json)],
+        value: &Json,
+        path: &str,
+    ) -> bool {
+        let mut ok = true;
+        for (index, (text, json)) in values.iter().enumerate() {
+            if text.contains("${") {
+                continue;
+            }
+            let site = Site::value(&item_path(path, value, index), json);
+            if let Err(error) = crate::values::parse_policy_value(sort, text) {
+                let (message, why) = typed_value_message(&error, text, sort, operator);
+                let help = match why {
+                    Some(why) => format!("{why}; {}", accepted_forms(sort)),
+                    None => accepted_forms(sort).to_string(),
+                };
+                self.error(site, message, Some(help));
+                ok = false;
+            } else if sort == Sort::Ip {
+                if let Ok((range, true)) = IpRange::parse_noting_host_bits(text) {
+                    let message = format!("`{text}` has host bits set: it means `{range}`");
+                    self.warn(site, message, Some(format!("write `{range}`")));
+                }
+            }
+        }
+        ok
     }
 
     fn check_null_values(&mut self, values: &[(String, &Json)], value: &Json, path: &str) -> bool {
@@ -204,7 +244,33 @@ fn item_path(path: &str, value: &Json, index: usize) -> String {
 }
 
 fn is_boolean(text: &str) -> bool {
-    text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")
+    parse_bool(text).is_some()
+}
+
+/// "`abc` is not a number for `NumericLessThan`", and the parser's reason
+/// when it gave one (`exponents are not accepted`).
+fn typed_value_message(
+    error: &str,
+    text: &str,
+    sort: Sort,
+    operator: Operator,
+) -> (String, Option<String>) {
+    let head = format!("`{text}` is not {}", sort.noun());
+    let message = format!("{head} for `{operator}`");
+    let why = error.strip_prefix(&head).and_then(|rest| rest.strip_prefix(": "));
+    (message, why.map(str::to_string))
+}
+
+/// The value forms of a typed sort, for help texts.
+fn accepted_forms(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Numeric => "write an integer or decimal such as `10`, `-3.5` or `0.25`",
+        Sort::Date => {
+            "write an ISO 8601 date such as `2020-01-01`, `2020-01-01T12:00:00Z` or `2020-01-01T12:00:00+01:00`, or epoch seconds such as `1577836800`"
+        }
+        Sort::Ip => "write an IPv4 or IPv6 address or CIDR range such as `203.0.113.0/24` or `2001:db8::/32`",
+        Sort::Binary => "write the bytes in standard base64 with padding, such as `YWJj` or `YQ==`",
+    }
 }
 
 /// Advice for an unknown operator name.
