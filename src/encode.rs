@@ -150,6 +150,9 @@ pub struct Restrict {
     /// Per condition key (folded name): values the request may not have
     /// (the key may still be absent).
     pub keys: BTreeMap<String, Vec<Pattern>>,
+    /// The same for keys of a typed sort (numbers, dates, IP addresses,
+    /// binary): values satisfying one of these predicates.
+    pub typed_keys: BTreeMap<String, Vec<crate::values::Predicate>>,
 }
 
 /// Encodes the statements of `policies` (all of `policy_type`).
@@ -181,7 +184,13 @@ pub fn encode(
     if policy_type == PolicyType::Resource {
         fields.push(principal_field(&all, budget, &restrict.principal)?);
     }
-    fields.extend(keys::key_fields(&all, &mut opaque, budget, &restrict.keys)?);
+    fields.extend(keys::key_fields(
+        &all,
+        &mut opaque,
+        budget,
+        &restrict.keys,
+        &restrict.typed_keys,
+    )?);
     fields.extend(opaque.into_fields(all.len()));
     Ok(Encoded { statements, fields })
 }

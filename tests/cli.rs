@@ -138,7 +138,7 @@ fn access_accepts_json_object_and_shorthand_with_resources() {
 #[test]
 fn unsupported_constructs_answer_unknown_with_exit_3() {
     let existing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
-    let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"${aws:username}/"}}}}"#;
     let (code, out) = iamcheck_json(&[
         "check-no-new-access",
         "--existing-policy-document",
@@ -149,7 +149,7 @@ fn unsupported_constructs_answer_unknown_with_exit_3() {
         "IDENTITY_POLICY",
     ]);
     assert_eq!((code, out["result"].as_str()), (3, Some("UNKNOWN")), "{out}");
-    assert!(out["message"].as_str().unwrap().contains("NumericLessThan"), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("policy variables"), "{out}");
     // The same construct on both sides cancels out: exact PASS.
     let (code, out) = iamcheck_json(&[
         "check-no-new-access",
@@ -230,4 +230,32 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `/nonexistent.json`"));
+}
+
+#[test]
+fn numeric_conditions_are_decided_with_typed_witnesses() {
+    let existing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":"10"}}}}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"100.5"}}}}"#;
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        existing,
+        "--new-policy-document",
+        new,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: f64 = out["witness"]["context"]["s3:max-keys"].as_str().unwrap().parse().unwrap();
+    assert!(v > 10.0 && v < 100.5, "{out}");
+    let (code, out) = iamcheck_json(&[
+        "check-no-new-access",
+        "--existing-policy-document",
+        new,
+        "--new-policy-document",
+        existing,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(code, 0, "{out}");
 }

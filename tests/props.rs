@@ -300,3 +300,153 @@ fn access_not_granted_agrees_with_brute_force() {
         })
         .unwrap();
 }
+
+/// Conditions over typed keys: numbers (`n`), dates (`d`), IP addresses
+/// (`ip`), binary (`b`), single- and multivalued (`ns`), mixed with `Null`.
+fn typed_condition() -> impl Strategy<Value = Value> {
+    let numeric = (
+        pick(&[
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEqualsIfExists",
+        ]),
+        prop::collection::vec(pick(&["1", "2.5", "-3", "0"]), 1..3),
+    )
+        .prop_map(|(op, vals)| json!({op: {"n": vals}}));
+    let date = (
+        pick(&["DateLessThan", "DateGreaterThanEquals", "DateEquals", "DateNotEquals"]),
+        pick(&["2020-01-01T00:00:00Z", "2021-06-01", "1600000000"]),
+    )
+        .prop_map(|(op, v)| json!({op: {"d": v}}));
+    let ip = (
+        pick(&["IpAddress", "NotIpAddress", "NotIpAddressIfExists"]),
+        prop::collection::vec(pick(&["10.0.0.0/8", "10.1.0.0/16", "::/0", "203.0.113.7"]), 1..3),
+    )
+        .prop_map(|(op, vals)| json!({op: {"ip": vals}}));
+    let binary =
+        pick(&["BinaryEquals", "BinaryEqualsIfExists"]).prop_map(|op| json!({op: {"b": "QUJD"}}));
+    let multi = (
+        pick(&[
+            "ForAnyValue:NumericLessThan",
+            "ForAllValues:NumericGreaterThan",
+            "ForAnyValue:NumericEquals",
+        ]),
+        pick(&["1", "2.5"]),
+    )
+        .prop_map(|(op, v)| json!({op: {"ns": v}}));
+    let null = (pick(&["n", "ip", "d"]), any::<bool>())
+        .prop_map(|(k, b)| json!({"Null": {k: b.to_string()}}));
+    prop_oneof![numeric, date, ip, binary, multi, null]
+}
+
+fn typed_doc() -> impl Strategy<Value = Value> {
+    let st = (any::<bool>(), prop::sample::select(&["a:x", "*"][..]), typed_condition(), prop::option::of(typed_condition()))
+        .prop_map(|(allow, action, c1, c2)| {
+            let mut cond = serde_json::Map::new();
+            for c in std::iter::once(c1).chain(c2) {
+                if let Value::Object(m) = c {
+                    for (op, kv) in m {
+                        cond.entry(op).or_insert(kv);
+                    }
+                }
+            }
+            json!({"Effect": if allow { "Allow" } else { "Deny" }, "Action": action, "Resource": "*", "Condition": cond})
+        });
+    prop::collection::vec(st, 1..4)
+        .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
+}
+
+fn typed_universe() -> Vec<Request> {
+    let ns: &[Option<&str>] = &[
+        None,
+        Some("-4"),
+        Some("-3"),
+        Some("0"),
+        Some("0.5"),
+        Some("1"),
+        Some("2"),
+        Some("2.5"),
+        Some("3"),
+    ];
+    let ds: &[Option<&str>] = &[
+        None,
+        Some("2019-12-31T23:59:59Z"),
+        Some("2020-01-01T00:00:00Z"),
+        Some("2020-09-13T12:26:40Z"),
+        Some("2021-06-01T00:00:00Z"),
+        Some("2022-01-01T00:00:00Z"),
+    ];
+    let ips: &[Option<&str>] = &[
+        None,
+        Some("10.0.0.1"),
+        Some("10.1.2.3"),
+        Some("11.0.0.1"),
+        Some("203.0.113.7"),
+        Some("::1"),
+    ];
+    let bs: &[Option<&str>] = &[None, Some("QUJD"), Some("YQ==")];
+    let nss: &[Option<&[&str]>] =
+        &[None, Some(&[]), Some(&["0"]), Some(&["1"]), Some(&["2.5", "3"]), Some(&["0", "3"])];
+    let mut out = Vec::new();
+    for a in ["a:x", "b:x"] {
+        for &n in ns {
+            for &d in ds {
+                for &ip in ips {
+                    for &b in bs {
+                        for &set in nss {
+                            let mut req = Request {
+                                action: a.into(),
+                                resource: "arn:aws:s3:::a".into(),
+                                ..Default::default()
+                            };
+                            let ctx = &mut req.context;
+                            for (k, v) in [("n", n), ("d", d), ("ip", ip), ("b", b)] {
+                                if let Some(v) = v {
+                                    ctx.insert(k.into(), ContextValue::Single(v.into()));
+                                }
+                            }
+                            if let Some(vs) = set {
+                                ctx.insert(
+                                    "ns".into(),
+                                    ContextValue::Multi(vs.iter().map(|s| s.to_string()).collect()),
+                                );
+                            }
+                            out.push(req);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn typed_conditions_agree_with_brute_force() {
+    let ty = PolicyType::Identity;
+    let requests = typed_universe();
+    runner(cases() / 2)
+        .run(&(typed_doc(), typed_doc()), |(e, n)| {
+            let existing = policy(&e.to_string(), ty);
+            let new = policy(&n.to_string(), ty);
+            let verdict = no_new_access(&existing, &new, ty);
+            if std::env::var("IAMCHECK_DEBUG").is_ok() {
+                eprintln!("{}", crate::common::result(&verdict));
+            }
+            let brute = requests.iter().find(|r| allows(&new, ty, r) && !allows(&existing, ty, r));
+            match (&verdict, brute) {
+                (Verdict::Unknown { reason }, _) => {
+                    prop_assert!(false, "UNKNOWN: {reason}\nexisting {e}\nnew {n}")
+                }
+                (Verdict::Pass, Some(r)) => {
+                    prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}")
+                }
+                _ => {}
+            }
+            Ok(())
+        })
+        .unwrap();
+}

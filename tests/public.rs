@@ -346,10 +346,17 @@ fn role_trust_policies_and_federated_principals() {
 }
 
 #[test]
-fn ip_conditions_answer_unknown_until_ip_ranges_are_exact() {
-    let c = json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}});
-    let p = doc(json!([statement("s3:GetObject", "arn:aws:s3:::b/*", json!("*"), Some(c))]));
-    assert!(matches!(public(&p, "AWS::S3::Bucket"), Verdict::Unknown { .. }));
+fn ip_ranges_restrict_unless_too_wide() {
+    let with =
+        |c: Value| doc(json!([statement("s3:GetObject", "arn:aws:s3:::b/*", json!("*"), Some(c))]));
+    let small = with(json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}}));
+    assert!(is_pass(&public(&small, "AWS::S3::Bucket")));
+    let wide = with(json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}));
+    let v = public(&wide, "AWS::S3::Bucket");
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    assert!(witness.context_value("aws:SourceIp").is_some(), "{v:?}");
+    let negated = with(json!({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}));
+    assert!(matches!(public(&negated, "AWS::S3::Bucket"), Verdict::Fail { .. }));
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::encode::glob::{self, Pattern, ANY, SEGMENT};
 use crate::encode::{principal, Restrict};
 use crate::policy::condition::Family;
 use crate::policy::{Policy, PolicyType, Principal};
+use crate::values::{IpRange, Predicate};
 use regex_syntax::escape;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -162,7 +163,11 @@ fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
     if resource_type.is_s3() {
         keys.extend_from_slice(S3_KEYS);
     }
-    let mut restrict = Restrict { principal: named_principals(policy), keys: BTreeMap::new() };
+    let mut restrict = Restrict {
+        principal: named_principals(policy),
+        typed_keys: source_ip_ranges(policy),
+        ..Restrict::default()
+    };
     for (key, values) in condition_values(policy) {
         let kind = keys
             .iter()
@@ -196,8 +201,34 @@ fn external_restrict(policy: &Policy, zone: &ZoneOfTrust) -> Restrict {
         };
         keys.insert(key, forbidden);
     }
-    Restrict { principal: principals, keys }
+    Restrict { principal: principals, keys, ..Restrict::default() }
 }
+
+/// IP keys: an outsider's address is in none of the policy's ranges that
+/// are small enough to belong to one organization — an IPv4 prefix of at
+/// least /8, an IPv6 prefix of at least /32 (ours: Zelkova's threshold is
+/// unpublished; a /8 is the largest block ever assigned to one holder).
+fn source_ip_ranges(policy: &Policy) -> BTreeMap<String, Vec<Predicate>> {
+    let mut out: BTreeMap<String, Vec<Predicate>> = BTreeMap::new();
+    for s in &policy.statements {
+        for c in &s.conditions {
+            let key = c.key_folded();
+            if c.operator.base.family() != Family::Ip || !IP_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let ranges = c.values.iter().filter_map(|v| IpRange::parse(v).ok());
+            let small = ranges.filter(|r| match r {
+                IpRange::V4 { prefix, .. } => *prefix >= 8,
+                IpRange::V6 { prefix, .. } => *prefix >= 32,
+            });
+            out.entry(key).or_default().extend(small.map(Predicate::In));
+        }
+    }
+    out
+}
+
+/// Keys holding the caller's address.
+const IP_KEYS: &[&str] = &["aws:sourceip", "aws:vpcsourceip"];
 
 /// The principals a policy names (in `Principal` or `NotPrincipal`): an
 /// outsider is none of them. Wildcards and web identity providers name

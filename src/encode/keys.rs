@@ -12,6 +12,7 @@ use super::table::{dedup, PatRef, PatternTable};
 use super::{AtomValue, EncodeBudget, EncodeError, Field, FieldAtom, FieldKind, Stmts};
 use crate::policy::condition::Family;
 use crate::policy::{BaseOperator, Condition, Qualifier};
+use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
 use std::collections::BTreeMap;
 
@@ -105,14 +106,21 @@ impl OpaqueSet {
 }
 
 /// Why a condition entry is opaque, if it is.
-fn opaque_reason(c: &Condition, variables: bool, multi: bool) -> Option<String> {
+fn opaque_reason(
+    c: &Condition,
+    variables: bool,
+    multi: bool,
+    sort: Option<Sort>,
+) -> Option<String> {
     let op = c.operator;
     let what = match op.base.family() {
-        Family::Numeric | Family::Date | Family::Ip | Family::Binary => {
-            format!("`{op}` conditions are not supported yet")
-        }
         _ if variables && c.values.iter().any(|v| v.contains("${")) => {
             "policy variables in condition values are not supported yet".to_string()
+        }
+        // A key's values have one sort; an operator of another sort on it
+        // (`aws:EpochTime` with Date and Numeric operators) stays opaque.
+        f if f != Family::Null && Sort::of(f) != sort => {
+            "a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet".to_string()
         }
         _ if multi && op.qualifier.is_none() && op.base != BaseOperator::Null => {
             "an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key has no documented meaning".to_string()
@@ -161,18 +169,23 @@ pub(crate) fn key_fields(
     opaque: &mut OpaqueSet,
     budget: &EncodeBudget,
     forbidden: &BTreeMap<String, Vec<Pattern>>,
+    typed_forbidden: &BTreeMap<String, Vec<Predicate>>,
 ) -> Result<Vec<Field>, EncodeError> {
     let mut fields = Vec::new();
     for (folded, entries) in group_by_key(all) {
         let multi = MULTIVALUED.contains(&folded.as_str())
             || entries.iter().any(|(_, _, c)| c.operator.qualifier.is_some());
-        let mut table = PatternTable::default();
-        if let Some(patterns) = forbidden.get(&folded) {
+        let sort = key_sort(&entries);
+        let mut values = match sort {
+            Some(sort) => Values::Typed(sort, Vec::new()),
+            None => Values::Strings(PatternTable::default()),
+        };
+        if let (Values::Strings(table), Some(patterns)) = (&mut values, forbidden.get(&folded)) {
             table.forbid(patterns);
         }
         let mut clauses = Vec::new();
         for &(s_id, vars, c) in &entries {
-            if let Some(reason) = opaque_reason(c, vars, multi) {
+            if let Some(reason) = opaque_reason(c, vars, multi, sort) {
                 // The same text means something else where `${…}` is
                 // literal (Version 2008-10-17 or none): a distinct construct.
                 let vars = vars && c.values.iter().any(|v| v.contains("${"));
@@ -180,36 +193,107 @@ pub(crate) fn key_fields(
                 opaque.add(key, s_id, reason);
                 continue;
             }
-            clauses.push(clause(&mut table, s_id, c));
+            match clause(&mut values, s_id, c) {
+                Some(cl) => clauses.push(cl),
+                None => opaque.add(
+                    format!("{} {folded} {:?} unreadable", c.operator, c.values),
+                    s_id,
+                    format!("a value of `{}` on `{}` that does not parse", c.operator, c.key),
+                ),
+            }
         }
         let name = entries.first().map(|(_, _, c)| c.key.clone()).unwrap_or_default();
+        let raw = values.raw_atoms(typed_forbidden.get(&folded), budget)?;
         let atoms = if multi {
-            multi_atoms(&table, &clauses, all.len(), budget)?
+            multi_atoms(raw, &clauses, all.len(), budget)?
         } else {
-            single_atoms(&table, &clauses, all.len(), budget)?
+            single_atoms(raw, &clauses, all.len())
         };
         fields.push(Field { kind: FieldKind::Key { name, multi }, atoms });
     }
     Ok(fields)
 }
 
-fn clause(table: &mut PatternTable, statement: usize, c: &Condition) -> Clause {
+/// A key's value domain: strings (automata) or one typed sort.
+#[derive(Debug)]
+enum Values {
+    Strings(PatternTable),
+    Typed(Sort, Vec<Predicate>),
+}
+
+impl Values {
+    /// The reference of one policy value under `base`, `None` if a typed
+    /// value does not parse (the parser rejects those).
+    fn intern(&mut self, base: BaseOperator, value: &str) -> Option<PatRef> {
+        match self {
+            Values::Strings(table) => Some(table.intern(value_pattern(base, value))),
+            Values::Typed(_, preds) => {
+                let p = values::predicate(base, value).ok()?;
+                let i = preds.iter().position(|q| *q == p).unwrap_or_else(|| {
+                    preds.push(p);
+                    preds.len() - 1
+                });
+                Some(PatRef::Id(i))
+            }
+        }
+    }
+
+    /// The element atoms: (witness, values matched), without the
+    /// forbidden values.
+    fn raw_atoms(
+        &self,
+        forbidden: Option<&Vec<Predicate>>,
+        budget: &EncodeBudget,
+    ) -> Result<Vec<(String, FixedBitSet)>, EncodeError> {
+        match self {
+            Values::Strings(table) => table
+                .raw_atoms(KEY_UNIVERSE, &budget.atoms)
+                .map_err(|e| EncodeError::atoms("condition key", e)),
+            Values::Typed(sort, preds) => {
+                let n = preds.len();
+                let mut all = preds.clone();
+                all.extend(forbidden.into_iter().flatten().cloned());
+                Ok(values::atoms(*sort, &all)
+                    .into_iter()
+                    .filter(|a| !(n..all.len()).any(|i| a.matched.contains(i)))
+                    .map(|a| (a.witness, a.matched))
+                    .collect())
+            }
+        }
+    }
+}
+
+/// The typed sort of a key: `Some` when every non-`Null` entry without a
+/// variable uses the operators of one typed sort.
+fn key_sort(entries: &[(usize, bool, &Condition)]) -> Option<Sort> {
+    let mut sorts = entries
+        .iter()
+        .filter(|(_, vars, c)| !(*vars && c.values.iter().any(|v| v.contains("${"))))
+        .map(|(_, _, c)| c.operator.base.family())
+        .filter(|f| *f != Family::Null)
+        .map(Sort::of);
+    let first = sorts.next()??;
+    sorts.all(|s| s == Some(first)).then_some(first)
+}
+
+fn clause(values: &mut Values, statement: usize, c: &Condition) -> Option<Clause> {
     let base = c.operator.base;
     let is = |b: &str| c.values.iter().any(|v| v.eq_ignore_ascii_case(b));
     let (null, refs) = if base == BaseOperator::Null {
         // The parser accepts only `true`/`false` for `Null`.
         ((is("true"), is("false")), Vec::new())
     } else {
-        ((false, false), c.values.iter().map(|v| table.intern(value_pattern(base, v))).collect())
+        let refs: Option<Vec<PatRef>> = c.values.iter().map(|v| values.intern(base, v)).collect();
+        ((false, false), refs?)
     };
-    Clause {
+    Some(Clause {
         statement,
         qualifier: c.operator.qualifier,
         base,
         if_exists: c.operator.if_exists,
         refs,
         null,
-    }
+    })
 }
 
 /// The satisfaction vector of one key value: the AND of each statement's
@@ -225,15 +309,7 @@ fn sat_of(n: usize, clauses: &[Clause], holds: impl Fn(&Clause) -> bool) -> Fixe
     sat
 }
 
-fn single_atoms(
-    table: &PatternTable,
-    clauses: &[Clause],
-    n: usize,
-    budget: &EncodeBudget,
-) -> Result<Vec<FieldAtom>, EncodeError> {
-    let raw = table
-        .raw_atoms(KEY_UNIVERSE, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("condition key", e))?;
+fn single_atoms(raw: Vec<(String, FixedBitSet)>, clauses: &[Clause], n: usize) -> Vec<FieldAtom> {
     let present = raw.into_iter().map(|(w, m)| FieldAtom {
         value: AtomValue::Str(w),
         sat: sat_of(n, clauses, |c| c.holds_single(Some(&m))),
@@ -241,18 +317,15 @@ fn single_atoms(
     let absent =
         FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_single(None)) };
     // Absent first: witnesses then name only the keys a violation needs.
-    Ok(dedup(std::iter::once(absent).chain(present)))
+    dedup(std::iter::once(absent).chain(present))
 }
 
 fn multi_atoms(
-    table: &PatternTable,
+    raw: Vec<(String, FixedBitSet)>,
     clauses: &[Clause],
     n: usize,
     budget: &EncodeBudget,
 ) -> Result<Vec<FieldAtom>, EncodeError> {
-    let raw = table
-        .raw_atoms(KEY_UNIVERSE, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("condition key", e))?;
     // Classes: element atoms on which every per-value test agrees.
     let mut classes: Vec<(Vec<bool>, String, FixedBitSet)> = Vec::new();
     for (w, m) in raw {
