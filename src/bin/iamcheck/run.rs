@@ -66,10 +66,11 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             request,
             common,
         } => simulate(&policy_document, &request, &common),
+        Command::Smtlib(args) => crate::smtlib_cmd::run(args),
     }
 }
 
-fn policy_type(common: &Common) -> PolicyType {
+pub(crate) fn policy_type(common: &Common) -> PolicyType {
     match common.policy_type {
         PolicyTypeArg::Identity => PolicyType::Identity,
         PolicyTypeArg::Resource => PolicyType::Resource,
@@ -87,7 +88,7 @@ fn output(common: &Common) -> Output {
 }
 
 /// Parses a document, printing its warnings; errors name the document.
-fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
+pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
     match iamcheck::parse_policy(&doc.text, ty) {
         Ok(parsed) => {
             for w in &parsed.warnings {
