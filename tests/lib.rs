@@ -14,3 +14,4 @@ mod errors;
 mod examples;
 mod laws;
 mod props;
+mod smtlib;

@@ -95,9 +95,10 @@ struct Goal<'a> {
 }
 
 /// Any character but `:`.
-const NOT_COLON: &str = r#"(re.diff re.allchar (str.to_re ":"))"#;
+/// (Ranges, not `re.diff`: cvc5 is far slower with complements.)
+const NOT_COLON: &str = r#"(re.union (re.range "\u{0}" "9") (re.range ";" "\u{2ffff}"))"#;
 /// Any run within one ARN segment.
-const SEGMENT: &str = r#"(re.* (re.diff re.allchar (str.to_re ":")))"#;
+const SEGMENT: &str = r#"(re.* (re.union (re.range "\u{0}" "9") (re.range ";" "\u{2ffff}")))"#;
 /// Any run.
 const ANY: &str = "re.all";
 /// One character.
@@ -119,6 +120,19 @@ const PARTITIONS: &[&str] = &[
     "aws-iso-f",
     "aws-eusc",
 ];
+/// The resource ARN's segment variables: `resource` is
+/// `arn:` r_partition `:` r_service `:` r_region `:` r_account `:` r_resource,
+/// and the first of the six segments is always `arn`.
+const RESOURCE_SEGMENTS: [&str; 6] = [
+    ARN,
+    "r_partition",
+    "r_service",
+    "r_region",
+    "r_account",
+    "r_resource",
+];
+/// The first segment of every resource, as an SMT-LIB string.
+const ARN: &str = "\"arn\"";
 /// The highest code point of the SMT-LIB string alphabet.
 const MAX_CHAR: u32 = 0x2ffff;
 
@@ -242,12 +256,10 @@ impl Writer {
         if text == "*" {
             return Pat::All;
         }
-        let lower = text.to_ascii_lowercase();
-        if lower.contains(':') {
-            Pat::Re(self.glob(&lower, SEGMENT, NOT_COLON))
-        } else {
-            Pat::Re(self.glob(&lower, ANY, ONE))
-        }
+        // The engine keeps the wildcards of a pattern with a `:` on their
+        // side of it; on the action universe (exactly one `:`) a plain glob
+        // is equivalent, since the pattern's `:` must match the action's.
+        Pat::Re(self.glob(&text.to_ascii_lowercase(), ANY, ONE))
     }
 
     /// An ARN pattern (`encode::glob::arn`).
@@ -282,12 +294,55 @@ impl Writer {
         Pat::Re(concat(parts))
     }
 
-    /// A `Resource` entry (`encode::glob::resource`).
-    fn resource(&mut self, text: &str) -> Pat {
+    /// A `Resource` entry (`encode::glob::resource`) as a formula over the
+    /// resource's segment variables ([`RESOURCE_SEGMENTS`]). Equivalent to
+    /// the engine's regex over the whole ARN: those segments contain no
+    /// `:`, so a segment-bounded `*` is any run and `?` any character.
+    fn resource(&mut self, text: &str) -> String {
         if text == "*" {
-            return Pat::All;
+            return "true".to_string();
         }
-        self.arn(text)
+        let segments: Vec<&str> = text.splitn(6, ':').collect();
+        let Some((last, first)) = segments.split_last() else {
+            return "false".to_string();
+        };
+        let mut parts = Vec::new();
+        for (seg, var) in first.iter().zip(RESOURCE_SEGMENTS) {
+            parts.push(self.segment(var, seg, false));
+        }
+        let Some(var) = RESOURCE_SEGMENTS.get(first.len()) else {
+            return "false".to_string();
+        };
+        if segments.len() == 6 {
+            parts.push(self.segment(var, last, false));
+        } else if let Some(stem) = last.strip_suffix('*') {
+            // The final `*` covers the rest of this segment and every later one.
+            parts.push(self.segment(var, stem, true));
+        } else {
+            return "false".to_string();
+        }
+        and(parts)
+    }
+
+    /// One resource segment variable against a glob (`prefix`: followed by
+    /// anything).
+    fn segment(&mut self, var: &str, glob: &str, prefix: bool) -> String {
+        let text = if prefix {
+            format!("{glob}*")
+        } else {
+            glob.to_string()
+        };
+        if text.chars().all(|c| c == '*') && !text.is_empty() {
+            return "true".to_string();
+        }
+        if !text.contains(['*', '?']) {
+            if var == ARN {
+                return (text == "arn").to_string();
+            }
+            return format!("(= {var} {})", self.string(&text));
+        }
+        let re = self.glob(&text, ANY, ONE);
+        format!("(str.in_re {var} {re})")
     }
 
     /// A principal entry (`encode::principal::principal`).
@@ -322,7 +377,9 @@ impl Writer {
 
     fn aws(&mut self, value: &str) -> Pat {
         if is_account_id(value) {
-            return self.account(format!("(re.+ {NOT_COLON})"), value);
+            // The engine writes `[^:]+`; on the principal universe, whose
+            // partitions are these, the two agree.
+            return self.account(partitions(), value);
         }
         let parts: Vec<&str> = value.splitn(6, ':').collect();
         match parts.as_slice() {
@@ -403,7 +460,21 @@ fn union(parts: Vec<String>) -> String {
     }
 }
 
+fn dedup(parts: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(parts.len());
+    for p in parts {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 fn or(parts: Vec<String>) -> String {
+    if parts.iter().any(|p| p == "true") {
+        return "true".to_string();
+    }
+    let parts: Vec<String> = parts.into_iter().filter(|p| p != "false").collect();
     match parts.len() {
         0 => "false".to_string(),
         1 => parts.concat(),
@@ -412,6 +483,9 @@ fn or(parts: Vec<String>) -> String {
 }
 
 fn and(parts: Vec<String>) -> String {
+    if parts.iter().any(|p| p == "false") {
+        return "false".to_string();
+    }
     let parts: Vec<String> = parts.into_iter().filter(|p| p != "true").collect();
     match parts.len() {
         0 => "true".to_string(),
@@ -428,6 +502,27 @@ fn not(p: String) -> String {
     }
 }
 
+/// The union of patterns: `All` if one is, `Nothing` if all are.
+fn union_of(pats: Vec<Pat>) -> Pat {
+    let mut regexes = Vec::new();
+    for p in pats {
+        match p {
+            Pat::All => return Pat::All,
+            Pat::Nothing => {}
+            Pat::Re(r) => {
+                if !regexes.contains(&r) {
+                    regexes.push(r);
+                }
+            }
+        }
+    }
+    if regexes.is_empty() {
+        Pat::Nothing
+    } else {
+        Pat::Re(union(regexes))
+    }
+}
+
 fn member(var: &str, pat: Pat) -> String {
     match pat {
         Pat::All => "true".to_string(),
@@ -436,14 +531,17 @@ fn member(var: &str, pat: Pat) -> String {
     }
 }
 
-/// An element: some listed pattern matches, negated for `Not…`.
+/// An element: some listed pattern matches, negated for `Not…`. The
+/// patterns are one union, one membership (solvers handle that better
+/// than a disjunction of memberships).
 fn element<T>(
     w: &mut Writer,
     var: &str,
     el: &Element<T>,
     mut pat: impl FnMut(&mut Writer, &T) -> Pat,
 ) -> String {
-    let any = or(el.values.iter().map(|v| member(var, pat(w, v))).collect());
+    let pats: Vec<Pat> = el.values.iter().map(|v| pat(w, v)).collect();
+    let any = member(var, union_of(pats));
     if el.negated {
         not(any)
     } else {
@@ -468,12 +566,27 @@ fn partitions() -> String {
     )
 }
 
-/// The resource universe (`encode::principal::resource_universe`).
+/// The resource universe (`encode::principal::resource_universe`),
+/// split into segment variables.
 fn resource_universe() -> String {
-    format!(
-        r#"(re.++ (str.to_re "arn:") {} (str.to_re ":") (re.+ (re.union (re.range "a" "z") (re.range "0" "9") (str.to_re "-"))) (str.to_re ":") (re.* {NOT_CONTROL_COLON}) (str.to_re ":") (re.* {NOT_CONTROL_COLON}) (str.to_re ":") (re.+ {NOT_CONTROL}))"#,
+    let mut out = String::from(
+        "(assert (= resource (str.++ \"arn:\" r_partition \":\" r_service \":\" r_region \":\" r_account \":\" r_resource)))\n",
+    );
+    out.push_str(&format!(
+        "(assert (str.in_re r_partition {}))\n",
         partitions()
-    )
+    ));
+    out.push_str("(assert (str.in_re r_service (re.+ (re.union (re.range \"a\" \"z\") (re.range \"0\" \"9\") (str.to_re \"-\")))))\n");
+    out.push_str(&format!(
+        "(assert (str.in_re r_region (re.* {NOT_CONTROL_COLON})))\n"
+    ));
+    out.push_str(&format!(
+        "(assert (str.in_re r_account (re.* {NOT_CONTROL_COLON})))\n"
+    ));
+    out.push_str(&format!(
+        "(assert (str.in_re r_resource (re.+ {NOT_CONTROL})))\n"
+    ));
+    out
 }
 
 /// The principal universe (`encode::principal::principal_universe`).
@@ -577,11 +690,8 @@ fn condition(w: &mut Writer, key: &Key, c: &Condition) -> String {
         };
     }
     let var = key.value();
-    let matches = or(c
-        .values
-        .iter()
-        .map(|v| member(&var, w.value(base, v)))
-        .collect());
+    let pats = c.values.iter().map(|v| w.value(base, v)).collect();
+    let matches = member(&var, union_of(pats));
     let holds = if base.is_negated() {
         not(matches)
     } else {
@@ -620,7 +730,10 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
                             .to_string(),
                     );
                 }
-                Some(el) => parts.push(element(&mut w, "resource", el, |w, t| w.resource(t))),
+                Some(el) => {
+                    let any = or(dedup(el.values.iter().map(|t| w.resource(t)).collect()));
+                    parts.push(if el.negated { not(any) } else { any });
+                }
             }
             if resource_policy {
                 parts.push(match &s.principal {
@@ -672,6 +785,9 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
     let mut out = header(goal, policy_type, &keys);
     out.push_str("(set-logic ALL)\n(set-option :produce-models true)\n");
     out.push_str("(declare-const action String)\n(declare-const resource String)\n");
+    for var in RESOURCE_SEGMENTS.iter().skip(1) {
+        out.push_str(&format!("(declare-const {var} String)\n"));
+    }
     if resource_policy {
         out.push_str("(declare-const principal String)\n");
     }
@@ -687,10 +803,7 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
         "(assert (str.in_re action {}))\n",
         action_universe()
     ));
-    out.push_str(&format!(
-        "(assert (str.in_re resource {}))\n",
-        resource_universe()
-    ));
+    out.push_str(&resource_universe());
     if resource_policy {
         out.push_str(&format!(
             "(assert (str.in_re principal {}))\n",
@@ -719,7 +832,10 @@ fn header(goal: &Goal<'_>, policy_type: PolicyType, keys: &BTreeMap<String, Key>
     h.push_str("; unsat <=> the check PASSes. The semantics is iamcheck's docs/semantics.md.\n");
     h.push_str(";\n; Variables:\n");
     h.push_str(";   action     the action, lower-cased (actions compare ignoring ASCII case): [a-z0-9-]+:[a-z0-9_-]+\n");
-    h.push_str(";   resource   the resource ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE\n");
+    h.push_str(";   resource   the resource ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, split into\n");
+    h.push_str(
+        ";              r_partition, r_service, r_region, r_account (no `:`) and r_resource\n",
+    );
     if policy_type == PolicyType::Resource {
         h.push_str(";   principal  the caller: anonymous, arn:P:iam::ACCOUNT:root, arn:P:iam::ACCOUNT:user/NAME,\n");
         h.push_str(";              arn:P:sts::ACCOUNT:assumed-role/ROLE/SESSION, arn:P:sts::ACCOUNT:federated-user/NAME,\n");
@@ -814,10 +930,19 @@ mod tests {
         );
         assert_eq!(
             w.action("S3:Get*"),
-            Pat::Re(format!(r#"(re.++ (str.to_re "s3:get") {SEGMENT})"#))
+            Pat::Re(r#"(re.++ (str.to_re "s3:get") re.all)"#.into())
         );
         assert_eq!(w.arn("arn:aws:s3"), Pat::Nothing);
-        assert_eq!(w.resource("*"), Pat::All);
+        assert_eq!(w.resource("arn:aws:s3"), "false");
+        assert_eq!(w.resource("*"), "true");
+        assert_eq!(
+            w.resource("arn:aws:s3:::b/*"),
+            r#"(and (= r_partition "aws") (= r_service "s3") (= r_region "") (= r_account "") (str.in_re r_resource (re.++ (str.to_re "b/") re.all)))"#
+        );
+        assert_eq!(
+            w.resource("arn:*:e?2*"),
+            r#"(str.in_re r_service (re.++ (str.to_re "e") re.allchar (str.to_re "2") re.all))"#
+        );
         assert_eq!(
             w.literal_ignore_ascii_case("a1"),
             Pat::Re(r#"(re.++ (re.union (str.to_re "a") (str.to_re "A")) (str.to_re "1"))"#.into())
@@ -839,7 +964,7 @@ mod tests {
         assert!(!s.contains("(declare-const principal String)"));
         assert!(s.contains("(declare-const k_present_0 Bool)"));
         assert!(s.contains("(declare-const k_0 String)"));
-        assert!(s.contains(r#""arn:aws:s3:::b""\u{e9}/""#));
+        assert!(s.contains(r#"(str.to_re "b""\u{e9}/")"#));
         assert!(s.contains(r#"(str.in_re k_0 (str.to_re "vpc-""1"))"#));
         assert!(s.contains("(assert (and allow_new (not allow_existing)))"));
         assert!(s.contains("(define-fun allow_new () Bool (and new_s0 (not new_s1)))"));
@@ -870,7 +995,8 @@ mod tests {
     #[test]
     fn missing_key_rules() {
         let p = identity(
-            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"k":"v"},"StringLikeIfExists":{"k":"x*"},"Null":{"j":"true"},"Bool":{"b":"maybe"}}}"#,
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"k":"v"},"StringLikeIfExists":{"k":"x*"},"Null":{"j":"true"}}},
+               {"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"b":"maybe"}}}"#,
         );
         let s = no_new_access(&p, &p, PolicyType::Identity).unwrap();
         // keys: b, j, k by folded name
@@ -879,7 +1005,8 @@ mod tests {
         assert!(
             s.contains(r#"(or (not k_present_2) (str.in_re k_2 (re.++ (str.to_re "x") re.all)))"#)
         );
-        assert!(s.contains("(and k_present_0 false)"));
+        // A non-boolean `Bool` value never matches: the statement matches nothing.
+        assert!(s.contains("(define-fun new_s1 () Bool false)"));
         assert!(s.contains(";   k_present_2 / k_2  condition key \"k\""));
     }
 
