@@ -94,7 +94,7 @@ pub fn check_access_not_granted(
 }
 
 /// The access as a one-statement policy allowing exactly it.
-fn access_policy(access: &Access, policy_type: PolicyType) -> Policy {
+pub(crate) fn access_policy(access: &Access, policy_type: PolicyType) -> Policy {
     let or_any = |v: &Vec<String>| {
         if v.is_empty() {
             vec!["*".to_string()]

@@ -13,7 +13,7 @@
 //! Booleans, which over-approximates (docs/semantics.md §6).
 
 pub mod glob;
-mod keys;
+pub(crate) mod keys;
 pub mod principal;
 mod table;
 

@@ -2,6 +2,7 @@
 //! and as text for a terminal.
 
 pub mod json;
+pub mod smtlib;
 pub mod text;
 
 pub use json::{CheckReport, ReasonReport};

@@ -12,3 +12,4 @@ mod oracle;
 mod props;
 mod public;
 mod regression;
+mod smtlib;

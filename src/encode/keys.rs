@@ -17,7 +17,7 @@ use fixedbitset::FixedBitSet;
 use std::collections::BTreeMap;
 
 /// Condition keys AWS documents as multivalued (KEYS, SVMV).
-const MULTIVALUED: &[&str] = &[
+pub(crate) const MULTIVALUED: &[&str] = &[
     "aws:tagkeys",
     "aws:principalorgpaths",
     "aws:resourceorgpaths",

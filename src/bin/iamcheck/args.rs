@@ -114,6 +114,8 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print an SMT-LIB 2 script whose satisfiability means the check FAILs (for z3, cvc5).
+    Smtlib(crate::smtlib_cmd::SmtlibArgs),
 }
 
 #[derive(Debug, clap::Args)]

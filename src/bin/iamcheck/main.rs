@@ -3,6 +3,7 @@
 mod args;
 mod input;
 mod run;
+mod smtlib_cmd;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -60,10 +60,11 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
         Command::Simulate { policy_document, request, common } => {
             simulate(&policy_document, &request, &common)
         }
+        Command::Smtlib(args) => crate::smtlib_cmd::run(args),
     }
 }
 
-fn policy_type(common: &Common) -> PolicyType {
+pub(crate) fn policy_type(common: &Common) -> PolicyType {
     match common.policy_type {
         PolicyTypeArg::Identity => PolicyType::Identity,
         PolicyTypeArg::Resource => PolicyType::Resource,
@@ -83,7 +84,7 @@ fn output(chosen: Option<Output>) -> Output {
 }
 
 /// Parses a document, printing its warnings; errors name the document.
-fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
+pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
     match iamcheck::parse_policy(&doc.text, ty) {
         Ok(parsed) => {
             for w in &parsed.warnings {

@@ -1,0 +1,402 @@
+"""Differential harness: iamcheck's verdicts against z3 and cvc5 on iamcheck's own SMT-LIB
+export (`iamcheck smtlib`), and against the corpora's labels (AWS for aa-samples, Quacky for
+quacky-pairs, the launch article for the examples).
+
+Run it through scripts/crosscheck/run.sh, which installs the pinned solvers on first use.
+For each check of each corpus: iamcheck's verdict (release binary, --output json, timed),
+the export (exit 3 = a construct the export does not express: reported, not compared), then
+each solver with a timeout. sat means FAIL, unsat PASS. The exit status is 1 when a solver
+that answered sat/unsat disagrees with a PASS/FAIL of iamcheck, or rejects a script;
+timeouts and `unknown` are reported only.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, "target", "release", "iamcheck")
+VENV_BIN = os.path.dirname(sys.executable)
+Z3 = os.path.join(VENV_BIN, "z3")
+CVC5_RUN = os.path.join(ROOT, "scripts", "crosscheck", "cvc5_run.py")
+CORPORA = ("examples", "aa-samples", "quacky")
+SOLVERS = ("z3", "cvc5")
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Case:
+    """One check: `check` is check-no-new-access or check-access-not-granted; `docs` maps the
+    document flags to policy JSON text; `label` is the corpus's expected verdict."""
+
+    def __init__(self, corpus, ident, check, policy_type, docs, label, note="", access=None):
+        self.corpus = corpus
+        self.id = ident
+        self.check = check
+        self.policy_type = policy_type
+        self.docs = docs
+        self.label = label
+        self.note = note
+        self.access = access
+
+
+def spread(items, limit):
+    """`limit` items evenly spread over the list (all when limit is None)."""
+    if limit is None or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
+
+
+def example_cases(limit):
+    """The launch article's cases, read from scripts/examples.sh (one source of truth)."""
+    import shlex
+
+    cases = []
+    with open(os.path.join(ROOT, "scripts", "examples.sh"), encoding="utf-8") as f:
+        for line in f:
+            if not (line.startswith("nna ") or line.startswith("ang ")):
+                continue
+            words = shlex.split(line)
+            kind, expected, what = words[0], words[1], words[2]
+
+            def read(name):
+                with open(os.path.join(ROOT, "examples", name), encoding="utf-8") as doc:
+                    return doc.read()
+
+            if kind == "nna":
+                docs = {"--existing-policy-document": read(words[3]),
+                        "--new-policy-document": read(words[4])}
+                cases.append(Case("examples", what, "check-no-new-access", words[5], docs, expected))
+            else:
+                docs = {"--policy-document": read(words[3])}
+                cases.append(Case("examples", what, "check-access-not-granted", words[5], docs,
+                                  expected, access=words[4]))
+    return spread(cases, limit)
+
+
+def jsonl(name):
+    with open(os.path.join(ROOT, "tests", "data", name), encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def aa_cases(limit):
+    cases = []
+    for row in spread(jsonl("aa-samples.jsonl"), limit):
+        docs = {"--existing-policy-document": json.dumps(row["existing_policy"]),
+                "--new-policy-document": json.dumps(row["new_policy"])}
+        cases.append(Case("aa-samples", row["id"], "check-no-new-access", row["policy_type"],
+                          docs, row["expected"]))
+    return cases
+
+
+def has_principal(policy):
+    statements = policy.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    return any("Principal" in s or "NotPrincipal" in s for s in statements)
+
+
+def quacky_cases(limit):
+    """Both directions of each pair. Pairs whose statements carry a Principal only parse as
+    resource policies: they run as RESOURCE_POLICY (noted)."""
+    cases = []
+    for row in spread(jsonl("quacky-pairs.jsonl"), limit):
+        resource = has_principal(row["original"]) or has_principal(row["mutant"])
+        ty = "RESOURCE_POLICY" if resource else "IDENTITY_POLICY"
+        note = "has Principal: run as RESOURCE_POLICY" if resource else ""
+        original, mutant = json.dumps(row["original"]), json.dumps(row["mutant"])
+        for direction, existing, new, grants in (
+                ("mutant grants new", original, mutant, row["mutant_grants_new"]),
+                ("original grants new", mutant, original, row["original_grants_new"])):
+            docs = {"--existing-policy-document": existing, "--new-policy-document": new}
+            cases.append(Case("quacky", f"{row['id']} ({direction})", "check-no-new-access", ty,
+                              docs, "FAIL" if grants else "PASS", note))
+    return cases
+
+
+# ---------------------------------------------------------------- running
+
+
+def check_args(case, directory):
+    args = [case.check]
+    for flag, text in case.docs.items():
+        path = os.path.join(directory, flag.strip("-") + ".json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        args += [flag, path]
+    if case.access is not None:
+        args += ["--access", case.access]
+    return args + ["--policy-type", case.policy_type]
+
+
+def timed(cmd, timeout):
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, time.perf_counter() - start
+    return proc, time.perf_counter() - start
+
+
+def solver_answer(proc):
+    if proc is None:
+        return "timeout"
+    first = proc.stdout.strip().splitlines()[:1]
+    answer = first[0] if first else ""
+    if answer in ("sat", "unsat", "unknown"):
+        return answer
+    return "error"
+
+
+def run_solver(name, script_path, timeout):
+    if name == "z3":
+        cmd = [Z3, f"-T:{int(timeout) + 1}", script_path]
+    else:
+        cmd = [sys.executable, CVC5_RUN, script_path]
+    proc, elapsed = timed(cmd, timeout)
+    answer = solver_answer(proc)
+    if proc is not None and name == "cvc5":
+        m = re.search(r"^time ([0-9.]+)$", proc.stderr, re.M)
+        if m:  # the solver's own time, without the Python start-up
+            elapsed = float(m.group(1))
+    if answer == "timeout" or (answer == "unknown" and elapsed >= timeout):
+        answer = "timeout"
+    detail = ""
+    if proc is not None and answer in ("error",):
+        detail = (proc.stdout + proc.stderr).strip()[:500]
+    model = proc.stdout if proc is not None and answer == "sat" else ""
+    return {"answer": answer, "time": elapsed, "detail": detail, "model": model}
+
+
+def run_case(case, timeout):
+    with tempfile.TemporaryDirectory(prefix="crosscheck-") as d:
+        args = check_args(case, d)
+        rec = {"corpus": case.corpus, "id": case.id, "check": case.check,
+               "policy_type": case.policy_type, "label": case.label, "note": case.note}
+        proc, elapsed = timed([BIN] + args + ["--output", "json"], None)
+        rec["iamcheck_time"] = elapsed
+        try:
+            out = json.loads(proc.stdout)
+            rec["iamcheck"] = out["result"]
+            rec["witness"] = out.get("witness")
+            rec["message"] = out.get("message")
+        except (ValueError, KeyError):
+            rec["iamcheck"] = "ERROR"
+            rec["message"] = proc.stderr.strip()[:500]
+        export = subprocess.run([BIN, "smtlib"] + args, capture_output=True, text=True)
+        rec["solvers"] = {}
+        if export.returncode == 3:
+            rec["export"] = "unsupported"
+            rec["unsupported"] = export.stderr.strip().splitlines()[-1:]
+            return rec
+        if export.returncode != 0:
+            rec["export"] = "error"
+            rec["unsupported"] = [export.stderr.strip()[:500]]
+            return rec
+        rec["export"] = "ok"
+        script = os.path.join(d, "check.smt2")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(export.stdout)
+        rec["keys"] = dict(re.findall(r"^;\s+k_present_\d+ / (k_\d+)\s+condition key (\".*\")",
+                                      export.stdout, re.M))
+        for name in SOLVERS:
+            rec["solvers"][name] = run_solver(name, script, timeout)
+        for name, s in rec["solvers"].items():
+            if s["answer"] == "sat" and rec["iamcheck"] == "PASS":
+                s["replay"] = replay(case, args, model_request(s["model"], rec["keys"],
+                                                               case.policy_type), d)
+        return rec
+
+
+# ---------------------------------------------------------------- models and replay
+
+
+def smt_string(lit):
+    """Decodes an SMT-LIB string literal's body."""
+    body = lit.replace('""', '"')
+    return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), body)
+
+
+def model_request(model, keys, policy_type):
+    """A solver model as a request in `simulate`'s shape."""
+    strings = {m.group(1): smt_string(m.group(2)) for m in re.finditer(
+        r'\(define-fun (\S+) \(\) String\s+"((?:[^"]|"")*)"\)', model)}
+    bools = dict(re.findall(r"\(define-fun (\S+) \(\) Bool\s+(true|false)\)", model))
+    req = {"action": strings.get("action", ""), "resource": strings.get("resource", "")}
+    if policy_type == "RESOURCE_POLICY":
+        req["principal"] = strings.get("principal", "")
+    context = {}
+    for var, name in keys.items():
+        index = var[2:]
+        if bools.get(f"k_present_{index}") == "true":
+            context[json.loads(name)] = strings.get(var, "")
+    if context:
+        req["context"] = context
+    return req
+
+
+def replay(case, args, request, directory):
+    """`iamcheck simulate` of a request against each policy of the check."""
+    path = os.path.join(directory, "request.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(request, f)
+    out = {"request": request}
+    for flag in case.docs:
+        doc = args[args.index(flag) + 1]
+        proc = subprocess.run([BIN, "simulate", "--policy-document", doc, "--request", path,
+                               "--policy-type", case.policy_type, "--output", "json"],
+                              capture_output=True, text=True)
+        try:
+            out[flag.strip("-")] = json.loads(proc.stdout)["decision"]
+        except (ValueError, KeyError):
+            out[flag.strip("-")] = "error: " + proc.stderr.strip()[:200]
+    return out
+
+
+def replay_witness(case, witness):
+    with tempfile.TemporaryDirectory(prefix="crosscheck-") as d:
+        args = check_args(case, d)
+        return replay(case, args, witness, d)
+
+
+# ---------------------------------------------------------------- report
+
+
+def verdict_of(answer):
+    return {"sat": "FAIL", "unsat": "PASS"}.get(answer)
+
+
+def summarize(records, corpora):
+    failures = 0
+    rows = []
+    for corpus in corpora:
+        recs = [r for r in records if r["corpus"] == corpus]
+        if not recs:
+            continue
+        verdicts = {v: sum(r["iamcheck"] == v for r in recs) for v in ("PASS", "FAIL", "UNKNOWN", "ERROR")}
+        exported = [r for r in recs if r["export"] == "ok"]
+        label_agree = sum(r["iamcheck"] == r["label"] for r in recs)
+        row = {"corpus": corpus, "checks": len(recs), "iamcheck": verdicts,
+               "label_agree": label_agree, "exported": len(exported),
+               "unsupported": sum(r["export"] == "unsupported" for r in recs),
+               "iamcheck_time": sum(r["iamcheck_time"] for r in recs),
+               "iamcheck_time_exported": sum(r["iamcheck_time"] for r in exported),
+               "iamcheck_median": statistics.median(r["iamcheck_time"] for r in recs)}
+        for name in SOLVERS:
+            answers = [r["solvers"][name] for r in exported]
+            decided = [(r, r["solvers"][name]) for r in exported
+                       if r["solvers"][name]["answer"] in ("sat", "unsat") and r["iamcheck"] in ("PASS", "FAIL")]
+            agree = sum(verdict_of(s["answer"]) == r["iamcheck"] for r, s in decided)
+            row[name] = {"answered": sum(a["answer"] in ("sat", "unsat") for a in answers),
+                         "agree": agree, "disagree": len(decided) - agree,
+                         "timeout": sum(a["answer"] == "timeout" for a in answers),
+                         "unknown": sum(a["answer"] == "unknown" for a in answers),
+                         "error": sum(a["answer"] == "error" for a in answers),
+                         "time": sum(a["time"] for a in answers),
+                         "median": statistics.median(a["time"] for a in answers) if answers else 0.0,
+                         "max": max((a["time"] for a in answers), default=0.0)}
+            failures += row[name]["disagree"] + row[name]["error"]
+        rows.append(row)
+    return rows, failures
+
+
+def print_report(records, rows, out):
+    w = out.write
+    w("\n## Disagreements between iamcheck and a solver\n")
+    any_dis = False
+    for r in records:
+        for name, s in r["solvers"].items():
+            v = verdict_of(s["answer"])
+            if s["answer"] == "error" or (v and r["iamcheck"] in ("PASS", "FAIL") and v != r["iamcheck"]):
+                any_dis = True
+                w(f"- [{r['corpus']}] {r['id']}: iamcheck {r['iamcheck']}, {name} {s['answer']}\n")
+                if s.get("detail"):
+                    w(f"    {s['detail']}\n")
+                if r.get("witness"):
+                    w(f"    iamcheck witness: {json.dumps(r['witness'])}\n")
+                if s.get("replay"):
+                    w(f"    {name} model replayed in simulate: {json.dumps(s['replay'])}\n")
+    if not any_dis:
+        w("none\n")
+    w("\n## Not exported (the export exits 3) and solver timeouts/unknowns\n")
+    for r in records:
+        if r["export"] != "ok":
+            w(f"- [{r['corpus']}] {r['id']}: {r['export']}: {' '.join(r.get('unsupported', []))}\n")
+        for name, s in r["solvers"].items():
+            if s["answer"] in ("timeout", "unknown"):
+                w(f"- [{r['corpus']}] {r['id']}: {name} {s['answer']} after {s['time']:.1f} s (iamcheck {r['iamcheck']} in {r['iamcheck_time']:.3f} s)\n")
+    w("\n## Label disagreements (iamcheck vs the corpus's label)\n")
+    for r in records:
+        if r["iamcheck"] != r["label"]:
+            solvers = ", ".join(f"{n} {s['answer']}" for n, s in r["solvers"].items()) or "not exported"
+            w(f"- [{r['corpus']}] {r['id']}: label {r['label']}, iamcheck {r['iamcheck']} ({solvers})"
+              f"{' — ' + r['note'] if r['note'] else ''}\n")
+            if r.get("witness"):
+                w(f"    witness {json.dumps(r['witness'])} replayed: {json.dumps(r.get('witness_replay'))}\n")
+    w("\n## Summary\n\n")
+    w("| corpus | checks | iamcheck PASS/FAIL/UNKNOWN | agrees with label | exported | z3 agree/answered (timeout, unknown, error) | cvc5 agree/answered (timeout, unknown, error) | iamcheck time total (median) | z3 time total (median, max) | cvc5 time total (median, max) |\n")
+    w("|---|---|---|---|---|---|---|---|---|---|\n")
+    for row in rows:
+        v = row["iamcheck"]
+        cells = [row["corpus"], str(row["checks"]), f"{v['PASS']}/{v['FAIL']}/{v['UNKNOWN']}" + (f" ({v['ERROR']} errors)" if v["ERROR"] else ""),
+                 f"{row['label_agree']}/{row['checks']}", f"{row['exported']} ({row['unsupported']} unsupported)"]
+        for name in SOLVERS:
+            s = row[name]
+            cells.append(f"{s['agree']}/{s['answered']} ({s['timeout']}, {s['unknown']}, {s['error']})")
+        cells.append(f"{row['iamcheck_time']:.2f} s ({row['iamcheck_median'] * 1000:.0f} ms)")
+        for name in SOLVERS:
+            s = row[name]
+            cells.append(f"{s['time']:.2f} s ({s['median'] * 1000:.0f} ms, {s['max']:.2f} s)")
+        w("| " + " | ".join(cells) + " |\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", action="append", choices=CORPORA + ("all",),
+                    help="a corpus to run (repeatable; default: all)")
+    ap.add_argument("--limit", type=int, help="at most N entries per corpus, evenly spread (a quacky entry is a pair: two checks)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per solver call (default 60)")
+    ap.add_argument("--jobs", type=int, default=1, help="checks run in parallel (default 1: timings stay comparable)")
+    ap.add_argument("--json", help="write every record to this file")
+    args = ap.parse_args()
+    corpora = [c for c in CORPORA if not args.corpus or "all" in args.corpus or c in args.corpus]
+    cases = []
+    for corpus in corpora:
+        cases += {"examples": example_cases, "aa-samples": aa_cases, "quacky": quacky_cases}[corpus](args.limit)
+    print(f"crosscheck: {len(cases)} checks from {', '.join(corpora)}; solver timeout {args.timeout:g} s",
+          file=sys.stderr)
+    done = [0]
+
+    def one(case):
+        rec = run_case(case, args.timeout)
+        done[0] += 1
+        if done[0] % 25 == 0:
+            print(f"crosscheck: {done[0]}/{len(cases)}", file=sys.stderr)
+        return rec
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        records = list(pool.map(one, cases))
+    for case, rec in zip(cases, records):
+        if rec["iamcheck"] != rec["label"] and rec.get("witness"):
+            rec["witness_replay"] = replay_witness(case, rec["witness"])
+    rows, failures = summarize(records, corpora)
+    print_report(records, rows, sys.stdout)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"summary": rows, "records": records}, f, indent=1)
+    errors = sum(r["iamcheck"] == "ERROR" for r in records)
+    print(f"\ncrosscheck: {failures} solver disagreements or rejected scripts; {errors} iamcheck errors")
+    return 1 if failures or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
