@@ -141,14 +141,9 @@ fn decide(
     match run(goal.clone(), true, &mut nodes) {
         Err(e) => out_of_budget(e.limit),
         Ok(Some(found)) => {
-            let reasons = reasons(
-                &enc,
-                policies,
-                &goal,
-                &found.alive,
-                |g, n| run(g, true, n).ok().flatten().is_some(),
-                &mut nodes,
-            );
+            let mut search =
+                Search::new(&enc, &masks, goal.clone(), true, &mut nodes, config.max_search_nodes);
+            let reasons = reasons(&enc, policies, &found.alive, &mut search);
             let witness = witness::request(&enc, &found.path, policies, policy_type);
             match witness::contradiction(&witness, policies, terms, policy_type) {
                 None => Verdict::Fail { witness, reasons },
@@ -167,29 +162,30 @@ fn decide(
 }
 
 /// The Allow statements of policy 0 that match some violating request:
-/// those alive in the witness, then each other one searched for.
+/// those alive in the witness, and those one more walk finds (a budget
+/// running out there only shortens the list).
 fn reasons(
     enc: &Encoded,
     policies: &[&Policy],
-    goal: &Goal,
-    alive: &fixedbitset::FixedBitSet,
-    mut reachable: impl FnMut(Goal, &mut usize) -> bool,
-    nodes: &mut usize,
+    witness_alive: &fixedbitset::FixedBitSet,
+    search: &mut Search<'_>,
 ) -> Vec<Reason> {
     let Some(policy) = policies.first() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut targets = fixedbitset::FixedBitSet::with_capacity(enc.statements.len());
     for (i, s) in enc.statements.iter().enumerate() {
-        if s.policy != 0 || s.effect != Effect::Allow {
-            continue;
-        }
-        let hit = alive.contains(i) || reachable(Goal { require: Some(i), ..goal.clone() }, nodes);
-        if let (true, Some(st)) = (hit, policy.statements.get(s.index)) {
-            out.push(Reason { statement_index: st.index, statement_id: st.sid.clone() });
-        }
+        targets.set(i, s.policy == 0 && s.effect == Effect::Allow);
     }
-    out
+    let mut confirmed = witness_alive.clone();
+    confirmed.intersect_with(&targets);
+    let _ = search.collect(&targets, &mut confirmed);
+    confirmed
+        .ones()
+        .filter_map(|i| enc.statements.get(i))
+        .filter_map(|s| policy.statements.get(s.index))
+        .map(|st| Reason { statement_index: st.index, statement_id: st.sid.clone() })
+        .collect()
 }
 
 fn opaque_reason(enc: &Encoded) -> String {

@@ -122,8 +122,8 @@ pub(crate) struct Search<'a> {
     concrete: bool,
     nodes: &'a mut usize,
     max_nodes: usize,
-    dead: HashSet<(usize, FixedBitSet)>,
-    forall: HashMap<(usize, FixedBitSet), bool>,
+    dead: HashSet<(usize, FixedBitSet), FxBuild>,
+    forall: HashMap<(usize, FixedBitSet), bool, FxBuild>,
 }
 
 impl<'a> Search<'a> {
@@ -142,8 +142,8 @@ impl<'a> Search<'a> {
             concrete,
             nodes,
             max_nodes,
-            dead: HashSet::new(),
-            forall: HashMap::new(),
+            dead: HashSet::default(),
+            forall: HashMap::default(),
         }
     }
 
@@ -167,16 +167,30 @@ impl<'a> Search<'a> {
     }
 
     /// The distinct successors of `alive` at field `d`: (first atom, alive).
+    ///
+    /// Atoms are told apart by their bits on the alive statements only, so
+    /// the work per atom is the number of alive statements, not the number
+    /// of statements (after the first fields, few statements are alive).
     fn groups(&self, d: usize, alive: &FixedBitSet) -> Vec<(usize, FixedBitSet)> {
         let mut out: Vec<(usize, FixedBitSet)> = Vec::new();
         let Some(field) = self.enc.fields.get(d) else {
             return out;
         };
-        let mut seen = HashSet::new();
+        let live: Vec<usize> = alive.ones().collect();
+        let mut seen: HashSet<Vec<u64>, FxBuild> = HashSet::default();
+        let mut key = vec![0u64; live.len().div_ceil(64)];
         for (i, atom) in field.atoms.iter().enumerate() {
-            let mut next = alive.clone();
-            next.intersect_with(&atom.sat);
-            if seen.insert(next.clone()) {
+            key.iter_mut().for_each(|w| *w = 0);
+            for (j, &s) in live.iter().enumerate() {
+                if atom.sat.contains(s) {
+                    if let Some(w) = key.get_mut(j / 64) {
+                        *w |= 1 << (j % 64);
+                    }
+                }
+            }
+            if seen.insert(key.clone()) {
+                let mut next = alive.clone();
+                next.intersect_with(&atom.sat);
                 out.push((i, next));
             }
         }
@@ -209,6 +223,54 @@ impl<'a> Search<'a> {
         Ok(None)
     }
 
+    /// Adds to `confirmed` every statement of `targets` that is alive at
+    /// some request reaching the goal: one walk over the distinct states
+    /// (each visited once), pruned where no unconfirmed target is alive.
+    pub(crate) fn collect(
+        &mut self,
+        targets: &FixedBitSet,
+        confirmed: &mut FixedBitSet,
+    ) -> Result<(), OutOfBudget> {
+        let mut alive = FixedBitSet::with_capacity(self.enc.statements.len());
+        alive.insert_range(..);
+        self.collect_from(0, alive, targets, confirmed)
+    }
+
+    fn collect_from(
+        &mut self,
+        d: usize,
+        alive: FixedBitSet,
+        targets: &FixedBitSet,
+        confirmed: &mut FixedBitSet,
+    ) -> Result<(), OutOfBudget> {
+        if alive.intersection(targets).all(|s| confirmed.contains(s))
+            || !self.masks.possible(&self.goal, d, &alive)
+        {
+            return Ok(());
+        }
+        let leaf = if self.concrete && d == self.masks.first_opaque {
+            Some(self.all_hold(d, &alive)?)
+        } else {
+            (d == self.enc.fields.len()).then_some(true)
+        };
+        if let Some(reached) = leaf {
+            if reached {
+                confirmed.extend(alive.intersection(targets));
+            }
+            return Ok(());
+        }
+        // `dead` serves as the visited set: a state explored once has
+        // confirmed all it can.
+        if !self.dead.insert((d, alive.clone())) {
+            return Ok(());
+        }
+        self.tick()?;
+        for (_, next) in self.groups(d, &alive) {
+            self.collect_from(d + 1, next, targets, confirmed)?;
+        }
+        Ok(())
+    }
+
     /// Whether every completion of `alive` from field `d` on reaches the goal.
     fn all_hold(&mut self, d: usize, alive: &FixedBitSet) -> Result<bool, OutOfBudget> {
         if !self.masks.possible(&self.goal, d, alive) {
@@ -233,3 +295,34 @@ impl<'a> Search<'a> {
         Ok(result)
     }
 }
+
+/// A fast non-cryptographic hasher for the search's own keys (bitsets),
+/// after FxHash: the keys are not attacker-chosen hash-flooding material
+/// beyond what the budgets bound, and SipHash dominated the profile.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`FxHasher`]s.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
