@@ -131,7 +131,7 @@ fn decide(
     };
     let masks = Masks::new(&enc, policies.len());
     let mut nodes = 0;
-    let goal = Goal { terms: terms.to_vec(), require: None };
+    let goal = Goal { terms: terms.to_vec() };
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, config.max_search_nodes).run()
     };

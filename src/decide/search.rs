@@ -22,8 +22,6 @@ use std::collections::{HashMap, HashSet};
 #[derive(Clone, Debug)]
 pub(crate) struct Goal {
     pub(crate) terms: Vec<(usize, bool)>,
-    /// A statement that must match the request (used to find reasons).
-    pub(crate) require: Option<usize>,
 }
 
 /// The search ran out of its node budget.
@@ -87,11 +85,6 @@ impl Masks {
     /// Whether some completion of `alive` from field `d` on may reach the
     /// goal (exact at the leaf).
     fn possible(&self, goal: &Goal, d: usize, alive: &FixedBitSet) -> bool {
-        if let Some(s) = goal.require {
-            if !alive.contains(s) {
-                return false;
-            }
-        }
         let Some(settled) = self.settled.get(d) else {
             return false;
         };
