@@ -3,6 +3,8 @@
 
 mod common;
 
+mod adversarial;
+
 mod cli;
 mod corpus;
 mod errors;
