@@ -20,7 +20,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
     if pad > 2 {
         return Err(bad(""));
     }
-    let body = &bytes[..bytes.len() - pad];
+    let body = bytes.get(..bytes.len() - pad).unwrap_or_default();
     let mut sextets = Vec::with_capacity(body.len());
     for &b in body {
         let v = ALPHABET.iter().position(|a| *a == b).ok_or_else(|| bad(""))?;
@@ -53,7 +53,7 @@ pub fn encode(bytes: &[u8]) -> String {
         for i in 0..4 {
             if i <= chunk.len() {
                 let sextet = (group >> (18 - 6 * i)) & 63;
-                out.push(char::from(ALPHABET[sextet as usize]));
+                out.extend(ALPHABET.get(sextet as usize).map(|b| char::from(*b)));
             } else {
                 out.push('=');
             }

@@ -108,9 +108,9 @@ impl Number {
         let mut digits: Vec<u8> = self.int.bytes().collect();
         digits.extend(self.frac.bytes().chain(std::iter::repeat(b'0')).take(k));
         increment(&mut digits);
-        let split = digits.len() - k;
-        let int = String::from_utf8_lossy(&digits[..split]).into_owned();
-        let frac = String::from_utf8_lossy(&digits[split..]).into_owned();
+        let (int, frac) = digits.split_at(digits.len().saturating_sub(k));
+        let int = String::from_utf8_lossy(int).into_owned();
+        let frac = String::from_utf8_lossy(frac).into_owned();
         Number::from_parts(false, &int, &frac)
     }
 }

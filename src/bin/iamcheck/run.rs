@@ -138,7 +138,9 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
             let mut o =
                 serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
             if let Some(sid) = &s.sid {
-                o["statementId"] = sid.clone().into();
+                if let Some(map) = o.as_object_mut() {
+                    map.insert("statementId".into(), sid.clone().into());
+                }
             }
             o
         })
@@ -149,7 +151,9 @@ fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exi
             let mut out = serde_json::json!({"decision": decision, "statements": statements});
             if !sim.undecided.is_empty() {
                 let undecided: Vec<&str> = sim.undecided.iter().map(|(_, r)| r.as_str()).collect();
-                out["undecided"] = undecided.into();
+                if let Some(map) = out.as_object_mut() {
+                    map.insert("undecided".into(), undecided.into());
+                }
             }
             println!("{out}");
         }
