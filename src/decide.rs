@@ -144,9 +144,12 @@ fn decide(
             let mut search =
                 Search::new(&enc, &masks, goal.clone(), true, &mut nodes, config.max_search_nodes);
             let reasons = reasons(&enc, policies, &found.alive, &mut search);
-            let witness = witness::request(&enc, &found.path, policies, policy_type);
+            let mut witness = witness::request(&enc, &found.path, policies, policy_type);
             match witness::contradiction(&witness, policies, terms, policy_type) {
-                None => Verdict::Fail { witness, reasons },
+                None => {
+                    witness::polish(&mut witness, policies, terms, policy_type);
+                    Verdict::Fail { witness, reasons }
+                }
                 Some(why) => Verdict::Unknown {
                     reason: format!("internal inconsistency, please report it: {why}"),
                 },

@@ -86,3 +86,32 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
         None => lower.to_string(),
     }
 }
+
+/// Makes a witness read like a real request where that keeps it a witness:
+/// a resource left free by the policies (`arn:aws:a:::a`) becomes one of
+/// the action's service. Every candidate is checked with `simulate`, so
+/// a polished witness reaches the goal as surely as the original.
+pub(crate) fn polish(
+    witness: &mut Request,
+    policies: &[&Policy],
+    terms: &[(usize, bool)],
+    policy_type: PolicyType,
+) {
+    let Some((service, _)) = witness.action.split_once(':') else { return };
+    let service = service.to_ascii_lowercase();
+    if witness.resource.split(':').nth(2) == Some(service.as_str()) {
+        return;
+    }
+    let candidates = [
+        format!("arn:aws:{service}:us-east-1:123456789012:example"),
+        format!("arn:aws:{service}:::example"),
+    ];
+    for candidate in candidates {
+        let mut polished = witness.clone();
+        polished.resource = candidate;
+        if contradiction(&polished, policies, terms, policy_type).is_none() {
+            *witness = polished;
+            return;
+        }
+    }
+}
