@@ -15,7 +15,7 @@
 //!   condition keys) whose values are sets described by patterns;
 //! - [`automata`] partitions each field's domain into *atoms* with a lazy multi-pattern DFA;
 //! - [`decide`] searches the product of the fields for a violating request;
-//! - [`simulate`] evaluates one concrete request by direct string matching;
+//! - [`simulate`](mod@simulate) evaluates one concrete request by direct string matching;
 //! - [`values`] reads typed condition values (numbers, dates, IP ranges, base64) exactly and
 //!   partitions their domains into atoms for the engine;
 //! - [`report`] renders verdicts in Access Analyzer's JSON shape or as text.
