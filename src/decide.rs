@@ -17,7 +17,7 @@ pub use outsider::{
 use crate::encode::{encode, EncodeBudget, Encoded, FieldKind, Restrict};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::Request;
-use search::{Goal, Masks, Search};
+use search::{Goal, Limits, Masks, OutOfBudget, Search};
 
 /// Budgets of one check.
 #[derive(Clone, Debug)]
@@ -26,11 +26,14 @@ pub struct Config {
     pub encode: EncodeBudget,
     /// Maximum search nodes over all searches of one check.
     pub max_search_nodes: usize,
+    /// Wall-clock limit of one check (`None`: no limit). Past it the check
+    /// answers UNKNOWN naming the limit.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000 }
+        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000, timeout: None }
     }
 }
 
@@ -125,24 +128,28 @@ fn decide(
     config: &Config,
     restrict: &Restrict,
 ) -> Verdict {
+    let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
     let enc = match encode(policies, policy_type, &config.encode, restrict) {
         Ok(enc) => enc,
         Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
     };
+    if let Some((at, limit)) = deadline {
+        if std::time::Instant::now() > at {
+            return Verdict::Unknown { reason: OutOfBudget::Time(limit).to_string() };
+        }
+    }
     let masks = Masks::new(&enc, policies.len());
     let mut nodes = 0;
     let goal = Goal { terms: terms.to_vec() };
+    let limits = Limits { max_nodes: config.max_search_nodes, deadline };
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
-        Search::new(&enc, &masks, goal, concrete, nodes, config.max_search_nodes).run()
+        Search::new(&enc, &masks, goal, concrete, nodes, limits).run()
     };
-    let out_of_budget = |limit: usize| Verdict::Unknown {
-        reason: format!("the search exceeded its budget of {limit} nodes"),
-    };
+    let out_of_budget = |e: OutOfBudget| Verdict::Unknown { reason: e.to_string() };
     match run(goal.clone(), true, &mut nodes) {
-        Err(e) => out_of_budget(e.limit),
+        Err(e) => out_of_budget(e),
         Ok(Some(found)) => {
-            let mut search =
-                Search::new(&enc, &masks, goal.clone(), true, &mut nodes, config.max_search_nodes);
+            let mut search = Search::new(&enc, &masks, goal.clone(), true, &mut nodes, limits);
             let reasons = reasons(&enc, policies, &found.alive, &mut search);
             let mut witness = witness::request(&enc, &found.path, policies, policy_type);
             match witness::contradiction(&witness, policies, terms, policy_type) {
@@ -157,7 +164,7 @@ fn decide(
         }
         Ok(None) if masks.first_opaque == enc.fields.len() => Verdict::Pass,
         Ok(None) => match run(goal, false, &mut nodes) {
-            Err(e) => out_of_budget(e.limit),
+            Err(e) => out_of_budget(e),
             Ok(None) => Verdict::Pass,
             Ok(Some(_)) => Verdict::Unknown { reason: opaque_reason(&enc) },
         },

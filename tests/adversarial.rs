@@ -121,7 +121,11 @@ fn ten_thousand_statements_are_refused_and_two_thousand_are_decided() {
 
 fn small_budget() -> Config {
     let atoms = AtomBudget { cache_bytes: 2 << 20, max_nodes: 50_000, ..AtomBudget::default() };
-    Config { encode: EncodeBudget { atoms, ..EncodeBudget::default() }, max_search_nodes: 100_000 }
+    Config {
+        encode: EncodeBudget { atoms, ..EncodeBudget::default() },
+        max_search_nodes: 100_000,
+        ..Config::default()
+    }
 }
 
 #[test]

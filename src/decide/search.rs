@@ -26,8 +26,30 @@ pub(crate) struct Goal {
 
 /// The search ran out of its node budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct OutOfBudget {
-    pub(crate) limit: usize,
+pub(crate) enum OutOfBudget {
+    /// More search nodes than the limit.
+    Nodes(usize),
+    /// Past the check's time limit.
+    Time(std::time::Duration),
+}
+
+impl std::fmt::Display for OutOfBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutOfBudget::Nodes(n) => write!(f, "the search exceeded its budget of {n} nodes"),
+            OutOfBudget::Time(t) => {
+                write!(f, "the check exceeded its time limit of {:.3} s", t.as_secs_f64())
+            }
+        }
+    }
+}
+
+/// The search's budgets: nodes over all searches of a check, and a
+/// deadline (with the limit it came from, for the message).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) max_nodes: usize,
+    pub(crate) deadline: Option<(std::time::Instant, std::time::Duration)>,
 }
 
 /// A found request: one atom index per field searched existentially, and
@@ -114,7 +136,7 @@ pub(crate) struct Search<'a> {
     /// Universal over opaque fields (concrete mode) or not.
     concrete: bool,
     nodes: &'a mut usize,
-    max_nodes: usize,
+    limits: Limits,
     dead: HashSet<(usize, FixedBitSet), FxBuild>,
     forall: HashMap<(usize, FixedBitSet), bool, FxBuild>,
 }
@@ -126,7 +148,7 @@ impl<'a> Search<'a> {
         goal: Goal,
         concrete: bool,
         nodes: &'a mut usize,
-        max_nodes: usize,
+        limits: Limits,
     ) -> Search<'a> {
         Search {
             enc,
@@ -134,7 +156,7 @@ impl<'a> Search<'a> {
             goal,
             concrete,
             nodes,
-            max_nodes,
+            limits,
             dead: HashSet::default(),
             forall: HashMap::default(),
         }
@@ -153,8 +175,14 @@ impl<'a> Search<'a> {
 
     fn tick(&mut self) -> Result<(), OutOfBudget> {
         *self.nodes += 1;
-        if *self.nodes > self.max_nodes {
-            return Err(OutOfBudget { limit: self.max_nodes });
+        if *self.nodes > self.limits.max_nodes {
+            return Err(OutOfBudget::Nodes(self.limits.max_nodes));
+        }
+        if let Some((deadline, limit)) = self.limits.deadline {
+            // The clock is read every 256 nodes only.
+            if *self.nodes % 256 == 0 && std::time::Instant::now() > deadline {
+                return Err(OutOfBudget::Time(limit));
+            }
         }
         Ok(())
     }
