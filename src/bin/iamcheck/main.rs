@@ -2,6 +2,7 @@
 
 mod args;
 mod input;
+mod limits;
 mod run;
 mod smtlib_cmd;
 

@@ -4,7 +4,7 @@ use crate::args::{Cli, Command, Common, Output, PolicyTypeArg};
 use crate::input::{self, Doc};
 use iamcheck::report::text::{self, Source};
 use iamcheck::report::{CheckKind, CheckReport};
-use iamcheck::{Config, Decision, Parsed, PolicyType, Request, ResourceType, Verdict, ZoneOfTrust};
+use iamcheck::{Decision, Parsed, PolicyType, Request, ResourceType, Verdict, ZoneOfTrust};
 use std::io::IsTerminal;
 
 /// Exit codes (the contract: 0 pass, 1 fail, 2 error, 3 unknown).
@@ -17,6 +17,7 @@ pub enum Exit {
 }
 
 pub fn run(cli: Cli) -> Result<Exit, String> {
+    crate::limits::set(cli.limits)?;
     match cli.command {
         Command::CheckNoNewAccess { existing_policy_document, new_policy_document, common } => {
             let ty = policy_type(&common);
@@ -24,7 +25,7 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             let new_doc = input::load(&new_policy_document, "new policy document")?;
             let existing = parse(&existing_doc, ty, "existing policy document")?;
             let new = parse(&new_doc, ty, "new policy document")?;
-            let config = Config::default();
+            let config = crate::limits::config();
             let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &config);
             Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, common.output))
         }
@@ -33,7 +34,7 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             let access = input::access(&access)?;
             let doc = input::load(&policy_document, "policy document")?;
             let parsed = parse(&doc, ty, "policy document")?;
-            let config = Config::default();
+            let config = crate::limits::config();
             let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &config);
             Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, common.output))
         }
@@ -41,7 +42,8 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             let ty = ResourceType::parse(&resource_type).map_err(|e| format!("error: {e}"))?;
             let doc = input::load(&policy_document, "policy document")?;
             let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
-            let verdict = iamcheck::check_no_public_access(&parsed.policy, ty, &Config::default());
+            let verdict =
+                iamcheck::check_no_public_access(&parsed.policy, ty, &crate::limits::config());
             Ok(report(CheckKind::NoPublicAccess, &verdict, &doc, &parsed, output))
         }
         Command::CheckNoExternalAccess {
@@ -53,7 +55,7 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             let zone = zone_of_trust(trusted_account, trusted_org)?;
             let doc = input::load(&policy_document, "policy document")?;
             let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
-            let config = Config::default();
+            let config = crate::limits::config();
             let verdict = iamcheck::check_no_external_access(&parsed.policy, &zone, &config);
             Ok(report(CheckKind::NoExternalAccess, &verdict, &doc, &parsed, output))
         }
@@ -85,7 +87,7 @@ fn output(chosen: Option<Output>) -> Output {
 
 /// Parses a document, printing its warnings; errors name the document.
 pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
-    match iamcheck::parse_policy(&doc.text, ty) {
+    match iamcheck::parse_policy_with(&doc.text, ty, &crate::limits::parse_limits()) {
         Ok(parsed) => {
             for w in &parsed.warnings {
                 eprintln!("{what} `{}`: {w}", doc.name);
