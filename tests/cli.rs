@@ -259,3 +259,39 @@ fn numeric_conditions_are_decided_with_typed_witnesses() {
     ]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn limit_options_turn_into_errors_or_unknown_naming_the_limit() {
+    let p = example("identity-ec2-s3.json");
+    let base = [
+        "check-access-not-granted",
+        "--policy-document",
+        &p,
+        "--access",
+        "actions=s3:DeleteBucket",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--output",
+        "json",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        iamcheck(&args)
+    };
+    let out = with(&["--max-statements", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 statements, more than the limit of 1"));
+    let out = with(&["--max-pattern-length", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = with(&["--max-search-nodes", "1"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("budget of 1 nodes"));
+    let out = with(&["--max-automaton-nodes", "3"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("budget of 3 search nodes"));
+    let out = with(&["--timeout", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = with(&["--timeout", "30"]);
+    assert_eq!(out.status.code(), Some(1));
+}
