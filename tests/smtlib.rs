@@ -41,7 +41,8 @@ fn smtlib_prints_a_script_for_each_check() {
 
 #[test]
 fn smtlib_exits_3_on_unsupported_constructs_and_2_on_bad_input() {
-    let numeric = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}}}"#;
+    // A key compared as a number and as a string: opaque in the engine, not exported.
+    let numeric = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"},"StringEquals":{"s3:max-keys":"5"}}}}"#;
     let out = iamcheck(&[
         "smtlib",
         "check-access-not-granted",
@@ -100,4 +101,25 @@ fn solvers_agree_with_iamcheck() {
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn smtlib_exports_typed_and_multivalued_keys() {
+    let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"DateLessThan":{"aws:CurrentTime":"2030-01-01"},"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}}}"#;
+    let out = iamcheck(&[
+        "smtlib",
+        "check-access-not-granted",
+        "--policy-document",
+        policy,
+        "--access",
+        "actions=s3:GetObject",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(script.contains("; @key 2 string multi 1 \"aws:TagKeys\""), "{script}");
+    assert!(script.contains("(declare-const k_1_v6 Bool)"), "{script}");
+    assert!(script.contains("(< k_0 1893456000.0)"), "{script}");
+    assert!(script.contains(r#"(and k_used_2_0 (str.in_re k_2_0 (str.to_re "team")))"#));
 }
