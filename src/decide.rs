@@ -150,7 +150,9 @@ fn decide(
         Err(e) => out_of_budget(e),
         Ok(Some(found)) => {
             let mut search = Search::new(&enc, &masks, goal.clone(), true, &mut nodes, limits);
-            let reasons = reasons(&enc, policies, &found.alive, &mut search);
+            let mut sure = found.alive.clone();
+            sure.intersect_with(masks.settled_at_opaque());
+            let reasons = reasons(&enc, policies, &sure, &mut search);
             let mut witness = witness::request(&enc, &found.path, policies, policy_type);
             match witness::contradiction(&witness, policies, terms, policy_type) {
                 None => {

@@ -119,7 +119,7 @@ pub fn parse_policy_with(
         .map_err(|e| single_error(format!("invalid JSON: {}", e.message), e.line, e.column))?;
     let (policy, warnings) =
         lower::lower(&doc, policy_type).map_err(|errors| ParseErrors { errors })?;
-    let errors = limits::check(&policy, limits);
+    let errors = limits::check(&policy, policy_type, limits);
     if !errors.is_empty() {
         return Err(ParseErrors { errors });
     }

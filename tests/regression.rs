@@ -77,3 +77,84 @@ fn simulate_rejects_principal_names_outside_iams_characters() {
         assert!(simulate(&p, PolicyType::Resource, &r).is_err(), "{principal}");
     }
 }
+
+/// A request value that does not parse for a typed key (`"abc"` for a
+/// number) was never considered: a wrong PASS. Such a value matches no
+/// policy value, so `NumericNotEquals` holds for it.
+#[test]
+fn unparsable_values_of_typed_keys_are_requests_too() {
+    let existing = identity(
+        json!([
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThanEqualsIfExists": {"s3:max-keys": "5"}}},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericGreaterThan": {"s3:max-keys": "5"}}}
+        ]),
+        "2012-10-17",
+    );
+    let new = identity(
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericNotEquals": {"s3:max-keys": "100000"}}}]),
+        "2012-10-17",
+    );
+    let v = no_new_access(&existing, &new, PolicyType::Identity);
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    assert_eq!(
+        witness.context_value("s3:max-keys"),
+        Some(&iamcheck::ContextValue::Single("not-a-number".into()))
+    );
+}
+
+/// Reasons named a statement whose match depends on an opaque construct
+/// it can never satisfy; only statements no opaque construct constrains
+/// are confirmed.
+#[test]
+fn reasons_do_not_name_statements_that_depend_on_opaque_constructs() {
+    let existing = identity(
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+        "2012-10-17",
+    );
+    let new = identity(
+        json!([
+            {"Sid": "Never", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericLessThan": {"k": "1"}, "NumericGreaterThan": {"k": "2"}, "StringEquals": {"k": "a"}}},
+            {"Sid": "Real", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}
+        ]),
+        "2012-10-17",
+    );
+    let v = no_new_access(&existing, &new, PolicyType::Identity);
+    let Verdict::Fail { reasons, .. } = &v else { panic!("{v:?}") };
+    let sids: Vec<_> = reasons.iter().map(|r| r.statement_id.as_deref()).collect();
+    assert_eq!(sids, vec![Some("Real")]);
+}
+
+/// A polished witness (a nicer resource) was accepted when `simulate`
+/// could no longer decide it; only fully decided polish is kept.
+#[test]
+fn polishing_keeps_witnesses_simulate_decides() {
+    let existing = identity(
+        json!([
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:sqs:::foo"},
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:*"},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:us-east-1:123456789012:${aws:username}"}
+        ]),
+        "2012-10-17",
+    );
+    let new = identity(
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]),
+        "2012-10-17",
+    );
+    let v = no_new_access(&existing, &new, PolicyType::Identity);
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    let old = simulate(&existing, PolicyType::Identity, witness).unwrap();
+    assert_ne!(old.decision, Decision::Unknown, "{witness:?}");
+}
+
+/// Any key ending in `:sub` counted as an OIDC subject, so a caller's tag
+/// key `aws:RequestTag/team:sub` kept outsiders out: a wrong PASS.
+#[test]
+fn only_oidc_hosts_subjects_restrict_public_access() {
+    let p = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestTag/team:sub": "prod"}}}]}).to_string(),
+        PolicyType::Resource,
+    );
+    let ty = iamcheck::ResourceType::parse("AWS::S3::Bucket").unwrap();
+    let v = iamcheck::check_no_public_access(&p, ty, &iamcheck::Config::default());
+    assert!(matches!(v, Verdict::Fail { .. }), "{v:?}");
+}

@@ -367,6 +367,10 @@ def key_value(values, var, sort, digits):
     import ipaddress
 
     v = values.get(var)
+    bad = values.get(var + "_bad")
+    if sort != "string" and bad is not None and value_of(bad):
+        return {"number": "not-a-number", "date": "not-a-date", "ip": "not-an-ip-address",
+                "binary": "not*base64"}[sort]
     if sort == "string":
         return value_of(v) if v is not None else ""
     if sort == "binary":

@@ -173,7 +173,7 @@ fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, kind)| *kind)
-            .or_else(|| key.ends_with(":sub").then_some(KeyKind::Fixed));
+            .or_else(|| is_oidc_subject(&key).then_some(KeyKind::Fixed));
         if let Some(kind) = kind {
             restrict.keys.insert(key, identifying(kind, &values));
         }
@@ -250,6 +250,12 @@ fn named_principals(policy: &Policy) -> Vec<Pattern> {
         }
     }
     out
+}
+
+/// `HOST:sub`, an OIDC provider's subject key: the part before `:sub` is a
+/// host name (a dot, no `/`), not a tag key that happens to end so.
+fn is_oidc_subject(key: &str) -> bool {
+    key.strip_suffix(":sub").is_some_and(|host| host.contains('.') && !host.contains(['/', ':']))
 }
 
 /// Web identity providers and OIDC provider ARNs (SAML provider ARNs name

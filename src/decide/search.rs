@@ -69,6 +69,7 @@ pub(crate) struct Masks {
     settled: Vec<FixedBitSet>,
     /// Index of the first opaque field (== fields.len() when none).
     pub(crate) first_opaque: usize,
+    empty: FixedBitSet,
 }
 
 impl Masks {
@@ -101,7 +102,13 @@ impl Masks {
             .iter()
             .position(|f| matches!(f.kind, crate::encode::FieldKind::Opaque { .. }))
             .unwrap_or(enc.fields.len());
-        Masks { allows, denies, settled, first_opaque }
+        Masks { allows, denies, settled, first_opaque, empty: FixedBitSet::new() }
+    }
+
+    /// The statements no opaque field constrains.
+    pub(crate) fn settled_at_opaque(&self) -> &FixedBitSet {
+        // INVARIANT: `settled` has one entry per field and one more.
+        self.settled.get(self.first_opaque).or(self.settled.last()).unwrap_or(&self.empty)
     }
 
     /// Whether some completion of `alive` from field `d` on may reach the
@@ -276,7 +283,9 @@ impl<'a> Search<'a> {
         };
         if let Some(reached) = leaf {
             if reached {
-                confirmed.extend(alive.intersection(targets));
+                // Only statements no opaque construct constrains surely match.
+                let sure = self.masks.settled_at_opaque();
+                confirmed.extend(alive.intersection(targets).filter(|s| sure.contains(*s)));
             }
             return Ok(());
         }

@@ -109,9 +109,28 @@ pub(crate) fn polish(
     for candidate in candidates {
         let mut polished = witness.clone();
         polished.resource = candidate;
-        if contradiction(&polished, policies, terms, policy_type).is_none() {
+        if reaches_goal_decidedly(&polished, policies, terms, policy_type) {
             *witness = polished;
             return;
         }
     }
+}
+
+/// Whether `simulate` decides every policy of the goal for `request` (no
+/// `Unknown`) and each as the goal wants: the bar a polished witness must
+/// clear, stricter than [`contradiction`].
+fn reaches_goal_decidedly(
+    request: &Request,
+    policies: &[&Policy],
+    terms: &[(usize, bool)],
+    policy_type: PolicyType,
+) -> bool {
+    terms.iter().all(|&(p, want)| {
+        let Some(policy) = policies.get(p) else { return false };
+        match simulate(policy, policy_type, request).map(|s| s.decision) {
+            Ok(Decision::Allow) => want,
+            Ok(Decision::ExplicitDeny | Decision::ImplicitDeny) => !want,
+            Ok(Decision::Unknown) | Err(_) => false,
+        }
+    })
 }

@@ -253,13 +253,29 @@ impl Values {
                 let n = preds.len();
                 let mut all = preds.clone();
                 all.extend(forbidden.into_iter().flatten().cloned());
-                Ok(values::atoms(*sort, &all)
+                let mut out: Vec<(String, FixedBitSet)> = values::atoms(*sort, &all)
                     .into_iter()
                     .filter(|a| !(n..all.len()).any(|i| a.matched.contains(i)))
                     .map(|a| (a.witness, a.matched))
-                    .collect())
+                    .collect();
+                // A request value that is not of the sort: no operator value
+                // matches it (docs/semantics.md §4), so positive operators
+                // are false and negated ones true. Last, so witnesses prefer
+                // real values.
+                out.push((unparsable(*sort).to_string(), FixedBitSet::with_capacity(all.len())));
+                Ok(out)
             }
         }
+    }
+}
+
+/// A request value that does not parse as `sort`.
+fn unparsable(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Numeric => "not-a-number",
+        Sort::Date => "not-a-date",
+        Sort::Ip => "not-an-ip-address",
+        Sort::Binary => "not*base64",
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::ParseLimits;
 use crate::error::{Diagnostic, Location, Severity};
-use crate::policy::{Policy, Principal, Statement};
+use crate::policy::{Policy, PolicyType, Principal, Statement};
 
 /// Whether IAM accepts `c` in a policy document: U+0009, U+000A, U+000D
 /// and U+0020–U+00FF (IAM quotas page; access-analyzer.md §1.6).
@@ -12,8 +12,14 @@ pub fn is_iam_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{a}' | '\u{d}' | '\u{20}'..='\u{ff}')
 }
 
-/// Every limit or character error of `policy`.
-pub(crate) fn check(policy: &Policy, limits: &ParseLimits) -> Vec<Diagnostic> {
+/// Every limit or character error of `policy`. IAM's character set binds
+/// identity policies (IAM stores them); a resource policy is stored by its
+/// service, and S3 object keys, for one, may hold any Unicode.
+pub(crate) fn check(
+    policy: &Policy,
+    policy_type: PolicyType,
+    limits: &ParseLimits,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if policy.statements.len() > limits.max_statements {
         let message = format!(
@@ -26,7 +32,7 @@ pub(crate) fn check(policy: &Policy, limits: &ParseLimits) -> Vec<Diagnostic> {
     }
     for s in &policy.statements {
         for (what, text) in strings(s) {
-            if let Some(e) = check_string(s, what, text, limits) {
+            if let Some(e) = check_string(s, what, text, limits, policy_type) {
                 out.push(e);
             }
         }
@@ -34,7 +40,13 @@ pub(crate) fn check(policy: &Policy, limits: &ParseLimits) -> Vec<Diagnostic> {
     out
 }
 
-fn check_string(s: &Statement, what: &str, text: &str, limits: &ParseLimits) -> Option<Diagnostic> {
+fn check_string(
+    s: &Statement,
+    what: &str,
+    text: &str,
+    limits: &ParseLimits,
+    policy_type: PolicyType,
+) -> Option<Diagnostic> {
     let location = Location {
         path: format!("Statement[{}].{what}", s.index),
         statement: Some((s.index, s.sid.clone())),
@@ -48,6 +60,9 @@ fn check_string(s: &Statement, what: &str, text: &str, limits: &ParseLimits) -> 
             limits.max_string_length
         );
         return Some(error(message, location));
+    }
+    if policy_type != PolicyType::Identity {
+        return None;
     }
     let bad = text.chars().find(|c| !is_iam_char(*c))?;
     let message = format!(

@@ -95,6 +95,10 @@ impl Key {
                 Some(Sort::Ip) => "Int",
             };
             out.push_str(&format!("(declare-const {var} {smt_sort})\n"));
+            if self.sort.is_some() {
+                // A value that does not parse as the sort (matches nothing).
+                out.push_str(&format!("(declare-const {var}_bad Bool)\n"));
+            }
             match self.sort {
                 None | Some(Sort::Numeric) => {}
                 Some(Sort::Date) => out.push_str(&format!(
@@ -133,14 +137,16 @@ impl Key {
         let name = comment(&self.name);
         let what = match self.sort {
             None => "a string",
-            Some(Sort::Numeric) => "a number (Real)",
+            Some(Sort::Numeric) => "a number (Real); VAR_bad: not a number",
             Some(Sort::Date) => {
-                "a date: seconds since 1970-01-01T00:00:00Z (Real), years 0000-9999"
+                "a date: seconds since 1970-01-01T00:00:00Z (Real), years 0000-9999; VAR_bad: not a date"
             }
             Some(Sort::Ip) => {
-                "an IP address: VAR_v6 for IPv6 (else IPv4), VAR the address as an Int"
+                "an IP address: VAR_v6 for IPv6 (else IPv4), VAR the address as an Int; VAR_bad: not an address"
             }
-            Some(Sort::Binary) => "a byte string: one character U+0000..U+00FF per byte",
+            Some(Sort::Binary) => {
+                "a byte string: one character U+0000..U+00FF per byte; VAR_bad: not base64"
+            }
         };
         let mut h = format!(
             "; @key {} {} {} {name}\n",
@@ -303,7 +309,8 @@ fn test(w: &mut Writer, sort: Option<Sort>, c: &Condition, var: &str) -> String 
                 .filter_map(|v| values::predicate(base, v).ok())
                 .map(|p| predicate(w, &p, var))
                 .collect();
-            or(dedup(terms))
+            // A request value of another shape matches no policy value.
+            and(vec![not(format!("{var}_bad")), or(dedup(terms))])
         }
     };
     if base.is_negated() {

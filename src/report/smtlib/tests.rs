@@ -212,12 +212,12 @@ fn typed_constants_are_exact() {
         0,
     );
     assert!(s.contains("(declare-const k_2 Real)"), "{s}");
-    assert!(s.contains("(declare-const k_1 Real)\n(assert (and (<= (- 62167219200.0) k_1) (< k_1 253402300800.0)))"), "{s}");
-    assert!(s.contains("(declare-const k_0 String)\n(assert (str.in_re k_0 (re.* (re.range \"\\u{0}\" \"\\u{ff}\"))))"), "{s}");
+    assert!(s.contains("(declare-const k_1 Real)\n(declare-const k_1_bad Bool)\n(assert (and (<= (- 62167219200.0) k_1) (< k_1 253402300800.0)))"), "{s}");
+    assert!(s.contains("(declare-const k_0 String)\n(declare-const k_0_bad Bool)\n(assert (str.in_re k_0 (re.* (re.range \"\\u{0}\" \"\\u{ff}\"))))"), "{s}");
     assert!(s.contains("; @key 1 date single \"d\""));
     assert_eq!(
         body,
-        r#"(and (and k_present_3 (or (< k_3 2.5) (< k_3 (- 1.0)))) (or (not k_present_2) (not (= k_2 7.0))) (and k_present_1 (>= k_1 1577836800.0)) (or (not k_present_0) (= k_0 "\u{0}\u{1}\u{ff}")))"#
+        r#"(and (and k_present_3 (and (not k_3_bad) (or (< k_3 2.5) (< k_3 (- 1.0))))) (or (not k_present_2) (not (and (not k_2_bad) (= k_2 7.0)))) (and k_present_1 (and (not k_1_bad) (>= k_1 1577836800.0))) (or (not k_present_0) (and (not k_0_bad) (= k_0 "\u{0}\u{1}\u{ff}"))))"#
     );
 }
 
@@ -227,13 +227,18 @@ fn ip_ranges_are_family_and_bounds() {
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.1.2.3/8","192.0.2.7","0.0.0.0/0","2001:DB8::/32","::/0"]}}}"#,
         0,
     );
-    assert!(s.contains("(declare-const k_0 Int)\n(declare-const k_0_v6 Bool)\n"), "{s}");
+    assert!(
+        s.contains(
+            "(declare-const k_0 Int)\n(declare-const k_0_bad Bool)\n(declare-const k_0_v6 Bool)\n"
+        ),
+        "{s}"
+    );
     assert!(s.contains(
         "(assert (and (<= 0 k_0) (<= k_0 (ite k_0_v6 340282366920938463463374607431768211455 4294967295))))"
     ));
     assert_eq!(
         body,
-        "(and k_present_0 (or (and (not k_0_v6) (<= 167772160 k_0) (<= k_0 184549375)) (and (not k_0_v6) (= k_0 3221225991)) (not k_0_v6) (and k_0_v6 (<= 42540766411282592856903984951653826560 k_0) (<= k_0 42540766490510755371168322545197776895)) k_0_v6))"
+        "(and k_present_0 (and (not k_0_bad) (or (and (not k_0_v6) (<= 167772160 k_0) (<= k_0 184549375)) (and (not k_0_v6) (= k_0 3221225991)) (not k_0_v6) (and k_0_v6 (<= 42540766411282592856903984951653826560 k_0) (<= k_0 42540766490510755371168322545197776895)) k_0_v6)))"
     );
     let (body, _) = statement(
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}"#,
@@ -241,7 +246,7 @@ fn ip_ranges_are_family_and_bounds() {
     );
     assert_eq!(
         body,
-        "(or (not k_present_0) (not (and (not k_0_v6) (<= 167772160 k_0) (<= k_0 184549375))))"
+        "(or (not k_present_0) (not (and (not k_0_bad) (and (not k_0_v6) (<= 167772160 k_0) (<= k_0 184549375)))))"
     );
 }
 
@@ -262,7 +267,7 @@ fn multivalued_keys_get_one_element_per_distinct_qualified_entry() {
     // A typed set: IP elements with their own family flags; ForAnyValue:Null
     // is false, so the statement matches nothing; ForAllValues:Null is true.
     assert!(s.contains("; @key 1 ip multi 1 \"ip\""), "{s}");
-    assert!(s.contains("(declare-const k_1_0 Int)\n(declare-const k_1_0_v6 Bool)\n"));
+    assert!(s.contains("(declare-const k_1_0 Int)\n(declare-const k_1_0_bad Bool)\n(declare-const k_1_0_v6 Bool)\n"));
     assert!(s.contains("; @key 2 string multi 0 \"y\""));
     assert!(s.contains("(define-fun new_s1 () Bool false)"), "{s}");
     let (body, _) = statement(
@@ -271,6 +276,6 @@ fn multivalued_keys_get_one_element_per_distinct_qualified_entry() {
     );
     assert_eq!(
         body,
-        "(and k_used_0_0 (and (not k_0_0_v6) (<= 167772160 k_0_0) (<= k_0_0 184549375)))"
+        "(and k_used_0_0 (and (not k_0_0_bad) (and (not k_0_0_v6) (<= 167772160 k_0_0) (<= k_0_0 184549375))))"
     );
 }
