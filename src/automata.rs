@@ -11,6 +11,7 @@
 //! state, or fails with an [`AtomError`] when a budget is hit. It never returns a partial list.
 
 mod build;
+mod literal;
 mod search;
 mod utf8;
 
@@ -18,6 +19,8 @@ mod utf8;
 mod tests;
 
 use fixedbitset::FixedBitSet;
+
+pub use literal::{literal_atoms, Shape, TailUniverse};
 
 /// Budgets for one atom computation.
 #[derive(Clone, Debug)]

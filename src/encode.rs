@@ -195,6 +195,60 @@ pub fn encode(
     Ok(Encoded { statements, fields })
 }
 
+/// The bytes of an action name after the colon: the class of the action groups' universe
+/// `svc:[a-z0-9_-]+` (a test checks that they agree).
+const ACTION_NAME_BYTES: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// How the action field splits by service; `fast` enables the automaton-free paths.
+fn action_grouping(fast: bool) -> Grouping<'static> {
+    fn group(svc: &str) -> String {
+        format!("{}:[a-z0-9_-]+", escape(svc))
+    }
+    fn prefix(svc: &str) -> String {
+        format!("{}:{}", escape(svc), glob::ANY)
+    }
+    fn literal_prefix(svc: &str) -> String {
+        format!("{svc}:")
+    }
+    Grouping {
+        rest: principal::ACTION_UNIVERSE,
+        group: &group,
+        prefix: &prefix,
+        tail: fast.then_some((&literal_prefix as table::GroupFn<'static>, ACTION_NAME_BYTES)),
+        outside: fast.then_some(&action_outside as table::OutsideFn<'static>),
+    }
+}
+
+/// The least action (by length, then readability) whose service is none of `groups`:
+/// `s:a` for the first service name `s` in that order that is no group.
+fn action_outside(groups: &[&str]) -> Option<String> {
+    // `[a-z0-9-]`, the service class of `ACTION_UNIVERSE`, in readability order.
+    const SERVICE: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789-";
+    for length in 1..=groups.len().saturating_add(1) {
+        let mut digits = vec![0usize; length];
+        loop {
+            let name: String = digits
+                .iter()
+                .map(|&d| char::from(SERVICE.get(d).copied().unwrap_or(b'a')))
+                .collect();
+            if groups.binary_search(&name.as_str()).is_err() {
+                return Some(format!("{name}:a"));
+            }
+            // The next name of this length: an odometer, last position fastest.
+            let Some(k) = digits.iter().rposition(|&d| d + 1 < SERVICE.len()) else {
+                break;
+            };
+            if let Some(d) = digits.get_mut(k) {
+                *d += 1;
+            }
+            for d in digits.iter_mut().skip(k + 1) {
+                *d = 0;
+            }
+        }
+    }
+    None
+}
+
 type Stmts<'a> = [(&'a Policy, &'a crate::policy::Statement)];
 
 fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeError> {
@@ -202,12 +256,12 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
     let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| {
-            Some(table.grouped_element(&s.action, |t| (glob::action(t), action_service(t))))
+            Some(table.grouped_element(&s.action, |t| {
+                (glob::action(t), action_service(t), glob::action_shape(t))
+            }))
         })
         .collect();
-    let group = |svc: &str| format!("{}:[a-z0-9_-]+", escape(svc));
-    let prefix = |svc: &str| format!("{}:{}", escape(svc), glob::ANY);
-    let grouping = Grouping { rest: principal::ACTION_UNIVERSE, group: &group, prefix: &prefix };
+    let grouping = action_grouping(true);
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("action", e))?;
@@ -228,14 +282,17 @@ fn resource_field(
                 opaque.add(element_key("Resource", el), s_id, describe_element(el));
                 None
             }
-            Some(el) => Some(table.grouped_element(el, |t| (glob::resource(t), arn_service(t)))),
+            Some(el) => {
+                Some(table.grouped_element(el, |t| (glob::resource(t), arn_service(t), None)))
+            }
         };
         constraints.push(c);
     }
     let universe = principal::resource_universe();
     let group = |svc: &str| principal::resource_universe_of(svc);
     let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
-    let grouping = Grouping { rest: &universe, group: &group, prefix: &prefix };
+    let grouping =
+        Grouping { rest: &universe, group: &group, prefix: &prefix, tail: None, outside: None };
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
         .map_err(|e| EncodeError::atoms("resource", e))?;
@@ -297,4 +354,72 @@ fn element_key(name: &str, el: &Element<String>) -> String {
 fn describe_element(el: &Element<String>) -> String {
     let name = if el.negated { "NotResource" } else { "Resource" };
     format!("policy variables in `{name}` ({})", el.values.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        action_grouping, action_service, glob, AtomBudget, PatternTable, ACTION_NAME_BYTES,
+    };
+    use proptest::prelude::*;
+    use regex_automata::meta::Regex;
+
+    /// The action atoms of `patterns`, with or without the automaton-free paths.
+    fn action_atoms(patterns: &[String], fast: bool) -> Vec<(String, Vec<usize>)> {
+        let mut table = PatternTable::default();
+        for p in patterns {
+            let shape = glob::action_shape(p);
+            table.intern_in(glob::action(p), action_service(p), shape);
+        }
+        match table.grouped_atoms(&action_grouping(fast), &AtomBudget::default()) {
+            Ok(atoms) => atoms.into_iter().map(|(w, m)| (w, m.ones().collect())).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn action_pattern() -> impl Strategy<Value = String> {
+        let service = proptest::sample::select(vec!["a", "b", "s3", "a-b", "0", "*", "a*", "?"]);
+        let name = proptest::collection::vec(
+            proptest::sample::select(vec!["a", "b", "G", "_", "-", "*", "?", ":", ".", "é"]),
+            0..4,
+        )
+        .prop_map(|parts| parts.concat());
+        prop_oneof![
+            8 => (service, name).prop_map(|(s, n)| format!("{s}:{n}")),
+            1 => Just("a".to_string()),
+            1 => Just("*".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The literal-group and outside-the-groups paths give the automaton's atoms exactly.
+        #[test]
+        fn fast_action_atoms_equal_the_automaton(
+            patterns in proptest::collection::vec(action_pattern(), 0..10),
+        ) {
+            prop_assert_eq!(action_atoms(&patterns, true), action_atoms(&patterns, false));
+        }
+    }
+
+    #[test]
+    fn the_first_free_service_is_the_outside_witness() {
+        assert_eq!(super::action_outside(&[]), Some("a:a".to_string()));
+        assert_eq!(super::action_outside(&["a", "b"]), Some("c:a".to_string()));
+        let all: Vec<String> =
+            "abcdefghijklmnopqrstuvwxyz0123456789-".chars().map(String::from).collect();
+        let mut all: Vec<&str> = all.iter().map(String::as_str).collect();
+        all.sort_unstable();
+        assert_eq!(super::action_outside(&all), Some("aa:a".to_string()));
+    }
+
+    #[test]
+    fn action_name_bytes_are_the_group_universe_class() {
+        let re = Regex::new("^[a-z0-9_-]$").unwrap_or_else(|e| panic!("{e}"));
+        for b in 0..=127u8 {
+            let s = char::from(b).to_string();
+            assert_eq!(re.is_match(&s), ACTION_NAME_BYTES.contains(&b), "byte {b}");
+        }
+    }
 }

@@ -10,7 +10,7 @@
 mod common;
 
 mod adversarial;
-
+mod batch;
 mod cli;
 mod corpus;
 mod errors;

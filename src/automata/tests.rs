@@ -391,3 +391,70 @@ fn timing_adversarial() {
         Err(e) => println!("adversarial: error after {elapsed:?}: {e}"),
     }
 }
+
+/// The regex of a fast-path shape, as the action field writes it.
+fn shape_regex(shape: &super::Shape, star: &str) -> String {
+    match shape {
+        super::Shape::Literal(t) => regex_syntax::escape(t),
+        super::Shape::Prefix(t) => format!("{}{star}", regex_syntax::escape(t)),
+    }
+}
+
+fn shape_strategy() -> impl Strategy<Value = super::Shape> {
+    let tail = proptest::collection::vec(
+        proptest::sample::select(vec!['a', 'a', 'b', 'b', '-', '_', ':', 'X', 'é']),
+        0..5,
+    )
+    .prop_map(|cs| cs.into_iter().collect::<String>());
+    (tail, any::<bool>()).prop_map(|(t, literal)| {
+        let text = format!("s:{t}");
+        if literal {
+            super::Shape::Literal(text)
+        } else {
+            super::Shape::Prefix(text)
+        }
+    })
+}
+
+#[test]
+fn literal_atoms_examples() {
+    use super::{literal_atoms, Shape, TailUniverse};
+    let universe = TailUniverse { prefix: "s3:", class: b"abcdefghijklmnopqrstuvwxyz0123456789_-" };
+    let shapes = [
+        Shape::Prefix("s3:get".into()),
+        Shape::Literal("s3:getobject".into()),
+        Shape::Prefix("s3:".into()),
+        Shape::Literal("s3:a".into()),
+    ];
+    let found = literal_atoms(&shapes, &universe, &AtomBudget::default()).unwrap_or_default();
+    assert_eq!(
+        summary(&found),
+        vec![
+            ("s3:a".to_string(), vec![2, 3]),
+            ("s3:b".to_string(), vec![2]),
+            ("s3:get".to_string(), vec![0, 2]),
+            ("s3:getobject".to_string(), vec![0, 1, 2]),
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The fast path gives exactly the automaton's atoms, witnesses and order.
+    #[test]
+    fn literal_atoms_equal_the_automaton(
+        shapes in proptest::collection::vec(shape_strategy(), 0..12),
+        segment_star in any::<bool>(),
+        class in prop_oneof![Just(&b"ab-_"[..]), Just(&b"ab"[..]), Just(&b"a"[..])],
+    ) {
+        let star = if segment_star { "(?-u:[^:])*" } else { ALL };
+        let universe = super::TailUniverse { prefix: "s:", class };
+        let regexes: Vec<String> = shapes.iter().map(|s| shape_regex(s, star)).collect();
+        let class_text: String = class.iter().map(|&b| regex_syntax::escape(&char::from(b).to_string())).collect();
+        let universe_regex = format!("s:[{class_text}]+");
+        let expected = atoms(&regexes, &universe_regex, &AtomBudget::default());
+        let got = super::literal_atoms(&shapes, &universe, &AtomBudget::default());
+        prop_assert_eq!(got, expected);
+    }
+}

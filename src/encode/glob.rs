@@ -5,7 +5,8 @@
 //! atom), `Regex` otherwise, `Nothing` for one that can match no value.
 //! docs/semantics.md §3–§4 gives the rules implemented here.
 
-use regex_syntax::escape;
+use crate::automata::Shape;
+use regex_syntax::{escape, escape_into};
 
 /// One translated pattern.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -27,15 +28,24 @@ pub(crate) const SEGMENT: &str = "(?-u:[^:])*";
 fn glob(text: &str, star: &str, one: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut prev_star = false;
-    for c in text.chars() {
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        if c != '*' && c != '?' {
+            continue;
+        }
+        if run < i {
+            escape_into(text.get(run..i).unwrap_or_default(), &mut out);
+            prev_star = false;
+        }
         match c {
             '*' if prev_star => {}
             '*' => out.push_str(star),
-            '?' => out.push_str(one),
-            c => out.push_str(&escape(c.encode_utf8(&mut [0; 4]))),
+            _ => out.push_str(one),
         }
         prev_star = c == '*';
+        run = i + 1;
     }
+    escape_into(text.get(run..).unwrap_or_default(), &mut out);
     out
 }
 
@@ -82,6 +92,22 @@ pub fn action(text: &str) -> Pattern {
     } else {
         Pattern::Regex(glob(&lower, ANY, "(?s:.)"))
     }
+}
+
+/// The literal shape of an action pattern, when it has one: a literal with a `:` and no
+/// wildcard, or such a literal followed by `*`s only (its `*` then stays within the name, as
+/// [`action`]'s does). Lower-cased like [`action`].
+pub(crate) fn action_shape(text: &str) -> Option<Shape> {
+    let lower = text.to_ascii_lowercase();
+    let stem = lower.trim_end_matches('*');
+    if !stem.contains(':') || stem.contains(['*', '?']) {
+        return None;
+    }
+    Some(if stem.len() == lower.len() {
+        Shape::Literal(lower)
+    } else {
+        Shape::Prefix(stem.to_string())
+    })
 }
 
 /// An ARN pattern (`Resource`, `ArnLike`): six segments, the first five

@@ -3,7 +3,7 @@
 
 use super::glob::Pattern;
 use super::{AtomValue, FieldAtom};
-use crate::automata::{atoms, AtomBudget, AtomError};
+use crate::automata::{atoms, literal_atoms, Atom, AtomBudget, AtomError, Shape, TailUniverse};
 use crate::policy::Element;
 use fixedbitset::FixedBitSet;
 use std::collections::HashMap;
@@ -37,10 +37,6 @@ impl Constraint {
     pub(crate) fn nothing() -> Constraint {
         Constraint { negated: false, refs: Vec::new() }
     }
-
-    pub(crate) fn holds(&self, matched: &FixedBitSet) -> bool {
-        self.refs.iter().any(|r| r.matches(matched)) != self.negated
-    }
 }
 
 /// Distinct regexes of one field.
@@ -51,17 +47,26 @@ pub(crate) struct PatternTable {
     /// Per pattern: the group it belongs to (a literal prefix, such as an
     /// action's service, that every value it matches has), if any.
     groups: Vec<Option<String>>,
+    /// Per pattern: its literal shape, when it is a literal or a literal prefix and `*`
+    /// (groups of such patterns skip the automaton).
+    shapes: Vec<Option<Shape>>,
     /// Patterns whose values are excluded from the field's domain.
     forbidden: Vec<PatRef>,
 }
 
 impl PatternTable {
     pub(crate) fn intern(&mut self, p: Pattern) -> PatRef {
-        self.intern_in(p, None)
+        self.intern_in(p, None, None)
     }
 
-    /// Interns a pattern that only matches values of `group`.
-    pub(crate) fn intern_in(&mut self, p: Pattern, group: Option<String>) -> PatRef {
+    /// Interns a pattern that only matches values of `group`, with its literal shape if any
+    /// (which must describe the same values as the regex).
+    pub(crate) fn intern_in(
+        &mut self,
+        p: Pattern,
+        group: Option<String>,
+        shape: Option<Shape>,
+    ) -> PatRef {
         match p {
             Pattern::All => PatRef::All,
             Pattern::Nothing => PatRef::Nothing,
@@ -73,6 +78,7 @@ impl PatternTable {
                 self.index.insert(r.clone(), i);
                 self.regexes.push(r);
                 self.groups.push(group);
+                self.shapes.push(shape);
                 PatRef::Id(i)
             }
         }
@@ -91,21 +97,21 @@ impl PatternTable {
         el: &Element<T>,
         mut translate: impl FnMut(&T) -> Pattern,
     ) -> Constraint {
-        self.grouped_element(el, |v| (translate(v), None))
+        self.grouped_element(el, |v| (translate(v), None, None))
     }
 
-    /// Like [`PatternTable::element`], each pattern with its group.
+    /// Like [`PatternTable::element`], each pattern with its group and literal shape.
     pub(crate) fn grouped_element<T>(
         &mut self,
         el: &Element<T>,
-        mut translate: impl FnMut(&T) -> (Pattern, Option<String>),
+        mut translate: impl FnMut(&T) -> (Pattern, Option<String>, Option<Shape>),
     ) -> Constraint {
         let refs = el
             .values
             .iter()
             .map(|v| {
-                let (p, g) = translate(v);
-                self.intern_in(p, g)
+                let (p, g, shape) = translate(v);
+                self.intern_in(p, g, shape)
             })
             .collect();
         Constraint { negated: el.negated, refs }
@@ -140,13 +146,55 @@ impl PatternTable {
                 None => global.push(i),
             }
         }
-        let excluded: Vec<String> = members.keys().map(|g| (universe.prefix)(g)).collect();
-        let mut out = self.atoms_of(&global, universe.rest, &excluded, budget)?;
+        let mut out = match universe.outside {
+            Some(outside) if global.is_empty() => {
+                // No pattern is outside the groups: the rest is one atom, or none.
+                let groups: Vec<&str> = members.keys().copied().collect();
+                let found = outside(&groups)
+                    .map(|witness| Atom { witness, matched: FixedBitSet::with_capacity(0) });
+                self.lift(&[], 0, found.into_iter().collect())
+            }
+            _ => {
+                let excluded: Vec<String> = members.keys().map(|g| (universe.prefix)(g)).collect();
+                self.atoms_of(&global, universe.rest, &excluded, budget)?
+            }
+        };
         for (g, ids) in &members {
-            let ids: Vec<usize> = ids.iter().chain(&global).copied().collect();
-            out.extend(self.atoms_of(&ids, &(universe.group)(g), &[], budget)?);
+            let literal = match universe.tail {
+                Some((prefix, class)) if global.is_empty() => {
+                    self.literal_atoms_of(ids, &prefix(g), class, budget)?
+                }
+                _ => None,
+            };
+            match literal {
+                Some(atoms) => out.extend(atoms),
+                None => {
+                    let ids: Vec<usize> = ids.iter().chain(&global).copied().collect();
+                    out.extend(self.atoms_of(&ids, &(universe.group)(g), &[], budget)?);
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// The atoms of the patterns `ids` within `prefix` · `class`+ without an automaton, when
+    /// every one of them has a literal shape; `None` otherwise.
+    fn literal_atoms_of(
+        &self,
+        ids: &[usize],
+        prefix: &str,
+        class: &[u8],
+        budget: &AtomBudget,
+    ) -> Result<Option<Vec<(String, FixedBitSet)>>, AtomError> {
+        let mut shapes = Vec::with_capacity(ids.len());
+        for &i in ids {
+            match self.shapes.get(i) {
+                Some(Some(shape)) if shape.text().starts_with(prefix) => shapes.push(shape.clone()),
+                _ => return Ok(None),
+            }
+        }
+        let found = literal_atoms(&shapes, &TailUniverse { prefix, class }, budget)?;
+        Ok(Some(self.lift(ids, 0, found)))
     }
 
     /// Atoms of the patterns `ids` within `universe` minus `excluded`,
@@ -162,21 +210,30 @@ impl PatternTable {
         let mut regexes: Vec<String> =
             ids.iter().filter_map(|&i| self.regexes.get(i).cloned()).collect();
         regexes.extend(excluded.iter().cloned());
+        let found = atoms(&regexes, universe, budget)?;
+        Ok(self.lift(ids, excluded.len(), found))
+    }
+
+    /// Atoms over the patterns `ids` (then `excluded` more) → atoms over all the table's
+    /// patterns, without those matching an excluded or a forbidden pattern.
+    fn lift(&self, ids: &[usize], excluded: usize, found: Vec<Atom>) -> Vec<(String, FixedBitSet)> {
         let n = self.regexes.len();
         let mut out = Vec::new();
-        for a in atoms(&regexes, universe, budget)? {
-            if (ids.len()..regexes.len()).any(|j| a.matched.contains(j)) {
+        for a in found {
+            if (ids.len()..ids.len() + excluded).any(|j| a.matched.contains(j)) {
                 continue;
             }
             let mut matched = FixedBitSet::with_capacity(n);
-            for (j, &i) in ids.iter().enumerate() {
-                matched.set(i, a.matched.contains(j));
+            for j in a.matched.ones() {
+                if let Some(&i) = ids.get(j) {
+                    matched.insert(i);
+                }
             }
             if !self.forbidden.iter().any(|r| r.matches(&matched)) {
                 out.push((a.witness, matched));
             }
         }
-        Ok(out)
+        out
     }
 
     /// The field's atoms: one per distinct satisfaction vector over the
@@ -188,16 +245,52 @@ impl PatternTable {
         budget: &AtomBudget,
     ) -> Result<Vec<FieldAtom>, AtomError> {
         let raw = self.grouped_atoms(universe, budget)?;
-        let atoms = raw.into_iter().map(|(witness, matched)| {
-            let mut sat = FixedBitSet::with_capacity(constraints.len());
-            for (s, c) in constraints.iter().enumerate() {
-                sat.set(s, c.as_ref().is_none_or(|c| c.holds(&matched)));
+        // sat = (some listed pattern matches) xor negated, or true when unconstrained; the
+        // patterns an atom matches are few, so go from them to the statements listing them.
+        let n = constraints.len();
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); self.regexes.len()];
+        let mut always = FixedBitSet::with_capacity(n);
+        let mut negated = FixedBitSet::with_capacity(n);
+        let mut free = FixedBitSet::with_capacity(n);
+        for (s, c) in constraints.iter().enumerate() {
+            let Some(c) = c else {
+                free.insert(s);
+                continue;
+            };
+            negated.set(s, c.negated);
+            for r in &c.refs {
+                match *r {
+                    PatRef::All => always.insert(s),
+                    PatRef::Nothing => {}
+                    PatRef::Id(i) => {
+                        if let Some(u) = users.get_mut(i) {
+                            if u.last() != Some(&s) {
+                                u.push(s);
+                            }
+                        }
+                    }
+                }
             }
+        }
+        let atoms = raw.into_iter().map(|(witness, matched)| {
+            let mut sat = always.clone();
+            for i in matched.ones() {
+                for &s in users.get(i).map_or(&[][..], Vec::as_slice) {
+                    sat.insert(s);
+                }
+            }
+            sat.symmetric_difference_with(&negated);
+            sat.union_with(&free);
             FieldAtom { value: AtomValue::Str(witness), sat }
         });
         Ok(dedup(atoms))
     }
 }
+
+/// A function of a group's name.
+pub(crate) type GroupFn<'a> = &'a dyn Fn(&str) -> String;
+/// The least value outside the named groups, if any.
+pub(crate) type OutsideFn<'a> = &'a dyn Fn(&[&str]) -> Option<String>;
 
 /// How a field's universe splits into groups (see
 /// [`PatternTable::grouped_atoms`]).
@@ -208,12 +301,26 @@ pub(crate) struct Grouping<'a> {
     pub(crate) group: &'a dyn Fn(&str) -> String,
     /// A pattern of every value of one group (to exclude it from the rest).
     pub(crate) prefix: &'a dyn Fn(&str) -> String,
+    /// When the universe of each group is a literal prefix (a function of the group) followed
+    /// by one or more bytes of an ASCII class: those, so that groups whose patterns all have
+    /// literal shapes get their atoms without an automaton.
+    pub(crate) tail: Option<(GroupFn<'a>, &'a [u8])>,
+    /// Given the groups (sorted), the least value (by length, then readability) of `rest`
+    /// in none of them, or `None` when there is none: the rest's atom when every pattern is
+    /// in a group, without an automaton.
+    pub(crate) outside: Option<OutsideFn<'a>>,
 }
 
 impl Grouping<'_> {
     /// No groups: one automaton over `universe`.
     pub(crate) fn single(universe: &str) -> Grouping<'_> {
-        Grouping { rest: universe, group: &|_| String::new(), prefix: &|_| String::new() }
+        Grouping {
+            rest: universe,
+            group: &|_| String::new(),
+            prefix: &|_| String::new(),
+            tail: None,
+            outside: None,
+        }
     }
 }
 

@@ -118,6 +118,8 @@ pub enum Command {
     },
     /// Print an SMT-LIB 2 script whose satisfiability means the check FAILs (for z3, cvc5).
     Smtlib(crate::smtlib_cmd::SmtlibArgs),
+    /// Run many checks from JSON Lines on all cores; one JSON result per line, in order.
+    Batch(crate::batch::BatchArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! The `iamcheck` command: a thin layer over the library.
 
 mod args;
+mod batch;
 mod input;
 mod limits;
 mod run;

@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             simulate(&policy_document, &request, &common)
         }
         Command::Smtlib(args) => crate::smtlib_cmd::run(args),
+        Command::Batch(args) => crate::batch::run(args),
     }
 }
 

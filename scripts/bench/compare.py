@@ -1,0 +1,166 @@
+"""The measurements behind compare.sh; prints one Markdown table.
+
+Each row: workload, checks, iamcheck wall time (whole batch), median/p99 per check
+(`elapsedMicros`, parse + check), outcomes, peak memory, and for the solver rows z3 and cvc5
+times on the SMT-LIB export of the same query with the ratio to iamcheck.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, "target", "release", "iamcheck")
+TIME = "/usr/bin/time" if shutil.which("/usr/bin/time") else None
+
+
+def run_measured(cmd, stdin_path=None, timeout=None):
+    """Runs cmd; returns (exit code, stdout, wall seconds, peak RSS in MB or None)."""
+    wrapped = [TIME, "-v"] + cmd if TIME else cmd
+    start = time.perf_counter()
+    with open(stdin_path, "rb") if stdin_path else open(os.devnull, "rb") as stdin:
+        p = subprocess.run(wrapped, stdin=stdin, capture_output=True, timeout=timeout)
+    wall = time.perf_counter() - start
+    peak = None
+    m = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    if m:
+        peak = int(m.group(1)) / 1024
+    return p.returncode, p.stdout.decode(), wall, peak
+
+
+def batch_row(name, path):
+    code, out, wall, peak = run_measured([BIN, "batch", "--input", path, "--stats"])
+    results = [json.loads(line) for line in out.splitlines() if line.strip()]
+    micros = sorted(r.get("elapsedMicros", 0) for r in results)
+    counts = {}
+    for r in results:
+        counts[r["result"]] = counts.get(r["result"], 0) + 1
+    p99 = micros[min(len(micros) - 1, int(len(micros) * 0.99))] if micros else 0
+    return {
+        "workload": name,
+        "checks": len(results),
+        "wall": f"{wall:.2f} s",
+        "median": f"{statistics.median(micros) / 1000:.2f} ms" if micros else "-",
+        "p99": f"{p99 / 1000:.1f} ms",
+        "max": f"{(micros[-1] if micros else 0) / 1000:.0f} ms",
+        "outcomes": " ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+        "memory": f"{peak:.0f} MB" if peak else "-",
+    }
+
+
+def write_docs(req, work, i):
+    paths = []
+    for key in ("existingPolicyDocument", "newPolicyDocument"):
+        p = os.path.join(work, f"q{i}-{key}.json")
+        with open(p, "w", encoding="utf-8") as f:
+            json.dump(req[key], f)
+        paths.append(p)
+    return paths
+
+
+def solver_rows(requests, work, python, timeout):
+    rows = []
+    cvc5_run = os.path.join(ROOT, "scripts", "crosscheck", "cvc5_run.py")
+    z3 = os.path.join(os.path.dirname(python), "z3")
+    for i, req in enumerate(requests):
+        old, new = write_docs(req, work, i)
+        flags = ["--existing-policy-document", old, "--new-policy-document", new,
+                 "--policy-type", "IDENTITY_POLICY"]
+        best = None
+        for _ in range(3):
+            code, out, wall, peak = run_measured([BIN, "check-no-new-access", *flags, "--output", "json"])
+            best = wall if best is None else min(best, wall)
+        verdict = json.loads(out)["result"]
+        smt = os.path.join(work, f"q{i}.smt2")
+        p = subprocess.run([BIN, "smtlib", "check-no-new-access", *flags], capture_output=True)
+        row = {"workload": f"solvers: {req['id']}", "checks": 1, "wall": f"{best * 1000:.1f} ms",
+               "outcomes": verdict, "memory": f"{peak:.0f} MB" if peak else "-"}
+        if p.returncode != 0:
+            row["z3"] = row["cvc5"] = "no export"
+            rows.append(row)
+            continue
+        with open(smt, "wb") as f:
+            f.write(p.stdout)
+        for solver, cmd in (("z3", [z3, f"-T:{timeout}", smt]), ("cvc5", [python, cvc5_run, smt])):
+            try:
+                code, out, wall, speak = run_measured(cmd, timeout=timeout + 5)
+                answer = (out.split() or ["?"])[0]
+                if wall >= timeout or answer not in ("sat", "unsat"):
+                    row[solver] = f">{timeout} s ({answer})"
+                else:
+                    row[solver] = f"{wall:.2f} s {answer}, {wall / best:.0f}x"
+            except subprocess.TimeoutExpired:
+                row[solver] = f">{timeout} s (timeout)"
+        rows.append(row)
+    return rows
+
+
+def synthetic(work):
+    rows = []
+    def policy(statements):
+        return {"Version": "2012-10-17", "Statement": statements}
+    def stmt(actions, i):
+        return {"Effect": "Allow", "Action": actions, "Resource": f"arn:aws:s3:::bucket-{i}/*"}
+    cases = []
+    for n in (1, 10, 100, 1000, 10000):
+        old = policy([stmt([f"svc{i % 300}:Get{i}*", f"svc{i % 300}:List{i}"], i) for i in range(n)])
+        new = policy([stmt([f"svc{i % 300}:Get{i}*", f"svc{i % 300}:List{i}"], i) for i in range(n + 1)])
+        cases.append((f"synthetic: {n} statements", old, new))
+    for n in (1, 10, 100, 1000, 10000):
+        acts = [f"svc{i % 300}:Action{i}" for i in range(n)]
+        cases.append((f"synthetic: {n} patterns, 1 statement", policy([stmt(acts, 0)]),
+                      policy([stmt(acts + ["svc0:Extra*"], 0)])))
+    letters = "abcdef"
+    for n in (4, 8, 16, 30):
+        acts = [f"s3:*{letters[i % 6]}*{letters[(i // 6 + 1) % 6]}*{letters[(i + 2) % 6]}?*" for i in range(n)]
+        cases.append((f"adversarial: {n} x s3:*a*b*c?*", policy([stmt(["s3:GetObject"], 0)]), policy([stmt(acts, 0)])))
+    qs = os.path.join(work, "synthetic.jsonl")
+    for name, old, new in cases:
+        with open(qs, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"id": name, "check": "check-no-new-access", "existingPolicyDocument": old,
+                                "newPolicyDocument": new, "policyType": "IDENTITY_POLICY"}) + "\n")
+        rows.append(batch_row(name, qs))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--sample", type=int, default=6)
+    ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--solvers")
+    args = ap.parse_args()
+    rows = [batch_row("managed pairs, both directions", os.path.join(args.work, "all.jsonl")),
+            batch_row("ReadOnlyAccess series, both directions", os.path.join(args.work, "roa.jsonl"))]
+    if args.solvers:
+        with open(os.path.join(args.work, "roa.jsonl"), encoding="utf-8") as f:
+            roa = [json.loads(l) for l in f]
+        with open(os.path.join(args.work, "all.jsonl"), encoding="utf-8") as f:
+            every = [json.loads(l) for l in f]
+        picked = [r for r in roa if r["id"] == "ReadOnlyAccess v187->v188"]
+        step = max(1, len(every) // max(1, args.sample - 1))
+        picked += every[::step][: max(0, args.sample - 1)]
+        rows += solver_rows(picked, args.work, args.solvers, args.timeout)
+    rows += synthetic(args.work)
+    cols = ["workload", "checks", "wall", "median", "p99", "max", "outcomes", "memory", "z3", "cvc5"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    print(f"\nmachine: {os.cpu_count()} cores, {cpu}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
