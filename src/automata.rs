@@ -32,11 +32,20 @@ pub struct AtomBudget {
     pub max_nodes: usize,
     /// Maximum atoms.
     pub max_atoms: usize,
+    /// A deadline (with the limit it came from, for the message): past it
+    /// the computation stops with [`Budget::Time`]. Checked every 4,096
+    /// nodes.
+    pub deadline: Option<(std::time::Instant, std::time::Duration)>,
 }
 
 impl Default for AtomBudget {
     fn default() -> Self {
-        AtomBudget { cache_bytes: 64 << 20, max_nodes: 2_000_000, max_atoms: 200_000 }
+        AtomBudget {
+            cache_bytes: 64 << 20,
+            max_nodes: 2_000_000,
+            max_atoms: 200_000,
+            deadline: None,
+        }
     }
 }
 
@@ -63,6 +72,8 @@ pub enum Budget {
     CacheBytes,
     /// [`NFA_SIZE_LIMIT`].
     NfaBytes,
+    /// [`AtomBudget::deadline`] (the limit in milliseconds).
+    Time,
 }
 
 impl Budget {
@@ -73,6 +84,7 @@ impl Budget {
             Budget::Atoms => "atoms",
             Budget::CacheBytes => "bytes of lazy DFA cache",
             Budget::NfaBytes => "bytes of NFA",
+            Budget::Time => "milliseconds",
         }
     }
 }

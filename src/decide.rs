@@ -129,7 +129,9 @@ fn decide(
     restrict: &Restrict,
 ) -> Verdict {
     let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
-    let enc = match encode(policies, policy_type, &config.encode, restrict) {
+    let mut budget = config.encode.clone();
+    budget.atoms.deadline = deadline;
+    let enc = match encode(policies, policy_type, &budget, restrict) {
         Ok(enc) => enc,
         Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
     };

@@ -159,3 +159,37 @@ fn huge_condition_value_lists_end_in_a_verdict_or_unknown() {
     let (code, err) = run_on(&doc, "biglist");
     assert!(code == 1 || code == 3, "{code}: {err}");
 }
+
+#[test]
+fn a_time_limit_stops_a_wildcard_bomb_with_unknown() {
+    let patterns: Vec<String> =
+        (0..300).map(|i| format!("arn:aws:s3:::*{}?*{}?*{}*", i % 7, i % 5, i % 3)).collect();
+    let doc =
+        statement_doc(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": patterns}));
+    let path = temp("bomb", &doc);
+    let out = iamcheck(&[
+        "check-access-not-granted",
+        "--policy-document",
+        path.to_str().unwrap(),
+        "--access",
+        "actions=s3:GetObject",
+        "--policy-type",
+        "IDENTITY_POLICY",
+        "--output",
+        "json",
+        "--timeout",
+        "0.2",
+        "--max-automaton-bytes",
+        "1000000000",
+    ]);
+    let _ = std::fs::remove_file(&path);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Either decided within the limit or UNKNOWN naming a budget.
+    match out.status.code() {
+        Some(3) => {
+            assert!(stdout.contains("milliseconds") || stdout.contains("budget"), "{stdout}")
+        }
+        Some(0 | 1) => {}
+        other => panic!("{other:?}: {stdout}"),
+    }
+}

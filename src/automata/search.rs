@@ -183,6 +183,12 @@ impl Search<'_> {
         if self.nodes.len() >= self.budget.max_nodes {
             return Err(AtomError::exceeded(Budget::SearchNodes, self.budget.max_nodes));
         }
+        if let Some((deadline, limit)) = self.budget.deadline {
+            if self.nodes.len() % 4096 == 0 && std::time::Instant::now() > deadline {
+                let ms = usize::try_from(limit.as_millis()).unwrap_or(usize::MAX);
+                return Err(AtomError::exceeded(Budget::Time, ms));
+            }
+        }
         let parent = u32::try_from(index)
             .ok()
             .filter(|&p| p != ROOT)
