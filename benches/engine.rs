@@ -134,6 +134,7 @@ fn benches(c: &mut Criterion) {
                 cache_bytes: 4 << 20,
                 max_nodes: 200_000,
                 max_atoms: 20_000,
+                ..Default::default()
             },
             ..Default::default()
         },
