@@ -28,16 +28,7 @@ pub enum Command {
     /// Example:
     ///   iamcheck check-no-new-access --existing-policy-document file://ref.json \
     ///     --new-policy-document file://candidate.json --policy-type IDENTITY_POLICY
-    CheckNoNewAccess {
-        /// The reference policy (DOC).
-        #[arg(long, value_name = "DOC")]
-        existing_policy_document: String,
-        /// The policy under test (DOC); reasons point at its statements.
-        #[arg(long, value_name = "DOC")]
-        new_policy_document: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    CheckNoNewAccess(NoNewAccessArgs),
     /// FAIL when the policy allows any of the listed actions and/or resources.
     ///
     /// With actions only: some listed action on any resource; with resources only: any action
@@ -46,17 +37,7 @@ pub enum Command {
     /// Example:
     ///   iamcheck check-access-not-granted --policy-document file://p.json \
     ///     --access actions=s3:DeleteBucket,s3:GetBucketLocation --policy-type IDENTITY_POLICY
-    CheckAccessNotGranted {
-        /// The policy under test (DOC).
-        #[arg(long, value_name = "DOC")]
-        policy_document: String,
-        /// The access: `[{"actions":[...],"resources":[...]}]`, the object alone, or the
-        /// shorthand `actions=a,b` / `resources=r1,r2` / `actions=a,resources=r`.
-        #[arg(long, value_name = "ACCESS")]
-        access: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    CheckAccessNotGranted(AccessNotGrantedArgs),
     /// FAIL when the resource policy grants access to the public: to a caller it does not name.
     ///
     /// An outsider is anyone the policy does not name as a principal, calling from an origin it
@@ -120,6 +101,33 @@ pub enum Command {
     Smtlib(crate::smtlib_cmd::SmtlibArgs),
     /// Run many checks from JSON Lines on all cores; one JSON result per line, in order.
     Batch(crate::batch::BatchArgs),
+}
+
+/// The operands of check-no-new-access (also `smtlib check-no-new-access`).
+#[derive(Debug, clap::Args)]
+pub struct NoNewAccessArgs {
+    /// The reference policy (DOC).
+    #[arg(long, value_name = "DOC")]
+    pub existing_policy_document: String,
+    /// The policy under test (DOC); reasons point at its statements.
+    #[arg(long, value_name = "DOC")]
+    pub new_policy_document: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The operands of check-access-not-granted (also `smtlib check-access-not-granted`).
+#[derive(Debug, clap::Args)]
+pub struct AccessNotGrantedArgs {
+    /// The policy under test (DOC).
+    #[arg(long, value_name = "DOC")]
+    pub policy_document: String,
+    /// The access: `[{"actions":[...],"resources":[...]}]`, the object alone, or the
+    /// shorthand `actions=a,b` / `resources=r1,r2` / `actions=a,resources=r`.
+    #[arg(long, value_name = "ACCESS")]
+    pub access: String,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,8 @@
 //! Running one subcommand.
 
-use crate::args::{Cli, Command, Common, Output, PolicyTypeArg};
+use crate::args::{
+    AccessNotGrantedArgs, Cli, Command, Common, NoNewAccessArgs, Output, PolicyTypeArg,
+};
 use crate::input::{self, Doc};
 use iamcheck::report::text::{self, Source};
 use iamcheck::report::{CheckKind, CheckReport};
@@ -19,24 +21,19 @@ pub enum Exit {
 pub fn run(cli: Cli) -> Result<Exit, String> {
     crate::limits::set(cli.limits)?;
     match cli.command {
-        Command::CheckNoNewAccess { existing_policy_document, new_policy_document, common } => {
-            let ty = policy_type(&common);
-            let existing_doc = input::load(&existing_policy_document, "existing policy document")?;
-            let new_doc = input::load(&new_policy_document, "new policy document")?;
-            let existing = parse(&existing_doc, ty, "existing policy document")?;
-            let new = parse(&new_doc, ty, "new policy document")?;
+        Command::CheckNoNewAccess(args) => {
+            let (new_doc, new, existing) = load_no_new_access(&args)?;
+            let ty = policy_type(&args.common);
             let config = crate::limits::config();
             let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &config);
-            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, common.output))
+            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, args.common.output))
         }
-        Command::CheckAccessNotGranted { policy_document, access, common } => {
-            let ty = policy_type(&common);
-            let access = input::access(&access)?;
-            let doc = input::load(&policy_document, "policy document")?;
-            let parsed = parse(&doc, ty, "policy document")?;
+        Command::CheckAccessNotGranted(args) => {
+            let (doc, parsed, access) = load_access_not_granted(&args)?;
+            let ty = policy_type(&args.common);
             let config = crate::limits::config();
             let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &config);
-            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, common.output))
+            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, args.common.output))
         }
         Command::CheckNoPublicAccess { policy_document, resource_type, output } => {
             let ty = ResourceType::parse(&resource_type).map_err(|e| format!("error: {e}"))?;
@@ -65,6 +62,27 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
         Command::Smtlib(args) => crate::smtlib_cmd::run(args),
         Command::Batch(args) => crate::batch::run(args),
     }
+}
+
+/// Loads and parses check-no-new-access's documents: (new document, new
+/// policy, existing policy).
+pub(crate) fn load_no_new_access(args: &NoNewAccessArgs) -> Result<(Doc, Parsed, Parsed), String> {
+    let ty = policy_type(&args.common);
+    let existing_doc = input::load(&args.existing_policy_document, "existing policy document")?;
+    let new_doc = input::load(&args.new_policy_document, "new policy document")?;
+    let existing = parse(&existing_doc, ty, "existing policy document")?;
+    let new = parse(&new_doc, ty, "new policy document")?;
+    Ok((new_doc, new, existing))
+}
+
+/// Loads check-access-not-granted's operands: (document, policy, access).
+pub(crate) fn load_access_not_granted(
+    args: &AccessNotGrantedArgs,
+) -> Result<(Doc, Parsed, iamcheck::Access), String> {
+    let access = input::access(&args.access)?;
+    let doc = input::load(&args.policy_document, "policy document")?;
+    let parsed = parse(&doc, policy_type(&args.common), "policy document")?;
+    Ok((doc, parsed, access))
 }
 
 pub(crate) fn policy_type(common: &Common) -> PolicyType {
