@@ -106,14 +106,14 @@ pub struct Encoded {
 pub struct EncodeBudget {
     /// Per-field automaton budget.
     pub atoms: AtomBudget,
-    /// Maximum distinct value classes of one multivalued key (the field
-    /// has 2^classes atoms).
-    pub max_set_classes: usize,
+    /// Maximum distinct kinds of value sets of one multivalued key (what
+    /// the set qualifiers can tell apart; each is an atom).
+    pub max_set_states: usize,
 }
 
 impl Default for EncodeBudget {
     fn default() -> Self {
-        EncodeBudget { atoms: AtomBudget::default(), max_set_classes: 12 }
+        EncodeBudget { atoms: AtomBudget::default(), max_set_states: 4096 }
     }
 }
 

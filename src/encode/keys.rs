@@ -14,7 +14,7 @@ use crate::policy::condition::Family;
 use crate::policy::{BaseOperator, Condition, Qualifier};
 use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Condition keys AWS documents as multivalued (KEYS, SVMV).
 pub(crate) const MULTIVALUED: &[&str] = &[
@@ -58,6 +58,18 @@ impl Clause {
             (BaseOperator::Null, v) => self.null_holds(v.is_some()),
             (_, None) => self.if_exists || self.base.is_negated(),
             (_, Some(m)) => self.value_holds(m),
+        }
+    }
+
+    /// The entry on a present set, from whether some element passes the
+    /// per-value test and whether all do.
+    fn holds_summary(&self, some: bool, all: bool) -> bool {
+        match (self.qualifier, self.base) {
+            (None, _) => self.null_holds(true),
+            (Some(Qualifier::ForAllValues), BaseOperator::Null) => true,
+            (Some(Qualifier::ForAnyValue), BaseOperator::Null) => false,
+            (Some(Qualifier::ForAllValues), _) => all,
+            (Some(Qualifier::ForAnyValue), _) => some,
         }
     }
 
@@ -343,37 +355,60 @@ fn multi_atoms(
     budget: &EncodeBudget,
 ) -> Result<Vec<FieldAtom>, EncodeError> {
     // Classes: element atoms on which every per-value test agrees.
-    let mut classes: Vec<(Vec<bool>, String, FixedBitSet)> = Vec::new();
+    let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
     for (w, m) in raw {
         let vector: Vec<bool> = clauses.iter().map(|c| c.value_holds(&m)).collect();
-        if !classes.iter().any(|(v, _, _)| *v == vector) {
-            classes.push((vector, w, m));
+        if !classes.iter().any(|(v, _)| *v == vector) {
+            classes.push((vector, w));
         }
     }
-    if classes.len() > budget.max_set_classes {
-        return Err(EncodeError::new(format!(
-            "a multivalued condition key has {} value classes, over the limit of {}",
-            classes.len(),
-            budget.max_set_classes
-        )));
+    // A set matters only through, per entry, whether some element passes
+    // and whether all do: walk the sets class by class, keeping one set
+    // per distinct (some, all) summary (the empty set first).
+    let width = clauses.len();
+    let mut states: Vec<(Vec<bool>, Vec<bool>, Vec<usize>)> =
+        vec![(vec![false; width], vec![true; width], Vec::new())];
+    let mut seen: HashSet<(Vec<bool>, Vec<bool>)> = HashSet::new();
+    seen.insert((vec![false; width], vec![true; width]));
+    for (i, (vector, _)) in classes.iter().enumerate() {
+        let grown: Vec<_> = states
+            .iter()
+            .map(|(some, all, chosen)| {
+                let some: Vec<bool> = some.iter().zip(vector).map(|(a, b)| *a || *b).collect();
+                let all: Vec<bool> = all.iter().zip(vector).map(|(a, b)| *a && *b).collect();
+                let mut chosen = chosen.clone();
+                chosen.push(i);
+                (some, all, chosen)
+            })
+            .collect();
+        for state in grown {
+            if seen.insert((state.0.clone(), state.1.clone())) {
+                states.push(state);
+            }
+        }
+        if states.len() > budget.max_set_states {
+            return Err(EncodeError::new(format!(
+                "a multivalued condition key has over {} kinds of value sets, the limit",
+                budget.max_set_states
+            )));
+        }
     }
     let mut atoms = vec![FieldAtom {
         value: AtomValue::Absent,
         sat: sat_of(n, clauses, |c| c.holds_multi(None)),
     }];
-    for mask in 0u32..(1u32 << classes.len()) {
-        let chosen: Vec<&(Vec<bool>, String, FixedBitSet)> = classes
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, c)| c)
-            .collect();
-        let sets: Vec<&FixedBitSet> = chosen.iter().map(|c| &c.2).collect();
-        let values = chosen.iter().map(|c| c.1.clone()).collect();
-        atoms.push(FieldAtom {
-            value: AtomValue::Set(values),
-            sat: sat_of(n, clauses, |c| c.holds_multi(Some(&sets))),
-        });
+    for (some, all, chosen) in states {
+        let values = chosen.iter().filter_map(|&i| classes.get(i)).map(|c| c.1.clone()).collect();
+        let mut sat = FixedBitSet::with_capacity(n);
+        sat.insert_range(..);
+        for (j, c) in clauses.iter().enumerate() {
+            let (s, a) =
+                (some.get(j).copied().unwrap_or(false), all.get(j).copied().unwrap_or(true));
+            if !c.holds_summary(s, a) {
+                sat.set(c.statement, false);
+            }
+        }
+        atoms.push(FieldAtom { value: AtomValue::Set(values), sat });
     }
     Ok(dedup(atoms))
 }

@@ -52,6 +52,9 @@ pub(crate) struct PatternTable {
     shapes: Vec<Option<Shape>>,
     /// Patterns whose values are excluded from the field's domain.
     forbidden: Vec<PatRef>,
+    /// Per pattern: its class for merging in [`PatternTable::atoms_of`]
+    /// (empty: every pattern its own class).
+    classes: Vec<usize>,
 }
 
 impl PatternTable {
@@ -194,12 +197,19 @@ impl PatternTable {
             }
         }
         let found = literal_atoms(&shapes, &TailUniverse { prefix, class }, budget)?;
-        Ok(Some(self.lift(ids, 0, found)))
+        let singles: Vec<Vec<usize>> = ids.iter().map(|&i| vec![i]).collect();
+        Ok(Some(self.lift(&singles, 0, found)))
     }
 
     /// Atoms of the patterns `ids` within `universe` minus `excluded`,
     /// with `matched` over all of the table's patterns, without the
     /// forbidden values.
+    ///
+    /// Patterns of one class (`classes`: used by exactly the same
+    /// statements, so telling them apart changes no satisfaction vector)
+    /// become one alternation: k `*Noun*` patterns of one statement make
+    /// one automaton pattern, not 2^k atoms. An atom matching a class
+    /// matches all its members in the result.
     fn atoms_of(
         &self,
         ids: &[usize],
@@ -207,16 +217,45 @@ impl PatternTable {
         excluded: &[String],
         budget: &AtomBudget,
     ) -> Result<Vec<(String, FixedBitSet)>, AtomError> {
-        let mut regexes: Vec<String> =
-            ids.iter().filter_map(|&i| self.regexes.get(i).cloned()).collect();
+        let mut merged: Vec<Vec<usize>> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
+        for &i in ids {
+            let class = self.classes.get(i).copied().unwrap_or(i);
+            match slot.get(&class) {
+                Some(&k) => merged.get_mut(k).into_iter().for_each(|m| m.push(i)),
+                None => {
+                    slot.insert(class, merged.len());
+                    merged.push(vec![i]);
+                }
+            }
+        }
+        let mut regexes: Vec<String> = merged
+            .iter()
+            .map(|members| {
+                let rs: Vec<&str> = members
+                    .iter()
+                    .filter_map(|&i| self.regexes.get(i))
+                    .map(String::as_str)
+                    .collect();
+                match rs.as_slice() {
+                    [one] => (*one).to_string(),
+                    many => format!("(?:{})", many.join(")|(?:")),
+                }
+            })
+            .collect();
         regexes.extend(excluded.iter().cloned());
         let found = atoms(&regexes, universe, budget)?;
-        Ok(self.lift(ids, excluded.len(), found))
+        Ok(self.lift(&merged, excluded.len(), found))
     }
 
     /// Atoms over the patterns `ids` (then `excluded` more) → atoms over all the table's
     /// patterns, without those matching an excluded or a forbidden pattern.
-    fn lift(&self, ids: &[usize], excluded: usize, found: Vec<Atom>) -> Vec<(String, FixedBitSet)> {
+    fn lift(
+        &self,
+        ids: &[Vec<usize>],
+        excluded: usize,
+        found: Vec<Atom>,
+    ) -> Vec<(String, FixedBitSet)> {
         let n = self.regexes.len();
         let mut out = Vec::new();
         for a in found {
@@ -225,7 +264,7 @@ impl PatternTable {
             }
             let mut matched = FixedBitSet::with_capacity(n);
             for j in a.matched.ones() {
-                if let Some(&i) = ids.get(j) {
+                for &i in ids.get(j).map_or(&[][..], Vec::as_slice) {
                     matched.insert(i);
                 }
             }
@@ -239,12 +278,11 @@ impl PatternTable {
     /// The field's atoms: one per distinct satisfaction vector over the
     /// statements (`None` = the statement does not constrain this field).
     pub(crate) fn field_atoms(
-        &self,
+        &mut self,
         universe: &Grouping<'_>,
         constraints: &[Option<Constraint>],
         budget: &AtomBudget,
     ) -> Result<Vec<FieldAtom>, AtomError> {
-        let raw = self.grouped_atoms(universe, budget)?;
         // sat = (some listed pattern matches) xor negated, or true when unconstrained; the
         // patterns an atom matches are few, so go from them to the statements listing them.
         let n = constraints.len();
@@ -272,6 +310,8 @@ impl PatternTable {
                 }
             }
         }
+        self.classes = self.usage_classes(&users);
+        let raw = self.grouped_atoms(universe, budget)?;
         let atoms = raw.into_iter().map(|(witness, matched)| {
             let mut sat = always.clone();
             for i in matched.ones() {
@@ -291,6 +331,23 @@ impl PatternTable {
 pub(crate) type GroupFn<'a> = &'a dyn Fn(&str) -> String;
 /// The least value outside the named groups, if any.
 pub(crate) type OutsideFn<'a> = &'a dyn Fn(&[&str]) -> Option<String>;
+
+impl PatternTable {
+    /// Classes of patterns listed by exactly the same statements (`users`);
+    /// a forbidden pattern is a class of its own (it must be told apart).
+    fn usage_classes(&self, users: &[Vec<usize>]) -> Vec<usize> {
+        let mut by_users: HashMap<&[usize], usize> = HashMap::new();
+        (0..self.regexes.len())
+            .map(|i| {
+                let forbidden = self.forbidden.contains(&PatRef::Id(i));
+                match users.get(i) {
+                    Some(u) if !forbidden && !u.is_empty() => *by_users.entry(u).or_insert(i),
+                    _ => i,
+                }
+            })
+            .collect()
+    }
+}
 
 /// How a field's universe splits into groups (see
 /// [`PatternTable::grouped_atoms`]).
