@@ -215,6 +215,24 @@ pub(crate) fn key_fields(
             }
         }
         let name = entries.first().map(|(_, _, c)| c.key.clone()).unwrap_or_default();
+        if let Values::Strings(table) = &mut values {
+            // Values every entry lists together need not be told apart:
+            // 50,000 values of one entry make one automaton pattern.
+            let mut users: Vec<Vec<usize>> = Vec::new();
+            for (k, c) in clauses.iter().enumerate() {
+                for r in &c.refs {
+                    if let PatRef::Id(i) = *r {
+                        if users.len() <= i {
+                            users.resize(i + 1, Vec::new());
+                        }
+                        if let Some(u) = users.get_mut(i) {
+                            u.push(k);
+                        }
+                    }
+                }
+            }
+            table.merge_by_users(&users);
+        }
         let raw = values.raw_atoms(typed_forbidden.get(&folded), budget)?;
         let atoms = if multi {
             multi_atoms(raw, &clauses, all.len(), budget)?

@@ -333,6 +333,12 @@ pub(crate) type GroupFn<'a> = &'a dyn Fn(&str) -> String;
 pub(crate) type OutsideFn<'a> = &'a dyn Fn(&[&str]) -> Option<String>;
 
 impl PatternTable {
+    /// Merges, for the automaton, the patterns with the same users (lists
+    /// of whatever references them: statements, condition entries).
+    pub(crate) fn merge_by_users(&mut self, users: &[Vec<usize>]) {
+        self.classes = self.usage_classes(users);
+    }
+
     /// Classes of patterns listed by exactly the same statements (`users`);
     /// a forbidden pattern is a class of its own (it must be told apart).
     fn usage_classes(&self, users: &[Vec<usize>]) -> Vec<usize> {
