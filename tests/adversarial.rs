@@ -19,9 +19,15 @@ fn temp(name: &str, bytes: &[u8]) -> PathBuf {
 
 /// Runs `check-access-not-granted` on a document file; returns (exit, stderr).
 fn run_on(bytes: &[u8], name: &str) -> (i32, String) {
+    let (code, _, stderr) = run_with(bytes, name, &[]);
+    (code, stderr)
+}
+
+/// Like [`run_on`] with more options; returns (exit, stdout, stderr).
+fn run_with(bytes: &[u8], name: &str, extra: &[&str]) -> (i32, String, String) {
     let path = temp(name, bytes);
     let start = Instant::now();
-    let out = iamcheck(&[
+    let mut args = vec![
         "check-access-not-granted",
         "--policy-document",
         path.to_str().unwrap(),
@@ -31,12 +37,15 @@ fn run_on(bytes: &[u8], name: &str) -> (i32, String) {
         "IDENTITY_POLICY",
         "--output",
         "json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let out = iamcheck(&args);
     let _ = std::fs::remove_file(&path);
     assert!(start.elapsed() < Duration::from_secs(120), "{name} took {:?}", start.elapsed());
     let code = out.status.code().unwrap_or(-1);
     assert_ne!(code, 101, "{name} panicked: {}", String::from_utf8_lossy(&out.stderr));
-    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (code, text(&out.stdout), text(&out.stderr))
 }
 
 fn statement_doc(statement: serde_json::Value) -> Vec<u8> {
@@ -169,26 +178,10 @@ fn a_time_limit_stops_a_wildcard_bomb_with_unknown() {
         (0..300).map(|i| format!("arn:aws:s3:::*{}?*{}?*{}*", i % 7, i % 5, i % 3)).collect();
     let doc =
         statement_doc(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": patterns}));
-    let path = temp("bomb", &doc);
-    let out = iamcheck(&[
-        "check-access-not-granted",
-        "--policy-document",
-        path.to_str().unwrap(),
-        "--access",
-        "actions=s3:GetObject",
-        "--policy-type",
-        "IDENTITY_POLICY",
-        "--output",
-        "json",
-        "--timeout",
-        "0.2",
-        "--max-automaton-bytes",
-        "1000000000",
-    ]);
-    let _ = std::fs::remove_file(&path);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let limits = ["--timeout", "0.2", "--max-automaton-bytes", "1000000000"];
+    let (code, stdout, _) = run_with(&doc, "bomb", &limits);
     // Either decided within the limit or UNKNOWN naming a budget.
-    match out.status.code() {
+    match Some(code) {
         Some(3) => {
             assert!(stdout.contains("milliseconds") || stdout.contains("budget"), "{stdout}")
         }
