@@ -73,15 +73,13 @@ impl Clause {
         }
     }
 
-    fn holds_multi(&self, value: Option<&[&FixedBitSet]>) -> bool {
-        match (self.qualifier, self.base, value) {
-            (None, _, v) => self.null_holds(v.is_some()),
-            (Some(Qualifier::ForAllValues), BaseOperator::Null, _) => true,
-            (Some(Qualifier::ForAnyValue), BaseOperator::Null, _) => false,
-            (Some(Qualifier::ForAllValues), _, None) => true,
-            (Some(Qualifier::ForAnyValue), _, None) => false,
-            (Some(Qualifier::ForAllValues), _, Some(vs)) => vs.iter().all(|m| self.value_holds(m)),
-            (Some(Qualifier::ForAnyValue), _, Some(vs)) => vs.iter().any(|m| self.value_holds(m)),
+    /// The entry on an absent multivalued key: `ForAllValues:` true,
+    /// `ForAnyValue:` false, a plain `Null` by its values.
+    fn holds_absent_multi(&self) -> bool {
+        match self.qualifier {
+            None => self.null_holds(false),
+            Some(Qualifier::ForAllValues) => true,
+            Some(Qualifier::ForAnyValue) => false,
         }
     }
 }
@@ -413,7 +411,7 @@ fn multi_atoms(
     }
     let mut atoms = vec![FieldAtom {
         value: AtomValue::Absent,
-        sat: sat_of(n, clauses, |c| c.holds_multi(None)),
+        sat: sat_of(n, clauses, Clause::holds_absent_multi),
     }];
     for (some, all, chosen) in states {
         let values = chosen.iter().filter_map(|&i| classes.get(i)).map(|c| c.1.clone()).collect();
