@@ -7,6 +7,7 @@
 //! `docs/semantics.md`.
 
 pub mod condition;
+pub mod template;
 
 pub use condition::{BaseOperator, Condition, Operator, Qualifier};
 

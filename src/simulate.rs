@@ -18,6 +18,7 @@ mod statement;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod variables;
 
 use crate::policy::{Effect, Policy, PolicyType};
 use crate::request::Request;

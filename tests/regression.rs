@@ -48,7 +48,7 @@ fn opaque_constructs_are_distinct_across_versions() {
 #[test]
 fn simulate_denies_when_no_allow_can_match() {
     let p = identity(
-        json!([{"Effect": "Deny", "Action": "*", "Resource": "arn:aws:s3:::${aws:username}"}]),
+        json!([{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"NumericEquals": {"n": "${aws:username}"}}}]),
         "2012-10-17",
     );
     let r =

@@ -6,7 +6,8 @@
 //! segment-bounded; the sixth (the resource part) is matched as a plain
 //! glob against the rest of the ARN, colons included.
 
-use super::glob::glob;
+use super::glob::glob_tokens;
+use crate::policy::template::Tok;
 
 /// The number of colon-separated segments of a full ARN.
 const SEGMENTS: usize = 6;
@@ -16,6 +17,7 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
     text.splitn(SEGMENTS, ':').collect()
 }
 
+#[cfg(test)]
 /// Whether the ARN pattern `pattern` matches `arn` (case-sensitive).
 ///
 /// `arn` must have at least six colon-separated parts, else nothing
@@ -24,19 +26,26 @@ pub(crate) fn split(text: &str) -> Vec<&str> {
 /// first segments, and its last segment matches the next ARN segment as a
 /// prefix (the final `*` runs on over the colons to the end of the ARN).
 pub(crate) fn arn_matches(pattern: &str, arn: &str) -> bool {
+    let pattern: Vec<Tok> = Tok::of_text(pattern, true).collect();
+    arn_matches_tokens(&pattern, arn)
+}
+
+/// [`arn_matches`] for glob tokens (a pattern after substituting policy
+/// variables): the pattern splits at its first five `:` characters.
+pub(crate) fn arn_matches_tokens(pattern: &[Tok], arn: &str) -> bool {
     let text = split(arn);
     if text.len() < SEGMENTS {
         return false;
     }
-    let pat = split(pattern);
-    if pat.len() < SEGMENTS && !pattern.ends_with('*') {
+    let pat: Vec<&[Tok]> = pattern.splitn(SEGMENTS, |t| *t == Tok::Char(':')).collect();
+    if pat.len() < SEGMENTS && pattern.last() != Some(&Tok::Star) {
         return false;
     }
     // For a short pattern, matching its last segment against the ARN's
     // segment at the same position is exactly the prefix rule: the
     // segment's wildcards cannot cross `:` and its final `*` absorbs the
     // rest of that segment, the trailing colons being implied.
-    pat.iter().zip(text.iter()).all(|(p, t)| glob(p, t))
+    pat.iter().zip(text.iter()).all(|(p, t)| glob_tokens(p, t))
 }
 
 #[cfg(test)]

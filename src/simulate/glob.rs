@@ -6,29 +6,49 @@
 //! `O(|pattern| * |text|)` time in the worst case, no exponential
 //! backtracking.
 
+use crate::policy::template::Tok;
+
+#[cfg(test)]
 /// Whether `pattern` matches all of `text`, comparing characters exactly.
 pub(crate) fn glob(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<Tok> = Tok::of_text(pattern, true).collect();
+    glob_tokens(&pattern, text)
+}
+
+/// Whether the glob tokens `pattern` match all of `text` (exact
+/// characters).
+pub(crate) fn glob_tokens(pattern: &[Tok], text: &str) -> bool {
     glob_with(pattern, text, |p, t| p == t)
 }
 
 /// Whether `pattern` matches all of `text`, ignoring ASCII case.
 pub(crate) fn glob_ignore_ascii_case(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<Tok> = Tok::of_text(pattern, true).collect();
+    glob_with(&pattern, text, |p, t| p.eq_ignore_ascii_case(&t))
+}
+
+/// Whether the literal tokens `pattern` equal `text` ignoring ASCII case
+/// (`StringEqualsIgnoreCase` after substitution).
+pub(crate) fn equal_ignore_ascii_case(pattern: &[Tok], text: &str) -> bool {
     glob_with(pattern, text, |p, t| p.eq_ignore_ascii_case(&t))
 }
 
-fn glob_with(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
+fn glob_with(pattern: &[Tok], text: &str, eq: impl Fn(char, char) -> bool) -> bool {
     let text: Vec<char> = text.chars().collect();
     let (mut p, mut t) = (0, 0);
     // Position of the last `*` seen and the text position it was tried at.
     let mut star: Option<(usize, usize)> = None;
     while let Some(&c) = text.get(t) {
         match pattern.get(p) {
-            Some('*') => {
+            Some(Tok::Star) => {
                 star = Some((p, t));
                 p += 1;
             }
-            Some(&q) if q == '?' || eq(q, c) => {
+            Some(Tok::One) => {
+                p += 1;
+                t += 1;
+            }
+            Some(&Tok::Char(q)) if eq(q, c) => {
                 p += 1;
                 t += 1;
             }
@@ -43,7 +63,7 @@ fn glob_with(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool
             },
         }
     }
-    pattern.get(p..).is_some_and(|rest| rest.iter().all(|&q| q == '*'))
+    pattern.get(p..).is_some_and(|rest| rest.iter().all(|&q| q == Tok::Star))
 }
 
 #[cfg(test)]
@@ -66,6 +86,11 @@ mod tests {
         assert!(glob_ignore_ascii_case("abc", "ABC"));
         assert!(glob("?", "é"));
         assert!(!glob("??", "é"));
+        // Literal tokens: a substituted `*` is a character.
+        let lit = [Tok::Char('a'), Tok::Char('*')];
+        assert!(glob_tokens(&lit, "a*"));
+        assert!(!glob_tokens(&lit, "ab"));
+        assert!(equal_ignore_ascii_case(&lit, "A*"));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! One statement against one request, three-valued (Kleene AND of its
 //! parts).
 
-use super::arn::arn_matches;
+use super::arn::arn_matches_tokens;
 use super::condition::{holds, undecided_reason};
 use super::glob::glob_ignore_ascii_case;
 use super::principal::{element_matches, Caller};
+use super::variables::any_entry;
+use crate::policy::template::Tok;
 use crate::policy::{Element, Policy, Statement};
 use crate::request::Request;
 
@@ -47,9 +49,9 @@ pub(crate) fn evaluate(stmt: &Statement, input: &Input<'_>) -> Match {
     let mut reasons = Vec::new();
     let parts = [principal_part(stmt, input), action_part(stmt, input), resource_part(stmt, input)];
     let conditions = stmt.conditions.iter().map(|cond| {
-        match undecided_reason(cond, input.substitutes_variables) {
+        match undecided_reason(cond, input.request, input.substitutes_variables) {
             Some(reason) => Err(reason),
-            None => Ok(holds(cond, input.request)),
+            None => Ok(holds(cond, input.request, input.substitutes_variables)),
         }
     });
     for part in parts.into_iter().chain(conditions) {
@@ -89,12 +91,11 @@ fn resource_part(stmt: &Statement, input: &Input<'_>) -> Part {
         // Role trust policies: every resource.
         return Ok(true);
     };
-    if input.substitutes_variables && element.values.iter().any(|p| p.contains("${")) {
-        let name = if element.negated { "NotResource" } else { "Resource" };
-        return Err(format!("policy variables in `{name}` are not supported yet"));
-    }
     let resource = input.request.resource.as_str();
-    Ok(element_any(element, |p| p == "*" || arn_matches(p, resource)))
+    let any = any_entry(&element.values, input.request, input.substitutes_variables, true, |t| {
+        t == [Tok::Star] || arn_matches_tokens(t, resource)
+    })?;
+    Ok(any != element.negated)
 }
 
 /// Whether the element matches: some entry does (`X`) or none does (`NotX`).

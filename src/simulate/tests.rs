@@ -576,37 +576,92 @@ fn a_failing_part_decides_an_undecided_statement() {
 }
 
 #[test]
-fn policy_variables_are_unknown_only_under_2012() {
+fn policy_variables_substitute_only_under_2012() {
+    let id = PolicyType::Identity;
     let s = with_resource(allow(), el(&["arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::c"]));
-    let c = with_cond(allow(), "StringEquals", "aws:username", &["${aws:PrincipalTag/x}"]);
-    for stmt in [s, c] {
-        let r = ctx(
-            req("s3:GetObject", "arn:aws:s3:::c"),
-            "aws:username",
-            single("${aws:PrincipalTag/x}"),
-        );
-        let sim = run(&policy(vec![stmt.clone()]), PolicyType::Identity, &r);
-        assert_eq!(sim.decision, Decision::Unknown);
-        assert!(sim.undecided[0].1.contains("policy variables"), "{:?}", sim.undecided);
-        // Under 2008-10-17 or without a Version, `${` is literal text.
-        let r2 = ctx(
-            req("s3:GetObject", "arn:aws:s3:::b/${aws:username}/x"),
-            "aws:username",
-            single("${aws:PrincipalTag/x}"),
-        );
-        for v in [None, Some(Version::V2008_10_17)] {
-            assert_eq!(decision(&policy_v(v, vec![stmt.clone()]), &r2), Decision::Allow);
+    let at = |resource: &str, user: Option<&str>| {
+        let r = req("s3:GetObject", resource);
+        match user {
+            Some(u) => ctx(r, "AWS:UserName", single(u)),
+            None => r,
         }
+    };
+    let p = policy(vec![s.clone()]);
+    assert_eq!(decision(&p, &at("arn:aws:s3:::b/alice/x", Some("alice"))), Decision::Allow);
+    assert_eq!(decision(&p, &at("arn:aws:s3:::b/alice/x", Some("bob"))), Decision::ImplicitDeny);
+    // Absent key, no default: the entry matches nothing; the others still do.
+    assert_eq!(decision(&p, &at("arn:aws:s3:::b//x", None)), Decision::ImplicitDeny);
+    assert_eq!(decision(&p, &at("arn:aws:s3:::c", None)), Decision::Allow);
+    // A substituted `*` is literal.
+    assert_eq!(decision(&p, &at("arn:aws:s3:::b/x/y", Some("*"))), Decision::ImplicitDeny);
+    assert_eq!(decision(&p, &at("arn:aws:s3:::b/*/y", Some("*"))), Decision::Allow);
+    // Under 2008-10-17 or without a Version, `${` is literal text.
+    for v in [None, Some(Version::V2008_10_17)] {
+        let old = policy_v(v, vec![s.clone()]);
+        let literal = "arn:aws:s3:::b/${aws:username}/x";
+        assert_eq!(decision(&old, &at(literal, Some("alice"))), Decision::Allow);
+        assert_eq!(
+            decision(&old, &at("arn:aws:s3:::b/alice/x", Some("alice"))),
+            Decision::ImplicitDeny
+        );
     }
-    let nr = with_resource(allow(), not_el(&["arn:aws:s3:::${aws:username}"]));
-    let sim = run(&policy(vec![nr]), PolicyType::Identity, &s3req());
-    assert!(sim.undecided[0].1.contains("`NotResource`"));
+    // Defaults and constants.
+    let d = with_resource(allow(), el(&["arn:aws:s3:::b/${aws:username, 'guest'}/${*}${?}${$}"]));
+    let d = policy(vec![d]);
+    assert_eq!(decision(&d, &at("arn:aws:s3:::b/guest/*?$", None)), Decision::Allow);
+    assert_eq!(decision(&d, &at("arn:aws:s3:::b/guest/ab$", None)), Decision::ImplicitDeny);
+    assert_eq!(decision(&d, &at("arn:aws:s3:::b/al/*?$", Some("al"))), Decision::Allow);
+    // NotResource: an entry whose key is absent excludes nothing.
+    let nr = policy(vec![with_resource(allow(), not_el(&["arn:aws:s3:::${aws:username}"]))]);
+    assert_eq!(decision(&nr, &at("arn:aws:s3:::alice", None)), Decision::Allow);
+    assert_eq!(decision(&nr, &at("arn:aws:s3:::alice", Some("alice"))), Decision::ImplicitDeny);
+    // A set as a variable's value is undefined: Unknown.
+    let r = ctx(req("s3:GetObject", "arn:aws:s3:::b/a/x"), "aws:username", multi(&["a"]));
+    let sim = run(&p, id, &r);
+    assert_eq!(sim.decision, Decision::Unknown);
+    assert!(sim.undecided[0].1.contains("several values"), "{:?}", sim.undecided);
+}
+
+#[test]
+fn condition_values_substitute_variables() {
+    let eq = |op: &str, v: &str| policy(vec![with_cond(allow(), op, "aws:username", &[v])]);
+    let at = |user: Option<&str>, tag: Option<&str>| {
+        let mut r = s3req();
+        if let Some(u) = user {
+            r = ctx(r, "aws:username", single(u));
+        }
+        if let Some(t) = tag {
+            r = ctx(r, "aws:PrincipalTag/x", single(t));
+        }
+        r
+    };
+    let p = eq("StringEquals", "${aws:PrincipalTag/x}");
+    assert_eq!(decision(&p, &at(Some("a"), Some("a"))), Decision::Allow);
+    assert_eq!(decision(&p, &at(Some("a"), Some("b"))), Decision::ImplicitDeny);
+    assert_eq!(decision(&p, &at(Some("a"), None)), Decision::ImplicitDeny);
+    let n = eq("StringNotEquals", "${aws:PrincipalTag/x}");
+    assert_eq!(decision(&n, &at(Some("a"), None)), Decision::Allow);
+    assert_eq!(decision(&n, &at(Some("a"), Some("a"))), Decision::ImplicitDeny);
+    let like = eq("StringLike", "${aws:PrincipalTag/x}-*");
+    assert_eq!(decision(&like, &at(Some("a-b"), Some("a"))), Decision::Allow);
+    assert_eq!(decision(&like, &at(Some("ab-b"), Some("a"))), Decision::ImplicitDeny);
+    // The substituted value's `*` is literal, the text's a wildcard.
+    assert_eq!(decision(&like, &at(Some("ab-b"), Some("*"))), Decision::ImplicitDeny);
+    assert_eq!(decision(&like, &at(Some("*-b"), Some("*"))), Decision::Allow);
+    let ic = eq("StringEqualsIgnoreCase", "${aws:PrincipalTag/x}");
+    assert_eq!(decision(&ic, &at(Some("ABC"), Some("abc"))), Decision::Allow);
+    let arn = eq("ArnLike", "arn:aws:iam::*:user/${aws:PrincipalTag/x}");
+    assert_eq!(decision(&arn, &at(Some("arn:aws:iam::1:user/a"), Some("a"))), Decision::Allow);
+    assert_eq!(
+        decision(&arn, &at(Some("arn:aws:iam::1:user/b"), Some("a"))),
+        Decision::ImplicitDeny
+    );
 }
 
 #[test]
 fn decision_order_with_unknowns() {
     let unknown =
-        |s: Statement| with_cond(s, "StringEquals", "aws:CurrentTime", &["${aws:username}"]);
+        |s: Statement| with_cond(s, "NumericLessThan", "aws:CurrentTime", &["${aws:username}"]);
     let cases = [
         (vec![allow(), unknown(deny())], Decision::Unknown, vec![0]),
         (vec![unknown(deny()), deny(), allow()], Decision::ExplicitDeny, vec![1, 2]),
