@@ -16,8 +16,10 @@ pub mod glob;
 pub(crate) mod keys;
 pub mod principal;
 mod table;
+pub(crate) mod variables;
 
 use crate::automata::{AtomBudget, AtomError};
+use crate::policy::template::Tok;
 use crate::policy::{Effect, Element, Policy, PolicyType};
 use fixedbitset::FixedBitSet;
 use glob::Pattern;
@@ -279,8 +281,22 @@ fn resource_field(
         let c = match &s.resource {
             None => None,
             Some(el) if policy.substitutes_variables() && has_variable(el) => {
-                opaque.add(element_key("Resource", el), s_id, describe_element(el));
-                None
+                match variables::bound(&el.values, true, true, el.negated) {
+                    Some((tokens, dependent)) => {
+                        if dependent {
+                            opaque.add(element_key("Resource", el), s_id, describe_element(el));
+                        }
+                        let el = Element { negated: el.negated, values: tokens };
+                        Some(table.grouped_element(&el, |t| {
+                            let text: String = t.iter().map(Tok::as_glob_char).collect();
+                            (glob::resource_tokens(t), arn_service(&text), None)
+                        }))
+                    }
+                    None => {
+                        opaque.add(element_key("Resource", el), s_id, describe_element(el));
+                        None
+                    }
+                }
             }
             Some(el) => {
                 Some(table.grouped_element(el, |t| (glob::resource(t), arn_service(t), None)))

@@ -6,6 +6,7 @@
 //! docs/semantics.md §3–§4 gives the rules implemented here.
 
 use crate::automata::Shape;
+use crate::policy::template::Tok;
 use regex_syntax::{escape, escape_into};
 
 /// One translated pattern.
@@ -47,6 +48,93 @@ fn glob(text: &str, star: &str, one: &str) -> String {
     }
     escape_into(text.get(run..).unwrap_or_default(), &mut out);
     out
+}
+
+/// [`glob`] over tokens: a policy string after its variables are
+/// substituted or widened, whose literal `*`/`?` are characters.
+fn glob_tokens(toks: &[Tok], star: &str, one: &str) -> String {
+    let mut out = String::with_capacity(toks.len() * 2);
+    let mut prev_star = false;
+    for t in toks {
+        match t {
+            Tok::Star if prev_star => {}
+            Tok::Star => out.push_str(star),
+            Tok::One => out.push_str(one),
+            Tok::Char(c) => escape_into(c.encode_utf8(&mut [0; 4]), &mut out),
+        }
+        prev_star = *t == Tok::Star;
+    }
+    out
+}
+
+/// [`string_like`] over tokens (`StringLike`, and `StringEquals` with
+/// literal tokens).
+pub fn string_like_tokens(toks: &[Tok]) -> Pattern {
+    if !toks.is_empty() && toks.iter().all(|t| *t == Tok::Star) {
+        return Pattern::All;
+    }
+    Pattern::Regex(glob_tokens(toks, ANY, "(?s:.)"))
+}
+
+/// [`literal_ignore_ascii_case`] over tokens (a widened variable is `*`).
+pub fn ignore_ascii_case_tokens(toks: &[Tok]) -> Pattern {
+    let mut out = String::new();
+    let mut prev_star = false;
+    for t in toks {
+        match t {
+            Tok::Star if prev_star => {}
+            Tok::Star => out.push_str(ANY),
+            Tok::One => out.push_str("(?s:.)"),
+            Tok::Char(c) if c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c.to_ascii_lowercase());
+                out.push(c.to_ascii_uppercase());
+                out.push(']');
+            }
+            Tok::Char(c) => escape_into(c.encode_utf8(&mut [0; 4]), &mut out),
+        }
+        prev_star = *t == Tok::Star;
+    }
+    Pattern::Regex(out)
+}
+
+/// [`arn`] over tokens: the pattern splits at its first five `:`
+/// characters.
+pub fn arn_tokens(toks: &[Tok]) -> Pattern {
+    let segments: Vec<&[Tok]> = toks.splitn(6, |t| *t == Tok::Char(':')).collect();
+    let Some((last, first)) = segments.split_last() else {
+        return Pattern::Nothing;
+    };
+    let mut out = String::new();
+    for seg in first {
+        out.push_str(&glob_tokens(seg, SEGMENT, "[^:]"));
+        out.push(':');
+    }
+    if segments.len() == 6 {
+        out.push_str(&glob_tokens(last, ANY, "(?s:.)"));
+        return Pattern::Regex(out);
+    }
+    if last.last() != Some(&Tok::Star) {
+        return Pattern::Nothing;
+    }
+    let stem_len = last.iter().rposition(|t| *t != Tok::Star).map_or(0, |i| i + 1);
+    out.push_str(&glob_tokens(last.get(..stem_len).unwrap_or_default(), SEGMENT, "[^:]"));
+    out.push_str(SEGMENT);
+    for _ in segments.len()..5 {
+        out.push(':');
+        out.push_str(SEGMENT);
+    }
+    out.push(':');
+    out.push_str(ANY);
+    Pattern::Regex(out)
+}
+
+/// [`resource`] over tokens: only a lone wildcard `*` is every resource.
+pub fn resource_tokens(toks: &[Tok]) -> Pattern {
+    if toks == [Tok::Star] {
+        return Pattern::All;
+    }
+    arn_tokens(toks)
 }
 
 /// A plain glob (`StringLike`): `*` crosses everything.
@@ -200,6 +288,39 @@ mod tests {
         assert!(!matches(&action("ec2:*"), "ec2x:y"));
         assert!(matches(&action("ec2*"), "ec2x:y"));
         assert!(matches(&action("s3:Get?bject"), "s3:getobject"));
+    }
+
+    #[test]
+    fn token_translations_agree_with_the_text_ones() {
+        let texts = [
+            "arn:aws:s3:::b/*/test/*",
+            "arn:aws:ec2:*",
+            "arn:aws:e*",
+            "arn:aws:s3",
+            "arn:aws:*:us-east-1:*:*",
+            "*",
+            "a?c**",
+            "",
+        ];
+        for t in texts {
+            let toks: Vec<Tok> = Tok::of_text(t, true).collect();
+            assert_eq!(arn_tokens(&toks), arn(t), "{t}");
+            assert_eq!(resource_tokens(&toks), resource(t), "{t}");
+            assert_eq!(
+                matches(&string_like_tokens(&toks), "a.c"),
+                matches(&string_like(t), "a.c"),
+                "{t}"
+            );
+        }
+        // A literal `*` token is a character.
+        let lit = [Tok::Char('a'), Tok::Char('*')];
+        assert!(matches(&string_like_tokens(&lit), "a*"));
+        assert!(!matches(&string_like_tokens(&lit), "ab"));
+        assert!(matches(&ignore_ascii_case_tokens(&lit), "A*"));
+        assert!(matches(&ignore_ascii_case_tokens(&[Tok::Char('a'), Tok::Star]), "Axyz"));
+        let r: Vec<Tok> = Tok::of_text("arn:aws:s3:::b/", true).chain([Tok::Char('*')]).collect();
+        assert!(matches(&resource_tokens(&r), "arn:aws:s3:::b/*"));
+        assert!(!matches(&resource_tokens(&r), "arn:aws:s3:::b/x"));
     }
 
     #[test]

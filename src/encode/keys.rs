@@ -9,8 +9,10 @@
 use super::glob::{self, Pattern};
 use super::principal::KEY_UNIVERSE;
 use super::table::{dedup, PatRef, PatternTable};
+use super::variables;
 use super::{AtomValue, EncodeBudget, EncodeError, Field, FieldAtom, FieldKind, Stmts};
 use crate::policy::condition::Family;
+use crate::policy::template::{Template, Tok};
 use crate::policy::{BaseOperator, Condition, Qualifier};
 use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
@@ -115,7 +117,7 @@ impl OpaqueSet {
     }
 }
 
-/// Why a condition entry is opaque, if it is.
+/// Why a condition entry is opaque (with no clause), if it is.
 fn opaque_reason(
     c: &Condition,
     variables: bool,
@@ -123,21 +125,46 @@ fn opaque_reason(
     sort: Option<Sort>,
 ) -> Option<String> {
     let op = c.operator;
-    let what = match op.base.family() {
-        _ if variables && c.values.iter().any(|v| v.contains("${")) => {
-            "policy variables in condition values are not supported yet".to_string()
-        }
+    let family = op.base.family();
+    let what = match family {
+        Family::String | Family::Arn => None,
+        _ if variables => Some(
+            "policy variables in a condition whose operator AWS substitutes none in (only String and Arn operators take variables)",
+        ),
+        _ => None,
+    };
+    let what = what.map(str::to_string).or_else(|| match family {
         // A key's values have one sort; an operator of another sort on it
         // (`aws:EpochTime` with Date and Numeric operators) stays opaque.
         f if f != Family::Null && Sort::of(f) != sort => {
-            "a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet".to_string()
+            Some("a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet".to_string())
         }
         _ if multi && op.qualifier.is_none() && op.base != BaseOperator::Null => {
-            "an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key has no documented meaning".to_string()
+            Some("an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key has no documented meaning".to_string())
         }
-        _ => return None,
-    };
+        _ => None,
+    })?;
     Some(format!("{what} (`{op}` on `{}`)", c.key))
+}
+
+/// Whether the text of a value of `base` has `*`/`?` wildcards.
+fn takes_wildcards(base: BaseOperator) -> bool {
+    matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+        || base.family() == Family::Arn
+}
+
+/// A string-like value's pattern from its glob tokens (read with
+/// [`takes_wildcards`]).
+fn value_pattern_tokens(base: BaseOperator, toks: &[Tok]) -> Pattern {
+    match base.family() {
+        Family::Arn => glob::arn_tokens(toks),
+        _ => match base {
+            BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase => {
+                glob::ignore_ascii_case_tokens(toks)
+            }
+            _ => glob::string_like_tokens(toks),
+        },
+    }
 }
 
 fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
@@ -195,16 +222,44 @@ pub(crate) fn key_fields(
         }
         let mut clauses = Vec::new();
         for &(s_id, vars, c) in &entries {
-            if let Some(reason) = opaque_reason(c, vars, multi, sort) {
-                // The same text means something else where `${…}` is
-                // literal (Version 2008-10-17 or none): a distinct construct.
-                let vars = vars && c.values.iter().any(|v| v.contains("${"));
-                let key = format!("{} {folded} {:?} variables={vars}", c.operator, c.values);
+            let has_vars = vars && c.values.iter().any(|v| Template::mentions_variable(v));
+            // The same text means something else where `${…}` is literal
+            // (Version 2008-10-17 or none): a distinct construct.
+            let key = format!("{} {folded} {:?} variables={has_vars}", c.operator, c.values);
+            if let Some(reason) = opaque_reason(c, has_vars, multi, sort) {
                 opaque.add(key, s_id, reason);
                 continue;
             }
-            match clause(&mut values, s_id, c) {
-                Some(cl) => clauses.push(cl),
+            let built = if has_vars {
+                let base = c.operator.base;
+                let negated = base.is_negated();
+                variables::bound(&c.values, true, takes_wildcards(base), negated).and_then(
+                    |(tokens, dependent)| {
+                        let cl = token_clause(&mut values, s_id, c, &tokens)?;
+                        Some((cl, dependent))
+                    },
+                )
+            } else {
+                clause(&mut values, s_id, c).map(|cl| (cl, false))
+            };
+            match built {
+                Some((cl, dependent)) => {
+                    if dependent {
+                        let what = format!(
+                            "policy variables in the `{}` condition on `{}` ({})",
+                            c.operator,
+                            c.key,
+                            c.values.join(", ")
+                        );
+                        opaque.add(key, s_id, what);
+                    }
+                    clauses.push(cl);
+                }
+                None if has_vars => opaque.add(
+                    key,
+                    s_id,
+                    format!("a malformed policy variable in `{}` on `{}`", c.operator, c.key),
+                ),
                 None => opaque.add(
                     format!("{} {folded} {:?} unreadable", c.operator, c.values),
                     s_id,
@@ -337,6 +392,29 @@ fn clause(values: &mut Values, statement: usize, c: &Condition) -> Option<Clause
         if_exists: c.operator.if_exists,
         refs,
         null,
+    })
+}
+
+/// A String/Arn entry's clause from its values' glob tokens (policy
+/// variables read by [`variables::bound`]); `None` on a typed key.
+fn token_clause(
+    values: &mut Values,
+    statement: usize,
+    c: &Condition,
+    tokens: &[Vec<Tok>],
+) -> Option<Clause> {
+    let Values::Strings(table) = values else {
+        return None;
+    };
+    let base = c.operator.base;
+    let refs = tokens.iter().map(|t| table.intern(value_pattern_tokens(base, t))).collect();
+    Some(Clause {
+        statement,
+        qualifier: c.operator.qualifier,
+        base,
+        if_exists: c.operator.if_exists,
+        refs,
+        null: (false, false),
     })
 }
 

@@ -31,6 +31,17 @@ impl Tok {
         })
     }
 
+    /// The token as glob text: `*`, `?` or the character (a literal `*`
+    /// or `?` reads as a wildcard: for descriptions and service names,
+    /// never for matching).
+    pub fn as_glob_char(&self) -> char {
+        match self {
+            Tok::Char(c) => *c,
+            Tok::Star => '*',
+            Tok::One => '?',
+        }
+    }
+
     /// The tokens of a literal string (no wildcards).
     pub fn literal(text: &str) -> impl Iterator<Item = Tok> + '_ {
         text.chars().map(Tok::Char)
