@@ -6,6 +6,7 @@
 //! carries a witness request that reaches it whatever any opaque construct
 //! evaluates to; everything else is [`Verdict::Unknown`] with the reason.
 
+mod concretize;
 mod outsider;
 mod search;
 mod witness;
@@ -167,11 +168,83 @@ fn decide(
             }
         }
         Ok(None) if masks.first_opaque == enc.fields.len() => Verdict::Pass,
-        Ok(None) => match run(goal, false, &mut nodes) {
+        Ok(None) => match run(goal.clone(), false, &mut nodes) {
             Err(e) => out_of_budget(e),
             Ok(None) => Verdict::Pass,
-            Ok(Some(_)) => Verdict::Unknown { reason: opaque_reason(&enc) },
+            Ok(Some(_)) => {
+                let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
+                let concrete = Concrete { enc: &enc, policies, terms, policy_type, deadline };
+                match concrete.find(&mut search) {
+                    Some(verdict) => verdict,
+                    None => Verdict::Unknown { reason: opaque_reason(&enc) },
+                }
+            }
         },
+    }
+}
+
+/// Regions tried by a concretization.
+const CONCRETE_REGIONS: usize = 64;
+/// Candidate requests `simulate` checks in one concretization.
+const CONCRETE_CANDIDATES: usize = 1500;
+
+/// A query whose violations all depend on opaque constructs.
+struct Concrete<'a> {
+    enc: &'a Encoded,
+    policies: &'a [&'a Policy],
+    terms: &'a [(usize, bool)],
+    policy_type: PolicyType,
+    deadline: Option<(std::time::Instant, std::time::Duration)>,
+}
+
+impl Concrete<'_> {
+    /// A FAIL whose witness `simulate` confirms, built from the possible
+    /// regions (`decide::concretize`); `None` when none is found within the
+    /// bounds (the caller answers UNKNOWN).
+    fn find(&self, search: &mut Search<'_>) -> Option<Verdict> {
+        let templates = concretize::templates(self.policies);
+        if templates.is_empty() {
+            return None;
+        }
+        let regions = search.enumerate(CONCRETE_REGIONS).ok()?;
+        let mut tried = std::collections::HashSet::new();
+        for region in regions {
+            let base = witness::request(self.enc, &region.path, self.policies, self.policy_type);
+            for candidate in concretize::candidates(&base, &templates) {
+                if tried.len() >= CONCRETE_CANDIDATES
+                    || self.deadline.is_some_and(|(at, _)| std::time::Instant::now() > at)
+                {
+                    return None;
+                }
+                if !tried.insert(format!("{candidate:?}")) {
+                    continue;
+                }
+                let (p, t, ty) = (self.policies, self.terms, self.policy_type);
+                if witness::reaches_goal_decidedly(&candidate, p, t, ty) {
+                    let mut witness = candidate;
+                    witness::polish(&mut witness, p, t, ty);
+                    let reasons = self.reasons(&witness);
+                    return Some(Verdict::Fail { witness, reasons });
+                }
+            }
+        }
+        None
+    }
+
+    /// The Allow statements of policy 0 matching the witness (the regions
+    /// searched here are only possible, so the reasons walk of a concrete
+    /// search does not apply).
+    fn reasons(&self, witness: &Request) -> Vec<Reason> {
+        let Some(policy) = self.policies.first() else { return Vec::new() };
+        let Ok(sim) = crate::simulate::simulate(policy, self.policy_type, witness) else {
+            return Vec::new();
+        };
+        sim.matched
+            .iter()
+            .filter_map(|&i| policy.statements.get(i))
+            .filter(|st| st.effect == Effect::Allow)
+            .map(|st| Reason { statement_index: st.index, statement_id: st.sid.clone() })
+            .collect()
     }
 }
 
@@ -197,7 +270,11 @@ fn reasons(
     confirmed
         .ones()
         .filter_map(|i| enc.statements.get(i))
-        .filter_map(|s| policy.statements.get(s.index))
+        .map(|s| s.index)
+        // Variants of one statement (`encode::variables::split`) are one reason.
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .filter_map(|i| policy.statements.get(i))
         .map(|st| Reason { statement_index: st.index, statement_id: st.sid.clone() })
         .collect()
 }

@@ -24,6 +24,7 @@ use crate::policy::{Effect, Element, Policy, PolicyType};
 use fixedbitset::FixedBitSet;
 use glob::Pattern;
 use regex_syntax::escape;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use table::{Constraint, Grouping, PatternTable};
@@ -167,19 +168,26 @@ pub fn encode(
     budget: &EncodeBudget,
     restrict: &Restrict,
 ) -> Result<Encoded, EncodeError> {
-    let statements: Vec<StatementRef> = policies
+    // Statements split where policy variables make an OR more precise
+    // (`variables::split`); every variant keeps its statement's index.
+    let mut variants: Vec<(usize, &Policy, std::borrow::Cow<'_, crate::policy::Statement>)> =
+        Vec::new();
+    for (p, policy) in policies.iter().enumerate() {
+        for s in &policy.statements {
+            match variables::split(s).filter(|_| policy.substitutes_variables()) {
+                Some(split) => {
+                    variants.extend(split.into_iter().map(|v| (p, *policy, Cow::Owned(v))));
+                }
+                None => variants.push((p, *policy, Cow::Borrowed(s))),
+            }
+        }
+    }
+    let statements: Vec<StatementRef> = variants
         .iter()
-        .enumerate()
-        .flat_map(|(p, policy)| {
-            policy.statements.iter().map(move |s| StatementRef {
-                policy: p,
-                index: s.index,
-                effect: s.effect,
-            })
-        })
+        .map(|(p, _, s)| StatementRef { policy: *p, index: s.index, effect: s.effect })
         .collect();
     let all: Vec<(&Policy, &crate::policy::Statement)> =
-        policies.iter().flat_map(|p| p.statements.iter().map(move |s| (*p, s))).collect();
+        variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = keys::OpaqueSet::default();
     let mut fields = vec![action_field(&all, budget)?];
     fields.push(resource_field(&all, &mut opaque, budget)?);

@@ -12,7 +12,7 @@
 
 mod arn;
 mod condition;
-mod glob;
+pub(crate) mod glob;
 mod principal;
 mod statement;
 #[cfg(test)]

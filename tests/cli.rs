@@ -138,7 +138,8 @@ fn access_accepts_json_object_and_shorthand_with_resources() {
 #[test]
 fn unsupported_constructs_answer_unknown_with_exit_3() {
     let existing = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
-    let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"${aws:username}/"}}}}"#;
+    // AWS substitutes variables only in String and Arn operators.
+    let new = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"${aws:PrincipalTag/n}"}}}}"#;
     let (code, out) = iamcheck_json(&[
         "check-no-new-access",
         "--existing-policy-document",

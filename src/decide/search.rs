@@ -251,6 +251,58 @@ impl<'a> Search<'a> {
         Ok(None)
     }
 
+    /// Up to `limit` requests reaching the goal (possible mode: opaque
+    /// fields existential too), in search order: the candidate regions a
+    /// concretization tries.
+    pub(crate) fn enumerate(&mut self, limit: usize) -> Result<Vec<Found>, OutOfBudget> {
+        let mut alive = FixedBitSet::with_capacity(self.enc.statements.len());
+        alive.insert_range(..);
+        let mut out = Vec::new();
+        self.exists_many(0, alive, limit, &mut out)?;
+        for f in &mut out {
+            f.path.reverse();
+        }
+        Ok(out)
+    }
+
+    fn exists_many(
+        &mut self,
+        d: usize,
+        alive: FixedBitSet,
+        limit: usize,
+        out: &mut Vec<Found>,
+    ) -> Result<bool, OutOfBudget> {
+        if !self.masks.possible(&self.goal, d, &alive) {
+            return Ok(false);
+        }
+        if d == self.enc.fields.len() {
+            out.push(Found { path: Vec::new(), alive });
+            return Ok(true);
+        }
+        let key = (d, alive);
+        if self.dead.contains(&key) {
+            return Ok(false);
+        }
+        self.tick()?;
+        let mut any = false;
+        for (atom, next) in self.groups(d, &key.1) {
+            let before = out.len();
+            if self.exists_many(d + 1, next, limit, out)? {
+                any = true;
+                for f in out.iter_mut().skip(before) {
+                    f.path.push(atom);
+                }
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        if !any {
+            self.dead.insert(key);
+        }
+        Ok(any)
+    }
+
     /// Adds to `confirmed` every statement of `targets` that is alive at
     /// some request reaching the goal: one walk over the distinct states
     /// (each visited once), pruned where no unconfirmed target is alive.

@@ -119,7 +119,7 @@ pub(crate) fn polish(
 /// Whether `simulate` decides every policy of the goal for `request` (no
 /// `Unknown`) and each as the goal wants: the bar a polished witness must
 /// clear, stricter than [`contradiction`].
-fn reaches_goal_decidedly(
+pub(crate) fn reaches_goal_decidedly(
     request: &Request,
     policies: &[&Policy],
     terms: &[(usize, bool)],

@@ -9,7 +9,9 @@
 //! for such constructs come from `decide`'s concretization, checked by
 //! `simulate`.
 
+use crate::policy::condition::Family;
 use crate::policy::template::{Template, Tok};
+use crate::policy::{Qualifier, Statement};
 
 /// How one policy string enters the encoding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +65,81 @@ pub(crate) fn bound(
         }
     }
     Some((tokens, dependent))
+}
+
+/// At most this many variants of one statement (beyond, the statement is
+/// encoded whole: sound, less precise).
+const MAX_VARIANTS: usize = 32;
+
+/// A statement as a disjunction of variants, when policy variables make
+/// that more precise: a positive `Resource` element and every positive
+/// String/Arn condition entry (unqualified or `ForAnyValue:`) that mixes
+/// entries with variables and others is an OR over its entries, so the
+/// statement matches iff one of the statements keeping, per such element,
+/// either its entries without variables or one entry with a variable
+/// does. Each entry with a variable then gets its own opaque Boolean,
+/// shared with the same entry elsewhere in the query. `None`: no split.
+pub(crate) fn split(statement: &Statement) -> Option<Vec<Statement>> {
+    let mut variants = vec![statement.clone()];
+    let resource = statement.resource.as_ref().filter(|el| !el.negated);
+    if let Some(groups) = resource.and_then(|el| groups(&el.values)) {
+        variants = expand(variants, &groups, |s, values| {
+            if let Some(el) = s.resource.as_mut() {
+                el.values = values;
+            }
+        })?;
+    }
+    for (i, c) in statement.conditions.iter().enumerate() {
+        let base = c.operator.base;
+        let or_like = !base.is_negated()
+            && matches!(base.family(), Family::String | Family::Arn)
+            && c.operator.qualifier != Some(Qualifier::ForAllValues);
+        if !or_like {
+            continue;
+        }
+        let Some(groups) = groups(&c.values) else { continue };
+        variants = expand(variants, &groups, |s, values| {
+            if let Some(c) = s.conditions.get_mut(i) {
+                c.values = values;
+            }
+        })?;
+    }
+    (variants.len() > 1).then_some(variants)
+}
+
+/// The alternatives of one OR-list: its entries without variables together,
+/// then each entry with a variable alone; `None` if nothing to split.
+fn groups(values: &[String]) -> Option<Vec<Vec<String>>> {
+    let (vars, plain): (Vec<&String>, Vec<&String>) =
+        values.iter().partition(|v| Template::mentions_variable(v));
+    if vars.is_empty() || values.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    if !plain.is_empty() {
+        out.push(plain.into_iter().cloned().collect());
+    }
+    out.extend(vars.into_iter().map(|v| vec![v.clone()]));
+    Some(out)
+}
+
+fn expand(
+    variants: Vec<Statement>,
+    groups: &[Vec<String>],
+    mut set: impl FnMut(&mut Statement, Vec<String>),
+) -> Option<Vec<Statement>> {
+    if variants.len().saturating_mul(groups.len()) > MAX_VARIANTS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(variants.len() * groups.len());
+    for v in &variants {
+        for g in groups {
+            let mut s = v.clone();
+            set(&mut s, g.clone());
+            out.push(s);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -1,0 +1,265 @@
+//! Concretization: a concrete witness for a violation that depends on
+//! policy variables.
+//!
+//! The encoding bounds a construct with a variable by its widening and an
+//! opaque Boolean (`encode::variables`), so the search can only say that a
+//! violation is *possible*. Here each possible region's request is made
+//! concrete: values for the variables' keys are chosen (the region's own
+//! value, values that make a template match the region's resource or key
+//! value, a fresh value, absence), and the templated fields are
+//! instantiated with them. A candidate counts only if `simulate` decides
+//! every policy of the goal as the goal wants, so a FAIL found this way is
+//! as sure as any other. Finding none answers UNKNOWN, never PASS.
+
+use crate::policy::condition::Family;
+use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
+use crate::policy::{BaseOperator, Policy};
+use crate::request::{ContextValue, Request};
+use crate::simulate::glob::glob_tokens;
+use std::collections::BTreeMap;
+
+/// Where a template's value goes in a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Site {
+    Resource,
+    /// A condition key, as written.
+    Key(String),
+}
+
+/// A policy string with a variable, where it applies, and whether its
+/// text's `*`/`?` are wildcards.
+#[derive(Clone, Debug)]
+pub(crate) struct Templated {
+    site: Site,
+    template: Template,
+    glob: bool,
+}
+
+/// Every string with a real variable in `policies` (under Version
+/// 2012-10-17): `Resource`/`NotResource` entries and String/Arn condition
+/// values.
+pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
+    let mut out = Vec::new();
+    for policy in policies.iter().filter(|p| p.substitutes_variables()) {
+        for s in &policy.statements {
+            if let Some(el) = &s.resource {
+                for v in &el.values {
+                    push(&mut out, Site::Resource, v, true);
+                }
+            }
+            for c in &s.conditions {
+                let base = c.operator.base;
+                if !matches!(base.family(), Family::String | Family::Arn) {
+                    continue;
+                }
+                let glob = matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+                    || base.family() == Family::Arn;
+                for v in &c.values {
+                    push(&mut out, Site::Key(c.key.clone()), v, glob);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push(out: &mut Vec<Templated>, site: Site, text: &str, glob: bool) {
+    if !Template::mentions_variable(text) {
+        return;
+    }
+    if let Ok(template) = Template::parse(text) {
+        if !template.is_constant() {
+            out.push(Templated { site, template, glob });
+        }
+    }
+}
+
+/// At most this many candidate requests per region.
+const PER_REGION: usize = 48;
+/// At most this many values tried per variable key.
+const PER_KEY: usize = 4;
+/// Longest field value searched for template matches (characters).
+const MAX_SOLVE: usize = 256;
+/// The value a variable's key gets when no other value is suggested.
+const FRESH: &str = "example";
+
+/// Candidate concrete requests for the region whose request is `base`.
+pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request> {
+    // The variables' keys (folded) with the values to try.
+    // The variables' keys (folded) with the values to try, most readable
+    // first: the region's own value, values making a template match the
+    // region's request, a fresh value, the empty string, absence.
+    let mut options: BTreeMap<String, (String, Vec<Option<String>>)> = BTreeMap::new();
+    let mut empty = Vec::new();
+    for t in templates {
+        for key in t.template.keys() {
+            let entry = options
+                .entry(key.to_ascii_lowercase())
+                .or_insert_with(|| (key.to_string(), Vec::new()));
+            if let Some(ContextValue::Single(v)) = base.context_value(key) {
+                add(&mut entry.1, Some(v.clone()));
+            }
+        }
+    }
+    for t in templates {
+        for (key, value) in solve(t, base) {
+            let folded = key.to_ascii_lowercase();
+            if value.is_empty() {
+                empty.push(folded);
+            } else if let Some(entry) = options.get_mut(&folded) {
+                add(&mut entry.1, Some(value));
+            }
+        }
+    }
+    for (folded, (_, values)) in &mut options {
+        values.truncate(PER_KEY - 1);
+        add(values, Some(FRESH.to_string()));
+        if empty.contains(folded) {
+            add(values, Some(String::new()));
+        }
+        add(values, None);
+    }
+    let mut out: Vec<Request> = Vec::new();
+    for assignment in assignments(&options) {
+        let mut r = base.clone();
+        for (name, value) in &assignment {
+            r.context.retain(|k, _| !k.eq_ignore_ascii_case(name));
+            if let Some(v) = value {
+                r.context.insert(name.clone(), ContextValue::Single(v.clone()));
+            }
+        }
+        let mut all = r.clone();
+        let mut done: Vec<&Site> = Vec::new();
+        let mut variants = vec![r.clone()];
+        for t in templates {
+            let Some(value) = instantiate(t, &r) else { continue };
+            let mut one = r.clone();
+            set(&mut one, &t.site, &value);
+            variants.push(one);
+            if !done.contains(&&t.site) {
+                set(&mut all, &t.site, &value);
+                done.push(&t.site);
+            }
+        }
+        variants.push(all);
+        for v in variants {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+            if out.len() >= PER_REGION {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+fn add(values: &mut Vec<Option<String>>, value: Option<String>) {
+    if !values.contains(&value) {
+        values.push(value);
+    }
+}
+
+/// Every combination of the keys' values, the first values first, at most
+/// [`PER_REGION`].
+fn assignments(
+    options: &BTreeMap<String, (String, Vec<Option<String>>)>,
+) -> Vec<Vec<(String, Option<String>)>> {
+    let mut out: Vec<Vec<(String, Option<String>)>> = vec![Vec::new()];
+    for (name, values) in options.values() {
+        let mut next = Vec::new();
+        for value in values {
+            for partial in &out {
+                let mut a = partial.clone();
+                a.push((name.clone(), value.clone()));
+                next.push(a);
+                if next.len() >= PER_REGION {
+                    break;
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// The template's value in `request`, made concrete (`*` empty, `?` one
+/// character), if its variables' keys allow one.
+fn instantiate(t: &Templated, request: &Request) -> Option<String> {
+    let lookup = |key: &str| match request.context_value(key) {
+        None => Lookup::Absent,
+        Some(ContextValue::Single(v)) => Lookup::Value(v.as_str()),
+        Some(ContextValue::Multi(_)) => Lookup::Set,
+    };
+    match t.template.instance(t.glob, lookup) {
+        Instance::Tokens(toks) => Some(
+            toks.iter()
+                .filter_map(|t| match t {
+                    Tok::Char(c) => Some(*c),
+                    Tok::One => Some('x'),
+                    Tok::Star => None,
+                })
+                .collect(),
+        ),
+        Instance::Nothing | Instance::Undefined(_) => None,
+    }
+}
+
+fn set(request: &mut Request, site: &Site, value: &str) {
+    match site {
+        Site::Resource => request.resource = value.to_string(),
+        Site::Key(name) => {
+            request.context.retain(|k, _| !k.eq_ignore_ascii_case(name));
+            request.context.insert(name.clone(), ContextValue::Single(value.to_string()));
+        }
+    }
+}
+
+/// Values of a template's one variable that make it match the request's
+/// value at its site: `before · value · after` with the text around the
+/// variable matching around it.
+fn solve(t: &Templated, request: &Request) -> Vec<(String, String)> {
+    let vars: Vec<&Part> =
+        t.template.parts.iter().filter(|p| matches!(p, Part::Var { .. })).collect();
+    let [Part::Var { key, .. }] = vars.as_slice() else {
+        return Vec::new();
+    };
+    let text = match &t.site {
+        Site::Resource => request.resource.as_str(),
+        Site::Key(name) => match request.context_value(name) {
+            Some(ContextValue::Single(v)) => v.as_str(),
+            _ => return Vec::new(),
+        },
+    };
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() > MAX_SOLVE {
+        return Vec::new();
+    }
+    let at = t.template.parts.iter().position(|p| matches!(p, Part::Var { .. })).unwrap_or(0);
+    let (head, tail) = t.template.parts.split_at(at);
+    let before = tokens_of(head, t.glob);
+    let after = tokens_of(tail.get(1..).unwrap_or_default(), t.glob);
+    let mut out = Vec::new();
+    for i in 0..=chars.len() {
+        let prefix: String = chars.get(..i).unwrap_or_default().iter().collect();
+        if !glob_tokens(&before, &prefix) {
+            continue;
+        }
+        for j in (i..=chars.len()).rev() {
+            let suffix: String = chars.get(j..).unwrap_or_default().iter().collect();
+            if glob_tokens(&after, &suffix) {
+                let value: String = chars.get(i..j).unwrap_or_default().iter().collect();
+                out.push((key.clone(), value));
+                if out.len() >= PER_KEY {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The tokens of constant parts.
+fn tokens_of(parts: &[Part], glob: bool) -> Vec<Tok> {
+    Template { parts: parts.to_vec() }.widened(glob)
+}
