@@ -21,3 +21,4 @@ mod props;
 mod public;
 mod regression;
 mod smtlib;
+mod variables;
