@@ -22,3 +22,4 @@ mod public;
 mod regression;
 mod smtlib;
 mod variable_checks;
+mod variables;

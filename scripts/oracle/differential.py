@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,8 @@ ACTIONS = [
 ]
 RESOURCES = {
     "object": ["arn:aws:s3:::b/a", "arn:aws:s3:::b/ab", "arn:aws:s3:::bb/a", "arn:aws:s3:::b/a:b",
-               "arn:aws:s3:::c/x/a", "arn:aws:s3:::b/A"],
+               "arn:aws:s3:::c/x/a", "arn:aws:s3:::b/A", "arn:aws:s3:::b/$", "arn:aws:s3:::b/?",
+              "arn:aws:s3:::a/a"],
     "bucket": ["arn:aws:s3:::b", "arn:aws:s3:::bb", "arn:aws:s3:::c"],
     "queue": [f"arn:aws:sqs:us-east-1:{ACCT}:q", f"arn:aws:sqs:us-east-1:{ACCT}:qa",
               f"arn:aws:sqs:eu-west-1:{OTHER}:q", f"arn:aws:sqs:us-east-1:{ACCT}:Q"],
@@ -103,6 +105,7 @@ KEYS = {
     "aws:SourceAccount": ("string", False),
     "aws:SecureTransport": ("bool", False),
     "aws:ViaAWSService": ("bool", False),
+    "aws:username": ("string", False),
 }
 STRING_VALUES = ["a", "b", "ab", "A", "a*", "*", "?b", "a?", "", "*b*", "B"]
 STRING_REQUEST_VALUES = ["a", "b", "ab", "A", "ba", "abb", "", "a*", "B"]
@@ -117,6 +120,36 @@ BOOL_REQUEST_VALUES = ["true", "false", "TRUE", "False"]
 STRING_OPS = ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
               "StringLike", "StringNotLike"]
 ARN_OPS = ["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"]
+
+# ---- policy variables (Version 2012-10-17: Resource entries and String/Arn condition values) ----
+# Keys, defaults (also empty and with `*`), other letter cases, the constants, and a multivalued key
+# (iamcheck answers Unknown for it when the request gives a set: excluded).
+VARIABLES = ["${aws:username}", "${aws:username}", "${aws:PrincipalTag/team}", "${aws:SourceVpc}",
+             "${AWS:UserName}", "${aws:username, 'a'}", "${aws:PrincipalTag/team, 'b'}",
+             "${aws:SourceAccount, 'a*'}", "${aws:SourceVpc, ''}", "${*}", "${?}", "${$}",
+             "${aws:TagKeys}"]
+VARIABLE_RESOURCE_PREFIXES = ["arn:aws:s3:::b/", "arn:aws:s3:::b/", "arn:aws:s3:::", f"arn:aws:sqs:us-east-1:{ACCT}:"]
+VARIABLE_ARN_PREFIXES = [f"arn:aws:iam::{ACCT}:user/", "arn:aws:s3:::b/", "arn:aws:s3:::"]
+# Request values of the keys variables name: matching and not, with `*`, `?`, `$`, empty.
+VARIABLE_REQUEST_VALUES = ["a", "a", "b", "ab", "a*", "*", "?", "$", "", "A"]
+
+
+def gen_template(rng, prefix):
+    """`prefix` then one or two variables among a little literal text."""
+    out = prefix + rng.choice(["", "", "a", "*"]) + rng.choice(VARIABLES)
+    if rng.random() < 0.2:
+        out += rng.choice(VARIABLES)
+    return out + rng.choice(["", "", "", "b", "*", "/a"])
+
+
+def with_variables(rng, values, prefixes, p=0.3):
+    """Replaces some of `values` (a string or a list) by templates."""
+    if rng.random() >= p:
+        return values
+    one = not isinstance(values, list)
+    values = [values] if one else list(values)
+    values[rng.randrange(len(values))] = gen_template(rng, rng.choice(prefixes))
+    return values[0] if one else values
 
 
 def pick_some(rng, items, lo=1, hi=2):
@@ -141,10 +174,10 @@ def gen_condition(rng):
         else:
             if family == "string":
                 op = rng.choice(STRING_OPS)
-                values = pick_some(rng, STRING_VALUES)
+                values = with_variables(rng, pick_some(rng, STRING_VALUES), [""])
             elif family == "arn":
                 op = rng.choice(ARN_OPS + ["StringLike", "StringEquals"])
-                values = pick_some(rng, ARN_VALUES)
+                values = with_variables(rng, pick_some(rng, ARN_VALUES), VARIABLE_ARN_PREFIXES)
             else:
                 op = "Bool"
                 values = rng.choice(BOOL_VALUES)
@@ -178,25 +211,39 @@ def gen_statement(rng, policy_type):
         st["Action"] = pick_some(rng, ACTION_PATTERNS)
     r = rng.random()
     if r < 0.2:
-        st["NotResource"] = pick_some(rng, RESOURCE_PATTERNS[1:])
+        st["NotResource"] = with_variables(rng, pick_some(rng, RESOURCE_PATTERNS[1:]), VARIABLE_RESOURCE_PREFIXES)
     elif r < 0.95 or policy_type == "IDENTITY_POLICY":
-        st["Resource"] = pick_some(rng, RESOURCE_PATTERNS)
+        st["Resource"] = with_variables(rng, pick_some(rng, RESOURCE_PATTERNS), VARIABLE_RESOURCE_PREFIXES)
     if rng.random() < 0.5:
         st["Condition"] = gen_condition(rng)
     return st
 
 
 def gen_policy(rng, policy_type):
-    return {"Version": "2012-10-17",
-            "Statement": [gen_statement(rng, policy_type) for _ in range(rng.randint(1, 3))]}
+    statements = [gen_statement(rng, policy_type) for _ in range(rng.randint(1, 3))]
+    # Now and then the legacy language, where `${…}` is literal text [VER].
+    version = "2008-10-17" if rng.random() < 0.05 else "2012-10-17"
+    return {"Version": version, "Statement": statements}
+
+
+KEYS_FOLDED = {k.lower(): k for k in KEYS}
 
 
 def policy_keys(policy):
+    """The condition keys of the policy and the keys its variables name."""
     keys = set()
     for st in policy["Statement"]:
         for block in st.get("Condition", {}).values():
             keys.update(block)
+    for name in re.findall(r"\$\{([^},]+)", json.dumps(policy)):
+        if name.lower() in KEYS_FOLDED:
+            keys.add(KEYS_FOLDED[name.lower()])
     return sorted(keys)
+
+
+def variable_keys(policy):
+    """The keys the policy's variables name (folded)."""
+    return {name.lower() for name in re.findall(r"\$\{([^},]+)", json.dumps(policy))}
 
 
 def gen_request(rng, policy, policy_type):
@@ -207,11 +254,14 @@ def gen_request(rng, policy, policy_type):
     if policy_type == "RESOURCE_POLICY":
         req["principal"] = rng.choice(REQUEST_PRINCIPALS)
     ctx = {}
+    named = variable_keys(policy)
     for key in policy_keys(policy):
         if rng.random() < 0.3:
             continue  # absent
         family, multi = KEYS[key]
         pool = {"string": STRING_REQUEST_VALUES, "arn": ARN_REQUEST_VALUES, "bool": BOOL_REQUEST_VALUES}[family]
+        if key.lower() in named and family == "string" and rng.random() < 0.6:
+            pool = VARIABLE_REQUEST_VALUES
         if multi:
             n = rng.choice([0, 1, 1, 2, 2, 3])
             vals = []

@@ -90,6 +90,7 @@ class AllowList:
       iam_simulate     the oracle's decision
       policy_regex     regex searched in the compact (sorted-keys) JSON of the localized statement
       request_regex    regex searched in the compact JSON of the localized request
+      version          the policy's `Version` (absent: the pattern holds for any)
     The decisions, too, are those of the localized statement (see `localize`).
     """
 
@@ -117,6 +118,8 @@ class AllowList:
             m = p["match"]
             if "policy_type" in m and m["policy_type"] != entry["policy_type"]:
                 continue
+            if "version" in m and m["version"] != minimal.get("version"):
+                continue
             if "iamcheck" in m and m["iamcheck"] != entry["iamcheck"]:
                 continue
             if "iam_simulate" in m and m["iam_simulate"] != entry["iam_simulate"]:
@@ -137,8 +140,10 @@ class AllowList:
 
 # ---- localizing a disagreement -----------------------------------------------------------
 
-def _decide(binary, oracle, statement, policy_type, request):
-    policy = {"Version": "2012-10-17", "Statement": [statement]}
+def _decide(binary, oracle, statement, policy_type, request, version="2012-10-17"):
+    policy = {"Statement": [statement]}
+    if version is not None:
+        policy["Version"] = version
     a = run_iamcheck_simulate(binary, policy, policy_type, request)["decision"]
     if a in ("Unknown", "Invalid"):
         return None
@@ -196,12 +201,15 @@ def _variants(statement, request):
 
 
 def localize(binary, oracle, policy, policy_type, request):
-    """The smallest single statement (and request) on which the two evaluators still disagree.
+    """The smallest single statement (and request) on which the two evaluators still disagree,
+    under the policy's own `Version`.
 
-    Returns {"statement", "request", "iamcheck", "iam_simulate", "statementIndex"} or None when no
-    single statement disagrees on its own (the difference lies in how statements combine)."""
+    Returns {"statement", "request", "iamcheck", "iam_simulate", "statementIndex", "version"} or
+    None when no single statement disagrees on its own (the difference lies in how statements
+    combine)."""
+    version = policy.get("Version")
     for index, statement in enumerate(policy["Statement"]):
-        got = _decide(binary, oracle, statement, policy_type, request)
+        got = _decide(binary, oracle, statement, policy_type, request, version)
         if got is None or got[0] == got[1]:
             continue
         st, req = statement, request
@@ -209,10 +217,10 @@ def localize(binary, oracle, policy, policy_type, request):
         while changed:
             changed = False
             for cand_st, cand_req in _variants(st, req):
-                cand = _decide(binary, oracle, cand_st, policy_type, cand_req)
+                cand = _decide(binary, oracle, cand_st, policy_type, cand_req, version)
                 if cand is not None and cand[0] != cand[1]:
                     st, req, got, changed = cand_st, cand_req, cand, True
                     break
         return {"statementIndex": index, "statement": st, "request": req, "iamcheck": got[0],
-                "iam_simulate": got[1]}
+                "iam_simulate": got[1], "version": version}
     return None

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 mod condition;
 mod principal;
+mod variables;
 
 use super::json::{Json, Key, Kind};
 use super::suggest::did_you_mean;
@@ -154,6 +155,8 @@ struct Lowerer {
     statement: Option<(usize, Option<String>)>,
     /// Sids seen so far with the statement that used each first.
     sids: HashMap<String, usize>,
+    /// Whether `${…}` is a policy variable (Version 2012-10-17).
+    variables: bool,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -164,6 +167,7 @@ impl Lowerer {
             policy_type,
             statement: None,
             sids: HashMap::new(),
+            variables: false,
             errors: Vec::new(),
             warnings: Vec::new(),
         }
@@ -259,6 +263,12 @@ impl Lowerer {
         let mut version_seen = false;
         let mut id = None;
         let mut statements = None;
+        // `Version` may follow `Statement`: read it first (the first one
+        // when repeated, as `unique_entries` keeps).
+        self.variables = entries
+            .iter()
+            .find(|(key, _)| key.name == "Version")
+            .is_some_and(|(_, value)| matches!(&value.kind, Kind::String(s) if s == "2012-10-17"));
         for (key, value) in self.unique_entries(entries, "") {
             let path = join_key("", &key.name);
             match key.name.as_str() {
@@ -388,17 +398,22 @@ impl Lowerer {
                 parts.effect_seen = true;
                 parts.effect = self.effect(value, path);
             }
-            "Principal" | "NotPrincipal" => self.principal_element(parts, key, value, path),
+            "Principal" | "NotPrincipal" => {
+                self.principal_element(parts, key, value, path);
+                self.literal_variables(&key.name, value, path);
+            }
             "Action" | "NotAction" => {
                 if self.check_pair(parts.action.seen, key, path, "Action") {
                     parts.action.seen = true;
                     parts.action.value = self.string_element(key, value, path);
+                    self.literal_variables(&key.name, value, path);
                 }
             }
             "Resource" | "NotResource" => {
                 if self.check_pair(parts.resource.seen, key, path, "Resource") {
                     parts.resource.seen = true;
                     parts.resource.value = self.string_element(key, value, path);
+                    self.resource_variables(&key.name, value, path);
                 }
             }
             "Condition" => parts.conditions = self.condition(value, path).unwrap_or_default(),

@@ -661,7 +661,10 @@ fn typed_values_are_checked() {
             "BinaryEquals": {"k": "YWJj"},
             "ForAnyValue:NumericEqualsIfExists": {"n": "${aws:PrincipalTag/n}"}}"#,
     );
-    assert!(warnings(&ok, PolicyType::Identity).is_empty());
+    // The variable is not substituted under a Numeric operator (§1).
+    let w = warnings(&ok, PolicyType::Identity);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(w[0].message.contains("under `ForAnyValue:NumericEqualsIfExists`"), "{w:#?}");
     let errors = errors_of(
         &condition_policy(
             r#"{"NumericLessThan": {"s3:max-keys": ["abc", 1e3]},
@@ -726,6 +729,114 @@ fn cidr_host_bits_warn() {
         "Statement[0].Condition.IpAddress.\"aws:SourceIp\"",
         C,
         3,
+    );
+}
+
+// ---- policy variables ----
+
+#[test]
+fn malformed_variables_are_errors_in_resources_and_condition_values() {
+    // `Version` after `Statement` still turns on variables.
+    let text = r#"{"Statement": [{"Sid": "V", "Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": ["arn:aws:s3:::b/${aws:username", "arn:aws:s3:::b/${}"],
+        "Condition": {"StringLike": {"aws:a": ["${a b}", "${k, default}", "${k, 'ok'}"]},
+                      "NumericLessThan": {"s3:max-keys": "${x"}}}],
+        "Version": "2012-10-17"}"#;
+    let e = errors_of(text, PolicyType::Identity);
+    assert_eq!(e.len(), 5, "{e:#?}");
+    let v = Some((0, Some("V")));
+    assert_at(
+        &e[0],
+        "malformed policy variable in `arn:aws:s3:::b/${aws:username`: `${` without a closing `}`",
+        "Statement[0].Resource[0]",
+        v,
+        2,
+    );
+    assert_at(&e[1], "`${}` names no key", "Statement[0].Resource[1]", v, 2);
+    assert_at(
+        &e[2],
+        "`${a b}`: a variable name has no spaces",
+        "Statement[0].Condition.StringLike.\"aws:a\"[0]",
+        v,
+        3,
+    );
+    assert_at(
+        &e[3],
+        "`${k, default}`: a default is written `${key, 'default'}`",
+        "Statement[0].Condition.StringLike.\"aws:a\"[1]",
+        v,
+        3,
+    );
+    assert_at(&e[4], "`${x`", "Statement[0].Condition.NumericLessThan.\"s3:max-keys\"", v, 4);
+    let help = e[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("`${key}`")
+            && help.contains("`${key, 'default'}`")
+            && help.contains("`${*}`, `${?}` or `${$}`"),
+        "{help}"
+    );
+}
+
+#[test]
+fn without_version_2012_variables_are_not_checked() {
+    for version in [r#""Version": "2008-10-17","#, ""] {
+        let text = format!(
+            r#"{{{version} "Statement": {{"Effect": "Allow", "Action": "s3:${{x",
+            "Resource": "arn:aws:s3:::b/${{", "Condition": {{"StringEquals": {{"k": "${{}}"}}}}}}}}"#
+        );
+        let w = warnings(&text, PolicyType::Identity);
+        assert!(w.iter().all(|d| !d.message.contains("variable in")), "{w:#?}");
+    }
+}
+
+#[test]
+fn variables_where_aws_does_not_substitute_them_are_warnings() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:user/${aws:username}"},
+        "Action": ["s3:${aws:x}"], "Resource": "arn:aws:s3:::b/${aws:username}",
+        "Condition": {"NumericLessThan": {"s3:max-keys": "${aws:x}"}, "Bool": {"aws:SecureTransport": "${aws:y}"},
+                      "Null": {"aws:z": "${aws:z}"}, "IpAddress": {"aws:SourceIp": "${aws:ip}"}}},
+        {"Effect": "Deny", "Principal": "*", "NotAction": "s3:${*}",
+         "NotResource": ["arn:${aws:p}:s3:::b", "arn:aws:s3:::${aws:TagKeys}/x"],
+         "Condition": {"StringEquals": {"aws:a": "${aws:CalledVia, 'd'}"}, "ArnLike": {"aws:SourceArn": "arn:aws:s3:::${aws:username}"}}}]}"#;
+    let w = warnings(text, PolicyType::Resource);
+    let messages: Vec<&str> = w.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(w.len(), 10, "{messages:#?}");
+    assert_at(&w[0], "`arn:aws:iam::123456789012:user/${aws:username}` in `Principal` is literal text: AWS substitutes policy variables only in `Resource`, `NotResource` and condition values", "Statement[0].Principal.AWS", Some((0, None)), 2);
+    assert_at(
+        &w[1],
+        "`s3:${aws:x}` in `Action` is literal text",
+        "Statement[0].Action[0]",
+        Some((0, None)),
+        3,
+    );
+    assert_at(&w[2], "policy variable in `${aws:x}` under `NumericLessThan`: AWS substitutes variables only in String and Arn operators", "Statement[0].Condition.NumericLessThan.\"s3:max-keys\"", Some((0, None)), 4);
+    assert_eq!(
+        w[2].help.as_deref(),
+        Some("iamcheck treats the entry as undecided (UNKNOWN where it matters)")
+    );
+    assert!(
+        w[3].message.contains("under `Bool`")
+            && w[4].message.contains("under `Null`")
+            && w[5].message.contains("under `IpAddress`"),
+        "{messages:#?}"
+    );
+    assert_at(
+        &w[6],
+        "`s3:${*}` in `NotAction` is literal text",
+        "Statement[1].NotAction",
+        Some((1, None)),
+        6,
+    );
+    assert_at(&w[7], "policy variable in `arn:${aws:p}:s3:::b` before the resource part of the ARN: AWS allows variables in `NotResource` only after the fifth `:`", "Statement[1].NotResource[0]", Some((1, None)), 7);
+    assert_eq!(w[7].help.as_deref(), Some("iamcheck substitutes it anyway"));
+    assert_at(&w[8], "policy variable `${aws:TagKeys}` names a multivalued key: AWS substitutes only single-valued keys", "Statement[1].NotResource[1]", Some((1, None)), 7);
+    assert_at(
+        &w[9],
+        "policy variable `${aws:CalledVia}` names a multivalued key",
+        "Statement[1].Condition.StringEquals.\"aws:a\"",
+        Some((1, None)),
+        8,
     );
 }
 

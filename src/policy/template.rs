@@ -4,7 +4,7 @@
 //! Under Version 2012-10-17 a `Resource`/`NotResource` entry or a condition
 //! value may contain `${key}` (replaced by the request's value of `key`),
 //! `${key, 'default'}` (the default when the key is absent) and the
-//! constants `${*}`, `${?}`, `${$}` (a literal `*`, `?`, `$`) [VARS]. A
+//! constants `${*}`, `${?}`, `${$}` (a literal `*`, `?`, `$`) \[VARS\]. A
 //! substituted value is literal text: its `*` and `?` are not wildcards
 //! (as SIM; AWS does not say).
 
@@ -80,7 +80,7 @@ pub enum Lookup<'a> {
     /// One value.
     Value(&'a str),
     /// A multivalued key: AWS allows only single-valued keys as variables
-    /// [VARS]; the substitution is undefined.
+    /// \[VARS\]; the substitution is undefined.
     Set,
 }
 
@@ -90,7 +90,7 @@ pub enum Instance {
     /// The glob tokens after substitution.
     Tokens(Vec<Tok>),
     /// A variable's key is absent and has no default: the entry matches
-    /// nothing [VARS].
+    /// nothing \[VARS\].
     Nothing,
     /// A variable's key has a set of values (the key named).
     Undefined(String),

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::{did_you_mean, join_index, join_key, Json, Key, Kind, Lowerer, Site};
 use crate::policy::condition::BaseOperator;
+use crate::policy::template::Template;
 use crate::policy::{Condition, Operator};
 use crate::values::{parse_bool, IpRange, Sort};
 
@@ -56,6 +57,7 @@ impl Lowerer {
             let values = self.condition_values(key, value, &path);
             match (operator, values) {
                 (Some(operator), Some(values)) => {
+                    ok &= self.condition_variables(operator, &values, value, &path);
                     ok &= self.check_operator_values(operator, &values, value, &path);
                     let values = values.into_iter().map(|(text, _)| text).collect();
                     out.push(Condition { operator, key: key.name.clone(), values });
@@ -200,7 +202,7 @@ impl Lowerer {
     fn check_null_values(&mut self, values: &[(String, &Json)], value: &Json, path: &str) -> bool {
         let mut ok = true;
         for (index, (text, json)) in values.iter().enumerate() {
-            if !is_boolean(text) {
+            if !is_boolean(text) && !self.is_variable(text) {
                 let path = item_path(path, value, index);
                 let message = format!("`Null` takes `true` or `false`, found `{text}`");
                 let help =
@@ -225,7 +227,7 @@ impl Lowerer {
             return false;
         }
         for (index, (text, json)) in values.iter().enumerate() {
-            if !is_boolean(text) {
+            if !is_boolean(text) && !self.is_variable(text) {
                 let path = item_path(path, value, index);
                 let message = format!("`{operator}` value `{text}` is not `true` or `false`: the condition never matches");
                 self.warn(Site::value(&path, json), message, None);
@@ -235,8 +237,16 @@ impl Lowerer {
     }
 }
 
+impl Lowerer {
+    /// Whether `text` has a policy variable (reported by
+    /// `condition_variables`, not as a value of its operator).
+    fn is_variable(&self, text: &str) -> bool {
+        self.variables && Template::mentions_variable(text)
+    }
+}
+
 /// The path of the `index`th value of `value` (itself when not an array).
-fn item_path(path: &str, value: &Json, index: usize) -> String {
+pub(super) fn item_path(path: &str, value: &Json, index: usize) -> String {
     match value.kind {
         Kind::Array(_) => join_index(path, index),
         _ => path.to_string(),
