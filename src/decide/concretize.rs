@@ -33,6 +33,8 @@ pub(crate) struct Templated {
     site: Site,
     template: Template,
     glob: bool,
+    /// Under an Arn operator (a whole-value variable then needs an ARN).
+    arn: bool,
 }
 
 /// Every string with a real variable in `policies` (under Version
@@ -44,7 +46,7 @@ pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
         for s in &policy.statements {
             if let Some(el) = &s.resource {
                 for v in &el.values {
-                    push(&mut out, Site::Resource, v, true);
+                    push(&mut out, Site::Resource, v, (true, false));
                 }
             }
             for c in &s.conditions {
@@ -55,7 +57,8 @@ pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
                 let glob = matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
                     || base.family() == Family::Arn;
                 for v in &c.values {
-                    push(&mut out, Site::Key(c.key.clone()), v, glob);
+                    let arn = base.family() == Family::Arn;
+                    push(&mut out, Site::Key(c.key.clone()), v, (glob, arn));
                 }
             }
         }
@@ -63,13 +66,13 @@ pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
     out
 }
 
-fn push(out: &mut Vec<Templated>, site: Site, text: &str, glob: bool) {
+fn push(out: &mut Vec<Templated>, site: Site, text: &str, (glob, arn): (bool, bool)) {
     if !Template::mentions_variable(text) {
         return;
     }
     if let Ok(template) = Template::parse(text) {
         if !template.is_constant() {
-            out.push(Templated { site, template, glob });
+            out.push(Templated { site, template, glob, arn });
         }
     }
 }
@@ -82,6 +85,8 @@ const PER_KEY: usize = 4;
 const MAX_SOLVE: usize = 256;
 /// The value a variable's key gets when no other value is suggested.
 const FRESH: &str = "example";
+/// The same under an Arn operator.
+const FRESH_ARN: &str = "arn:aws:iam::123456789012:user/example";
 
 /// Candidate concrete requests for the region whose request is `base`.
 pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request> {
@@ -114,6 +119,12 @@ pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request
     for (folded, (_, values)) in &mut options {
         values.truncate(PER_KEY - 1);
         add(values, Some(FRESH.to_string()));
+        let under_arn = templates
+            .iter()
+            .any(|t| t.arn && t.template.keys().any(|k| k.eq_ignore_ascii_case(folded)));
+        if under_arn {
+            add(values, Some(FRESH_ARN.to_string()));
+        }
         if empty.contains(folded) {
             add(values, Some(String::new()));
         }

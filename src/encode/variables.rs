@@ -10,8 +10,8 @@
 //! `simulate`.
 
 use crate::policy::condition::Family;
-use crate::policy::template::{Template, Tok};
-use crate::policy::{Qualifier, Statement};
+use crate::policy::template::{Part, Template, Tok};
+use crate::policy::{BaseOperator, Condition, Operator, Qualifier, Statement};
 
 /// How one policy string enters the encoding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,14 +72,146 @@ pub(crate) fn bound(
 const MAX_VARIANTS: usize = 32;
 
 /// A statement as a disjunction of variants, when policy variables make
-/// that more precise: a positive `Resource` element and every positive
-/// String/Arn condition entry (unqualified or `ForAnyValue:`) that mixes
-/// entries with variables and others is an OR over its entries, so the
-/// statement matches iff one of the statements keeping, per such element,
-/// either its entries without variables or one entry with a variable
-/// does. Each entry with a variable then gets its own opaque Boolean,
-/// shared with the same entry elsewhere in the query. `None`: no split.
+/// that more precise (`None`: no split). Two case splits, each exact:
+///
+/// - on whether each variable's key is present (at most
+///   [`MAX_PRESENCE_KEYS`] keys): a `Null` condition per key fixes it, and
+///   where a key is absent its variable becomes its default (literal) or
+///   its entry matches nothing and is dropped [VARS];
+/// - on the entries of a positive `Resource` element and of every positive
+///   String/Arn condition entry (unqualified or `ForAnyValue:`) that mixes
+///   entries with variables and others: such a list is an OR, so the
+///   statement matches iff one of the statements keeping either its
+///   entries without variables or one entry with a variable does.
+///
+/// Each remaining entry with a variable then gets its own opaque Boolean,
+/// shared with the same entry elsewhere in the query.
 pub(crate) fn split(statement: &Statement) -> Option<Vec<Statement>> {
+    let mut variants = presence_variants(statement);
+    let split_by_presence = variants.len() > 1;
+    let mut out = Vec::new();
+    for v in variants.drain(..) {
+        match or_variants(&v) {
+            Some(more) => out.extend(more),
+            None => out.push(v),
+        }
+        if out.len() > MAX_VARIANTS {
+            return None;
+        }
+    }
+    (split_by_presence || out.len() > 1).then_some(out)
+}
+
+/// At most this many variables' keys in one statement are split on.
+const MAX_PRESENCE_KEYS: usize = 3;
+
+/// The statement once per presence pattern of its variables' keys.
+fn presence_variants(statement: &Statement) -> Vec<Statement> {
+    let mut keys: Vec<String> = Vec::new();
+    for text in substituted_texts(statement) {
+        if let Ok(t) = Template::parse(text) {
+            for k in t.keys() {
+                if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                    keys.push(k.to_string());
+                }
+            }
+        }
+    }
+    if keys.is_empty() || keys.len() > MAX_PRESENCE_KEYS {
+        return vec![statement.clone()];
+    }
+    let mut out = Vec::with_capacity(1 << keys.len());
+    for mask in 0..(1usize << keys.len()) {
+        let absent: Vec<&String> =
+            keys.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, k)| k).collect();
+        let mut s = statement.clone();
+        for k in &keys {
+            let is_absent = absent.contains(&k);
+            s.conditions.push(Condition {
+                operator: Operator { qualifier: None, base: BaseOperator::Null, if_exists: false },
+                key: k.clone(),
+                values: vec![if is_absent { "true" } else { "false" }.to_string()],
+            });
+        }
+        if !absent.is_empty() {
+            rewrite(&mut s, &absent);
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// The strings of a statement in which variables are substituted: its
+/// `Resource`/`NotResource` entries and String/Arn condition values.
+fn substituted_texts(statement: &Statement) -> impl Iterator<Item = &String> {
+    let resource = statement.resource.iter().flat_map(|el| el.values.iter());
+    let values = statement
+        .conditions
+        .iter()
+        .filter(|c| matches!(c.operator.base.family(), Family::String | Family::Arn))
+        .flat_map(|c| c.values.iter());
+    resource.chain(values).filter(|v| Template::mentions_variable(v))
+}
+
+/// Rewrites the statement's substituted strings for requests where the
+/// keys `absent` are absent: a variable of theirs becomes its default as
+/// literal text, or its string matches nothing and is dropped.
+fn rewrite(statement: &mut Statement, absent: &[&String]) {
+    let fix = |values: &mut Vec<String>| {
+        values.retain_mut(|v| match without(v, absent) {
+            Some(text) => {
+                *v = text;
+                true
+            }
+            None => false,
+        });
+    };
+    if let Some(el) = statement.resource.as_mut() {
+        fix(&mut el.values);
+    }
+    for c in &mut statement.conditions {
+        if matches!(c.operator.base.family(), Family::String | Family::Arn) {
+            fix(&mut c.values);
+        }
+    }
+}
+
+/// `text` with the variables of `absent` keys replaced by their defaults,
+/// or `None` if one has no default; unchanged if it does not parse.
+fn without(text: &str, absent: &[&String]) -> Option<String> {
+    if !Template::mentions_variable(text) {
+        return Some(text.to_string());
+    }
+    let Ok(t) = Template::parse(text) else {
+        return Some(text.to_string());
+    };
+    let mut out = String::with_capacity(text.len());
+    for part in &t.parts {
+        match part {
+            Part::Text(s) => out.push_str(s),
+            Part::Const(c) => out.push_str(&constant(*c)),
+            Part::Var { key, default } if absent.iter().any(|a| a.eq_ignore_ascii_case(key)) => {
+                let d = default.as_ref()?;
+                d.chars().for_each(|c| out.push_str(&constant(c)));
+            }
+            Part::Var { key, default: None } => out.push_str(&format!("${{{key}}}")),
+            Part::Var { key, default: Some(d) } => out.push_str(&format!("${{{key}, '{d}'}}")),
+        }
+    }
+    Some(out)
+}
+
+/// A character as literal text of a string with variables: `*`, `?` and
+/// `$` as their constant variables.
+fn constant(c: char) -> String {
+    match c {
+        '*' | '?' | '$' => format!("${{{c}}}"),
+        c => c.to_string(),
+    }
+}
+
+/// The OR split of [`split`]'s second kind; `None`: nothing to split.
+fn or_variants(statement: &Statement) -> Option<Vec<Statement>> {
     let mut variants = vec![statement.clone()];
     let resource = statement.resource.as_ref().filter(|el| !el.negated);
     if let Some(groups) = resource.and_then(|el| groups(&el.values)) {
