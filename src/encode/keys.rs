@@ -140,7 +140,7 @@ fn opaque_reason(
     Some(format!("{what} (`{op}` on `{}`)", c.key))
 }
 
-fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
+pub(crate) fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
     match base.family() {
         Family::Arn => glob::arn(value),
         Family::Bool

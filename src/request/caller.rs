@@ -234,8 +234,9 @@ pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<Strin
 
 /// Why the caller keys of `request` cannot belong to one caller, if they cannot.
 ///
-/// A request that states none of [`KEYS`] leaves them unstated and is consistent; one that
-/// states any states all of them (a key it omits is absent). Resource policies: the keys must
+/// A request that states none of [`KEYS`] but `aws:userid` leaves them unstated (its
+/// `aws:userid`, if any, must fit its principal); one that states any states all of them (a
+/// key it omits is absent). Resource policies: the keys must
 /// be those of the request's principal. Identity policies (no principal): some IAM user, role
 /// session or federated user — the callers an identity policy applies to [PRIN, ENF] — must
 /// have them all.
@@ -251,8 +252,18 @@ pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Optio
         };
         stated.push((key, value));
     }
-    if stated.iter().all(|(_, v)| v.is_none()) {
-        return None;
+    if stated.iter().take(4).all(|(_, v)| v.is_none()) {
+        // Only `aws:userid`, a key of its own: checked against a principal, if any.
+        let principal =
+            request.principal.as_deref().filter(|_| policy_type == PolicyType::Resource);
+        let k = principal.and_then(kind)?;
+        let userid = stated.get(4).and_then(|(_, v)| *v)?;
+        return (!allows(&k, "aws:userid", Some(userid))).then(|| {
+            format!(
+                "`aws:userid` does not fit the principal `{}`",
+                request.principal.as_deref().unwrap_or_default()
+            )
+        });
     }
     let bad = |k: &Kind<'_>| stated.iter().find(|(key, v)| !allows(k, key, *v)).map(|(k, _)| *k);
     match policy_type {
