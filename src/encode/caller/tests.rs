@@ -231,3 +231,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn outsiders_have_the_keys_of_their_principal() {
+    use crate::decide::ZoneOfTrust;
+    use crate::decide::{check_no_external_access, check_no_public_access, ResourceType};
+    let account = policy(
+        &resource("\"*\"", r#"{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}"#),
+        PolicyType::Resource,
+    );
+    let s3 = ResourceType::parse("AWS::S3::Bucket").unwrap();
+    assert_eq!(check_no_public_access(&account, s3, &Config::default()), Verdict::Pass);
+    let roles = policy(
+        &resource(
+            "\"*\"",
+            r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/*"}}"#,
+        ),
+        PolicyType::Resource,
+    );
+    let zone = ZoneOfTrust { accounts: vec!["111122223333".into()], organizations: Vec::new() };
+    assert_eq!(check_no_external_access(&roles, &zone, &Config::default()), Verdict::Pass);
+    let other = ZoneOfTrust { accounts: vec!["444455556666".into()], organizations: Vec::new() };
+    match check_no_external_access(&roles, &other, &Config::default()) {
+        Verdict::Fail { witness, .. } => {
+            assert!(witness.principal.clone().unwrap().contains("111122223333:assumed-role/"));
+            assert_eq!(
+                inconsistency(&witness, PolicyType::Resource),
+                None,
+                "{:?}",
+                witness.context
+            );
+        }
+        v => panic!("{v:?}"),
+    }
+}
