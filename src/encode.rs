@@ -12,6 +12,7 @@
 //! field's universe (docs/semantics.md §2); opaque constructs are free
 //! Booleans, which over-approximates (docs/semantics.md §6).
 
+pub(crate) mod caller;
 pub mod glob;
 pub(crate) mod keys;
 pub mod principal;
@@ -55,6 +56,14 @@ pub enum FieldKind {
         name: String,
         /// Whether values are sets.
         multi: bool,
+    },
+    /// The caller (docs/semantics.md §2): the principal (resource policies) with the
+    /// condition keys that are functions of it, as a caller string (`encode::caller`); only
+    /// in queries that use such a key.
+    Caller {
+        /// The names of `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
+        /// `aws:username` and `aws:userid` as the query first writes them.
+        keys: Vec<String>,
     },
     /// An opaque construct (docs/semantics.md §6): a free Boolean.
     Opaque {
@@ -148,8 +157,8 @@ impl std::error::Error for EncodeError {}
 /// access checks model an outsider (docs/public-access.md).
 #[derive(Clone, Debug, Default)]
 pub struct Restrict {
-    /// Principals the request may not have.
-    pub principal: Vec<Pattern>,
+    /// Principals the request may not have: those these entries match.
+    pub principal: Vec<crate::policy::Principal>,
     /// Per condition key (folded name): values the request may not have
     /// (the key may still be absent).
     pub keys: BTreeMap<String, Vec<Pattern>>,
@@ -191,11 +200,19 @@ pub fn encode(
     let mut opaque = keys::OpaqueSet::default();
     let mut fields = vec![action_field(&all, budget)?];
     fields.push(resource_field(&all, &mut opaque, budget)?);
-    if policy_type == PolicyType::Resource {
+    // Keys that are functions of the caller constrain the principal field instead.
+    let folded = caller::folded_keys(&all);
+    let stripped = caller::without_folded(&all, &folded);
+    let rest: Vec<(&Policy, &crate::policy::Statement)> =
+        all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
+    if !folded.is_empty() {
+        let forbidden = caller::Forbidden { principals: &restrict.principal, keys: &restrict.keys };
+        fields.push(caller::caller_field(&all, policy_type, &folded, &forbidden, budget)?);
+    } else if policy_type == PolicyType::Resource {
         fields.push(principal_field(&all, budget, &restrict.principal)?);
     }
     fields.extend(keys::key_fields(
-        &all,
+        &rest,
         &mut opaque,
         budget,
         &restrict.keys,
@@ -326,10 +343,11 @@ fn resource_field(
 fn principal_field(
     all: &Stmts<'_>,
     budget: &EncodeBudget,
-    forbidden: &[Pattern],
+    forbidden: &[crate::policy::Principal],
 ) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
-    table.forbid(forbidden);
+    let forbidden: Vec<Pattern> = forbidden.iter().map(principal::principal).collect();
+    table.forbid(&forbidden);
     let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {

@@ -18,6 +18,8 @@
 //! `service:NAME`, `federated:PROVIDER`, `canonical-user:ID`.
 //! Context keys that are absent from the request are omitted.
 
+pub(crate) mod caller;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -11,7 +11,7 @@
 
 use super::{decide, Config, Verdict};
 use crate::encode::glob::{self, Pattern, ANY, SEGMENT};
-use crate::encode::{principal, Restrict};
+use crate::encode::Restrict;
 use crate::policy::condition::Family;
 use crate::policy::{Policy, PolicyType, Principal};
 use crate::values::{IpRange, Predicate};
@@ -182,10 +182,10 @@ fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
 }
 
 fn external_restrict(policy: &Policy, zone: &ZoneOfTrust) -> Restrict {
-    let mut principals: Vec<Pattern> =
-        zone.accounts.iter().map(|a| principal::principal(&Principal::Aws(a.clone()))).collect();
+    let mut principals: Vec<Principal> =
+        zone.accounts.iter().map(|a| Principal::Aws(a.clone())).collect();
     // AWS service principals act for resources, not as outside callers.
-    principals.push(Pattern::Regex(format!("service:{ANY}")));
+    principals.push(Principal::Service("*".to_string()));
     let mut keys = BTreeMap::new();
     let literals = |v: &[String]| v.iter().map(|s| glob::literal(s)).collect::<Vec<_>>();
     let arns = zone.accounts.iter().map(|a| account_arns(a)).collect::<Vec<_>>();
@@ -233,7 +233,7 @@ const IP_KEYS: &[&str] = &["aws:sourceip", "aws:vpcsourceip"];
 /// The principals a policy names (in `Principal` or `NotPrincipal`): an
 /// outsider is none of them. Wildcards and web identity providers name
 /// no one in particular.
-fn named_principals(policy: &Policy) -> Vec<Pattern> {
+fn named_principals(policy: &Policy) -> Vec<Principal> {
     let mut out = Vec::new();
     for s in &policy.statements {
         let Some(el) = &s.principal else { continue };
@@ -245,7 +245,7 @@ fn named_principals(policy: &Policy) -> Vec<Pattern> {
                 Principal::Aws(_) => false,
             };
             if !anyone {
-                out.push(principal::principal(p));
+                out.push(p.clone());
             }
         }
     }

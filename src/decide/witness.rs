@@ -15,6 +15,11 @@ pub(crate) fn contradiction(
     terms: &[(usize, bool)],
     policy_type: PolicyType,
 ) -> Option<String> {
+    if let Some(why) = crate::request::caller::inconsistency(witness, policy_type) {
+        return Some(format!(
+            "the witness {witness:?} pairs its caller with keys it cannot have: {why}"
+        ));
+    }
     for &(p, want) in terms {
         let policy = policies.get(p)?;
         let decision = match simulate(policy, policy_type, witness) {
@@ -41,6 +46,7 @@ pub(crate) fn request(
     policy_type: PolicyType,
 ) -> Request {
     let mut req = Request::default();
+    let mut caller = None;
     for (field, &atom) in enc.fields.iter().zip(path) {
         let Some(value) = field.atoms.get(atom).map(|a| &a.value) else {
             continue;
@@ -49,6 +55,7 @@ pub(crate) fn request(
             (FieldKind::Action, AtomValue::Str(s)) => req.action = recase_action(s, policies),
             (FieldKind::Resource, AtomValue::Str(s)) => req.resource = s.clone(),
             (FieldKind::Principal, AtomValue::Str(s)) => req.principal = Some(s.clone()),
+            (FieldKind::Caller { keys }, AtomValue::Str(s)) => caller = Some((s, keys)),
             (FieldKind::Key { name, .. }, AtomValue::Str(s)) => {
                 req.context.insert(name.clone(), ContextValue::Single(s.clone()));
             }
@@ -61,7 +68,37 @@ pub(crate) fn request(
     if policy_type == PolicyType::Identity {
         req.principal = None;
     }
+    let userid_field = enc.fields.iter().any(
+        |f| matches!(&f.kind, FieldKind::Key { name, .. } if name.eq_ignore_ascii_case("aws:userid")),
+    );
+    if let Some((s, keys)) = caller {
+        crate::encode::caller::apply(s, keys, policy_type, userid_field, &mut req);
+    }
+    if userid_field {
+        repair_userid(&mut req, policy_type);
+    }
     req
+}
+
+/// `aws:userid` is a key of its own (docs/semantics.md §2): when its value does not fit the
+/// caller, the caller's own value replaces it (the goal is then checked again by
+/// [`contradiction`]).
+fn repair_userid(req: &mut Request, policy_type: PolicyType) {
+    use crate::request::caller::{derived, inconsistency};
+    if inconsistency(req, policy_type).is_none() {
+        return;
+    }
+    let Some(principal) = req.principal.clone() else { return };
+    let Some(values) = derived(&principal) else { return };
+    let name = req
+        .context
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("aws:userid"))
+        .cloned()
+        .unwrap_or_else(|| "aws:userid".to_string());
+    if let Some((_, Some(id))) = values.iter().find(|(k, _)| *k == "aws:userid") {
+        req.context.insert(name, ContextValue::Single(id.clone()));
+    }
 }
 
 /// Gives a lower-cased action witness the casing of the policy pattern

@@ -167,7 +167,7 @@ fn value_pattern_tokens(base: BaseOperator, toks: &[Tok]) -> Pattern {
     }
 }
 
-fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
+pub(crate) fn value_pattern(base: BaseOperator, value: &str) -> Pattern {
     match base.family() {
         Family::Arn => glob::arn(value),
         Family::Bool

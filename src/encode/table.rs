@@ -398,3 +398,55 @@ pub(crate) fn dedup(atoms: impl IntoIterator<Item = FieldAtom>) -> Vec<FieldAtom
     let mut seen = std::collections::HashSet::new();
     atoms.into_iter().filter(|a| seen.insert(a.sat.clone())).collect()
 }
+
+/// A Boolean formula over a field's patterns: a statement's constraint on the caller field
+/// (`encode::caller`), where one field carries several conditions.
+#[derive(Clone, Debug)]
+pub(crate) enum Formula {
+    True,
+    False,
+    Ref(PatRef),
+    Not(Box<Formula>),
+    And(Vec<Formula>),
+    Or(Vec<Formula>),
+}
+
+impl Formula {
+    /// The formula's value on a value matching exactly the patterns `matched`.
+    pub(crate) fn eval(&self, matched: &FixedBitSet) -> bool {
+        match self {
+            Formula::True => true,
+            Formula::False => false,
+            Formula::Ref(r) => r.matches(matched),
+            Formula::Not(f) => !f.eval(matched),
+            Formula::And(fs) => fs.iter().all(|f| f.eval(matched)),
+            Formula::Or(fs) => fs.iter().any(|f| f.eval(matched)),
+        }
+    }
+}
+
+impl PatternTable {
+    /// The field's atoms when statement `s`'s constraint is `formulas[s]`: one per distinct
+    /// satisfaction vector, without the values satisfying an `excluded` formula. Every pattern
+    /// is its own class (patterns may be combined by `And`/`Not`, so none can be merged).
+    pub(crate) fn formula_atoms(
+        &mut self,
+        universe: &str,
+        formulas: &[Formula],
+        excluded: &[Formula],
+        budget: &AtomBudget,
+    ) -> Result<Vec<FieldAtom>, AtomError> {
+        self.classes = Vec::new();
+        let raw = self.grouped_atoms(&Grouping::single(universe), budget)?;
+        let atoms = raw.into_iter().filter(|(_, m)| !excluded.iter().any(|f| f.eval(m))).map(
+            |(witness, matched)| {
+                let mut sat = FixedBitSet::with_capacity(formulas.len());
+                for (s, f) in formulas.iter().enumerate() {
+                    sat.set(s, f.eval(&matched));
+                }
+                FieldAtom { value: AtomValue::Str(witness), sat }
+            },
+        );
+        Ok(dedup(atoms))
+    }
+}

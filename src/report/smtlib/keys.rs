@@ -208,6 +208,14 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
     }
     let mut out = BTreeMap::new();
     for (index, (folded, entries)) in by_key.into_iter().enumerate() {
+        if crate::encode::caller::FOLDED.contains(&folded.as_str()) {
+            // The engine ties these keys to the principal (`encode::caller`); the export does
+            // not express that relation yet, so it would answer a different question.
+            let name = entries.first().map(|(_, c)| c.key.as_str()).unwrap_or_default();
+            w.refuse(format!(
+                "a key that is a function of the caller ({name:?}; not exported yet)"
+            ));
+        }
         let multi = MULTIVALUED.contains(&folded.as_str())
             || entries.iter().any(|(_, c)| c.operator.qualifier.is_some());
         let families: Vec<Family> = entries

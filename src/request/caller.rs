@@ -1,0 +1,313 @@
+//! The condition keys that are functions of the caller (docs/semantics.md §2, "Keys of the
+//! caller"): `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username`
+//! and `aws:userid`, per kind of request principal.
+//!
+//! Facts (iam-semantics.md §4 "Values of aws:username/aws:userid/aws:PrincipalType by
+//! caller" [VARS table], §6 [KEYS]):
+//!
+//! | caller | PrincipalArn | PrincipalAccount | PrincipalType | username | userid |
+//! |---|---|---|---|---|---|
+//! | `anonymous` | absent | absent or `anonymous` | `Anonymous` | absent | `anonymous` |
+//! | `arn:P:iam::A:root` | itself | `A` | `Account` | absent | `A` |
+//! | `arn:P:iam::A:user/PATH/NAME` | itself | `A` | `User` | `NAME` | a unique id `[A-Z0-9]+` |
+//! | `arn:P:sts::A:assumed-role/R/S` | `arn:P:iam::A:role/PATH/R`, any path | `A` | `AssumedRole` | absent | `ID:S`, `ID` a unique id |
+//! | `arn:P:sts::A:federated-user/N` | itself | `A` | `FederatedUser` | absent | `A:N` |
+//! | `service:…`, `federated:…`, `canonical-user:…` | free | free | free | free | free |
+//!
+//! "Free" means absent or any value: AWS documents none of these keys for service principals,
+//! web-identity/SAML callers or canonical users, so iamcheck assumes nothing (sound: a PASS
+//! holds whatever they are). `aws:PrincipalAccount` of an anonymous caller: KEYS (2023) says
+//! present with the value `anonymous`, later text says anonymous requests lack it, so both are
+//! allowed. Unique ids are upper-case letters and digits (`AIDA…`, `AROA…`, IAM identifiers).
+
+use super::{ContextValue, Request};
+use crate::policy::PolicyType;
+
+/// The keys of the caller, folded.
+pub(crate) const KEYS: &[&str] = &[
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:username",
+    "aws:userid",
+];
+
+/// The partitions a principal ARN may name (docs/semantics.md §2).
+const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+/// A request principal, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Kind<'a> {
+    Anonymous,
+    Root {
+        partition: &'a str,
+        account: &'a str,
+    },
+    /// `path` is `dev/` or empty.
+    User {
+        partition: &'a str,
+        account: &'a str,
+        path: &'a str,
+        name: &'a str,
+    },
+    Session {
+        partition: &'a str,
+        account: &'a str,
+        role: &'a str,
+        session: &'a str,
+    },
+    FederatedUser {
+        partition: &'a str,
+        account: &'a str,
+        name: &'a str,
+    },
+    /// `service:`, `federated:`, `canonical-user:` principals.
+    Other,
+}
+
+/// A 12-digit account id.
+pub(crate) fn is_account(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A name of IAM's name characters (`[A-Za-z0-9+=,.@_-]+`).
+pub(crate) fn is_name(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// A unique id (`[A-Z0-9]+`).
+fn is_unique_id(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Parses a request principal; `None` when it is none of the forms of docs/semantics.md §2.
+pub(crate) fn kind(principal: &str) -> Option<Kind<'_>> {
+    if principal == "anonymous" {
+        return Some(Kind::Anonymous);
+    }
+    if ["service:", "federated:", "canonical-user:"].iter().any(|p| principal.starts_with(p)) {
+        return Some(Kind::Other);
+    }
+    let mut parts = principal.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(""), Some(account), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if !PARTITIONS.contains(&partition) || !is_account(account) {
+        return None;
+    }
+    match (service, rest.split_once('/')) {
+        ("iam", None) if rest == "root" => Some(Kind::Root { partition, account }),
+        ("iam", Some(("user", full))) => {
+            let (path, name) = match full.rfind('/') {
+                Some(i) => (full.get(..=i)?, full.get(i + 1..)?),
+                None => ("", full),
+            };
+            let path_ok = path.is_empty() || path.trim_end_matches('/').split('/').all(is_name);
+            (path_ok && is_name(name)).then_some(Kind::User { partition, account, path, name })
+        }
+        ("sts", Some(("federated-user", name))) if is_name(name) => {
+            Some(Kind::FederatedUser { partition, account, name })
+        }
+        ("sts", Some(("assumed-role", rs))) => {
+            let (role, session) = rs.split_once('/')?;
+            (is_name(role) && is_name(session)).then_some(Kind::Session {
+                partition,
+                account,
+                role,
+                session,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether the caller `k` may have `value` (`None`: absent) as `key` (folded, one of
+/// [`KEYS`]).
+pub(crate) fn allows(k: &Kind<'_>, key: &str, value: Option<&str>) -> bool {
+    match (k, key) {
+        (Kind::Other, _) => true,
+        (Kind::Anonymous, "aws:principalaccount") => value.is_none_or(|v| v == "anonymous"),
+        (Kind::Anonymous, "aws:principaltype") => value == Some("Anonymous"),
+        (Kind::Anonymous, "aws:userid") => value == Some("anonymous"),
+        (Kind::Anonymous, _) => value.is_none(),
+        (_, "aws:principaltype") => value == Some(type_of(k)),
+        (_, "aws:username") => match k {
+            Kind::User { name, .. } => value == Some(*name),
+            _ => value.is_none(),
+        },
+        (_, "aws:principalaccount") => value == account_of(k),
+        (_, "aws:principalarn") => value.is_some_and(|v| arn_allowed(k, v)),
+        (_, "aws:userid") => value.is_some_and(|v| userid_allowed(k, v)),
+        _ => true,
+    }
+}
+
+fn type_of(k: &Kind<'_>) -> &'static str {
+    match k {
+        Kind::Anonymous => "Anonymous",
+        Kind::Root { .. } => "Account",
+        Kind::User { .. } => "User",
+        Kind::Session { .. } => "AssumedRole",
+        Kind::FederatedUser { .. } => "FederatedUser",
+        Kind::Other => "",
+    }
+}
+
+fn account_of<'a>(k: &Kind<'a>) -> Option<&'a str> {
+    match k {
+        Kind::Root { account, .. }
+        | Kind::User { account, .. }
+        | Kind::Session { account, .. }
+        | Kind::FederatedUser { account, .. } => Some(account),
+        Kind::Anonymous | Kind::Other => None,
+    }
+}
+
+fn arn_allowed(k: &Kind<'_>, v: &str) -> bool {
+    match k {
+        Kind::Root { partition, account } => v == format!("arn:{partition}:iam::{account}:root"),
+        Kind::User { partition, account, path, name } => {
+            v == format!("arn:{partition}:iam::{account}:user/{path}{name}")
+        }
+        Kind::FederatedUser { partition, account, name } => {
+            v == format!("arn:{partition}:sts::{account}:federated-user/{name}")
+        }
+        Kind::Session { partition, account, role, .. } => {
+            let prefix = format!("arn:{partition}:iam::{account}:role/");
+            let Some(path_role) = v.strip_prefix(&prefix) else { return false };
+            let mut segments: Vec<&str> = path_role.split('/').collect();
+            segments.pop() == Some(*role) && segments.iter().all(|s| is_name(s))
+        }
+        Kind::Anonymous | Kind::Other => false,
+    }
+}
+
+fn userid_allowed(k: &Kind<'_>, v: &str) -> bool {
+    match k {
+        Kind::Root { account, .. } => v == *account,
+        Kind::User { .. } => is_unique_id(v),
+        Kind::FederatedUser { account, name, .. } => v == format!("{account}:{name}"),
+        Kind::Session { session, .. } => {
+            v.split_once(':').is_some_and(|(id, s)| is_unique_id(id) && s == *session)
+        }
+        Kind::Anonymous => v == "anonymous",
+        Kind::Other => true,
+    }
+}
+
+/// The values a caller has, for a witness: every key of [`KEYS`] with its value (`None`:
+/// absent), choosing the root path for a role and `AIDAEXAMPLE`/`AROAEXAMPLE` for unique ids;
+/// `None` for a principal of no known form or one whose keys are free.
+pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<String>)>> {
+    let k = kind(principal)?;
+    let arn = match &k {
+        Kind::Session { partition, account, role, .. } => {
+            Some(format!("arn:{partition}:iam::{account}:role/{role}"))
+        }
+        Kind::Anonymous => None,
+        Kind::Other => return None,
+        _ => Some(principal.to_string()),
+    };
+    let userid = match &k {
+        Kind::Anonymous => "anonymous".to_string(),
+        Kind::Root { account, .. } => account.to_string(),
+        Kind::User { .. } => "AIDAEXAMPLE".to_string(),
+        Kind::Session { session, .. } => format!("AROAEXAMPLE:{session}"),
+        Kind::FederatedUser { account, name, .. } => format!("{account}:{name}"),
+        Kind::Other => return None,
+    };
+    let username = match &k {
+        Kind::User { name, .. } => Some(name.to_string()),
+        _ => None,
+    };
+    Some(vec![
+        ("aws:principalarn", arn),
+        ("aws:principalaccount", account_of(&k).map(str::to_string)),
+        ("aws:principaltype", Some(type_of(&k).to_string())),
+        ("aws:username", username),
+        ("aws:userid", Some(userid)),
+    ])
+}
+
+/// Why the caller keys of `request` cannot belong to one caller, if they cannot.
+///
+/// A request that states none of [`KEYS`] but `aws:userid` leaves them unstated (its
+/// `aws:userid`, if any, must fit its principal); one that states any states all of them (a
+/// key it omits is absent). Resource policies: the keys must
+/// be those of the request's principal. Identity policies (no principal): some IAM user, role
+/// session or federated user — the callers an identity policy applies to [PRIN, ENF] — must
+/// have them all.
+pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Option<String> {
+    let mut stated: Vec<(&str, Option<&str>)> = Vec::new();
+    for key in KEYS {
+        let value = match request.context_value(key) {
+            None => None,
+            Some(ContextValue::Single(v)) => Some(v.as_str()),
+            Some(ContextValue::Multi(_)) => {
+                return Some(format!("`{key}` is single-valued but the request gives a set"))
+            }
+        };
+        stated.push((key, value));
+    }
+    if stated.iter().take(4).all(|(_, v)| v.is_none()) {
+        // Only `aws:userid`, a key of its own: checked against a principal, if any.
+        let principal =
+            request.principal.as_deref().filter(|_| policy_type == PolicyType::Resource);
+        let k = principal.and_then(kind)?;
+        let userid = stated.get(4).and_then(|(_, v)| *v)?;
+        return (!allows(&k, "aws:userid", Some(userid))).then(|| {
+            format!(
+                "`aws:userid` does not fit the principal `{}`",
+                request.principal.as_deref().unwrap_or_default()
+            )
+        });
+    }
+    let bad = |k: &Kind<'_>| stated.iter().find(|(key, v)| !allows(k, key, *v)).map(|(k, _)| *k);
+    match policy_type {
+        PolicyType::Resource => {
+            let Some(principal) = request.principal.as_deref() else {
+                return Some("the request states caller keys but no principal".to_string());
+            };
+            let Some(k) = kind(principal) else {
+                return Some(format!("`{principal}` is not a request principal"));
+            };
+            bad(&k).map(|key| format!("`{key}` does not fit the principal `{principal}`"))
+        }
+        PolicyType::Identity => {
+            let candidates = identity_candidates(&stated);
+            if candidates.iter().filter_map(|p| kind(p)).any(|k| bad(&k).is_none()) {
+                None
+            } else {
+                Some("no IAM user, role session or federated user has these caller keys".into())
+            }
+        }
+    }
+}
+
+/// The principals an identity-policy request with these keys could come from: the principal
+/// named by `aws:PrincipalArn` (a role's session named by `aws:userid`).
+fn identity_candidates(stated: &[(&str, Option<&str>)]) -> Vec<String> {
+    let get = |key: &str| stated.iter().find(|(k, _)| *k == key).and_then(|(_, v)| *v);
+    let Some(arn) = get("aws:principalarn") else { return Vec::new() };
+    let mut out = Vec::new();
+    if arn.contains(":user/") || arn.contains(":federated-user/") {
+        out.push(arn.to_string());
+    }
+    let mut parts = arn.splitn(6, ':');
+    if let (Some("arn"), Some(p), Some("iam"), Some(""), Some(a), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    {
+        let role = rest.strip_prefix("role/").and_then(|r| r.rsplit('/').next());
+        let session = get("aws:userid").and_then(|u| u.split_once(':')).map(|(_, s)| s);
+        if let (Some(role), Some(session)) = (role, session) {
+            out.push(format!("arn:{p}:sts::{a}:assumed-role/{role}/{session}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
