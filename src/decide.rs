@@ -162,9 +162,25 @@ fn decide(
                     witness::polish(&mut witness, policies, terms, policy_type);
                     Verdict::Fail { witness, reasons }
                 }
-                Some(why) => Verdict::Unknown {
-                    reason: format!("internal inconsistency, please report it: {why}"),
-                },
+                Some(why) => {
+                    // A key the encoding keeps independent of the caller
+                    // (`aws:userid`) may make the first witness one no
+                    // caller can send: look for a consistent one.
+                    let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
+                    let concrete = Concrete { enc: &enc, policies, terms, policy_type, deadline };
+                    concrete.find(&mut search).unwrap_or_else(|| {
+                        let gap = crate::request::caller::inconsistency(&witness, policy_type)
+                            .or_else(|| {
+                                let first = witness::request(&enc, &found.path, policies, policy_type);
+                                crate::request::caller::inconsistency(&first, policy_type)
+                            });
+                        let reason = match gap {
+                            Some(_) => format!("every violating request found pairs its caller with condition keys it cannot have, which iamcheck does not model exactly yet (`aws:userid`): {why}"),
+                            None => format!("internal inconsistency, please report it: {why}"),
+                        };
+                        Verdict::Unknown { reason }
+                    })
+                }
             }
         }
         Ok(None) if masks.first_opaque == enc.fields.len() => Verdict::Pass,
@@ -203,14 +219,17 @@ impl Concrete<'_> {
     /// bounds (the caller answers UNKNOWN).
     fn find(&self, search: &mut Search<'_>) -> Option<Verdict> {
         let templates = concretize::templates(self.policies);
-        if templates.is_empty() {
-            return None;
-        }
         let regions = search.enumerate(CONCRETE_REGIONS).ok()?;
         let mut tried = std::collections::HashSet::new();
         for region in regions {
             let base = witness::request(self.enc, &region.path, self.policies, self.policy_type);
-            for candidate in concretize::candidates(&base, &templates) {
+            let mut candidates = concretize::candidates(&base, &templates);
+            if self.policy_type == PolicyType::Resource {
+                let repaired: Vec<Request> =
+                    candidates.iter().flat_map(concretize::caller_repairs).collect();
+                candidates.extend(repaired);
+            }
+            for candidate in candidates {
                 if tried.len() >= CONCRETE_CANDIDATES
                     || self.deadline.is_some_and(|(at, _)| std::time::Instant::now() > at)
                 {
@@ -220,7 +239,9 @@ impl Concrete<'_> {
                     continue;
                 }
                 let (p, t, ty) = (self.policies, self.terms, self.policy_type);
-                if witness::reaches_goal_decidedly(&candidate, p, t, ty) {
+                if crate::request::caller::inconsistency(&candidate, ty).is_none()
+                    && witness::reaches_goal_decidedly(&candidate, p, t, ty)
+                {
                     let mut witness = candidate;
                     witness::polish(&mut witness, p, t, ty);
                     let reasons = self.reasons(&witness);

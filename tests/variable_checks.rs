@@ -131,7 +131,8 @@ fn condition_operators_with_variables() {
         assert_eq!(both(&wider, &p), ("PASS", "FAIL"), "{op}");
     }
     for op in ["StringNotEquals", "StringNotLike", "ArnNotLike", "StringNotEqualsIfExists"] {
-        let p = cond(op, &["${aws:username}"]);
+        // A tag, not `aws:username`: a user name is never an ARN.
+        let p = cond(op, &["${aws:PrincipalTag/t}"]);
         let v = no_new_access(&p, &any, ID);
         assert_eq!(result(&v), "FAIL", "{op}");
         assert_eq!(result(&no_new_access(&any, &p, ID)), "PASS", "{op}");

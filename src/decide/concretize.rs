@@ -274,3 +274,50 @@ fn solve(t: &Templated, request: &Request) -> Vec<(String, String)> {
 fn tokens_of(parts: &[Part], glob: bool) -> Vec<Tok> {
     Template { parts: parts.to_vec() }.widened(glob)
 }
+
+/// Principals that could send the `aws:userid` of `request` (resource
+/// policies; `aws:userid` is a key of its own, docs/semantics.md §2): the
+/// request with each, most specific first. Every one is checked by the
+/// caller's consistency rule and `simulate`.
+pub(crate) fn caller_repairs(request: &Request) -> Vec<Request> {
+    use crate::request::caller::{is_account, is_name};
+    let Some(ContextValue::Single(id)) = request.context_value("aws:userid") else {
+        return Vec::new();
+    };
+    let unique =
+        |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let account = "123456789012";
+    let mut principals = Vec::new();
+    if id == "anonymous" {
+        principals.push("anonymous".to_string());
+    }
+    if is_account(id) {
+        principals.push(format!("arn:aws:iam::{id}:root"));
+    }
+    if unique(id) {
+        principals.push(format!("arn:aws:iam::{account}:user/example"));
+    }
+    if let Some((head, rest)) = id.split_once(':') {
+        if is_account(head) && is_name(rest) {
+            principals.push(format!("arn:aws:sts::{head}:federated-user/{rest}"));
+        }
+        if unique(head) && is_name(rest) {
+            principals.push(format!("arn:aws:sts::{account}:assumed-role/example/{rest}"));
+        }
+    }
+    let mut out: Vec<Request> = principals
+        .into_iter()
+        .filter(|p| request.principal.as_deref() != Some(p.as_str()))
+        .map(|p| Request { principal: Some(p), ..request.clone() })
+        .collect();
+    // The other way round: the principal's own `aws:userid`.
+    if let Some(values) = request.principal.as_deref().and_then(crate::request::caller::derived) {
+        if let Some((_, Some(own))) = values.iter().find(|(k, _)| *k == "aws:userid") {
+            let mut r = request.clone();
+            r.context.retain(|k, _| !k.eq_ignore_ascii_case("aws:userid"));
+            r.context.insert("aws:userid".to_string(), ContextValue::Single(own.clone()));
+            out.push(r);
+        }
+    }
+    out
+}

@@ -74,31 +74,7 @@ pub(crate) fn request(
     if let Some((s, keys)) = caller {
         crate::encode::caller::apply(s, keys, policy_type, userid_field, &mut req);
     }
-    if userid_field {
-        repair_userid(&mut req, policy_type);
-    }
     req
-}
-
-/// `aws:userid` is a key of its own (docs/semantics.md §2): when its value does not fit the
-/// caller, the caller's own value replaces it (the goal is then checked again by
-/// [`contradiction`]).
-fn repair_userid(req: &mut Request, policy_type: PolicyType) {
-    use crate::request::caller::{derived, inconsistency};
-    if inconsistency(req, policy_type).is_none() {
-        return;
-    }
-    let Some(principal) = req.principal.clone() else { return };
-    let Some(values) = derived(&principal) else { return };
-    let name = req
-        .context
-        .keys()
-        .find(|k| k.eq_ignore_ascii_case("aws:userid"))
-        .cloned()
-        .unwrap_or_else(|| "aws:userid".to_string());
-    if let Some((_, Some(id))) = values.iter().find(|(k, _)| *k == "aws:userid") {
-        req.context.insert(name, ContextValue::Single(id.clone()));
-    }
 }
 
 /// Gives a lower-cased action witness the casing of the policy pattern
