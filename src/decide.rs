@@ -223,12 +223,15 @@ impl Concrete<'_> {
         let mut tried = std::collections::HashSet::new();
         for region in regions {
             let base = witness::request(self.enc, &region.path, self.policies, self.policy_type);
-            let mut candidates = concretize::candidates(&base, &templates);
-            if self.policy_type == PolicyType::Resource {
-                let repaired: Vec<Request> =
-                    candidates.iter().flat_map(concretize::caller_repairs).collect();
-                candidates.extend(repaired);
-            }
+            // The region's request and its caller repairs, each made concrete,
+            // then the candidates' own caller repairs.
+            let mut bases = vec![base.clone()];
+            bases.extend(concretize::caller_repairs(&base));
+            let mut candidates: Vec<Request> =
+                bases.iter().flat_map(|b| concretize::candidates(b, &templates)).collect();
+            let repaired: Vec<Request> =
+                candidates.iter().flat_map(concretize::caller_repairs).collect();
+            candidates.extend(repaired);
             for candidate in candidates {
                 if tried.len() >= CONCRETE_CANDIDATES
                     || self.deadline.is_some_and(|(at, _)| std::time::Instant::now() > at)

@@ -275,14 +275,16 @@ fn tokens_of(parts: &[Part], glob: bool) -> Vec<Tok> {
     Template { parts: parts.to_vec() }.widened(glob)
 }
 
-/// Principals that could send the `aws:userid` of `request` (resource
-/// policies; `aws:userid` is a key of its own, docs/semantics.md §2): the
-/// request with each, most specific first. Every one is checked by the
-/// caller's consistency rule and `simulate`.
+/// Repairs of a request whose `aws:userid` (a key of its own,
+/// docs/semantics.md §2) does not fit its caller: principals that could
+/// send that `aws:userid` (resource policies), then the caller's own
+/// `aws:userid`. Every one is checked by the caller's consistency rule and
+/// `simulate`.
 pub(crate) fn caller_repairs(request: &Request) -> Vec<Request> {
     use crate::request::caller::{is_account, is_name};
-    let Some(ContextValue::Single(id)) = request.context_value("aws:userid") else {
-        return Vec::new();
+    let id = match request.context_value("aws:userid") {
+        Some(ContextValue::Single(id)) if request.principal.is_some() => id.as_str(),
+        _ => "",
     };
     let unique =
         |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
@@ -310,14 +312,70 @@ pub(crate) fn caller_repairs(request: &Request) -> Vec<Request> {
         .filter(|p| request.principal.as_deref() != Some(p.as_str()))
         .map(|p| Request { principal: Some(p), ..request.clone() })
         .collect();
-    // The other way round: the principal's own `aws:userid`.
-    if let Some(values) = request.principal.as_deref().and_then(crate::request::caller::derived) {
-        if let Some((_, Some(own))) = values.iter().find(|(k, _)| *k == "aws:userid") {
+    // The other way round: a caller the request's keys suggest, with all
+    // its keys.
+    if let Some(caller) = suggested_caller(request) {
+        if let Some(values) = crate::request::caller::derived(&caller) {
             let mut r = request.clone();
-            r.context.retain(|k, _| !k.eq_ignore_ascii_case("aws:userid"));
-            r.context.insert("aws:userid".to_string(), ContextValue::Single(own.clone()));
+            if r.principal.is_some() {
+                r.principal = Some(caller.clone());
+            }
+            for (key, value) in values {
+                let name = r
+                    .context
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(key))
+                    .cloned()
+                    .unwrap_or_else(|| spelled(key).to_string());
+                r.context.remove(&name);
+                if let Some(v) = value {
+                    r.context.insert(name, ContextValue::Single(v));
+                }
+            }
             out.push(r);
         }
     }
     out
+}
+
+/// The caller a request's keys point at: its principal; else the one
+/// `aws:PrincipalArn` names (a role's session `example`); else one built
+/// from `aws:PrincipalType`, `aws:PrincipalAccount` and `aws:username`.
+fn suggested_caller(request: &Request) -> Option<String> {
+    use crate::request::caller::{is_account, is_name};
+    if let Some(p) = &request.principal {
+        return Some(p.clone());
+    }
+    let get = |key: &str| match request.context_value(key) {
+        Some(ContextValue::Single(v)) => Some(v.as_str()),
+        _ => None,
+    };
+    if let Some(arn) = get("aws:PrincipalArn") {
+        return Some(match arn.split_once(":role/") {
+            None => arn.to_string(),
+            Some((head, path_role)) => {
+                let role = path_role.rsplit('/').next().unwrap_or(path_role);
+                format!("{}:assumed-role/{role}/example", head.replacen(":iam::", ":sts::", 1))
+            }
+        });
+    }
+    let account = get("aws:PrincipalAccount").filter(|a| is_account(a)).unwrap_or("123456789012");
+    let name = get("aws:username").filter(|n| is_name(n)).unwrap_or("example");
+    Some(match get("aws:PrincipalType") {
+        Some("Account") => format!("arn:aws:iam::{account}:root"),
+        Some("AssumedRole") => format!("arn:aws:sts::{account}:assumed-role/example/example"),
+        Some("FederatedUser") => format!("arn:aws:sts::{account}:federated-user/{name}"),
+        Some("Anonymous") => "anonymous".to_string(),
+        _ => format!("arn:aws:iam::{account}:user/{name}"),
+    })
+}
+
+/// The usual spelling of a caller key (folded in `request::caller`).
+fn spelled(folded: &str) -> &str {
+    match folded {
+        "aws:principalarn" => "aws:PrincipalArn",
+        "aws:principalaccount" => "aws:PrincipalAccount",
+        "aws:principaltype" => "aws:PrincipalType",
+        other => other,
+    }
 }
