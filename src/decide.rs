@@ -219,6 +219,7 @@ impl Concrete<'_> {
     /// bounds (the caller answers UNKNOWN).
     fn find(&self, search: &mut Search<'_>) -> Option<Verdict> {
         let templates = concretize::templates(self.policies);
+        let field_values = concretize::field_values(self.enc);
         let regions = search.enumerate(CONCRETE_REGIONS).ok()?;
         let mut tried = std::collections::HashSet::new();
         for region in regions {
@@ -226,11 +227,15 @@ impl Concrete<'_> {
             // The region's request and its caller repairs, each made concrete,
             // then the candidates' own caller repairs.
             let mut bases = vec![base.clone()];
-            bases.extend(concretize::caller_repairs(&base));
-            let mut candidates: Vec<Request> =
-                bases.iter().flat_map(|b| concretize::candidates(b, &templates)).collect();
-            let repaired: Vec<Request> =
-                candidates.iter().flat_map(concretize::caller_repairs).collect();
+            bases.extend(concretize::caller_repairs(&base, self.policy_type));
+            let mut candidates: Vec<Request> = bases
+                .iter()
+                .flat_map(|b| concretize::candidates(b, &templates, &field_values))
+                .collect();
+            let repaired: Vec<Request> = candidates
+                .iter()
+                .flat_map(|c| concretize::caller_repairs(c, self.policy_type))
+                .collect();
             candidates.extend(repaired);
             for candidate in candidates {
                 if tried.len() >= CONCRETE_CANDIDATES

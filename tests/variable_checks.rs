@@ -1,7 +1,9 @@
 //! Policy variables in the checks (docs/semantics.md §4a): per operator
 //! family, a check-no-new-access pair in both directions with the expected
 //! verdict (every FAIL's witness is replayed through `simulate` by
-//! `common::no_new_access`), and a property test against brute force.
+//! `common::no_new_access`), and a property test against brute force: no
+//! PASS where the finite universe has a violation, at most 5 % UNKNOWN and
+//! at most 1 % UNKNOWN where the universe has a violation.
 
 use crate::common::{no_new_access, policy, result};
 use iamcheck::{simulate, ContextValue, Decision, Policy, PolicyType, Request, Verdict};
@@ -250,6 +252,7 @@ fn variables_agree_with_brute_force() {
             .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
     };
     let unknown = std::cell::Cell::new((0u32, 0u32));
+    let missed = std::cell::Cell::new(0u32);
     runner
         .run(&(docs(), docs()), |(e, n)| {
             let existing = doc(e["Statement"].clone());
@@ -258,12 +261,24 @@ fn variables_agree_with_brute_force() {
             let brute = requests.iter().find(|r| allows(&new, r) && !allows(&existing, r));
             let (u, total) = unknown.get();
             unknown.set((u + u32::from(matches!(verdict, Verdict::Unknown { .. })), total + 1));
+            if let (Verdict::Unknown { reason }, Some(r)) = (&verdict, brute) {
+                missed.set(missed.get() + 1);
+                if std::env::var_os("IAMCHECK_SHOW_MISSED").is_some() {
+                    eprintln!("MISSED {reason}\n  {r:?}\n  existing {e}\n  new {n}");
+                }
+            }
             if let (Verdict::Pass, Some(r)) = (&verdict, brute) {
                 prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}");
             }
             Ok(())
         })
         .unwrap();
+    // UNKNOWN is left for relations the engine does not track (a variable
+    // against its own key, templates nested in one another): few.
     let (u, total) = unknown.get();
-    eprintln!("variables_agree_with_brute_force: {u} UNKNOWN of {total}");
+    assert!(u * 20 <= total, "{u} UNKNOWN of {total}");
+    // UNKNOWN where the universe shows a violation: a FAIL the
+    // concretization did not find (a multivalued key under an unqualified
+    // operator, say): rare.
+    assert!(missed.get() * 100 <= total, "{} missed FAILs of {total}", missed.get());
 }

@@ -11,9 +11,10 @@
 //! every policy of the goal as the goal wants, so a FAIL found this way is
 //! as sure as any other. Finding none answers UNKNOWN, never PASS.
 
+use crate::encode::{AtomValue, Encoded, FieldKind};
 use crate::policy::condition::Family;
 use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
-use crate::policy::{BaseOperator, Policy};
+use crate::policy::{BaseOperator, Policy, PolicyType};
 use crate::request::{ContextValue, Request};
 use crate::simulate::glob::glob_tokens;
 use std::collections::BTreeMap;
@@ -35,6 +36,31 @@ pub(crate) struct Templated {
     glob: bool,
     /// Under an Arn operator (a whole-value variable then needs an ARN).
     arn: bool,
+}
+
+/// The witnesses of the atoms of every key field of `enc` (a set's
+/// elements for a multivalued key), by folded key name.
+pub(crate) fn field_values(enc: &Encoded) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for field in &enc.fields {
+        if let FieldKind::Key { name, .. } = &field.kind {
+            let mut values: Vec<String> = Vec::new();
+            for atom in &field.atoms {
+                let found = match &atom.value {
+                    AtomValue::Str(s) => std::slice::from_ref(s),
+                    AtomValue::Set(vs) => vs.as_slice(),
+                    _ => &[],
+                };
+                for v in found {
+                    if !values.contains(v) {
+                        values.push(v.clone());
+                    }
+                }
+            }
+            out.insert(name.to_ascii_lowercase(), values);
+        }
+    }
+    out
 }
 
 /// Every string with a real variable in `policies` (under Version
@@ -78,7 +104,7 @@ fn push(out: &mut Vec<Templated>, site: Site, text: &str, (glob, arn): (bool, bo
 }
 
 /// At most this many candidate requests per region.
-const PER_REGION: usize = 48;
+const PER_REGION: usize = 96;
 /// At most this many values tried per variable key.
 const PER_KEY: usize = 4;
 /// Longest field value searched for template matches (characters).
@@ -89,13 +115,18 @@ const FRESH: &str = "example";
 const FRESH_ARN: &str = "arn:aws:iam::123456789012:user/example";
 
 /// Candidate concrete requests for the region whose request is `base`.
-pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request> {
+/// `field_values`: per key (folded), the witnesses of its field's atoms in
+/// the encoding, tried after the values suggested by the region.
+pub(crate) fn candidates(
+    base: &Request,
+    templates: &[Templated],
+    field_values: &BTreeMap<String, Vec<String>>,
+) -> Vec<Request> {
     // The variables' keys (folded) with the values to try.
     // The variables' keys (folded) with the values to try, most readable
     // first: the region's own value, values making a template match the
     // region's request, a fresh value, the empty string, absence.
     let mut options: BTreeMap<String, (String, Vec<Option<String>>)> = BTreeMap::new();
-    let mut empty = Vec::new();
     for t in templates {
         for key in t.template.keys() {
             let entry = options
@@ -108,16 +139,20 @@ pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request
     }
     for t in templates {
         for (key, value) in solve(t, base) {
-            let folded = key.to_ascii_lowercase();
+            // The empty string comes later, after the fresh value.
             if value.is_empty() {
-                empty.push(folded);
-            } else if let Some(entry) = options.get_mut(&folded) {
+                continue;
+            }
+            if let Some(entry) = options.get_mut(&key.to_ascii_lowercase()) {
                 add(&mut entry.1, Some(value));
             }
         }
     }
     for (folded, (_, values)) in &mut options {
         values.truncate(PER_KEY - 1);
+        for v in field_values.get(folded).into_iter().flatten().take(PER_KEY) {
+            add(values, Some(v.clone()));
+        }
         add(values, Some(FRESH.to_string()));
         let under_arn = templates
             .iter()
@@ -125,42 +160,47 @@ pub(crate) fn candidates(base: &Request, templates: &[Templated]) -> Vec<Request
         if under_arn {
             add(values, Some(FRESH_ARN.to_string()));
         }
-        if empty.contains(folded) {
-            add(values, Some(String::new()));
-        }
+        add(values, Some(String::new()));
         add(values, None);
     }
-    let mut out: Vec<Request> = Vec::new();
-    for assignment in assignments(&options) {
-        let mut r = base.clone();
-        for (name, value) in &assignment {
-            r.context.retain(|k, _| !k.eq_ignore_ascii_case(name));
-            if let Some(v) = value {
-                r.context.insert(name.clone(), ContextValue::Single(v.clone()));
+    // Every assignment on the region's own fields first, then with the
+    // templated fields instantiated.
+    let assigned: Vec<Request> = assignments(&options)
+        .into_iter()
+        .map(|assignment| {
+            let mut r = base.clone();
+            for (name, value) in &assignment {
+                r.context.retain(|k, _| !k.eq_ignore_ascii_case(name));
+                if let Some(v) = value {
+                    r.context.insert(name.clone(), ContextValue::Single(v.clone()));
+                }
             }
+            r
+        })
+        .collect();
+    let mut out: Vec<Request> = Vec::new();
+    let push = |out: &mut Vec<Request>, r: Request| {
+        if out.len() < PER_REGION && !out.contains(&r) {
+            out.push(r);
         }
+    };
+    for r in &assigned {
+        push(&mut out, r.clone());
+    }
+    for r in &assigned {
         let mut all = r.clone();
         let mut done: Vec<&Site> = Vec::new();
-        let mut variants = vec![r.clone()];
         for t in templates {
-            let Some(value) = instantiate(t, &r) else { continue };
+            let Some(value) = instantiate(t, r) else { continue };
             let mut one = r.clone();
             set(&mut one, &t.site, &value);
-            variants.push(one);
+            push(&mut out, one);
             if !done.contains(&&t.site) {
                 set(&mut all, &t.site, &value);
                 done.push(&t.site);
             }
         }
-        variants.push(all);
-        for v in variants {
-            if !out.contains(&v) {
-                out.push(v);
-            }
-            if out.len() >= PER_REGION {
-                return out;
-            }
-        }
+        push(&mut out, all);
     }
     out
 }
@@ -280,8 +320,11 @@ fn tokens_of(parts: &[Part], glob: bool) -> Vec<Tok> {
 /// send that `aws:userid` (resource policies), then the caller's own
 /// `aws:userid`. Every one is checked by the caller's consistency rule and
 /// `simulate`.
-pub(crate) fn caller_repairs(request: &Request) -> Vec<Request> {
-    use crate::request::caller::{is_account, is_name};
+pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<Request> {
+    use crate::request::caller::{inconsistency, is_account, is_name};
+    if inconsistency(request, policy_type).is_none() {
+        return Vec::new();
+    }
     let id = match request.context_value("aws:userid") {
         Some(ContextValue::Single(id)) if request.principal.is_some() => id.as_str(),
         _ => "",

@@ -275,9 +275,16 @@ impl<'a> Search<'a> {
         if !self.masks.possible(&self.goal, d, &alive) {
             return Ok(false);
         }
-        if d == self.enc.fields.len() {
+        // One region per distinct request over the other fields: the opaque
+        // fields (last) only need some completion.
+        if d == self.enc.fields.len()
+            || (d == self.masks.first_opaque && self.exists(d, alive.clone())?.is_some())
+        {
             out.push(Found { path: Vec::new(), alive });
             return Ok(true);
+        }
+        if d == self.masks.first_opaque {
+            return Ok(false);
         }
         let key = (d, alive);
         if self.dead.contains(&key) {

@@ -138,8 +138,12 @@ impl Template {
 
     /// The tokens once `lookup` gives each variable's value; `glob`: the
     /// text's `*`/`?` are wildcards.
+    ///
+    /// A variable whose key is absent without a default makes the whole
+    /// string [`Instance::Nothing`], whatever the other variables are.
     pub fn instance<'a>(&self, glob: bool, lookup: impl Fn(&str) -> Lookup<'a>) -> Instance {
         let mut out = Vec::new();
+        let mut undefined = None;
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.extend(Tok::of_text(t, glob)),
@@ -148,11 +152,14 @@ impl Template {
                     (Lookup::Value(v), _) => out.extend(Tok::literal(v)),
                     (Lookup::Absent, Some(d)) => out.extend(Tok::literal(d)),
                     (Lookup::Absent, None) => return Instance::Nothing,
-                    (Lookup::Set, _) => return Instance::Undefined(key.clone()),
+                    (Lookup::Set, _) => undefined = undefined.or_else(|| Some(key.clone())),
                 },
             }
         }
-        Instance::Tokens(out)
+        match undefined {
+            Some(key) => Instance::Undefined(key),
+            None => Instance::Tokens(out),
+        }
     }
 
     /// The tokens with every variable widened to `*`: a superset of every
@@ -263,6 +270,10 @@ mod tests {
         );
         assert_eq!(t.instance(true, |_| Lookup::Absent), Instance::Nothing);
         assert_eq!(t.instance(true, |_| Lookup::Set), Instance::Undefined("k".into()));
+        // An absent key without default wins over a set.
+        let two = Template::parse("${a}${b}").unwrap_or_else(|e| panic!("{e}"));
+        let lookup = |k: &str| if k == "a" { Lookup::Set } else { Lookup::Absent };
+        assert_eq!(two.instance(true, lookup), Instance::Nothing);
         let d = Template::parse("${k, 'x'}").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(d.instance(false, |_| Lookup::Absent), Instance::Tokens(vec![Tok::Char('x')]));
         assert_eq!(t.widened(true), vec![Tok::Char('a'), Tok::Star, Tok::Char('*')]);
