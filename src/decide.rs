@@ -224,6 +224,16 @@ impl Concrete<'_> {
         let mut tried = std::collections::HashSet::new();
         for region in regions {
             let base = witness::request(self.enc, &region.path, self.policies, self.policy_type);
+            // The templates of the statements alive in the region (all if none is).
+            let alive: Vec<(usize, usize)> = region
+                .alive
+                .ones()
+                .filter_map(|i| self.enc.statements.get(i))
+                .map(|s| (s.policy, s.index))
+                .collect();
+            let local: Vec<concretize::Templated> =
+                templates.iter().filter(|t| alive.contains(&t.statement())).cloned().collect();
+            let templates = if local.is_empty() { templates.clone() } else { local };
             // The region's request and its caller repairs, each made concrete,
             // then the candidates' own caller repairs.
             let mut bases = vec![base.clone()];

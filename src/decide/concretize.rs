@@ -36,6 +36,8 @@ pub(crate) struct Templated {
     glob: bool,
     /// Under an Arn operator (a whole-value variable then needs an ARN).
     arn: bool,
+    /// The statement it is in (policy, statement index).
+    statement: (usize, usize),
 }
 
 /// The witnesses of the atoms of every key field of `enc` (a set's
@@ -68,11 +70,15 @@ pub(crate) fn field_values(enc: &Encoded) -> BTreeMap<String, Vec<String>> {
 /// values.
 pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
     let mut out = Vec::new();
-    for policy in policies.iter().filter(|p| p.substitutes_variables()) {
+    for (p, policy) in policies.iter().enumerate() {
+        if !policy.substitutes_variables() {
+            continue;
+        }
         for s in &policy.statements {
+            let at = (p, s.index);
             if let Some(el) = &s.resource {
                 for v in &el.values {
-                    push(&mut out, Site::Resource, v, (true, false));
+                    push(&mut out, (Site::Resource, at), v, (true, false));
                 }
             }
             for c in &s.conditions {
@@ -84,7 +90,7 @@ pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
                     || base.family() == Family::Arn;
                 for v in &c.values {
                     let arn = base.family() == Family::Arn;
-                    push(&mut out, Site::Key(c.key.clone()), v, (glob, arn));
+                    push(&mut out, (Site::Key(c.key.clone()), at), v, (glob, arn));
                 }
             }
         }
@@ -92,13 +98,25 @@ pub(crate) fn templates(policies: &[&Policy]) -> Vec<Templated> {
     out
 }
 
-fn push(out: &mut Vec<Templated>, site: Site, text: &str, (glob, arn): (bool, bool)) {
+impl Templated {
+    /// The statement it is in (policy, statement index).
+    pub(crate) fn statement(&self) -> (usize, usize) {
+        self.statement
+    }
+}
+
+fn push(
+    out: &mut Vec<Templated>,
+    (site, statement): (Site, (usize, usize)),
+    text: &str,
+    (glob, arn): (bool, bool),
+) {
     if !Template::mentions_variable(text) {
         return;
     }
     if let Ok(template) = Template::parse(text) {
         if !template.is_constant() {
-            out.push(Templated { site, template, glob, arn });
+            out.push(Templated { site, template, glob, arn, statement });
         }
     }
 }
@@ -132,8 +150,14 @@ pub(crate) fn candidates(
             let entry = options
                 .entry(key.to_ascii_lowercase())
                 .or_insert_with(|| (key.to_string(), Vec::new()));
+            // An empty value (the first witness of a present key) comes
+            // after the fresh one, for readable witnesses.
             if let Some(ContextValue::Single(v)) = base.context_value(key) {
-                add(&mut entry.1, Some(v.clone()));
+                let caller_key =
+                    crate::request::caller::KEYS.contains(&key.to_ascii_lowercase().as_str());
+                if !v.is_empty() || caller_key {
+                    add(&mut entry.1, Some(v.clone()));
+                }
             }
         }
     }
@@ -149,6 +173,12 @@ pub(crate) fn candidates(
         }
     }
     for (folded, (_, values)) in &mut options {
+        // A key of the caller keeps the region's value: another would not
+        // fit the caller (`request::caller`).
+        if crate::request::caller::KEYS.contains(&folded.as_str()) && !values.is_empty() {
+            values.truncate(1);
+            continue;
+        }
         values.truncate(PER_KEY - 1);
         for v in field_values.get(folded).into_iter().flatten().take(PER_KEY) {
             add(values, Some(v.clone()));
@@ -187,20 +217,39 @@ pub(crate) fn candidates(
     for r in &assigned {
         push(&mut out, r.clone());
     }
+    // Per statement, all its templated fields at once (the statement that
+    // grants the access needs them together), then each alone, then the
+    // first template of every field.
+    let mut statements: Vec<(usize, usize)> = templates.iter().map(|t| t.statement).collect();
+    statements.dedup();
     for r in &assigned {
-        let mut all = r.clone();
-        let mut done: Vec<&Site> = Vec::new();
-        for t in templates {
-            let Some(value) = instantiate(t, r) else { continue };
-            let mut one = r.clone();
-            set(&mut one, &t.site, &value);
-            push(&mut out, one);
-            if !done.contains(&&t.site) {
-                set(&mut all, &t.site, &value);
-                done.push(&t.site);
-            }
+        for &st in &statements {
+            let mine = templates.iter().filter(|t| t.statement == st);
+            push(&mut out, instantiated(r, mine));
         }
-        push(&mut out, all);
+    }
+    for r in &assigned {
+        for t in templates {
+            push(&mut out, instantiated(r, std::iter::once(t)));
+        }
+        push(&mut out, instantiated(r, templates.iter()));
+    }
+    out
+}
+
+/// `r` with the fields of `templates` instantiated, the first template of
+/// each field winning.
+fn instantiated<'a>(r: &Request, templates: impl Iterator<Item = &'a Templated>) -> Request {
+    let mut out = r.clone();
+    let mut done: Vec<&Site> = Vec::new();
+    for t in templates {
+        if done.contains(&&t.site) {
+            continue;
+        }
+        if let Some(value) = instantiate(t, r) {
+            set(&mut out, &t.site, &value);
+            done.push(&t.site);
+        }
     }
     out
 }
@@ -211,25 +260,63 @@ fn add(values: &mut Vec<Option<String>>, value: Option<String>) {
     }
 }
 
-/// Every combination of the keys' values, the first values first, at most
-/// [`PER_REGION`].
+/// Combinations of the keys' values, at most [`PER_REGION`], spread so
+/// that many keys do not exhaust the bound on the first key's values: every
+/// key its `i`-th value (for each `i`), then one key at a time changed from
+/// its first value, then the remaining product in order.
 fn assignments(
     options: &BTreeMap<String, (String, Vec<Option<String>>)>,
 ) -> Vec<Vec<(String, Option<String>)>> {
-    let mut out: Vec<Vec<(String, Option<String>)>> = vec![Vec::new()];
-    for (name, values) in options.values() {
-        let mut next = Vec::new();
-        for value in values {
-            for partial in &out {
-                let mut a = partial.clone();
-                a.push((name.clone(), value.clone()));
-                next.push(a);
-                if next.len() >= PER_REGION {
-                    break;
+    let keys: Vec<(&String, &Vec<Option<String>>)> =
+        options.values().map(|(n, v)| (n, v)).collect();
+    let pick = |choice: &[usize]| -> Vec<(String, Option<String>)> {
+        keys.iter()
+            .zip(choice)
+            .map(|((name, values), &i)| {
+                let v = values.get(i).or_else(|| values.last()).cloned().flatten();
+                ((*name).clone(), v)
+            })
+            .collect()
+    };
+    let widest = keys.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let mut choices: Vec<Vec<usize>> = (0..widest).map(|i| vec![i; keys.len()]).collect();
+    for (k, (_, values)) in keys.iter().enumerate() {
+        for j in 1..values.len() {
+            let mut c = vec![0; keys.len()];
+            if let Some(slot) = c.get_mut(k) {
+                *slot = j;
+            }
+            choices.push(c);
+        }
+    }
+    // The product, odometer order, last key fastest.
+    let mut c = vec![0usize; keys.len()];
+    'product: while choices.len() < PER_REGION * 2 {
+        choices.push(c.clone());
+        for k in (0..keys.len()).rev() {
+            let len = keys.get(k).map_or(1, |(_, v)| v.len());
+            if let Some(slot) = c.get_mut(k) {
+                if *slot + 1 < len {
+                    *slot += 1;
+                    continue 'product;
                 }
+                *slot = 0;
             }
         }
-        out = next;
+        break;
+    }
+    let mut out: Vec<Vec<(String, Option<String>)>> = Vec::new();
+    for choice in choices {
+        let a = pick(&choice);
+        if !out.contains(&a) {
+            out.push(a);
+        }
+        if out.len() >= PER_REGION {
+            break;
+        }
+    }
+    if out.is_empty() {
+        out.push(Vec::new());
     }
     out
 }
