@@ -167,7 +167,8 @@ fn decide(
                     // (`aws:userid`) may make the first witness one no
                     // caller can send: look for a consistent one.
                     let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
-                    let concrete = Concrete { enc: &enc, policies, terms, policy_type, deadline };
+                    let concrete =
+                        Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                     concrete.find(&mut search).unwrap_or_else(|| {
                         let gap = crate::request::caller::inconsistency(&witness, policy_type)
                             .or_else(|| {
@@ -189,7 +190,8 @@ fn decide(
             Ok(None) => Verdict::Pass,
             Ok(Some(_)) => {
                 let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
-                let concrete = Concrete { enc: &enc, policies, terms, policy_type, deadline };
+                let concrete =
+                    Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                 match concrete.find(&mut search) {
                     Some(verdict) => verdict,
                     None => Verdict::Unknown { reason: opaque_reason(&enc) },
@@ -211,6 +213,8 @@ struct Concrete<'a> {
     terms: &'a [(usize, bool)],
     policy_type: PolicyType,
     deadline: Option<(std::time::Instant, std::time::Duration)>,
+    /// The outsider of the access checks (empty otherwise).
+    restrict: &'a Restrict,
 }
 
 impl Concrete<'_> {
@@ -219,6 +223,9 @@ impl Concrete<'_> {
     /// bounds (the caller answers UNKNOWN).
     fn find(&self, search: &mut Search<'_>) -> Option<Verdict> {
         let templates = concretize::templates(self.policies);
+        if templates.iter().any(|t| t.touches(self.restrict)) {
+            return None;
+        }
         let field_values = concretize::field_values(self.enc);
         let regions = search.enumerate(CONCRETE_REGIONS).ok()?;
         let mut tried = std::collections::HashSet::new();
@@ -258,6 +265,7 @@ impl Concrete<'_> {
                 }
                 let (p, t, ty) = (self.policies, self.terms, self.policy_type);
                 if crate::request::caller::inconsistency(&candidate, ty).is_none()
+                    && concretize::admitted(self.restrict, &candidate)
                     && witness::reaches_goal_decidedly(&candidate, p, t, ty)
                 {
                     let mut witness = candidate;

@@ -25,6 +25,16 @@ use crate::request::Request;
 use principal::{parse_caller, Caller};
 use statement::{evaluate, Input, Match};
 
+/// Whether the principal entry `entry` matches the request principal
+/// `principal` (`None` if `principal` is not a request principal).
+pub(crate) fn principal_entry_matches(
+    entry: &crate::policy::Principal,
+    principal: &str,
+) -> Option<bool> {
+    let caller = parse_caller(principal).ok()?;
+    Some(principal::entry_matches(entry, caller, principal))
+}
+
 /// The outcome of evaluating one request against one policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {

@@ -399,3 +399,40 @@ fn external_access_rejects_malformed_zones() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// Policy variables under the outsider model: a variable in a resource is
+/// concretized (the anonymous caller's own folder); in the public check, a
+/// variable tying an identifying key to another key is left UNKNOWN (it may
+/// tie the caller to the resource's owner, which the model does not state).
+#[test]
+fn policy_variables_in_access_checks() {
+    let folder = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:userid}/*"}]})
+        .to_string(),
+        PolicyType::Resource,
+    );
+    let v = public(&folder, "AWS::S3::Bucket");
+    match &v {
+        Verdict::Fail { witness, .. } => {
+            let userid = match witness.context_value("aws:userid") {
+                Some(iamcheck::ContextValue::Single(u)) => u.clone(),
+                other => panic!("{other:?}"),
+            };
+            assert!(witness.resource.starts_with(&format!("arn:aws:s3:::b/{userid}/")), "{v:?}");
+        }
+        other => panic!("expected FAIL, got {other:?}"),
+    }
+    let owner = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "${aws:ResourceAccount}"}}}]})
+        .to_string(),
+        PolicyType::Resource,
+    );
+    assert!(matches!(public(&owner, "AWS::S3::Bucket"), Verdict::Unknown { .. }));
+    // The external-access model restricts only the caller's own keys, so
+    // `aws:SourceAccount` is free there and the relation is concretized.
+    let ext = external(&owner, &["111122223333"], &[]);
+    assert!(matches!(ext, Verdict::Fail { .. }), "{ext:?}");
+}

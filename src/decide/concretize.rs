@@ -11,12 +11,14 @@
 //! every policy of the goal as the goal wants, so a FAIL found this way is
 //! as sure as any other. Finding none answers UNKNOWN, never PASS.
 
-use crate::encode::{AtomValue, Encoded, FieldKind};
+use crate::encode::glob::Pattern;
+use crate::encode::{AtomValue, Encoded, FieldKind, Restrict};
 use crate::policy::condition::Family;
 use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
 use crate::policy::{BaseOperator, Policy, PolicyType};
 use crate::request::{ContextValue, Request};
 use crate::simulate::glob::glob_tokens;
+use crate::values::{parse_request_value, Sort};
 use std::collections::BTreeMap;
 
 /// Where a template's value goes in a request.
@@ -102,6 +104,19 @@ impl Templated {
     /// The statement it is in (policy, statement index).
     pub(crate) fn statement(&self) -> (usize, usize) {
         self.statement
+    }
+
+    /// Whether its field or one of its variables is a key the outsider
+    /// restriction constrains (an identifying key of `decide::outsider`):
+    /// such a relation, e.g. `aws:SourceAccount` = `${aws:ResourceAccount}`,
+    /// may tie the caller to the resource's owner, which the outsider model
+    /// does not state; the access checks leave it UNKNOWN.
+    pub(crate) fn touches(&self, restrict: &Restrict) -> bool {
+        let named = |k: &str| {
+            let k = k.to_ascii_lowercase();
+            restrict.keys.contains_key(&k) || restrict.typed_keys.contains_key(&k)
+        };
+        matches!(&self.site, Site::Key(k) if named(k)) || self.template.keys().any(named)
     }
 }
 
@@ -510,6 +525,54 @@ fn spelled(folded: &str) -> &str {
     }
 }
 
+/// Whether `request` is one the restriction admits (the outsider of the
+/// public and external access checks, `decide::outsider`): a principal no
+/// forbidden entry matches, and no key with a forbidden value. A candidate
+/// outside it is no witness of those checks.
+pub(crate) fn admitted(restrict: &Restrict, request: &Request) -> bool {
+    if let Some(p) = &request.principal {
+        let forbidden = restrict
+            .principal
+            .iter()
+            .any(|e| crate::simulate::principal_entry_matches(e, p) != Some(false));
+        if forbidden {
+            return false;
+        }
+    }
+    for (name, value) in &request.context {
+        let folded = name.to_ascii_lowercase();
+        let values = value.values();
+        if let Some(patterns) = restrict.keys.get(&folded) {
+            let hit = patterns.iter().any(|pattern| match pattern {
+                Pattern::All => true,
+                Pattern::Nothing => false,
+                Pattern::Regex(r) => {
+                    let re = regex_automata::meta::Regex::builder()
+                        .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+                        .build(&format!("^(?:{r})$"));
+                    // A pattern that does not build cannot be checked: refuse.
+                    re.map_or(true, |re| values.iter().any(|v| re.is_match(v.as_bytes())))
+                }
+            });
+            if hit {
+                return false;
+            }
+        }
+        if let Some(predicates) = restrict.typed_keys.get(&folded) {
+            let sorts = [Sort::Numeric, Sort::Date, Sort::Ip, Sort::Binary];
+            let hit = predicates.iter().any(|p| {
+                values.iter().any(|v| {
+                    sorts.iter().filter_map(|s| parse_request_value(*s, v)).any(|v| p.holds(&v))
+                })
+            });
+            if hit {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,6 +640,24 @@ mod tests {
         assert_eq!(all.first(), Some(&uniform(Some("x"))));
         assert!(all.contains(&uniform(Some("y"))) && all.contains(&uniform(None)));
         assert_eq!(all.len(), 3usize.pow(4).min(PER_REGION));
+    }
+
+    #[test]
+    fn the_outsider_restriction_is_checked_concretely() {
+        let mut restrict = Restrict::default();
+        restrict.principal.push(crate::policy::Principal::Aws("111122223333".into()));
+        restrict
+            .keys
+            .insert("aws:sourceaccount".into(), vec![crate::encode::glob::literal("444455556666")]);
+        let mut r = req("arn:aws:s3:::b/x", &[("aws:SourceAccount", "777788889999")]);
+        r.principal = Some("anonymous".into());
+        assert!(admitted(&restrict, &r));
+        let mut inside = r.clone();
+        inside.principal = Some("arn:aws:iam::111122223333:user/u".into());
+        assert!(!admitted(&restrict, &inside));
+        let named =
+            Request { context: req("x", &[("AWS:SourceAccount", "444455556666")]).context, ..r };
+        assert!(!admitted(&restrict, &named));
     }
 
     #[test]
