@@ -1,4 +1,5 @@
-//! The AWS-labelled corpus (tests/data/aa-samples.jsonl): all 155 cases.
+//! The AWS-labelled corpus (tests/data/aa-samples.jsonl): all 155 cases;
+//! and Quacky's labelled pairs (tests/data/quacky-pairs.jsonl).
 //! Every FAIL's witness is replayed through `simulate`; the agreement with
 //! AWS's labels must not drop below the figure reached (docs/agreement.md
 //! explains each disagreement).
@@ -78,4 +79,61 @@ fn placeholder_filled() {
         agree >= MIN_AGREEMENT_FILLED,
         "agreement dropped to {agree} (was {MIN_AGREEMENT_FILLED})"
     );
+}
+
+/// Quacky's labelled pairs (tests/data/quacky-pairs.jsonl), both directions:
+/// no check answers UNKNOWN, the agreement does not drop, and every
+/// disagreement is in a group docs/crosscheck.md explains (with the verdict
+/// iamcheck gives there).
+#[test]
+fn quacky_pairs() {
+    const MIN_QUACKY: usize = 700;
+    const GROUPS: &[(&str, &str)] = &[
+        ("ec2_require_mfa_session_token", "PASS"),
+        ("ec2_terminate_instance_ip", "FAIL"),
+        ("ec2_validate_attach_volume", "FAIL"),
+        ("iam_role_policy_modify_iam_but_not_own_policies", "FAIL"),
+        ("ec2_allow_ebs_volume_owners", "FAIL"),
+    ];
+    let has_principal = |doc: &Value| {
+        let sts = match &doc["Statement"] {
+            Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        sts.iter().any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+    };
+    let text = std::fs::read_to_string(repo("tests/data/quacky-pairs.jsonl")).unwrap();
+    let (mut agree, mut total) = (0, 0);
+    let mut unexplained = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let (original, mutant) = (&row["original"], &row["mutant"]);
+        let ty = if has_principal(original) || has_principal(mutant) {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
+        let id = row["id"].as_str().unwrap();
+        for (existing, new, grants) in [
+            (original, mutant, &row["mutant_grants_new"]),
+            (mutant, original, &row["original_grants_new"]),
+        ] {
+            let got = result(&no_new_access(
+                &policy(&existing.to_string(), ty),
+                &policy(&new.to_string(), ty),
+                ty,
+            ));
+            let label = if grants.as_bool().unwrap() { "FAIL" } else { "PASS" };
+            total += 1;
+            assert_ne!(got, "UNKNOWN", "{id}");
+            if got == label {
+                agree += 1;
+            } else if !GROUPS.iter().any(|(g, v)| id.contains(g) && *v == got) {
+                unexplained.push(format!("{id}: Quacky {label}, iamcheck {got}"));
+            }
+        }
+    }
+    println!("Quacky: iamcheck agrees on {agree} of {total} checks");
+    assert!(agree >= MIN_QUACKY, "agreement dropped to {agree} (was {MIN_QUACKY})");
+    assert!(unexplained.is_empty(), "{unexplained:#?}");
 }
