@@ -8,8 +8,10 @@
 //! regular expressions, the same missing-key rules, the same typed values
 //! (`crate::values`: numbers and dates as Reals, IP addresses as Ints,
 //! byte strings as strings of bytes) and multivalued keys as sets with a
-//! bounded number of element variables (exact: see `keys`). Constructs the
-//! engine treats as opaque (docs/semantics.md §6) are not exported:
+//! bounded number of element variables (exact: see `keys`), and policy
+//! variables where quantifier-free string terms state them exactly (see
+//! `variables`). Constructs the engine treats as opaque (docs/semantics.md
+//! §6) and those the export cannot state exactly are not exported:
 //! [`Unsupported`] names them.
 //!
 //! Alphabet: SMT-LIB strings are sequences of code points 0 to U+2FFFF; a
@@ -19,6 +21,7 @@ mod keys;
 mod strings;
 #[cfg(test)]
 mod tests;
+mod variables;
 
 use crate::decide::{access_policy, Access};
 use crate::policy::{Effect, Policy, PolicyType};
@@ -118,10 +121,10 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
                     if policy.substitutes_variables()
                         && el.values.iter().any(|v| v.contains("${")) =>
                 {
-                    w.refuse(
-                        "policy variables in `Resource`/`NotResource` (opaque in iamcheck too)"
-                            .to_string(),
-                    );
+                    let entries =
+                        el.values.iter().map(|t| resource_entry(&mut w, &keys, t)).collect();
+                    let any = or(dedup(entries));
+                    parts.push(if el.negated { not(any) } else { any });
                 }
                 Some(el) => {
                     let any = or(dedup(el.values.iter().map(|t| w.resource(t)).collect()));
@@ -137,7 +140,7 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
             }
             for c in &s.conditions {
                 if let Some(key) = keys.get(&c.key_folded()) {
-                    parts.push(condition(&mut w, key, c));
+                    parts.push(condition(&mut w, key, c, (&keys, policy.substitutes_variables())));
                 }
             }
             let fun = format!("{name}_s{}", s.index);
@@ -196,6 +199,34 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
     Ok(out)
 }
 
+/// A `Resource` entry that may hold policy variables (Version 2012-10-17):
+/// one in the resource part (after the fifth `:`) is stated exactly by
+/// `variables`; one elsewhere is refused.
+fn resource_entry(w: &mut Writer, keys: &BTreeMap<String, Key>, text: &str) -> String {
+    if !text.contains("${") {
+        return w.resource(text);
+    }
+    let Some(at) = variables::fifth_colon(text) else {
+        w.refuse(format!("a policy variable in a short ARN pattern ({text:?}; not exported yet)"));
+        return "false".to_string();
+    };
+    let (head, rest) = (text.get(..at).unwrap_or_default(), text.get(at + 1..).unwrap_or_default());
+    if head.contains("${") {
+        w.refuse(format!(
+            "a policy variable before an ARN's resource part ({text:?}; not exported yet)"
+        ));
+        return "false".to_string();
+    }
+    let mut parts: Vec<String> = head
+        .split(':')
+        .zip(RESOURCE_SEGMENTS)
+        .map(|(seg, var)| w.segment(var, seg, false))
+        .collect();
+    let var = RESOURCE_SEGMENTS.last().copied().unwrap_or("r_resource");
+    parts.push(variables::matches(w, keys, var, rest, true));
+    and(parts)
+}
+
 fn header(goal: &Goal<'_>, policy_type: PolicyType, keys: &BTreeMap<String, Key>) -> String {
     let mut h = format!(
         "; SMT-LIB 2 export of iamcheck {} {} ({})\n",
@@ -245,10 +276,17 @@ fn notes() -> String {
         "; a witness for each ForAnyValue: entry that holds and a counterexample for each",
         "; ForAllValues: entry that fails; every entry has the same truth value on that subset.",
         ";",
+        "; Policy variables (Version 2012-10-17): a Resource entry or a StringEquals/StringLike",
+        "; value (and their negations) with one variable whose text on one side is literal is",
+        "; stated exactly: A.u.B with A literal is (str.prefixof (str.++ A u) s) and the rest of s",
+        "; in B (or the mirror image), where u is the variable's key's value; when the key is",
+        "; absent, the default or no match. The substituted value is literal text.",
+        ";",
         "; Not expressed (iamcheck smtlib exits 3 instead of printing a script): unqualified",
         "; operators other than Null on a multivalued key, a key compared with operators of",
-        "; different types, policy variables, typed values that do not parse (all opaque in",
-        "; iamcheck too), and characters above U+2FFFF (the SMT-LIB string alphabet).",
+        "; different types, typed values that do not parse (all opaque in iamcheck too), other",
+        "; policy variables, the keys of the caller (aws:PrincipalArn, aws:PrincipalAccount,",
+        "; aws:PrincipalType, aws:username, aws:userid), and characters above U+2FFFF.",
         "",
         "",
     ]

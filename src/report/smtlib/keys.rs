@@ -26,6 +26,7 @@
 use super::strings::{and, dedup, member, not, or, union_of, Writer};
 use crate::encode::keys::MULTIVALUED;
 use crate::policy::condition::Family;
+use crate::policy::template::Template;
 use crate::policy::{BaseOperator, Condition, Policy, Qualifier};
 use crate::values::{self, IpRange, Number, Predicate, Sort, Value};
 use std::collections::BTreeMap;
@@ -66,6 +67,12 @@ impl Key {
     /// Whether element `j` is in the set.
     pub(super) fn used(&self, j: usize) -> String {
         format!("k_used_{}_{j}", self.index)
+    }
+
+    /// A single-valued key of strings (what a policy variable may name in
+    /// the export).
+    pub(super) fn is_plain_string(&self) -> bool {
+        self.sort.is_none() && self.elements.is_none()
     }
 
     fn value_vars(&self) -> Vec<String> {
@@ -206,9 +213,32 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             }
         }
     }
+    // Keys that only policy variables name get variables too.
+    let mut spelled: BTreeMap<String, String> = BTreeMap::new();
+    for p in policies.iter().filter(|p| p.substitutes_variables()) {
+        for s in &p.statements {
+            let resource = s.resource.iter().flat_map(|el| el.values.iter());
+            let values = s.conditions.iter().flat_map(|c| c.values.iter());
+            for text in resource.chain(values) {
+                let Ok(t) = Template::parse(text) else { continue };
+                for k in t.keys() {
+                    spelled.entry(k.to_ascii_lowercase()).or_insert_with(|| k.to_string());
+                }
+            }
+        }
+    }
+    for folded in spelled.keys() {
+        by_key.entry(folded.clone()).or_default();
+        if crate::encode::caller::FOLDED.contains(&folded.as_str()) {
+            w.refuse(format!(
+                "a policy variable naming a key of the caller (`${{{}}}`; not exported yet)",
+                spelled.get(folded).map(String::as_str).unwrap_or_default()
+            ));
+        }
+    }
     let mut out = BTreeMap::new();
     for (index, (folded, entries)) in by_key.into_iter().enumerate() {
-        if crate::encode::caller::FOLDED.contains(&folded.as_str()) {
+        if crate::encode::caller::FOLDED.contains(&folded.as_str()) && !entries.is_empty() {
             // The engine ties these keys to the principal (`encode::caller`); the export does
             // not express that relation yet, so it would answer a different question.
             let name = entries.first().map(|(_, c)| c.key.as_str()).unwrap_or_default();
@@ -228,10 +258,17 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
         let mut tests: Vec<(Option<Qualifier>, BaseOperator, &Vec<String>)> = Vec::new();
         for (policy, c) in &entries {
             let op = c.operator;
-            let what = if policy.substitutes_variables()
-                && c.values.iter().any(|v| v.contains("${"))
-            {
-                "policy variables in condition values (opaque in iamcheck too)".to_string()
+            let variables = policy.substitutes_variables()
+                && c.values.iter().any(|v| Template::mentions_variable(v));
+            let exportable = matches!(
+                op.base,
+                BaseOperator::StringEquals
+                    | BaseOperator::StringNotEquals
+                    | BaseOperator::StringLike
+                    | BaseOperator::StringNotLike
+            );
+            let what = if variables && !exportable {
+                format!("policy variables under `{}` (not exported yet)", op.base.as_str())
             } else if mixed && op.base != BaseOperator::Null {
                 "a key compared with operators of different types (opaque in iamcheck too)"
                     .to_string()
@@ -253,7 +290,11 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             };
             w.refuse(format!("{what}: `{op}` on {:?}", c.key));
         }
-        let name = entries.first().map(|(_, c)| c.key.clone()).unwrap_or_default();
+        let name = entries
+            .first()
+            .map(|(_, c)| c.key.clone())
+            .or_else(|| spelled.get(&folded).cloned())
+            .unwrap_or_default();
         let elements = multi.then_some(tests.len());
         out.insert(folded, Key { index, name, sort, elements });
     }
@@ -261,7 +302,14 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
 }
 
 /// One condition entry (`encode::keys::Clause`).
-pub(super) fn condition(w: &mut Writer, key: &Key, c: &Condition) -> String {
+/// `all`: every key of the query, for the policy variables of `c`'s values
+/// (`variables`: whether `${…}` is a variable in its policy).
+pub(super) fn condition(
+    w: &mut Writer,
+    key: &Key,
+    c: &Condition,
+    (all, variables): (&BTreeMap<String, Key>, bool),
+) -> String {
     let base = c.operator.base;
     let present = key.present();
     if base == BaseOperator::Null {
@@ -281,7 +329,7 @@ pub(super) fn condition(w: &mut Writer, key: &Key, c: &Condition) -> String {
         };
     }
     let Some(m) = key.elements else {
-        let holds = test(w, key.sort, c, &key.value());
+        let holds = test(w, key.sort, c, &key.value(), (all, variables));
         return if c.operator.if_exists || base.is_negated() {
             format!("(or (not {present}) {holds})")
         } else {
@@ -289,7 +337,8 @@ pub(super) fn condition(w: &mut Writer, key: &Key, c: &Condition) -> String {
         };
     };
     // `IfExists` changes nothing under a qualifier (docs/semantics.md §4).
-    let per_element = (0..m).map(|j| (key.used(j), test(w, key.sort, c, &key.element(j))));
+    let per_element =
+        (0..m).map(|j| (key.used(j), test(w, key.sort, c, &key.element(j), (all, variables))));
     match c.operator.qualifier {
         // Every element in the set passes: vacuous when absent or empty.
         Some(Qualifier::ForAllValues) => and(per_element
@@ -306,9 +355,24 @@ pub(super) fn condition(w: &mut Writer, key: &Key, c: &Condition) -> String {
 
 /// The per-value test of an entry on the value variable `var`: some policy
 /// value matches, negated for the negated operators.
-fn test(w: &mut Writer, sort: Option<Sort>, c: &Condition, var: &str) -> String {
+fn test(
+    w: &mut Writer,
+    sort: Option<Sort>,
+    c: &Condition,
+    var: &str,
+    (all, variables): (&BTreeMap<String, Key>, bool),
+) -> String {
     let base = c.operator.base;
     let any = match sort {
+        None if variables => {
+            let (templated, plain): (Vec<&String>, Vec<&String>) =
+                c.values.iter().partition(|v| Template::mentions_variable(v));
+            let glob = matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike);
+            let mut terms =
+                vec![member(var, union_of(plain.iter().map(|v| w.value(base, v)).collect()))];
+            terms.extend(templated.iter().map(|v| super::variables::matches(w, all, var, v, glob)));
+            or(terms)
+        }
         None => member(var, union_of(c.values.iter().map(|v| w.value(base, v)).collect())),
         Some(_) => {
             let terms = c

@@ -147,9 +147,18 @@ fn unsupported_constructs_are_refused_with_reasons() {
         // Unqualified operators on multivalued keys (documented, or qualified elsewhere).
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:TagKeys":"a"}}}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"k":"a"},"StringLike":{"k":"a"}}}"#,
-        // Policy variables in condition values and resources.
+        // Policy variables the export cannot state: a key of the caller, two
+        // variables, wildcards on both sides, a variable before the resource
+        // part, IgnoreCase, Arn and typed operators, a multivalued key.
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"${aws:username}"}}}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${aws:username}"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${a}${b}"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::*${a}*"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:${a}::b"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"k":"${a}"}}}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ArnLike":{"k":"arn:aws:s3:::${a}"}}}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"k":"${a}"}}}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${aws:TagKeys}"}"#,
     ];
     for st in cases {
         let p = identity(st);
@@ -278,4 +287,34 @@ fn multivalued_keys_get_one_element_per_distinct_qualified_entry() {
         body,
         "(and k_used_0_0 (and (not k_0_0_bad) (and (not k_0_0_v6) (<= 167772160 k_0_0) (<= k_0_0 184549375))))"
     );
+}
+
+#[test]
+fn policy_variables_with_one_literal_side_are_stated_exactly() {
+    let p = identity(
+        r#"{"Effect":"Allow","Action":"*","Resource":["arn:aws:s3:::b/${aws:PrincipalTag/u}/*","arn:aws:s3:::c/*${t, 'd'}"],"Condition":{"StringLike":{"s3:prefix":"${aws:PrincipalTag/u}/*"}}}"#,
+    );
+    let s = match no_new_access(&p, &p, PolicyType::Identity) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(balanced(&s));
+    // A literal prefix, then the value of the tag: one `str.prefixof` per use.
+    assert!(s.contains(r#"(str.prefixof (str.++ "b/" k_"#), "{s}");
+    // A literal suffix (empty) after a wildcard: the mirror image.
+    assert!(s.contains("(str.suffixof (str.++ k_"), "{s}");
+    // The default when the key is absent, a literal.
+    assert!(s.contains(r#"(= r_resource "c/d")"#) || s.contains(r#""c/""#), "{s}");
+    // The variable-only key is declared.
+    assert!(s.contains("aws:PrincipalTag/u") && s.contains("(declare-const k_present_"));
+    // Under Version 2008-10-17 the text is literal and needs no key.
+    let old = policy(
+        r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/${x}"}]}"#,
+        PolicyType::Identity,
+    );
+    let s = match no_new_access(&old, &old, PolicyType::Identity) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(s.contains("${x}") && !s.contains("(str.prefixof (str.++ \"b/\""), "{s}");
 }
