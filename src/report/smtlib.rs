@@ -17,6 +17,7 @@
 //! Alphabet: SMT-LIB strings are sequences of code points 0 to U+2FFFF; a
 //! policy character above U+2FFFF cannot be written and is [`Unsupported`].
 
+mod caller;
 mod keys;
 mod strings;
 #[cfg(test)]
@@ -163,6 +164,7 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
             and(vec![or(allow), not(or(deny))])
         ));
     }
+    let caller_model = caller::model(&mut w, &keys, resource_policy);
     if !w.unsupported.is_empty() {
         return Err(Unsupported { reasons: w.unsupported });
     }
@@ -191,6 +193,7 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
     if resource_policy {
         out.push_str(&format!("(assert (str.in_re principal {}))\n", principal_universe()));
     }
+    out.push_str(&caller_model);
     out.push_str(&body);
     out.push_str(&format!(
         "; the goal: {}\n(assert {goal_formula})\n(check-sat)\n(get-model)\n",
@@ -285,8 +288,10 @@ fn notes() -> String {
         "; Not expressed (iamcheck smtlib exits 3 instead of printing a script): unqualified",
         "; operators other than Null on a multivalued key, a key compared with operators of",
         "; different types, typed values that do not parse (all opaque in iamcheck too), other",
-        "; policy variables, the keys of the caller (aws:PrincipalArn, aws:PrincipalAccount,",
-        "; aws:PrincipalType, aws:username, aws:userid), and characters above U+2FFFF.",
+        "; policy variables, a key of the caller (aws:PrincipalArn, aws:PrincipalAccount,",
+        "; aws:PrincipalType, aws:username, aws:userid) under a set qualifier or a typed",
+        "; operator, and characters above U+2FFFF. The keys of the caller are functions of the",
+        "; caller's parts c_kind, c_part, c_acct, c_path, c_name, c_session, c_uid.",
         "",
         "",
     ]

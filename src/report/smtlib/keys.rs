@@ -229,23 +229,9 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
     }
     for folded in spelled.keys() {
         by_key.entry(folded.clone()).or_default();
-        if crate::encode::caller::FOLDED.contains(&folded.as_str()) {
-            w.refuse(format!(
-                "a policy variable naming a key of the caller (`${{{}}}`; not exported yet)",
-                spelled.get(folded).map(String::as_str).unwrap_or_default()
-            ));
-        }
     }
     let mut out = BTreeMap::new();
     for (index, (folded, entries)) in by_key.into_iter().enumerate() {
-        if crate::encode::caller::FOLDED.contains(&folded.as_str()) && !entries.is_empty() {
-            // The engine ties these keys to the principal (`encode::caller`); the export does
-            // not express that relation yet, so it would answer a different question.
-            let name = entries.first().map(|(_, c)| c.key.as_str()).unwrap_or_default();
-            w.refuse(format!(
-                "a key that is a function of the caller ({name:?}; not exported yet)"
-            ));
-        }
         let multi = MULTIVALUED.contains(&folded.as_str())
             || entries.iter().any(|(_, c)| c.operator.qualifier.is_some());
         let families: Vec<Family> = entries

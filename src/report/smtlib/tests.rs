@@ -150,8 +150,7 @@ fn unsupported_constructs_are_refused_with_reasons() {
         // Policy variables the export cannot state: a key of the caller, two
         // variables, wildcards on both sides, a variable before the resource
         // part, IgnoreCase, Arn and typed operators, a multivalued key.
-        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"${aws:username}"}}}"#,
-        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${aws:username}"}"#,
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:username":"a"}}}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${a}${b}"}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::*${a}*"}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:${a}::b"}"#,
@@ -317,4 +316,32 @@ fn policy_variables_with_one_literal_side_are_stated_exactly() {
         Err(e) => panic!("{e}"),
     };
     assert!(s.contains("${x}") && !s.contains("(str.prefixof (str.++ \"b/\""), "{s}");
+}
+
+#[test]
+fn keys_of_the_caller_are_functions_of_its_parts() {
+    let p = identity(
+        r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/${aws:username}/*","Condition":{"StringEquals":{"aws:PrincipalType":"User"}}}"#,
+    );
+    let s = match no_new_access(&p, &p, PolicyType::Identity) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(balanced(&s));
+    // An identity policy's caller: a user, a role session or a federated user.
+    assert!(s.contains("(assert (and (<= 2 c_kind) (<= c_kind 4)))"), "{s}");
+    // A user's name is `aws:username`; other callers have none.
+    assert!(s.contains("(=> (= c_kind 2) (and k_present_"), "{s}");
+    assert!(s.contains("(= k_1 c_name)") || s.contains("(= k_0 c_name)"), "{s}");
+    // A resource policy ties the request's principal to the caller.
+    let r = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}]}"#,
+        PolicyType::Resource,
+    );
+    let s = match no_new_access(&r, &r, PolicyType::Resource) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(balanced(&s));
+    assert!(s.contains(r#"(ite (= c_kind 0) (= principal "anonymous")"#), "{s}");
 }
