@@ -203,34 +203,8 @@ pub(crate) fn action_shape(text: &str) -> Option<Shape> {
 /// ending in `*` lets that `*` cover the remaining segments. Matches only
 /// values with at least six colon-separated parts.
 pub fn arn(text: &str) -> Pattern {
-    let segments: Vec<&str> = text.splitn(6, ':').collect();
-    let Some((last, first)) = segments.split_last() else {
-        return Pattern::Nothing;
-    };
-    let mut out = String::new();
-    for seg in first {
-        out.push_str(&glob(seg, SEGMENT, "[^:]"));
-        out.push(':');
-    }
-    if segments.len() == 6 {
-        out.push_str(&glob(last, ANY, "(?s:.)"));
-        return Pattern::Regex(out);
-    }
-    let Some(stem) = last.strip_suffix('*') else {
-        return Pattern::Nothing;
-    };
-    let stem = stem.trim_end_matches('*');
-    out.push_str(&glob(stem, SEGMENT, "[^:]"));
-    // The final `*`: the rest of this segment, the missing whole segments,
-    // then the resource part (anything).
-    out.push_str(SEGMENT);
-    for _ in segments.len()..5 {
-        out.push(':');
-        out.push_str(SEGMENT);
-    }
-    out.push(':');
-    out.push_str(ANY);
-    Pattern::Regex(out)
+    let toks: Vec<Tok> = Tok::of_text(text, true).collect();
+    arn_tokens(&toks)
 }
 
 /// A `Resource` entry: `*` is every resource, otherwise [`arn`].

@@ -41,6 +41,17 @@ struct Clause {
 }
 
 impl Clause {
+    fn new(statement: usize, c: &Condition, refs: Vec<PatRef>, null: (bool, bool)) -> Clause {
+        Clause {
+            statement,
+            qualifier: c.operator.qualifier,
+            base: c.operator.base,
+            if_exists: c.operator.if_exists,
+            refs,
+            null,
+        }
+    }
+
     /// The per-value test: does `matched` satisfy the operator?
     fn value_holds(&self, matched: &FixedBitSet) -> bool {
         self.refs.iter().any(|r| r.matches(matched)) != self.base.is_negated()
@@ -385,14 +396,7 @@ fn clause(values: &mut Values, statement: usize, c: &Condition) -> Option<Clause
         let refs: Option<Vec<PatRef>> = c.values.iter().map(|v| values.intern(base, v)).collect();
         ((false, false), refs?)
     };
-    Some(Clause {
-        statement,
-        qualifier: c.operator.qualifier,
-        base,
-        if_exists: c.operator.if_exists,
-        refs,
-        null,
-    })
+    Some(Clause::new(statement, c, refs, null))
 }
 
 /// A String/Arn entry's clause from its values' glob tokens (policy
@@ -408,14 +412,7 @@ fn token_clause(
     };
     let base = c.operator.base;
     let refs = tokens.iter().map(|t| table.intern(value_pattern_tokens(base, t))).collect();
-    Some(Clause {
-        statement,
-        qualifier: c.operator.qualifier,
-        base,
-        if_exists: c.operator.if_exists,
-        refs,
-        null: (false, false),
-    })
+    Some(Clause::new(statement, c, refs, (false, false)))
 }
 
 /// The satisfaction vector of one key value: the AND of each statement's
