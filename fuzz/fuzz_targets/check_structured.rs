@@ -10,11 +10,11 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
 const ACTIONS: &[&str] = &["s3:GetObject", "s3:Get*", "s3:*", "*", "ec2:?tart*", "*:Get*", "S3:getobject", "iam:PassRole"];
-const RESOURCES: &[&str] = &["*", "arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:*", "arn:aws:ec2:*:111122223333:instance/*", "arn:aws:s3:::b/?x"];
+const RESOURCES: &[&str] = &["*", "arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:*", "arn:aws:ec2:*:111122223333:instance/*", "arn:aws:s3:::b/?x", "arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/${aws:PrincipalTag/team, 'x'}${*}"];
 const PRINCIPALS: &[&str] = &["*", "111122223333", "arn:aws:iam::111122223333:user/u", "arn:aws:iam::444455556666:role/r", "arn:aws:iam::444455556666:root"];
-const KEYS: &[&str] = &["aws:PrincipalTag/team", "aws:SourceVpc", "s3:max-keys", "aws:TagKeys", "aws:SourceIp", "aws:CurrentTime"];
+const KEYS: &[&str] = &["aws:PrincipalTag/team", "aws:SourceVpc", "s3:max-keys", "aws:TagKeys", "aws:SourceIp", "aws:CurrentTime", "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:username", "aws:userid"];
 const OPS: &[&str] = &["StringEquals", "StringNotLike", "StringLikeIfExists", "ArnLike", "Null", "Bool", "NumericLessThan", "DateGreaterThan", "IpAddress", "NotIpAddress", "ForAnyValue:StringEquals", "ForAllValues:StringLike"];
-const VALUES: &[&str] = &["a", "a*", "true", "10", "2020-01-01T00:00:00Z", "10.0.0.0/8", "arn:aws:iam::*:role/x", "${aws:username}"];
+const VALUES: &[&str] = &["a", "a*", "true", "10", "2020-01-01T00:00:00Z", "10.0.0.0/8", "arn:aws:iam::*:role/x", "${aws:username}", "111122223333", "User", "arn:aws:iam::111122223333:user/u", "${aws:PrincipalTag/team}-*", "AIDA*"];
 
 #[derive(Arbitrary, Debug)]
 struct Input {
