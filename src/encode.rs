@@ -306,7 +306,7 @@ fn resource_field(
         let c = match &s.resource {
             None => None,
             Some(el) if policy.substitutes_variables() && has_variable(el) => {
-                match variables::bound(&el.values, true, true, el.negated) {
+                match variables::bound(&el.values, true, true, el.negated, None) {
                     Some((tokens, dependent)) => {
                         if dependent {
                             opaque.add(element_key("Resource", el), s_id, describe_element(el));

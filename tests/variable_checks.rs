@@ -148,9 +148,14 @@ fn condition_operators_with_variables() {
         Some(json!({"StringEquals": {"aws:username": "${aws:username}"}}))
     )]));
     let present = doc(json!([allow(json!("*"), Some(json!({"Null": {"aws:username": "false"}})))]));
-    // Equal in fact (a present value equals itself), but the engine does not
-    // relate a variable to its own key's field: UNKNOWN, never a wrong FAIL.
-    assert_eq!(both(&present, &own), ("PASS", "UNKNOWN"));
+    // A present value equals itself: the same as requiring the key.
+    assert_eq!(both(&present, &own), ("PASS", "PASS"));
+    let not_own = doc(json!([allow(
+        json!("*"),
+        Some(json!({"StringNotEquals": {"aws:username": "${aws:username}"}}))
+    )]));
+    let absent = doc(json!([allow(json!("*"), Some(json!({"Null": {"aws:username": "true"}})))]));
+    assert_eq!(both(&absent, &not_own), ("PASS", "PASS"));
 }
 
 #[test]

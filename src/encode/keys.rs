@@ -244,7 +244,8 @@ pub(crate) fn key_fields(
             let built = if has_vars {
                 let base = c.operator.base;
                 let negated = base.is_negated();
-                variables::bound(&c.values, true, takes_wildcards(base), negated).and_then(
+                let own = (base.family() == Family::String).then_some(c.key.as_str());
+                variables::bound(&c.values, true, takes_wildcards(base), negated, own).and_then(
                     |(tokens, dependent)| {
                         let cl = token_clause(&mut values, s_id, c, &tokens)?;
                         Some((cl, dependent))

@@ -44,15 +44,26 @@ impl Reading {
 /// (for a negated element or operator the widened entries are left out:
 /// an entry that excludes fewer values only enlarges the match) and
 /// whether an opaque Boolean must be added.
+///
+/// `own_key`: the condition key the values are compared with (String
+/// operators only): a value that is just that key's variable is the
+/// request's value itself, which every operator of the String family
+/// matches, so it reads as `*` (the key is present there: where it is
+/// absent, the presence split of [`split`] has dropped the value).
 pub(crate) fn bound(
     texts: &[String],
     variables: bool,
     glob: bool,
     negated: bool,
+    own_key: Option<&str>,
 ) -> Option<(Vec<Vec<Tok>>, bool)> {
     let mut tokens = Vec::with_capacity(texts.len());
     let mut dependent = false;
     for text in texts {
+        if variables && own_key.is_some_and(|k| is_own_variable(text, k)) {
+            tokens.push(vec![Tok::Star]);
+            continue;
+        }
         match Reading::of(text, variables, glob) {
             Reading::Exact(t) => tokens.push(t),
             Reading::Widened(t) => {
@@ -65,6 +76,17 @@ pub(crate) fn bound(
         }
     }
     Some((tokens, dependent))
+}
+
+/// Whether `text` is exactly the variable of `key` (with or without a
+/// default).
+fn is_own_variable(text: &str, key: &str) -> bool {
+    match Template::parse(text).map(|t| t.parts) {
+        Ok(parts) => {
+            matches!(parts.as_slice(), [Part::Var { key: k, .. }] if k.eq_ignore_ascii_case(key))
+        }
+        Err(_) => false,
+    }
 }
 
 /// At most this many variants of one statement (beyond, the statement is
@@ -289,9 +311,15 @@ mod tests {
         );
         assert_eq!(Reading::of("a${", true, true), Reading::Malformed);
         let texts = vec!["x".to_string(), "${k}y".to_string()];
-        let (pos, dep) = bound(&texts, true, false, false).unwrap_or_default();
+        let (pos, dep) = bound(&texts, true, false, false, None).unwrap_or_default();
         assert_eq!((pos.len(), dep), (2, true));
-        let (neg, dep) = bound(&texts, true, false, true).unwrap_or_default();
+        let (neg, dep) = bound(&texts, true, false, true, None).unwrap_or_default();
         assert_eq!((neg.len(), dep), (1, true));
+        // A value that is the compared key's own variable is the value itself.
+        let own = vec!["${K}".to_string()];
+        assert_eq!(
+            bound(&own, true, false, false, Some("k")),
+            Some((vec![vec![Tok::Star]], false))
+        );
     }
 }
