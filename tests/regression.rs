@@ -51,8 +51,10 @@ fn simulate_denies_when_no_allow_can_match() {
         json!([{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"NumericEquals": {"n": "${aws:username}"}}}]),
         "2012-10-17",
     );
-    let r =
+    let mut r =
         Request { action: "a:a".into(), resource: "arn:aws:s3:::x".into(), ..Default::default() };
+    // The key is present (an absent one decides the entry).
+    r.context.insert("n".into(), iamcheck::ContextValue::Single("1".into()));
     let sim = simulate(&p, PolicyType::Identity, &r).unwrap();
     assert_eq!(sim.decision, Decision::ImplicitDeny);
     assert_eq!(sim.undecided.len(), 1);

@@ -158,13 +158,20 @@ fn condition_operators_with_variables() {
     assert_eq!(both(&absent, &not_own), ("PASS", "PASS"));
 }
 
+/// AWS substitutes no variable under typed operators: such an entry is
+/// undecided where its key is present, decided where it is absent.
 #[test]
-fn typed_operators_with_variables_stay_unknown() {
+fn typed_operators_with_variables() {
     let any = doc(json!([allow(json!("*"), None)]));
     for op in ["NumericLessThan", "DateGreaterThan", "IpAddress", "Bool", "BinaryEquals"] {
         let p = cond(op, &["${aws:PrincipalTag/x}"]);
-        assert_eq!(result(&no_new_access(&p, &any, ID)), "UNKNOWN", "{op}");
+        // Without the key the entry is false: new access, decided.
+        let v = no_new_access(&p, &any, ID);
+        assert!(witness(&v).context_value("k").is_none(), "{op}: {v:?}");
         assert_eq!(result(&no_new_access(&any, &p, ID)), "PASS", "{op}");
+        // With `IfExists` the absent key allows too: only undecided requests remain.
+        let p = cond(&format!("{op}IfExists"), &["${aws:PrincipalTag/x}"]);
+        assert_eq!(result(&no_new_access(&p, &any, ID)), "UNKNOWN", "{op}IfExists");
     }
 }
 

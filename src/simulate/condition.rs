@@ -22,6 +22,8 @@ pub(crate) fn undecided_reason(
     if !variables || !cond.values.iter().any(|v| Template::mentions_variable(v)) {
         return None;
     }
+    // An absent key decides the entry without its values (§4).
+    request.context_value(&cond.key)?;
     let family = cond.operator.base.family();
     if !matches!(family, Family::String | Family::Arn) {
         return Some(format!(

@@ -620,6 +620,13 @@ fn policy_variables_substitute_only_under_2012() {
     let sim = run(&p, id, &r);
     assert_eq!(sim.decision, Decision::Unknown);
     assert!(sim.undecided[0].1.contains("several values"), "{:?}", sim.undecided);
+    // Unless no value could make the entry match: its widening does not.
+    let r = ctx(req("s3:GetObject", "arn:aws:s3:::c/x"), "aws:username", multi(&["a"]));
+    assert_eq!(run(&p, id, &r).decision, Decision::ImplicitDeny);
+    // An absent condition key decides an entry whatever its values.
+    let typed =
+        policy(vec![with_cond(allow(), "NumericLessThanIfExists", K, &["${aws:username}"])]);
+    assert_eq!(run(&typed, id, &s3req()).decision, Decision::Allow);
 }
 
 #[test]
@@ -672,7 +679,9 @@ fn decision_order_with_unknowns() {
         (vec![], Decision::ImplicitDeny, vec![]),
     ];
     for (i, (stmts, want, matched)) in cases.into_iter().enumerate() {
-        let sim = run(&policy(stmts), PolicyType::Identity, &s3req());
+        // The key is present: an absent one would decide the entry.
+        let r = ctx(s3req(), "aws:CurrentTime", single("1"));
+        let sim = run(&policy(stmts), PolicyType::Identity, &r);
         assert_eq!((sim.decision, sim.matched), (want, matched), "case {i}");
     }
 }

@@ -48,7 +48,14 @@ pub(crate) fn any_entry(
         match instantiate(text, request, variables, glob) {
             Ok(Some(tokens)) if matches(&tokens) => return Ok(true),
             Ok(_) => {}
-            Err(e) => undecided = undecided.or(Some(e)),
+            // Undefined, unless no value of the variable could make it match:
+            // its widening (every variable read as `*`) does not.
+            Err(e) => {
+                let widened = Template::parse(text).map(|t| t.widened(glob));
+                if widened.map_or(true, |w| matches(&w)) {
+                    undecided = undecided.or(Some(e));
+                }
+            }
         }
     }
     undecided.map_or(Ok(false), Err)
