@@ -160,3 +160,31 @@ fn only_oidc_hosts_subjects_restrict_public_access() {
     let v = iamcheck::check_no_public_access(&p, ty, &iamcheck::Config::default());
     assert!(matches!(v, Verdict::Fail { .. }), "{v:?}");
 }
+
+/// Fuzzing (check_structured) found a FAIL whose witness `simulate` left
+/// undecided: a `ForAnyValue:` entry with a plain value that matches and a
+/// value whose variable names the same (set-valued) key. Kleene logic: the
+/// matching value decides the entry; the variable only matters when no
+/// other value matches and its widening could.
+#[test]
+fn simulate_decides_an_entry_a_plain_value_decides() {
+    let p = identity(
+        json!([{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalTag/team": ["a*", "${aws:PrincipalTag/team}-*"]}}}]),
+        "2012-10-17",
+    );
+    let decide = |team: &[&str]| {
+        let mut r = Request {
+            action: "a:a".into(),
+            resource: "arn:aws:s3:::x".into(),
+            ..Default::default()
+        };
+        let values = team.iter().map(|s| s.to_string()).collect();
+        r.context.insert("aws:PrincipalTag/team".into(), iamcheck::ContextValue::Multi(values));
+        simulate(&p, PolicyType::Identity, &r).unwrap().decision
+    };
+    assert_eq!(decide(&["a*"]), Decision::Allow);
+    // No value matches, and the widening `*-*` cannot match `b-x`.
+    assert_eq!(decide(&["b-x"]), Decision::ImplicitDeny);
+    // The widening could match `b-*`: undefined (a set as a variable).
+    assert_eq!(decide(&["b-*"]), Decision::Unknown);
+}

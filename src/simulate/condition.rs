@@ -10,29 +10,81 @@ use crate::policy::{BaseOperator, Condition, Qualifier};
 use crate::request::{ContextValue, Request};
 use crate::values::{parse_bool, parse_request_value, predicate, Sort};
 
-/// Why `simulate` cannot evaluate this entry against `request` (§6), or
-/// `None` when it can: a policy variable with an operator AWS substitutes
-/// none in (only String and Arn operators take variables [VARS, AACHK]), or
-/// one whose key the request gives as a set.
-pub(crate) fn undecided_reason(
-    cond: &Condition,
-    request: &Request,
-    variables: bool,
-) -> Option<String> {
-    if !variables || !cond.values.iter().any(|v| Template::mentions_variable(v)) {
-        return None;
+/// The entry against `request`, three-valued: `Err(reason)` when its
+/// result depends on what `simulate` cannot evaluate (§6): a policy
+/// variable under an operator AWS substitutes none in (only String and Arn
+/// operators take variables [VARS, AACHK]), or one whose key the request
+/// gives as a set where no other value decides the entry (Kleene logic).
+/// `variables`: whether `${…}` is a variable in the entry's policy.
+pub(crate) fn entry(cond: &Condition, request: &Request, variables: bool) -> Result<bool, String> {
+    let op = cond.operator;
+    let value = request.context_value(&cond.key);
+    if op.base == BaseOperator::Null {
+        return Ok(null_holds(cond, op.qualifier, value.is_some()));
     }
-    // An absent key decides the entry without its values (§4).
-    request.context_value(&cond.key)?;
-    let family = cond.operator.base.family();
-    if !matches!(family, Family::String | Family::Arn) {
-        return Some(format!(
+    let Some(value) = value else {
+        // Absent key: `ForAllValues:` is vacuously true, `ForAnyValue:`
+        // false (its `IfExists` ignored), otherwise `IfExists` or a
+        // negated operator is true and a positive one false; the values do
+        // not matter.
+        return Ok(match op.qualifier {
+            Some(Qualifier::ForAllValues) => true,
+            Some(Qualifier::ForAnyValue) => false,
+            None => op.if_exists || op.base.is_negated(),
+        });
+    };
+    let with_variables = variables && cond.values.iter().any(|v| Template::mentions_variable(v));
+    if with_variables && !matches!(op.base.family(), Family::String | Family::Arn) {
+        return Err(format!(
             "policy variables in a `{}` condition (on `{}`): AWS substitutes variables only in String and Arn operators",
             cond.operator, cond.key
         ));
     }
-    let glob = takes_wildcards(cond.operator.base);
-    cond.values.iter().find_map(|v| instantiate(v, request, true, glob).err())
+    let patterns = string_patterns(cond, request, variables);
+    let one = |v: &str| value_holds(cond, &patterns, v);
+    let result = match (op.qualifier, value) {
+        (Some(Qualifier::ForAllValues), v) => all(v.values().into_iter().map(one)),
+        (Some(Qualifier::ForAnyValue), v) => any(v.values().into_iter().map(one)),
+        (None, ContextValue::Single(v)) => one(v),
+        // Unqualified operator on a multivalued value: as SIM, it holds
+        // only for a one-element set, negated operators included.
+        (None, ContextValue::Multi(vs)) => match vs.as_slice() {
+            [v] => one(v),
+            _ => Some(false),
+        },
+    };
+    result.ok_or_else(|| {
+        let why = patterns.iter().find_map(|p| p.as_ref().err().map(|(_, why)| why.clone()));
+        why.unwrap_or_else(|| {
+            format!("an undecided value in `{}` on `{}`", cond.operator, cond.key)
+        })
+    })
+}
+
+/// Kleene AND.
+fn all(results: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for r in results {
+        match r {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
+}
+
+/// Kleene OR.
+fn any(results: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for r in results {
+        match r {
+            Some(true) => return Some(true),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    (!unknown).then_some(false)
 }
 
 /// Whether the text of a value of `base` has `*`/`?` wildcards.
@@ -49,36 +101,6 @@ fn takes_wildcards(base: BaseOperator) -> bool {
     )
 }
 
-/// Whether the entry holds for `request`. Entries with an
-/// [`undecided_reason`] must not be passed here (their result would be a
-/// guess).
-pub(crate) fn holds(cond: &Condition, request: &Request, variables: bool) -> bool {
-    let op = cond.operator;
-    let value = request.context_value(&cond.key);
-    if op.base == BaseOperator::Null {
-        return null_holds(cond, op.qualifier, value.is_some());
-    }
-    let patterns = string_patterns(cond, request, variables);
-    let one = |v: &str| value_holds(cond, &patterns, v);
-    match (op.qualifier, value) {
-        // Absent key: `ForAllValues:` is vacuously true, `ForAnyValue:`
-        // false (its `IfExists` ignored), otherwise `IfExists` or a
-        // negated operator is true and a positive one false.
-        (Some(Qualifier::ForAllValues), None) => true,
-        (Some(Qualifier::ForAnyValue), None) => false,
-        (None, None) => op.if_exists || op.base.is_negated(),
-        (Some(Qualifier::ForAllValues), Some(v)) => v.values().into_iter().all(one),
-        (Some(Qualifier::ForAnyValue), Some(v)) => v.values().into_iter().any(one),
-        (None, Some(ContextValue::Single(v))) => one(v),
-        // Unqualified operator on a multivalued value: as SIM, it holds
-        // only for a one-element set, negated operators included.
-        (None, Some(ContextValue::Multi(vs))) => match vs.as_slice() {
-            [v] => one(v),
-            _ => false,
-        },
-    }
-}
-
 /// `Null`: `true` holds iff the key is absent, `false` iff it is present
 /// (an empty multivalued value is present). With a qualifier the entry is
 /// constant: `ForAllValues:Null` true, `ForAnyValue:Null` false.
@@ -93,29 +115,54 @@ fn null_holds(cond: &Condition, qualifier: Option<Qualifier>, present: bool) -> 
     }
 }
 
+/// A string-like value once its variables are substituted: its glob
+/// tokens, or, for a variable whose key is a set, its widening (every
+/// variable read as `*`, a superset of every reading) and why it is
+/// undefined.
+type Instantiated = Result<Vec<Tok>, (Vec<Tok>, String)>;
+
 /// The entry's string-like values as glob tokens once their variables are
 /// substituted; a value whose variable's key is absent (no default)
 /// matches nothing and is left out [VARS].
-fn string_patterns(cond: &Condition, request: &Request, variables: bool) -> Vec<Vec<Tok>> {
+fn string_patterns(cond: &Condition, request: &Request, variables: bool) -> Vec<Instantiated> {
     let glob = takes_wildcards(cond.operator.base);
     cond.values
         .iter()
-        .filter_map(|v| instantiate(v, request, variables, glob).ok().flatten())
+        .filter_map(|v| match instantiate(v, request, variables, glob) {
+            Ok(Some(t)) => Some(Ok(t)),
+            Ok(None) => None,
+            Err(why) => {
+                let widened =
+                    Template::parse(v).map(|t| t.widened(glob)).unwrap_or(vec![Tok::Star]);
+                Some(Err((widened, why)))
+            }
+        })
         .collect()
 }
 
 /// One request value against the entry's values: some value matches
-/// (positive operator) or none does (negated operator).
-fn value_holds(cond: &Condition, patterns: &[Vec<Tok>], v: &str) -> bool {
+/// (positive operator) or none does (negated operator); `None` when only
+/// an undefined value (see [`Instantiated`]) could decide it.
+fn value_holds(cond: &Condition, patterns: &[Instantiated], v: &str) -> Option<bool> {
     let base = cond.operator.base;
     let any = match Sort::of(base.family()) {
-        Some(sort) => typed_matches(cond, sort, v),
-        None if base == BaseOperator::Bool => {
-            cond.values.iter().any(|p| parse_bool(p).is_some_and(|p| parse_bool(v) == Some(p)))
+        Some(sort) => Some(typed_matches(cond, sort, v)),
+        None if base == BaseOperator::Bool => Some(
+            cond.values.iter().any(|p| parse_bool(p).is_some_and(|p| parse_bool(v) == Some(p))),
+        ),
+        None => {
+            let decided = patterns.iter().filter_map(|p| p.as_ref().ok());
+            if decided.into_iter().any(|p| value_matches(base, v, p)) {
+                Some(true)
+            } else if patterns.iter().any(|p| matches!(p, Err((w, _)) if value_matches(base, v, w)))
+            {
+                None
+            } else {
+                Some(false)
+            }
         }
-        None => patterns.iter().any(|p| value_matches(base, v, p)),
     };
-    any != base.is_negated()
+    any.map(|a| a != base.is_negated())
 }
 
 /// Numeric, Date, IP and Binary values: the request value is read with the

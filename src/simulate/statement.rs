@@ -2,7 +2,7 @@
 //! parts).
 
 use super::arn::arn_matches_tokens;
-use super::condition::{holds, undecided_reason};
+use super::condition::entry;
 use super::glob::glob_ignore_ascii_case;
 use super::principal::{element_matches, Caller};
 use super::variables::any_entry;
@@ -48,12 +48,8 @@ impl Input<'_> {
 pub(crate) fn evaluate(stmt: &Statement, input: &Input<'_>) -> Match {
     let mut reasons = Vec::new();
     let parts = [principal_part(stmt, input), action_part(stmt, input), resource_part(stmt, input)];
-    let conditions = stmt.conditions.iter().map(|cond| {
-        match undecided_reason(cond, input.request, input.substitutes_variables) {
-            Some(reason) => Err(reason),
-            None => Ok(holds(cond, input.request, input.substitutes_variables)),
-        }
-    });
+    let conditions =
+        stmt.conditions.iter().map(|cond| entry(cond, input.request, input.substitutes_variables));
     for part in parts.into_iter().chain(conditions) {
         match part {
             Ok(true) => {}
