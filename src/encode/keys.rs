@@ -244,7 +244,8 @@ pub(crate) fn key_fields(
             let built = if has_vars {
                 let base = c.operator.base;
                 let negated = base.is_negated();
-                let own = (base.family() == Family::String).then_some(c.key.as_str());
+                // Single-valued keys only: a set as a variable has no meaning.
+                let own = (base.family() == Family::String && !multi).then_some(c.key.as_str());
                 variables::bound(&c.values, true, takes_wildcards(base), negated, own).and_then(
                     |(tokens, dependent)| {
                         let cl = token_clause(&mut values, s_id, c, &tokens)?;
