@@ -63,28 +63,26 @@ pub(crate) fn entry(cond: &Condition, request: &Request, variables: bool) -> Res
 
 /// Kleene AND.
 fn all(results: impl Iterator<Item = Option<bool>>) -> Option<bool> {
-    let mut unknown = false;
-    for r in results {
-        match r {
-            Some(false) => return Some(false),
-            None => unknown = true,
-            Some(true) => {}
-        }
-    }
-    (!unknown).then_some(true)
+    kleene(results, false)
 }
 
 /// Kleene OR.
 fn any(results: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    kleene(results, true)
+}
+
+/// Kleene AND (`absorbing` false) or OR (`absorbing` true): a decided
+/// `absorbing` value wins, an unknown one makes the rest unknown.
+fn kleene(results: impl Iterator<Item = Option<bool>>, absorbing: bool) -> Option<bool> {
     let mut unknown = false;
     for r in results {
         match r {
-            Some(true) => return Some(true),
+            Some(b) if b == absorbing => return Some(absorbing),
             None => unknown = true,
-            Some(false) => {}
+            Some(_) => {}
         }
     }
-    (!unknown).then_some(false)
+    (!unknown).then_some(!absorbing)
 }
 
 /// Whether the text of a value of `base` has `*`/`?` wildcards.
