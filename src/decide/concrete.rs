@@ -68,7 +68,7 @@ impl Concrete<'_> {
                 {
                     return None;
                 }
-                if !tried.insert(format!("{candidate:?}")) {
+                if !tried.insert(candidate.clone()) {
                     continue;
                 }
                 let (p, t, ty) = (self.policies, self.terms, self.policy_type);

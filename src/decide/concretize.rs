@@ -471,7 +471,7 @@ pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<
                     .keys()
                     .find(|k| k.eq_ignore_ascii_case(key))
                     .cloned()
-                    .unwrap_or_else(|| spelled(key).to_string());
+                    .unwrap_or_else(|| crate::encode::caller::canonical_name(key).to_string());
                 r.context.remove(&name);
                 if let Some(v) = value {
                     r.context.insert(name, ContextValue::Single(v));
@@ -496,13 +496,8 @@ fn suggested_caller(request: &Request) -> Option<String> {
         _ => None,
     };
     if let Some(arn) = get("aws:PrincipalArn") {
-        return Some(match arn.split_once(":role/") {
-            None => arn.to_string(),
-            Some((head, path_role)) => {
-                let role = path_role.rsplit('/').next().unwrap_or(path_role);
-                format!("{}:assumed-role/{role}/example", head.replacen(":iam::", ":sts::", 1))
-            }
-        });
+        let session = crate::request::caller::role_session(arn, "example");
+        return Some(session.unwrap_or_else(|| arn.to_string()));
     }
     let account = get("aws:PrincipalAccount").filter(|a| is_account(a)).unwrap_or("123456789012");
     let name = get("aws:username").filter(|n| is_name(n)).unwrap_or("example");
@@ -513,16 +508,6 @@ fn suggested_caller(request: &Request) -> Option<String> {
         Some("Anonymous") => "anonymous".to_string(),
         _ => format!("arn:aws:iam::{account}:user/{name}"),
     })
-}
-
-/// The usual spelling of a caller key (folded in `request::caller`).
-fn spelled(folded: &str) -> &str {
-    match folded {
-        "aws:principalarn" => "aws:PrincipalArn",
-        "aws:principalaccount" => "aws:PrincipalAccount",
-        "aws:principaltype" => "aws:PrincipalType",
-        other => other,
-    }
 }
 
 /// Whether `request` is one the restriction admits (the outsider of the

@@ -446,7 +446,7 @@ pub(crate) fn caller_field(
 }
 
 /// The usual spelling of a caller key.
-fn canonical_name(folded: &str) -> &'static str {
+pub(crate) fn canonical_name(folded: &str) -> &'static str {
     match folded {
         "aws:principalarn" => "aws:PrincipalArn",
         "aws:principalaccount" => "aws:PrincipalAccount",

@@ -296,17 +296,23 @@ fn identity_candidates(stated: &[(&str, Option<&str>)]) -> Vec<String> {
     if arn.contains(":user/") || arn.contains(":federated-user/") {
         out.push(arn.to_string());
     }
-    let mut parts = arn.splitn(6, ':');
-    if let (Some("arn"), Some(p), Some("iam"), Some(""), Some(a), Some(rest)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    {
-        let role = rest.strip_prefix("role/").and_then(|r| r.rsplit('/').next());
-        let session = get("aws:userid").and_then(|u| u.split_once(':')).map(|(_, s)| s);
-        if let (Some(role), Some(session)) = (role, session) {
-            out.push(format!("arn:{p}:sts::{a}:assumed-role/{role}/{session}"));
-        }
-    }
+    let session = get("aws:userid").and_then(|u| u.split_once(':')).map(|(_, s)| s);
+    out.extend(session.and_then(|s| role_session(arn, s)));
     out
+}
+
+/// The session `session` of the role a role ARN names:
+/// `arn:P:iam::A:role/PATH/R` → `arn:P:sts::A:assumed-role/R/SESSION`; `None`
+/// for any other ARN.
+pub(crate) fn role_session(role_arn: &str, session: &str) -> Option<String> {
+    let mut parts = role_arn.splitn(6, ':');
+    let (Some("arn"), Some(p), Some("iam"), Some(""), Some(a), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let role = rest.strip_prefix("role/")?.rsplit('/').next()?;
+    Some(format!("arn:{p}:sts::{a}:assumed-role/{role}/{session}"))
 }
 
 #[cfg(test)]

@@ -14,15 +14,20 @@
 //! parts is a caller, and every caller has such parts.
 
 use super::keys::Key;
-use super::strings::{and, or, Writer, PARTITIONS};
+use super::strings::{and, or, Writer, ACCOUNT, NAME, PARTITIONS};
+use crate::request::caller::KEYS;
 use std::collections::BTreeMap;
 
-/// IAM's name characters, one or more.
-const NAME: &str = r#"(re.+ (re.union (re.range "a" "z") (re.range "A" "Z") (re.range "0" "9") (str.to_re "+") (str.to_re "=") (str.to_re ",") (str.to_re ".") (str.to_re "@") (str.to_re "_") (str.to_re "-")))"#;
-
-/// The keys of the caller, folded.
-pub(super) const KEYS: [&str; 5] =
-    ["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username", "aws:userid"];
+/// A caller key's value for one kind of caller.
+enum Val {
+    /// The key is absent.
+    Absent,
+    /// Absent, or the value `anonymous` (anonymous callers' `aws:PrincipalAccount`: KEYS 2023
+    /// says present, the current text absent).
+    AbsentOrAnonymous,
+    /// The key has this value (an SMT-LIB term).
+    Is(String),
+}
 
 /// Declarations and constraints of the caller, and the ties of the query's
 /// caller keys (`keys`, by folded name) to it; empty when the query uses
@@ -49,7 +54,7 @@ pub(super) fn model(w: &mut Writer, keys: &BTreeMap<String, Key>, resource_polic
         PARTITIONS.iter().map(|p| format!("(= c_part {})", w.string(p))).collect();
     out.push_str(&format!("(assert {})\n", or(partitions)));
     out.push_str(&format!(
-        "(assert (str.in_re c_acct ((_ re.loop 12 12) (re.range \"0\" \"9\"))))\n(assert (str.in_re c_path (re.* (re.++ {NAME} (str.to_re \"/\")))))\n(assert (str.in_re c_name {NAME}))\n(assert (str.in_re c_session {NAME}))\n(assert (str.in_re c_uid (re.+ (re.union (re.range \"A\" \"Z\") (re.range \"0\" \"9\")))))\n"
+        "(assert (str.in_re c_acct {ACCOUNT}))\n(assert (str.in_re c_path (re.* (re.++ {NAME} (str.to_re \"/\")))))\n(assert (str.in_re c_name {NAME}))\n(assert (str.in_re c_session {NAME}))\n(assert (str.in_re c_uid (re.+ (re.union (re.range \"A\" \"Z\") (re.range \"0\" \"9\")))))\n"
     ));
     let arn =
         |svc: &str, rest: &str| format!("(str.++ \"arn:\" c_part \":{svc}::\" c_acct \":{rest}");
@@ -70,45 +75,46 @@ pub(super) fn model(w: &mut Writer, keys: &BTreeMap<String, Key>, resource_polic
     }
     for (name, key) in used {
         let (p, v) = (key.present(), key.value());
-        // Per kind 0..=4: the key's value (`None`: absent); kind 5 is free.
-        let values: [Option<String>; 5] = match name {
+        // Per kind 0..=4: the key's value; kind 5 is free.
+        let values: [Val; 5] = match name {
             "aws:principalarn" => [
-                None,
-                Some(root.clone()),
-                Some(user.clone()),
-                Some(role.clone()),
-                Some(federated.clone()),
+                Val::Absent,
+                Val::Is(root.clone()),
+                Val::Is(user.clone()),
+                Val::Is(role.clone()),
+                Val::Is(federated.clone()),
             ],
             "aws:principalaccount" => [
-                Some("anonymous?".into()),
-                Some("c_acct".into()),
-                Some("c_acct".into()),
-                Some("c_acct".into()),
-                Some("c_acct".into()),
+                Val::AbsentOrAnonymous,
+                Val::Is("c_acct".into()),
+                Val::Is("c_acct".into()),
+                Val::Is("c_acct".into()),
+                Val::Is("c_acct".into()),
             ],
             "aws:principaltype" => [
-                Some("\"Anonymous\"".into()),
-                Some("\"Account\"".into()),
-                Some("\"User\"".into()),
-                Some("\"AssumedRole\"".into()),
-                Some("\"FederatedUser\"".into()),
+                Val::Is("\"Anonymous\"".into()),
+                Val::Is("\"Account\"".into()),
+                Val::Is("\"User\"".into()),
+                Val::Is("\"AssumedRole\"".into()),
+                Val::Is("\"FederatedUser\"".into()),
             ],
-            "aws:username" => [None, None, Some("c_name".into()), None, None],
+            "aws:username" => {
+                [Val::Absent, Val::Absent, Val::Is("c_name".into()), Val::Absent, Val::Absent]
+            }
             _ => [
-                Some("\"anonymous\"".into()),
-                Some("c_acct".into()),
-                Some("c_uid".into()),
-                Some("(str.++ c_uid \":\" c_session)".into()),
-                Some("(str.++ c_acct \":\" c_name)".into()),
+                Val::Is("\"anonymous\"".into()),
+                Val::Is("c_acct".into()),
+                Val::Is("c_uid".into()),
+                Val::Is("(str.++ c_uid \":\" c_session)".into()),
+                Val::Is("(str.++ c_acct \":\" c_name)".into()),
             ],
         };
         let mut cases = Vec::new();
         for (kind, value) in values.iter().enumerate() {
-            let holds = match value.as_deref() {
-                None => format!("(not {p})"),
-                // Anonymous callers: absent, or the value `anonymous` (KEYS 2023 vs now).
-                Some("anonymous?") => format!("(or (not {p}) (= {v} \"anonymous\"))"),
-                Some(term) => and(vec![p.clone(), format!("(= {v} {term})")]),
+            let holds = match value {
+                Val::Absent => format!("(not {p})"),
+                Val::AbsentOrAnonymous => format!("(or (not {p}) (= {v} \"anonymous\"))"),
+                Val::Is(term) => and(vec![p.clone(), format!("(= {v} {term})")]),
             };
             cases.push(format!("(=> (= c_kind {kind}) {holds})"));
         }

@@ -1,6 +1,7 @@
 //! Strings, patterns and the request universes as SMT-LIB terms.
 
 use crate::policy::condition::Family;
+use crate::policy::template::Tok;
 use crate::policy::{BaseOperator, Element, Principal};
 
 /// Any character but `:`.
@@ -89,25 +90,32 @@ impl Writer {
 
     /// The parts of [`Writer::glob`], for concatenating with others.
     pub(super) fn glob_parts(&mut self, text: &str, star: &str, one: &str) -> Vec<String> {
+        let toks: Vec<Tok> = Tok::of_text(text, true).collect();
+        self.token_parts(&toks, star, one)
+    }
+
+    /// [`Writer::glob_parts`] over glob tokens (a policy string after its
+    /// variables are substituted or widened: a literal `*` is a character).
+    pub(super) fn token_parts(&mut self, toks: &[Tok], star: &str, one: &str) -> Vec<String> {
         let mut parts = Vec::new();
         let mut buf = String::new();
         let mut prev_star = false;
-        for c in text.chars() {
-            match c {
-                '*' | '?' => {
+        for t in toks {
+            match t {
+                Tok::Star | Tok::One => {
                     if !buf.is_empty() {
                         parts.push(self.literal(&buf));
                         buf.clear();
                     }
-                    if c == '?' {
+                    if *t == Tok::One {
                         parts.push(one.to_string());
                     } else if !prev_star {
                         parts.push(star.to_string());
                     }
                 }
-                c => buf.push(c),
+                Tok::Char(c) => buf.push(*c),
             }
-            prev_star = c == '*';
+            prev_star = *t == Tok::Star;
         }
         if !buf.is_empty() || parts.is_empty() {
             parts.push(self.literal(&buf));
@@ -362,26 +370,24 @@ pub(super) fn dedup(parts: Vec<String>) -> Vec<String> {
 }
 
 pub(super) fn or(parts: Vec<String>) -> String {
-    if parts.iter().any(|p| p == "true") {
-        return "true".to_string();
-    }
-    let parts: Vec<String> = parts.into_iter().filter(|p| p != "false").collect();
-    match parts.len() {
-        0 => "false".to_string(),
-        1 => parts.concat(),
-        _ => format!("(or {})", parts.join(" ")),
-    }
+    junction("or", parts, "true", "false")
 }
 
 pub(super) fn and(parts: Vec<String>) -> String {
-    if parts.iter().any(|p| p == "false") {
-        return "false".to_string();
+    junction("and", parts, "false", "true")
+}
+
+/// `(op parts…)`, simplified: an `absorbing` part decides it, `unit` parts
+/// drop out, one part stands alone, none is `unit`.
+fn junction(op: &str, parts: Vec<String>, absorbing: &str, unit: &str) -> String {
+    if parts.iter().any(|p| p == absorbing) {
+        return absorbing.to_string();
     }
-    let parts: Vec<String> = parts.into_iter().filter(|p| p != "true").collect();
+    let parts: Vec<String> = parts.into_iter().filter(|p| p != unit).collect();
     match parts.len() {
-        0 => "true".to_string(),
+        0 => unit.to_string(),
         1 => parts.concat(),
-        _ => format!("(and {})", parts.join(" ")),
+        _ => format!("({op} {})", parts.join(" ")),
     }
 }
 
@@ -466,10 +472,14 @@ pub(super) fn resource_universe() -> String {
     out
 }
 
+/// IAM's name characters, one or more.
+pub(super) const NAME: &str = r#"(re.+ (re.union (re.range "a" "z") (re.range "A" "Z") (re.range "0" "9") (str.to_re "+") (str.to_re "=") (str.to_re ",") (str.to_re ".") (str.to_re "@") (str.to_re "_") (str.to_re "-")))"#;
+/// A 12-digit account id.
+pub(super) const ACCOUNT: &str = r#"((_ re.loop 12 12) (re.range "0" "9"))"#;
+
 /// The principal universe (`encode::principal::principal_universe`).
 pub(super) fn principal_universe() -> String {
-    let name = r#"(re.+ (re.union (re.range "a" "z") (re.range "A" "Z") (re.range "0" "9") (str.to_re "+") (str.to_re "=") (str.to_re ",") (str.to_re ".") (str.to_re "@") (str.to_re "_") (str.to_re "-")))"#;
-    let acct = r#"((_ re.loop 12 12) (re.range "0" "9"))"#;
+    let (name, acct) = (NAME, ACCOUNT);
     let free = format!("(re.+ {NOT_CONTROL})");
     let arn = |service: &str, acct_rest: String| {
         format!(

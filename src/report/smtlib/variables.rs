@@ -108,30 +108,8 @@ fn in_re(w: &mut Writer, s: &str, toks: &[Tok]) -> String {
     if !toks.is_empty() && toks.iter().all(|t| *t == Tok::Star) {
         return "true".to_string();
     }
-    let mut parts = Vec::new();
-    let mut buf = String::new();
-    let mut prev_star = false;
-    for t in toks {
-        match t {
-            Tok::Char(c) => buf.push(*c),
-            Tok::Star | Tok::One => {
-                if !buf.is_empty() {
-                    parts.push(w.literal(&buf));
-                    buf.clear();
-                }
-                if *t == Tok::One {
-                    parts.push(ONE.to_string());
-                } else if !prev_star {
-                    parts.push(ANY.to_string());
-                }
-            }
-        }
-        prev_star = *t == Tok::Star;
-    }
-    if !buf.is_empty() || parts.is_empty() {
-        parts.push(w.literal(&buf));
-    }
-    format!("(str.in_re {s} {})", super::strings::concat(parts))
+    let re = super::strings::concat(w.token_parts(toks, ANY, ONE));
+    format!("(str.in_re {s} {re})")
 }
 
 /// The index of the fifth `:` of `text` outside `${…}` (where an ARN
