@@ -32,9 +32,7 @@ pub(crate) const KEYS: &[&str] = &[
     "aws:userid",
 ];
 
-/// The partitions a principal ARN may name (docs/semantics.md §2).
-const PARTITIONS: &[&str] =
-    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+use crate::iam::partition::PARTITIONS;
 
 /// A request principal, parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]

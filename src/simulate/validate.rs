@@ -4,8 +4,7 @@
 use super::arn::split;
 
 /// The partitions a resource or principal ARN may name.
-pub(crate) const PARTITIONS: &[&str] =
-    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+pub(crate) use crate::iam::partition::PARTITIONS;
 
 /// Checks the action: `[a-z0-9-]+:[a-z0-9_-]+` after ASCII lower-casing.
 pub(crate) fn check_action(action: &str) -> Result<(), String> {

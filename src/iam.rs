@@ -1,0 +1,10 @@
+//! IAM facts, one home: what AWS documents about requests, read by the parser,
+//! the engine, `simulate` and the SMT-LIB export alike (docs/semantics.md cites
+//! the AWS source of each fact).
+//!
+//! - [`partition`]: the partitions a caller and a resource live in.
+//! - [`keys`]: the global condition keys: availability per caller kind, sort,
+//!   single- or multivalued.
+
+pub mod keys;
+pub mod partition;
