@@ -97,36 +97,7 @@ impl Clause {
     }
 }
 
-/// Opaque constructs of a query, keyed by their canonical text so that the
-/// same construct in two policies is one free Boolean.
-#[derive(Debug, Default)]
-pub(crate) struct OpaqueSet {
-    entries: BTreeMap<String, (String, Vec<usize>)>,
-}
-
-impl OpaqueSet {
-    pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
-        let entry = self.entries.entry(key).or_insert_with(|| (description, Vec::new()));
-        entry.1.push(statement);
-    }
-
-    pub(crate) fn into_fields(self, n: usize) -> Vec<Field> {
-        self.entries
-            .into_values()
-            .map(|(description, stmts)| {
-                let atoms = [true, false].map(|b| {
-                    let mut sat = FixedBitSet::with_capacity(n);
-                    sat.insert_range(..);
-                    if !b {
-                        stmts.iter().for_each(|&s| sat.set(s, false));
-                    }
-                    FieldAtom { value: AtomValue::Opaque(b), sat }
-                });
-                Field { kind: FieldKind::Opaque { description }, atoms: atoms.into() }
-            })
-            .collect()
-    }
-}
+pub(crate) use super::opaque::OpaqueSet;
 
 /// Why a condition entry is opaque (with no clause), if it is.
 fn opaque_reason(
@@ -264,7 +235,7 @@ pub(crate) fn key_fields(
                             c.key,
                             c.values.join(", ")
                         );
-                        opaque.add(key, s_id, what);
+                        variables::gate_condition(opaque, c, multi, s_id, (key, what));
                     }
                     clauses.push(cl);
                 }

@@ -10,7 +10,7 @@
 //! `simulate`.
 
 use crate::policy::condition::Family;
-use crate::policy::template::{Part, Template, Tok};
+use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
 use crate::policy::{BaseOperator, Condition, Operator, Qualifier, Statement};
 
 /// How one policy string enters the encoding.
@@ -93,8 +93,17 @@ fn is_own_variable(text: &str, key: &str) -> bool {
 /// encoded whole: sound, less precise).
 const MAX_VARIANTS: usize = 32;
 
+/// One variant of a statement: the statement, and the literal resources
+/// its `Resource` element does not match (the variants where they match
+/// are their own, exact: [`literal_variants`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Variant {
+    pub(crate) statement: Statement,
+    pub(crate) except: Vec<String>,
+}
+
 /// A statement as a disjunction of variants, when policy variables make
-/// that more precise (`None`: no split). Two case splits, each exact:
+/// that more precise (`None`: no split). Four case splits, each exact:
 ///
 /// - on whether each variable's key is present (at most
 ///   [`MAX_PRESENCE_KEYS`] keys): a `Null` condition per key fixes it, and
@@ -104,24 +113,197 @@ const MAX_VARIANTS: usize = 32;
 ///   String/Arn condition entry (unqualified or `ForAnyValue:`) that mixes
 ///   entries with variables and others: such a list is an OR, so the
 ///   statement matches iff one of the statements keeping either its
-///   entries without variables or one entry with a variable does.
+///   entries without variables or one entry with a variable does;
+/// - a `NotResource` element with variables matches at least where the
+///   resource is outside every entry's widening (a variant with the
+///   widenings as constant entries), and otherwise as it says;
+/// - a `Resource` template of one key against the query's `literals`
+///   (resources without wildcards): the values of the key that make it
+///   match one of them are finitely many, so one exact variant per value
+///   (the template instantiated, the key's value fixed by a `StringEquals`
+///   condition), and the template itself elsewhere.
 ///
-/// Each remaining entry with a variable then gets its own opaque Boolean,
-/// shared with the same entry elsewhere in the query.
-pub(crate) fn split(statement: &Statement) -> Option<Vec<Statement>> {
+/// Each remaining entry with a variable then gets its opaque Boolean
+/// (`encode::opaque`), shared with the same entry elsewhere in the query.
+pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Variant>> {
     let mut variants = presence_variants(statement);
     let split_by_presence = variants.len() > 1;
-    let mut out = Vec::new();
+    let mut ors = Vec::new();
     for v in variants.drain(..) {
         match or_variants(&v) {
-            Some(more) => out.extend(more),
-            None => out.push(v),
+            Some(more) => ors.extend(more),
+            None => ors.push(v),
+        }
+        if ors.len() > MAX_VARIANTS {
+            return None;
+        }
+    }
+    let mut out: Vec<Variant> = Vec::new();
+    for v in ors {
+        for v in not_resource_variants(v) {
+            match literal_variants(&v, literals) {
+                Some(more) => out.extend(more),
+                None => out.push(Variant { statement: v, except: Vec::new() }),
+            }
         }
         if out.len() > MAX_VARIANTS {
             return None;
         }
     }
-    (split_by_presence || out.len() > 1).then_some(out)
+    (split_by_presence || out.len() > 1 || out.iter().any(|v| !v.except.is_empty()))
+        .then_some(out)
+}
+
+/// The statement, and before it, when its `NotResource` element has
+/// entries with variables, the statement with each such entry replaced by
+/// its widening as constant text: where the resource is outside the
+/// widening the entry cannot match, so the element does.
+fn not_resource_variants(statement: Statement) -> Vec<Statement> {
+    let Some(el) = statement.resource.as_ref().filter(|el| el.negated) else {
+        return vec![statement];
+    };
+    let mut changed = false;
+    let mut values = Vec::with_capacity(el.values.len());
+    for v in &el.values {
+        match Template::parse(v) {
+            Ok(t) if Template::mentions_variable(v) && !t.is_constant() => {
+                changed = true;
+                values.push(widened_text(&t));
+            }
+            _ => values.push(v.clone()),
+        }
+    }
+    if !changed {
+        return vec![statement];
+    }
+    let mut outside = statement.clone();
+    if let Some(el) = outside.resource.as_mut() {
+        el.values = values;
+    }
+    vec![outside, statement]
+}
+
+/// A template's widening written as text of a policy with variables: its
+/// text as written, its constants as constants, each variable `*`.
+fn widened_text(t: &Template) -> String {
+    let mut out = String::new();
+    for part in &t.parts {
+        match part {
+            Part::Text(s) => out.push_str(s),
+            Part::Const(c) => out.push_str(&constant(*c)),
+            Part::Var { .. } => out.push('*'),
+        }
+    }
+    out
+}
+
+/// Most values of one key that make a template match the query's literal
+/// resources, for [`literal_variants`] (beyond, no such split).
+const MAX_LITERAL_VALUES: usize = 8;
+/// Longest literal resource solved for (characters).
+const MAX_LITERAL_LEN: usize = 512;
+
+/// The split of [`split`]'s fourth kind; `None`: it does not apply.
+fn literal_variants(statement: &Statement, literals: &[String]) -> Option<Vec<Variant>> {
+    let el = statement.resource.as_ref().filter(|el| !el.negated)?;
+    let [text] = el.values.as_slice() else { return None };
+    let template = Template::parse(text).ok().filter(|t| !t.is_constant())?;
+    let mut keys = template.keys();
+    let key = keys.next()?.to_string();
+    if keys.any(|k| !k.eq_ignore_ascii_case(&key)) {
+        return None;
+    }
+    // Where the key may be absent and a default applies, the template
+    // matches without a value of the key: no split.
+    let has_default = template.parts.iter().any(|p| matches!(p, Part::Var { default: Some(_), .. }));
+    let present = statement.conditions.iter().any(|c| {
+        c.operator.base == BaseOperator::Null
+            && c.key.eq_ignore_ascii_case(&key)
+            && c.values == ["false"]
+    });
+    if has_default && !present {
+        return None;
+    }
+    let mut values: Vec<String> = Vec::new();
+    for literal in literals {
+        for v in literal_solutions(&template, literal)? {
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        if values.len() > MAX_LITERAL_VALUES {
+            return None;
+        }
+    }
+    let mut out = Vec::with_capacity(values.len() + 1);
+    for v in values {
+        let mut s = statement.clone();
+        if let Some(el) = s.resource.as_mut() {
+            el.values = vec![instantiated_text(&template, &v)];
+        }
+        s.conditions.push(Condition {
+            operator: Operator {
+                qualifier: None,
+                base: BaseOperator::StringEquals,
+                if_exists: false,
+            },
+            key: key.clone(),
+            values: vec![v.chars().map(constant).collect()],
+        });
+        out.push(Variant { statement: s, except: Vec::new() });
+    }
+    out.push(Variant { statement: statement.clone(), except: literals.to_vec() });
+    Some(out)
+}
+
+/// The values of the template's one key that make it match the resource
+/// `literal` (`None`: too many to list or too long to solve).
+fn literal_solutions(template: &Template, literal: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = literal.chars().collect();
+    if chars.len() > MAX_LITERAL_LEN {
+        return None;
+    }
+    let head: Vec<Tok> = match template.parts.iter().position(|p| matches!(p, Part::Var { .. })) {
+        Some(at) => Template { parts: template.parts.get(..at).unwrap_or_default().to_vec() }
+            .widened(true),
+        None => return Some(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for i in 0..=chars.len() {
+        let prefix: String = chars.get(..i).unwrap_or_default().iter().collect();
+        if !crate::simulate::glob::glob_tokens(&head, &prefix) {
+            continue;
+        }
+        for j in i..=chars.len() {
+            let v: String = chars.get(i..j).unwrap_or_default().iter().collect();
+            let toks = match template.instance(true, |_| Lookup::Value(&v)) {
+                Instance::Tokens(t) => t,
+                _ => continue,
+            };
+            let hit =
+                toks == [Tok::Star] || crate::simulate::arn::arn_matches_tokens(&toks, literal);
+            if hit && !out.contains(&v) {
+                out.push(v);
+                if out.len() > MAX_LITERAL_VALUES {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The template's text with every variable replaced by `value` (literal).
+fn instantiated_text(t: &Template, value: &str) -> String {
+    let mut out = String::new();
+    for part in &t.parts {
+        match part {
+            Part::Text(s) => out.push_str(s),
+            Part::Const(c) => out.push_str(&constant(*c)),
+            Part::Var { .. } => value.chars().for_each(|c| out.push_str(&constant(c))),
+        }
+    }
+    out
 }
 
 /// At most this many variables' keys in one statement are split on.
@@ -294,6 +476,269 @@ fn expand(
         }
     }
     Some(out)
+}
+
+/// The resources written without wildcards or variables in `policies`
+/// (for the split of [`literal_variants`]), at most [`MAX_LITERALS`].
+pub(crate) fn literal_resources(policies: &[&crate::policy::Policy]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let texts = policies
+        .iter()
+        .flat_map(|p| p.statements.iter())
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|el| el.values.iter());
+    for text in texts {
+        let plain = !text.is_empty() && !text.contains(['*', '?', '$']);
+        if plain && !out.contains(text) {
+            out.push(text.clone());
+        }
+    }
+    if out.len() > MAX_LITERALS {
+        out.clear();
+    }
+    out
+}
+
+/// Most literal resources of a query the split of [`literal_variants`]
+/// solves for (beyond, none).
+const MAX_LITERALS: usize = 64;
+
+/// Adds the opaque Booleans of a `Resource`/`NotResource` element with
+/// variables for statement `s`: one entry alone needs its meaning true; in
+/// a `NotResource` element each entry with a variable needs its meaning
+/// false (the element matches iff no entry does); any other element is
+/// one construct of its own (`fallback`: its key and description).
+pub(crate) fn gate_element(
+    opaque: &mut super::opaque::OpaqueSet,
+    el: &crate::policy::Element<String>,
+    s: usize,
+    fallback: impl Fn() -> (String, String),
+) {
+    let meanings: Option<Vec<(Meaning, &String)>> = el
+        .values
+        .iter()
+        .filter(|v| Template::parse(v).is_ok_and(|t| !t.is_constant()))
+        .map(|v| Meaning::of("resource", Mode::Arn, v, true).map(|m| (m, v)))
+        .collect();
+    let name = if el.negated { "NotResource" } else { "Resource" };
+    match meanings {
+        Some(ms) if el.negated || el.values.len() == 1 => {
+            for (m, v) in ms {
+                let what = format!("policy variables in `{name}` ({v})");
+                opaque.add_meaning(m, s, !el.negated, what);
+            }
+        }
+        _ => {
+            let (key, what) = fallback();
+            opaque.add(key, s, what);
+        }
+    }
+}
+
+/// Adds the opaque Boolean of a String/Arn condition entry with variables
+/// (`key`, `what`: its construct's text and description) for statement
+/// `s`. On a single-valued key, an unqualified entry without `IfExists`
+/// whose values with variables are one alone (positive operators) or any
+/// (negated ones) is its meanings: true, or all false. Anything else is a
+/// construct of its own.
+pub(crate) fn gate_condition(
+    opaque: &mut super::opaque::OpaqueSet,
+    c: &Condition,
+    multi: bool,
+    s: usize,
+    (key, what): (String, String),
+) {
+    let base = c.operator.base;
+    let mode = match base {
+        BaseOperator::StringEquals
+        | BaseOperator::StringNotEquals
+        | BaseOperator::StringLike
+        | BaseOperator::StringNotLike => Some(Mode::Str),
+        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase => {
+            Some(Mode::IgnoreCase)
+        }
+        b if b.family() == Family::Arn => Some(Mode::Arn),
+        _ => None,
+    };
+    let glob = matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
+        || base.family() == Family::Arn;
+    let negated = base.is_negated();
+    let plain = !multi && c.operator.qualifier.is_none() && !c.operator.if_exists;
+    let templated: Vec<&String> =
+        c.values.iter().filter(|v| Template::parse(v).is_ok_and(|t| !t.is_constant())).collect();
+    let meanings: Option<Vec<Meaning>> = match mode {
+        Some(mode) if plain && (negated || c.values.len() == 1) => {
+            templated.iter().map(|v| Meaning::of(&c.key, mode, v, glob)).collect()
+        }
+        _ => None,
+    };
+    match meanings {
+        Some(ms) if !ms.is_empty() => {
+            for m in ms {
+                opaque.add_meaning(m, s, !negated, what.clone());
+            }
+        }
+        _ => opaque.add(key, s, what),
+    }
+}
+
+/// How a [`Meaning`]'s instance is matched against its site's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// An ARN pattern (`Resource`/`NotResource`, `Arn…` operators): split at
+    /// the first five colons, per segment.
+    Arn,
+    /// `StringEquals` (literal tokens) or `StringLike` (glob tokens): the
+    /// value is in the tokens' language either way.
+    Str,
+    /// `StringEqualsIgnoreCase`.
+    IgnoreCase,
+}
+
+/// What an opaque Boolean stands for: the instance of a template (its text
+/// between variables as glob tokens, its variables by folded key and
+/// default) matches the value at `site` (`resource`, or a condition key,
+/// folded). Key names fold case [VARS, COND]; `StringLike` and
+/// `StringEquals` over the same tokens are one meaning (the substituted
+/// text is literal either way, §4a).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Meaning {
+    site: String,
+    mode: Mode,
+    /// The tokens between variables: one more than `vars`.
+    gaps: Vec<Vec<Tok>>,
+    /// Each variable's key (folded) and default.
+    vars: Vec<(String, Option<String>)>,
+}
+
+impl Meaning {
+    /// The meaning of `text` at `site` (folded by this function), `None`
+    /// for a string without a real variable or a malformed one.
+    pub(crate) fn of(site: &str, mode: Mode, text: &str, glob: bool) -> Option<Meaning> {
+        let t = Template::parse(text).ok().filter(|t| !t.is_constant())?;
+        let mut gaps = vec![Vec::new()];
+        let mut vars = Vec::new();
+        for part in &t.parts {
+            match part {
+                Part::Text(s) => gaps.last_mut()?.extend(Tok::of_text(s, glob)),
+                Part::Const(c) => gaps.last_mut()?.push(Tok::Char(*c)),
+                Part::Var { key, default } => {
+                    vars.push((key.to_ascii_lowercase(), default.clone()));
+                    gaps.push(Vec::new());
+                }
+            }
+        }
+        Some(Meaning { site: site.to_ascii_lowercase(), mode, gaps, vars })
+    }
+
+    /// The canonical text: equal for equal meanings.
+    pub(crate) fn key(&self) -> String {
+        let mut out = format!("{} {:?} ", self.site, self.mode);
+        for (k, gap) in self.gaps.iter().enumerate() {
+            for t in gap {
+                match t {
+                    Tok::Star => out.push('*'),
+                    Tok::One => out.push('?'),
+                    Tok::Char(c @ ('*' | '?' | '$' | '\\')) => {
+                        out.push('\\');
+                        out.push(*c);
+                    }
+                    Tok::Char(c) => out.push(*c),
+                }
+            }
+            if let Some((key, default)) = self.vars.get(k) {
+                out.push_str(&format!("${{{key}|{default:?}}}"));
+            }
+        }
+        out
+    }
+
+    /// Whether, in every request, `self` holds only if `other` does: the
+    /// same site and matching, the same variables in the same order (a
+    /// default on `self` only if `other` has the same), and each text
+    /// between variables contained in `other`'s (sufficient: concatenation
+    /// keeps containment whatever the variables' values are).
+    pub(crate) fn implies(&self, other: &Meaning) -> bool {
+        let same_vars = self.vars.len() == other.vars.len()
+            && self.vars.iter().zip(&other.vars).all(|((k, d), (k2, d2))| {
+                k == k2 && (d.is_none() || d == d2)
+            });
+        if self.site != other.site || self.mode != other.mode || !same_vars {
+            return false;
+        }
+        match self.mode {
+            Mode::IgnoreCase => self.gaps == other.gaps,
+            Mode::Str => {
+                self.gaps.iter().zip(&other.gaps).all(|(a, b)| tokens_included(a, b))
+            }
+            Mode::Arn => {
+                let (Some((a_head, a_rest)), Some((b_head, b_rest))) =
+                    (arn_head(&self.gaps), arn_head(&other.gaps))
+                else {
+                    return false;
+                };
+                let heads = a_head.iter().zip(&b_head).all(|(a, b)| tokens_included(a, b));
+                let rests = std::iter::once(&a_rest)
+                    .chain(self.gaps.iter().skip(1))
+                    .zip(std::iter::once(&b_rest).chain(other.gaps.iter().skip(1)))
+                    .all(|(a, b)| tokens_included(a, b));
+                heads && rests
+            }
+        }
+    }
+}
+
+/// The first five segments of an ARN template's leading text and the rest
+/// of that text, when its first five colons are all there (before any
+/// variable): the instance's segments are then these, whatever the values.
+fn arn_head(gaps: &[Vec<Tok>]) -> Option<(Vec<Vec<Tok>>, Vec<Tok>)> {
+    let first = gaps.first()?;
+    let mut parts = first.splitn(6, |t| *t == Tok::Char(':'));
+    let head: Vec<Vec<Tok>> = parts.by_ref().take(5).map(<[Tok]>::to_vec).collect();
+    let rest = parts.next()?.to_vec();
+    (head.len() == 5).then_some((head, rest))
+}
+
+/// Whether every string the glob tokens `a` match, `b` matches
+/// (sufficient test: `a`'s tokens map in order onto `b`'s, a `*` of `b`
+/// taking any run of them, a `?` of `b` one character or `?`, a character
+/// only itself).
+pub(crate) fn tokens_included(a: &[Tok], b: &[Tok]) -> bool {
+    // reach[i][j]: a[..i] maps onto b[..j].
+    let (n, m) = (a.len(), b.len());
+    let mut reach = vec![vec![false; m + 1]; n + 1];
+    if let Some(slot) = reach.get_mut(0).and_then(|r| r.get_mut(0)) {
+        *slot = true;
+    }
+    let at = |reach: &Vec<Vec<bool>>, i: usize, j: usize| {
+        reach.get(i).and_then(|r| r.get(j)).copied().unwrap_or(false)
+    };
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let bj = j.checked_sub(1).and_then(|j| b.get(j));
+            let ai = i.checked_sub(1).and_then(|i| a.get(i));
+            let ok = match bj {
+                // `*` takes nothing more, or one more token of `a`.
+                Some(Tok::Star) => {
+                    at(&reach, i, j - 1) || (i > 0 && at(&reach, i - 1, j))
+                }
+                Some(Tok::One) => {
+                    i > 0 && matches!(ai, Some(Tok::Char(_) | Tok::One)) && at(&reach, i - 1, j - 1)
+                }
+                Some(Tok::Char(c)) => {
+                    i > 0 && ai == Some(&Tok::Char(*c)) && at(&reach, i - 1, j - 1)
+                }
+                None => false,
+            };
+            if let Some(slot) = reach.get_mut(i).and_then(|r| r.get_mut(j)) {
+                *slot = ok;
+            }
+        }
+    }
+    at(&reach, n, m)
 }
 
 #[cfg(test)]
