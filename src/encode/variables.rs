@@ -157,44 +157,82 @@ pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Va
 /// The statement, and before it, when its `NotResource` element has
 /// entries with variables, the statement with each such entry replaced by
 /// its widening as constant text: where the resource is outside the
-/// widening the entry cannot match, so the element does.
+/// widening the entry cannot match, so the element does. Likewise for
+/// each unqualified negated String/Arn condition entry with variables,
+/// whose widenings become a `StringNotLike`/`ArnNotLike` entry.
 fn not_resource_variants(statement: Statement) -> Vec<Statement> {
-    let Some(el) = statement.resource.as_ref().filter(|el| el.negated) else {
-        return vec![statement];
-    };
-    let mut changed = false;
-    let mut values = Vec::with_capacity(el.values.len());
-    for v in &el.values {
-        match Template::parse(v) {
-            Ok(t) if Template::mentions_variable(v) && !t.is_constant() => {
-                changed = true;
-                values.push(widened_text(&t));
+    let mut out = vec![statement];
+    if let Some(values) = out
+        .first()
+        .and_then(|s| s.resource.as_ref())
+        .filter(|el| el.negated)
+        .and_then(|el| outside(&el.values, true))
+    {
+        let mut more = Vec::with_capacity(out.len() * 2);
+        for s in out {
+            let mut o = s.clone();
+            if let Some(el) = o.resource.as_mut() {
+                el.values = values.clone();
             }
-            _ => values.push(v.clone()),
+            more.extend([o, s]);
         }
+        out = more;
     }
-    if !changed {
-        return vec![statement];
-    }
-    let mut outside = statement.clone();
-    if let Some(el) = outside.resource.as_mut() {
-        el.values = values;
-    }
-    vec![outside, statement]
-}
-
-/// A template's widening written as text of a policy with variables: its
-/// text as written, its constants as constants, each variable `*`.
-fn widened_text(t: &Template) -> String {
-    let mut out = String::new();
-    for part in &t.parts {
-        match part {
-            Part::Text(s) => out.push_str(s),
-            Part::Const(c) => out.push_str(&constant(*c)),
-            Part::Var { .. } => out.push('*'),
+    let conditions = out.first().map(|s| s.conditions.clone()).unwrap_or_default();
+    for (i, c) in conditions.iter().enumerate() {
+        let base = c.operator.base;
+        let like = match base {
+            BaseOperator::StringNotEquals | BaseOperator::StringNotLike => BaseOperator::StringNotLike,
+            BaseOperator::ArnNotEquals | BaseOperator::ArnNotLike => BaseOperator::ArnNotLike,
+            _ => continue,
+        };
+        if c.operator.qualifier.is_some() || out.len() * 2 > MAX_VARIANTS {
+            continue;
         }
+        let glob = base != BaseOperator::StringNotEquals;
+        let values = c.values.iter().filter(|v| !is_own_variable(v, &c.key));
+        let values: Vec<String> = values.cloned().collect();
+        let Some(widened) = outside(&values, glob) else { continue };
+        let mut more = Vec::with_capacity(out.len() * 2);
+        for s in out {
+            let mut o = s.clone();
+            if let Some(oc) = o.conditions.get_mut(i) {
+                oc.operator.base = like;
+                oc.values = widened.clone();
+                // The key's own variable is its value: the entry is false
+                // wherever the key is present.
+                if values.len() < c.values.len() {
+                    oc.values.push("*".to_string());
+                }
+            }
+            more.extend([o, s]);
+        }
+        out = more;
     }
     out
+}
+
+/// The entries `values` (read with wildcards when `glob`) written as glob
+/// text for a `…NotLike` list, each entry with a variable as its widening;
+/// `None` when none has a variable.
+fn outside(values: &[String], glob: bool) -> Option<Vec<String>> {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let t = Template::parse(v).ok()?;
+        changed |= Template::mentions_variable(v) && !t.is_constant();
+        let mut text = String::new();
+        for part in &t.parts {
+            match part {
+                Part::Text(s) if glob => text.push_str(s),
+                Part::Text(s) => s.chars().for_each(|c| text.push_str(&constant(c))),
+                Part::Const(c) => text.push_str(&constant(*c)),
+                Part::Var { .. } => text.push('*'),
+            }
+        }
+        out.push(text);
+    }
+    changed.then_some(out)
 }
 
 /// Most values of one key that make a template match the query's literal
