@@ -141,9 +141,10 @@ pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Va
     let mut out: Vec<Variant> = Vec::new();
     for v in ors {
         for v in not_resource_variants(v) {
+            // Too many exact variants: the statement without them (sound).
             match literal_variants(&v, literals) {
-                Some(more) => out.extend(more),
-                None => out.push(Variant { statement: v, except: Vec::new() }),
+                Some(more) if out.len() + more.len() <= MAX_VARIANTS => out.extend(more),
+                _ => out.push(Variant { statement: v, except: Vec::new() }),
             }
         }
         if out.len() > MAX_VARIANTS {
@@ -237,7 +238,7 @@ fn outside(values: &[String], glob: bool) -> Option<Vec<String>> {
 
 /// Most values of one key that make a template match the query's literal
 /// resources, for [`literal_variants`] (beyond, no such split).
-const MAX_LITERAL_VALUES: usize = 8;
+const MAX_LITERAL_VALUES: usize = 16;
 /// Longest literal resource solved for (characters).
 const MAX_LITERAL_LEN: usize = 512;
 
@@ -246,103 +247,190 @@ fn literal_variants(statement: &Statement, literals: &[String]) -> Option<Vec<Va
     let el = statement.resource.as_ref().filter(|el| !el.negated)?;
     let [text] = el.values.as_slice() else { return None };
     let template = Template::parse(text).ok().filter(|t| !t.is_constant())?;
-    let mut keys = template.keys();
-    let key = keys.next()?.to_string();
-    if keys.any(|k| !k.eq_ignore_ascii_case(&key)) {
-        return None;
-    }
-    // Where the key may be absent and a default applies, the template
+    let keys = distinct_keys(&template);
+    // Where a key may be absent and a default applies, the template
     // matches without a value of the key: no split.
-    let has_default = template.parts.iter().any(|p| matches!(p, Part::Var { default: Some(_), .. }));
-    let present = statement.conditions.iter().any(|c| {
-        c.operator.base == BaseOperator::Null
-            && c.key.eq_ignore_ascii_case(&key)
-            && c.values == ["false"]
-    });
-    if has_default && !present {
-        return None;
-    }
-    let mut values: Vec<String> = Vec::new();
-    for literal in literals {
-        for v in literal_solutions(&template, literal)? {
-            if !values.contains(&v) {
-                values.push(v);
+    let present = |key: &str| {
+        statement.conditions.iter().any(|c| {
+            c.operator.base == BaseOperator::Null
+                && c.key.eq_ignore_ascii_case(key)
+                && c.values == ["false"]
+        })
+    };
+    for part in &template.parts {
+        if let Part::Var { key, default: Some(_) } = part {
+            if !present(key) {
+                return None;
             }
         }
-        if values.len() > MAX_LITERAL_VALUES {
+    }
+    let mut solutions: Vec<Vec<String>> = Vec::new();
+    for literal in literals {
+        for v in literal_solutions(&template, &keys, literal)? {
+            if !solutions.contains(&v) {
+                solutions.push(v);
+            }
+        }
+        if solutions.len() > MAX_LITERAL_VALUES {
             return None;
         }
     }
-    let mut out = Vec::with_capacity(values.len() + 1);
-    for v in values {
+    let mut out = Vec::with_capacity(solutions.len() + 1);
+    for values in solutions {
         let mut s = statement.clone();
         if let Some(el) = s.resource.as_mut() {
-            el.values = vec![instantiated_text(&template, &v)];
+            el.values = vec![instantiated_text(&template, &keys, &values)];
         }
-        s.conditions.push(Condition {
-            operator: Operator {
-                qualifier: None,
-                base: BaseOperator::StringEquals,
-                if_exists: false,
-            },
-            key: key.clone(),
-            values: vec![v.chars().map(constant).collect()],
-        });
+        for (key, v) in keys.iter().zip(&values) {
+            s.conditions.push(Condition {
+                operator: Operator {
+                    qualifier: None,
+                    base: BaseOperator::StringEquals,
+                    if_exists: false,
+                },
+                key: key.clone(),
+                values: vec![v.chars().map(constant).collect()],
+            });
+        }
         out.push(Variant { statement: s, except: Vec::new() });
     }
     out.push(Variant { statement: statement.clone(), except: literals.to_vec() });
     Some(out)
 }
 
-/// The values of the template's one key that make it match the resource
-/// `literal` (`None`: too many to list or too long to solve).
-fn literal_solutions(template: &Template, literal: &str) -> Option<Vec<String>> {
+/// The template's variables' keys, once each (folding case), as first
+/// written.
+fn distinct_keys(t: &Template) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for k in t.keys() {
+        if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+            keys.push(k.to_string());
+        }
+    }
+    keys
+}
+
+/// Steps of one [`literal_solutions`] search (beyond, no split).
+const MAX_SOLVE_STEPS: usize = 20_000;
+
+/// The values of the template's `keys` (in order) that make it match the
+/// resource `literal` (`None`: too many to list, or too long to solve).
+fn literal_solutions(
+    template: &Template,
+    keys: &[String],
+    literal: &str,
+) -> Option<Vec<Vec<String>>> {
     let chars: Vec<char> = literal.chars().collect();
     if chars.len() > MAX_LITERAL_LEN {
         return None;
     }
-    let head: Vec<Tok> = match template.parts.iter().position(|p| matches!(p, Part::Var { .. })) {
-        Some(at) => Template { parts: template.parts.get(..at).unwrap_or_default().to_vec() }
-            .widened(true),
-        None => return Some(Vec::new()),
-    };
+    let mut search = Solve { template, keys, chars: &chars, steps: 0, out: Vec::new() };
+    let mut values = vec![None; keys.len()];
+    search.go(0, 0, &mut values)?;
     let mut out = Vec::new();
-    for i in 0..=chars.len() {
-        let prefix: String = chars.get(..i).unwrap_or_default().iter().collect();
-        if !crate::simulate::glob::glob_tokens(&head, &prefix) {
-            continue;
-        }
-        for j in i..=chars.len() {
-            let v: String = chars.get(i..j).unwrap_or_default().iter().collect();
-            let toks = match template.instance(true, |_| Lookup::Value(&v)) {
-                Instance::Tokens(t) => t,
-                _ => continue,
-            };
-            let hit =
-                toks == [Tok::Star] || crate::simulate::arn::arn_matches_tokens(&toks, literal);
-            if hit && !out.contains(&v) {
-                out.push(v);
-                if out.len() > MAX_LITERAL_VALUES {
-                    return None;
-                }
-            }
+    for values in search.out {
+        let toks = match template.instance(true, |k| lookup(keys, &values, k)) {
+            Instance::Tokens(t) => t,
+            _ => continue,
+        };
+        // The plain-glob search over-approximates ARN matching: check.
+        if toks == [Tok::Star] || crate::simulate::arn::arn_matches_tokens(&toks, literal) {
+            out.push(values);
         }
     }
     Some(out)
 }
 
-/// The template's text with every variable replaced by `value` (literal).
-fn instantiated_text(t: &Template, value: &str) -> String {
+fn lookup<'a>(keys: &[String], values: &'a [String], key: &str) -> Lookup<'a> {
+    match keys.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| values.get(i)) {
+        Some(v) => Lookup::Value(v),
+        None => Lookup::Absent,
+    }
+}
+
+/// A backtracking search for the values of a template's variables that
+/// make it match a literal as a plain glob.
+struct Solve<'a> {
+    template: &'a Template,
+    keys: &'a [String],
+    chars: &'a [char],
+    steps: usize,
+    out: Vec<Vec<String>>,
+}
+
+impl Solve<'_> {
+    /// From part `p` at character `at`, with the values chosen so far;
+    /// `None` when the bounds are exceeded.
+    fn go(&mut self, p: usize, at: usize, values: &mut Vec<Option<String>>) -> Option<()> {
+        self.steps += 1;
+        if self.steps > MAX_SOLVE_STEPS || self.out.len() > MAX_LITERAL_VALUES {
+            return None;
+        }
+        let Some(part) = self.template.parts.get(p) else {
+            if at == self.chars.len() {
+                self.out.push(values.iter().map(|v| v.clone().unwrap_or_default()).collect());
+            }
+            return Some(());
+        };
+        let rest = self.chars.get(at..).unwrap_or_default();
+        match part {
+            Part::Text(_) | Part::Const(_) => {
+                let toks = Template { parts: vec![part.clone()] }.widened(true);
+                for len in 0..=rest.len() {
+                    let piece: String = rest.get(..len).unwrap_or_default().iter().collect();
+                    if crate::simulate::glob::glob_tokens(&toks, &piece) {
+                        self.go(p + 1, at + len, values)?;
+                    }
+                }
+            }
+            Part::Var { key, .. } => {
+                let i = self.keys.iter().position(|k| k.eq_ignore_ascii_case(key))?;
+                match values.get(i).cloned().flatten() {
+                    Some(v) => {
+                        let n = v.chars().count();
+                        let piece: String = rest.get(..n).unwrap_or_default().iter().collect();
+                        if piece == v {
+                            self.go(p + 1, at + n, values)?;
+                        }
+                    }
+                    None => {
+                        for len in 0..=rest.len() {
+                            let piece: String =
+                                rest.get(..len).unwrap_or_default().iter().collect();
+                            if let Some(slot) = values.get_mut(i) {
+                                *slot = Some(piece);
+                            }
+                            self.go(p + 1, at + len, values)?;
+                        }
+                        if let Some(slot) = values.get_mut(i) {
+                            *slot = None;
+                        }
+                    }
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+/// The template's text with every variable replaced by its key's value in
+/// `values` (literal).
+fn instantiated_text(t: &Template, keys: &[String], values: &[String]) -> String {
     let mut out = String::new();
     for part in &t.parts {
         match part {
             Part::Text(s) => out.push_str(s),
             Part::Const(c) => out.push_str(&constant(*c)),
-            Part::Var { .. } => value.chars().for_each(|c| out.push_str(&constant(c))),
+            Part::Var { key, .. } => {
+                if let Lookup::Value(v) = lookup(keys, values, key) {
+                    v.chars().for_each(|c| out.push_str(&constant(c)));
+                }
+            }
         }
     }
     out
 }
+
 
 /// At most this many variables' keys in one statement are split on.
 const MAX_PRESENCE_KEYS: usize = 3;
@@ -804,5 +892,126 @@ mod tests {
             bound(&own, true, false, false, Some("k")),
             Some((vec![vec![Tok::Star]], false))
         );
+    }
+
+    fn toks(text: &str) -> Vec<Tok> {
+        Tok::of_text(text, true).collect()
+    }
+
+    /// Every string over `ab` up to `n` characters.
+    fn strings(n: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..n {
+            last = last.iter().flat_map(|s| ["a", "b"].map(|c| format!("{s}{c}"))).collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+
+    #[test]
+    fn token_inclusion_is_sound_on_small_globs() {
+        let globs = ["", "a", "b", "?", "*", "a*", "*a", "?*", "*?", "a?b", "**", "a*b", "*a*"];
+        let universe = strings(4);
+        for a in globs {
+            for b in globs {
+                let (ta, tb) = (toks(a), toks(b));
+                if tokens_included(&ta, &tb) {
+                    for w in &universe {
+                        let (in_a, in_b) = (
+                            crate::simulate::glob::glob_tokens(&ta, w),
+                            crate::simulate::glob::glob_tokens(&tb, w),
+                        );
+                        assert!(!in_a || in_b, "{a} ⊆ {b} claimed, but {w}");
+                    }
+                }
+            }
+        }
+        assert!(tokens_included(&toks("/docs/*"), &toks("/*")));
+        assert!(tokens_included(&toks("a?b"), &toks("a*")));
+        assert!(!tokens_included(&toks("/*"), &toks("/docs/*")));
+        // A variable is any string: `${u}` is in `?` for no instance but one-character ones.
+        assert!(!tokens_included(&toks("*"), &toks("?")));
+    }
+
+    #[test]
+    fn meanings_fold_names_and_relate_by_inclusion() {
+        let m = |site: &str, mode: Mode, t: &str, glob: bool| {
+            Meaning::of(site, mode, t, glob).unwrap_or_else(|| panic!("{t}"))
+        };
+        let arn = |t: &str| m("resource", Mode::Arn, t, true);
+        let home = arn("arn:aws:s3:::b/${aws:username}/*");
+        let docs = arn("arn:aws:s3:::b/${AWS:UserName}/docs/*");
+        assert!(docs.implies(&home) && !home.implies(&docs));
+        assert_eq!(arn("arn:aws:s3:::b/${AWS:UserName}/*").key(), home.key());
+        // A default on the narrower side only where the wider has the same.
+        let d = arn("arn:aws:s3:::b/${aws:username, 'x'}/docs/*");
+        assert!(!d.implies(&home));
+        assert!(docs.implies(&arn("arn:aws:s3:::b/${aws:username, 'x'}/*")));
+        // Variables inside the first five segments: no relation.
+        assert!(!arn("arn:aws:s3:${k}::b/x").implies(&arn("arn:aws:s3:${k}::b/*")));
+        // StringEquals and StringLike without wildcards: one meaning.
+        let eq = m("s3:prefix", Mode::Str, "home/${aws:username}/", false);
+        let like = m("S3:Prefix", Mode::Str, "home/${aws:username}/", true);
+        assert_eq!(eq.key(), like.key());
+        // A literal `*` in StringEquals is no wildcard.
+        let star = m("k", Mode::Str, "${u}*", false);
+        assert!(!m("k", Mode::Str, "${u}x", false).implies(&star));
+        assert!(star.implies(&m("k", Mode::Str, "${u}*", true)));
+        // Another site or another key: unrelated.
+        assert!(!docs.implies(&m("k", Mode::Arn, "arn:aws:s3:::b/${aws:username}/*", true)));
+        assert!(!docs.implies(&arn("arn:aws:s3:::b/${aws:userid}/*")));
+    }
+
+    #[test]
+    fn literal_solutions_are_the_values_that_match() {
+        let t = Template::parse("arn:aws:s3:::b/home/${aws:username}/*")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let keys = distinct_keys(&t);
+        let sol = |r: &str| literal_solutions(&t, &keys, r);
+        let one = |v: &[&str]| Some(v.iter().map(|v| vec![v.to_string()]).collect::<Vec<_>>());
+        assert_eq!(sol("arn:aws:s3:::b/home/alice/f"), one(&["alice"]));
+        assert_eq!(sol("arn:aws:s3:::b/home/a/b/c"), one(&["a", "a/b"]));
+        assert_eq!(sol("arn:aws:s3:::b/other/alice/f"), one(&[]));
+        assert_eq!(sol("arn:aws:s3:::b/home//f"), one(&[""]));
+        // Two keys, and one key twice.
+        let two = Template::parse("arn:aws:s3:::${k2}${K1}/${k1}").unwrap_or_else(|e| panic!("{e}"));
+        let keys = distinct_keys(&two);
+        assert_eq!(keys, ["k2", "K1"]);
+        let got = literal_solutions(&two, &keys, "arn:aws:s3:::ab/b");
+        assert_eq!(got, Some(vec![vec!["a".to_string(), "b".to_string()]]));
+        // Too many values: no split.
+        let any = Template::parse("arn:aws:s3:::*${k}*").unwrap_or_else(|e| panic!("{e}"));
+        let keys = distinct_keys(&any);
+        assert_eq!(literal_solutions(&any, &keys, "arn:aws:s3:::abcdefgh"), None);
+    }
+
+    #[test]
+    fn split_variants() {
+        let stmt = |resource: serde_json::Value, condition: serde_json::Value| {
+            let text = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Action": "s3:GetObject", "NotResource": resource,
+                "Condition": condition}]})
+            .to_string();
+            let parsed = crate::parse::parse_policy(&text, crate::policy::PolicyType::Identity)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            parsed.policy.statements.first().cloned().unwrap_or_else(|| panic!("no statement"))
+        };
+        let s = stmt(
+            serde_json::json!("arn:aws:s3:::b/${aws:username}/*"),
+            serde_json::json!({"StringNotEquals": {"k": ["${aws:username}*", "p"]}}),
+        );
+        let v = split(&s, &[]).unwrap_or_default();
+        // Present: (outside the NotResource widening or not) × (outside the
+        // condition's or not); absent: the entries with the variable dropped.
+        assert_eq!(v.len(), 2 * 2 + 1);
+        let outside = v.iter().find(|v| {
+            v.statement.resource.as_ref().is_some_and(|el| el.values == ["arn:aws:s3:::b/*/*"])
+                && v.statement.conditions.iter().any(|c| {
+                    c.operator.base == BaseOperator::StringNotLike
+                        && c.values == ["*${*}", "p"]
+                })
+        });
+        assert!(outside.is_some(), "{v:#?}");
     }
 }
