@@ -252,7 +252,10 @@ fn variable_key_names_fold_case() {
         assert_eq!(both(&a, &res(other)), ("PASS", "PASS"), "{other}");
     }
     let c = |t: &str| cond("StringEquals", &[t]);
-    assert_eq!(both(&c("x-${aws:PrincipalTag/Team}"), &c("x-${AWS:PRINCIPALTAG/TEAM}")), ("PASS", "PASS"));
+    assert_eq!(
+        both(&c("x-${aws:PrincipalTag/Team}"), &c("x-${AWS:PRINCIPALTAG/TEAM}")),
+        ("PASS", "PASS")
+    );
     let other = res("${aws:PrincipalTag/Group}");
     assert_eq!(both(&a, &other), ("FAIL", "FAIL"));
 }

@@ -363,10 +363,10 @@ fn instantiate_with(t: &Templated, request: &Request, star: &str) -> Option<Stri
     match t.template.instance(t.glob, lookup) {
         Instance::Tokens(toks) => Some(
             toks.iter()
-                .filter_map(|t| match t {
-                    Tok::Char(c) => Some(c.to_string()),
-                    Tok::One => Some("x".to_string()),
-                    Tok::Star => Some(star.to_string()),
+                .map(|t| match t {
+                    Tok::Char(c) => c.to_string(),
+                    Tok::One => "x".to_string(),
+                    Tok::Star => star.to_string(),
                 })
                 .collect(),
         ),

@@ -38,10 +38,11 @@ pub(crate) struct OpaqueSet {
 impl OpaqueSet {
     /// A construct statement `statement` needs true, with no known meaning.
     pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
-        let entry = self
-            .entries
-            .entry(key)
-            .or_insert_with(|| Entry { description, gates: Vec::new(), meaning: None });
+        let entry = self.entries.entry(key).or_insert_with(|| Entry {
+            description,
+            gates: Vec::new(),
+            meaning: None,
+        });
         entry.gates.push((statement, true));
     }
 
@@ -141,11 +142,7 @@ fn group_field(entries: &[Entry], members: &[usize], implies: &[Vec<usize>], n: 
         let position = |m: usize| members.iter().position(|&x| x == m);
         let consistent = members.iter().enumerate().all(|(k, &m)| {
             !value(k)
-                || implies
-                    .get(m)
-                    .into_iter()
-                    .flatten()
-                    .all(|&t| position(t).is_none_or(|q| value(q)))
+                || implies.get(m).into_iter().flatten().all(|&t| position(t).is_none_or(&value))
         });
         if !consistent {
             continue;

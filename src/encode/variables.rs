@@ -151,8 +151,7 @@ pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Va
             return None;
         }
     }
-    (split_by_presence || out.len() > 1 || out.iter().any(|v| !v.except.is_empty()))
-        .then_some(out)
+    (split_by_presence || out.len() > 1 || out.iter().any(|v| !v.except.is_empty())).then_some(out)
 }
 
 /// The statement, and before it, when its `NotResource` element has
@@ -183,7 +182,9 @@ fn not_resource_variants(statement: Statement) -> Vec<Statement> {
     for (i, c) in conditions.iter().enumerate() {
         let base = c.operator.base;
         let like = match base {
-            BaseOperator::StringNotEquals | BaseOperator::StringNotLike => BaseOperator::StringNotLike,
+            BaseOperator::StringNotEquals | BaseOperator::StringNotLike => {
+                BaseOperator::StringNotLike
+            }
             BaseOperator::ArnNotEquals | BaseOperator::ArnNotLike => BaseOperator::ArnNotLike,
             _ => continue,
         };
@@ -430,7 +431,6 @@ fn instantiated_text(t: &Template, keys: &[String], values: &[String]) -> String
     }
     out
 }
-
 
 /// At most this many variables' keys in one statement are split on.
 const MAX_PRESENCE_KEYS: usize = 3;
@@ -786,17 +786,17 @@ impl Meaning {
     /// keeps containment whatever the variables' values are).
     pub(crate) fn implies(&self, other: &Meaning) -> bool {
         let same_vars = self.vars.len() == other.vars.len()
-            && self.vars.iter().zip(&other.vars).all(|((k, d), (k2, d2))| {
-                k == k2 && (d.is_none() || d == d2)
-            });
+            && self
+                .vars
+                .iter()
+                .zip(&other.vars)
+                .all(|((k, d), (k2, d2))| k == k2 && (d.is_none() || d == d2));
         if self.site != other.site || self.mode != other.mode || !same_vars {
             return false;
         }
         match self.mode {
             Mode::IgnoreCase => self.gaps == other.gaps,
-            Mode::Str => {
-                self.gaps.iter().zip(&other.gaps).all(|(a, b)| tokens_included(a, b))
-            }
+            Mode::Str => self.gaps.iter().zip(&other.gaps).all(|(a, b)| tokens_included(a, b)),
             Mode::Arn => {
                 let (Some((a_head, a_rest)), Some((b_head, b_rest))) =
                     (arn_head(&self.gaps), arn_head(&other.gaps))
@@ -848,9 +848,7 @@ pub(crate) fn tokens_included(a: &[Tok], b: &[Tok]) -> bool {
             let ai = i.checked_sub(1).and_then(|i| a.get(i));
             let ok = match bj {
                 // `*` takes nothing more, or one more token of `a`.
-                Some(Tok::Star) => {
-                    at(&reach, i, j - 1) || (i > 0 && at(&reach, i - 1, j))
-                }
+                Some(Tok::Star) => at(&reach, i, j - 1) || (i > 0 && at(&reach, i - 1, j)),
                 Some(Tok::One) => {
                     i > 0 && matches!(ai, Some(Tok::Char(_) | Tok::One)) && at(&reach, i - 1, j - 1)
                 }
@@ -975,7 +973,8 @@ mod tests {
         assert_eq!(sol("arn:aws:s3:::b/other/alice/f"), one(&[]));
         assert_eq!(sol("arn:aws:s3:::b/home//f"), one(&[""]));
         // Two keys, and one key twice.
-        let two = Template::parse("arn:aws:s3:::${k2}${K1}/${k1}").unwrap_or_else(|e| panic!("{e}"));
+        let two =
+            Template::parse("arn:aws:s3:::${k2}${K1}/${k1}").unwrap_or_else(|e| panic!("{e}"));
         let keys = distinct_keys(&two);
         assert_eq!(keys, ["k2", "K1"]);
         let got = literal_solutions(&two, &keys, "arn:aws:s3:::ab/b");
@@ -1008,8 +1007,7 @@ mod tests {
         let outside = v.iter().find(|v| {
             v.statement.resource.as_ref().is_some_and(|el| el.values == ["arn:aws:s3:::b/*/*"])
                 && v.statement.conditions.iter().any(|c| {
-                    c.operator.base == BaseOperator::StringNotLike
-                        && c.values == ["*${*}", "p"]
+                    c.operator.base == BaseOperator::StringNotLike && c.values == ["*${*}", "p"]
                 })
         });
         assert!(outside.is_some(), "{v:#?}");
