@@ -180,7 +180,7 @@ pub fn encode(
 ) -> Result<Encoded, EncodeError> {
     // Statements split where policy variables make an OR more precise
     // (`variables::split`); every variant keeps its statement's index.
-    let literals = variables::literal_resources(policies);
+    let literals = variables::literals(policies);
     let mut variants: Vec<(usize, &Policy, Cow<'_, crate::policy::Statement>)> = Vec::new();
     let mut except: Vec<Vec<String>> = Vec::new();
     for (p, policy) in policies.iter().enumerate() {

@@ -515,3 +515,26 @@ fn own_variable_of_a_multivalued_key_is_not_exact() {
     // gives it no meaning on a set, so the check cannot be decided.
     assert_eq!(result(&no_new_access(&own, &nonempty, ID)), "UNKNOWN");
 }
+
+/// A condition value with a variable against a literal value of the same
+/// key: decided exactly (the S3 console's home-folder listing).
+#[test]
+fn condition_template_against_a_literal_value() {
+    let list = |condition: Value| {
+        doc(json!([{"Effect": "Allow", "Action": "s3:ListBucket",
+            "Resource": "arn:aws:s3:::bucket", "Condition": condition}]))
+    };
+    let home = list(json!({"StringLike": {"s3:prefix": "home/${aws:username}/*"}}));
+    let alice_docs = list(json!({"StringEquals": {
+        "s3:prefix": "home/alice/docs/", "aws:username": "alice"}}));
+    assert_eq!(both(&home, &alice_docs), ("PASS", "FAIL"));
+    // The same prefix for any caller: new access for everyone but alice.
+    let anyone = list(json!({"StringEquals": {"s3:prefix": "home/alice/docs/"}}));
+    let v = no_new_access(&home, &anyone, ID);
+    let w = witness(&v);
+    assert_ne!(single(w, "aws:username").as_deref(), Some("alice"), "{w:?}");
+    assert_eq!(single(w, "s3:prefix").as_deref(), Some("home/alice/docs/"), "{w:?}");
+    // bob, on a prefix in his own folder: nothing the home folder does not give.
+    let bob = list(json!({"StringEquals": {"s3:prefix": "home/bob/x", "aws:username": "bob"}}));
+    assert_eq!(result(&no_new_access(&home, &bob, ID)), "PASS");
+}

@@ -9,8 +9,14 @@
 //! for such constructs come from `decide`'s concretization, checked by
 //! `simulate`.
 
+mod literal;
+mod meaning;
+
+pub(crate) use literal::{literals, Literals};
+pub(crate) use meaning::{gate_condition, gate_element, Meaning};
+
 use crate::policy::condition::Family;
-use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
+use crate::policy::template::{Part, Template, Tok};
 use crate::policy::{BaseOperator, Condition, Operator, Qualifier, Statement};
 
 /// How one policy string enters the encoding.
@@ -80,7 +86,7 @@ pub(crate) fn bound(
 
 /// Whether `text` is exactly the variable of `key` (with or without a
 /// default).
-fn is_own_variable(text: &str, key: &str) -> bool {
+pub(super) fn is_own_variable(text: &str, key: &str) -> bool {
     match Template::parse(text).map(|t| t.parts) {
         Ok(parts) => {
             matches!(parts.as_slice(), [Part::Var { key: k, .. }] if k.eq_ignore_ascii_case(key))
@@ -95,7 +101,7 @@ const MAX_VARIANTS: usize = 32;
 
 /// One variant of a statement: the statement, and the literal resources
 /// its `Resource` element does not match (the variants where they match
-/// are their own, exact: [`literal_variants`]).
+/// are their own, exact: `literal::variants`).
 #[derive(Clone, Debug)]
 pub(crate) struct Variant {
     pub(crate) statement: Statement,
@@ -117,15 +123,17 @@ pub(crate) struct Variant {
 /// - a `NotResource` element with variables matches at least where the
 ///   resource is outside every entry's widening (a variant with the
 ///   widenings as constant entries), and otherwise as it says;
-/// - a `Resource` template of one key against the query's `literals`
-///   (resources without wildcards): the values of the key that make it
-///   match one of them are finitely many, so one exact variant per value
-///   (the template instantiated, the key's value fixed by a `StringEquals`
-///   condition), and the template itself elsewhere.
+/// - a `Resource` entry or a condition value with variables against the
+///   query's `literals` (resources, and values of the same key, written
+///   without wildcards): the values of the variables' keys that make it
+///   match one of them are finitely many, so one exact variant per
+///   solution (the template instantiated, each key's value fixed by a
+///   `StringEquals` condition), and the template itself elsewhere
+///   (`literal`).
 ///
 /// Each remaining entry with a variable then gets its opaque Boolean
 /// (`encode::opaque`), shared with the same entry elsewhere in the query.
-pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Variant>> {
+pub(crate) fn split(statement: &Statement, literals: &Literals) -> Option<Vec<Variant>> {
     let mut variants = presence_variants(statement);
     let split_by_presence = variants.len() > 1;
     let mut ors = Vec::new();
@@ -142,7 +150,7 @@ pub(crate) fn split(statement: &Statement, literals: &[String]) -> Option<Vec<Va
     for v in ors {
         for v in not_resource_variants(v) {
             // Too many exact variants: the statement without them (sound).
-            match literal_variants(&v, literals) {
+            match literal::variants(&v, literals) {
                 Some(more) if out.len() + more.len() <= MAX_VARIANTS => out.extend(more),
                 _ => out.push(Variant { statement: v, except: Vec::new() }),
             }
@@ -235,201 +243,6 @@ fn outside(values: &[String], glob: bool) -> Option<Vec<String>> {
         out.push(text);
     }
     changed.then_some(out)
-}
-
-/// Most values of one key that make a template match the query's literal
-/// resources, for [`literal_variants`] (beyond, no such split).
-const MAX_LITERAL_VALUES: usize = 16;
-/// Longest literal resource solved for (characters).
-const MAX_LITERAL_LEN: usize = 512;
-
-/// The split of [`split`]'s fourth kind; `None`: it does not apply.
-fn literal_variants(statement: &Statement, literals: &[String]) -> Option<Vec<Variant>> {
-    let el = statement.resource.as_ref().filter(|el| !el.negated)?;
-    let [text] = el.values.as_slice() else { return None };
-    let template = Template::parse(text).ok().filter(|t| !t.is_constant())?;
-    let keys = distinct_keys(&template);
-    // Where a key may be absent and a default applies, the template
-    // matches without a value of the key: no split.
-    let present = |key: &str| {
-        statement.conditions.iter().any(|c| {
-            c.operator.base == BaseOperator::Null
-                && c.key.eq_ignore_ascii_case(key)
-                && c.values == ["false"]
-        })
-    };
-    for part in &template.parts {
-        if let Part::Var { key, default: Some(_) } = part {
-            if !present(key) {
-                return None;
-            }
-        }
-    }
-    let mut solutions: Vec<Vec<String>> = Vec::new();
-    for literal in literals {
-        for v in literal_solutions(&template, &keys, literal)? {
-            if !solutions.contains(&v) {
-                solutions.push(v);
-            }
-        }
-        if solutions.len() > MAX_LITERAL_VALUES {
-            return None;
-        }
-    }
-    let mut out = Vec::with_capacity(solutions.len() + 1);
-    for values in solutions {
-        let mut s = statement.clone();
-        if let Some(el) = s.resource.as_mut() {
-            el.values = vec![instantiated_text(&template, &keys, &values)];
-        }
-        for (key, v) in keys.iter().zip(&values) {
-            s.conditions.push(Condition {
-                operator: Operator {
-                    qualifier: None,
-                    base: BaseOperator::StringEquals,
-                    if_exists: false,
-                },
-                key: key.clone(),
-                values: vec![v.chars().map(constant).collect()],
-            });
-        }
-        out.push(Variant { statement: s, except: Vec::new() });
-    }
-    out.push(Variant { statement: statement.clone(), except: literals.to_vec() });
-    Some(out)
-}
-
-/// The template's variables' keys, once each (folding case), as first
-/// written.
-fn distinct_keys(t: &Template) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    for k in t.keys() {
-        if !keys.iter().any(|x| x.eq_ignore_ascii_case(k)) {
-            keys.push(k.to_string());
-        }
-    }
-    keys
-}
-
-/// Steps of one [`literal_solutions`] search (beyond, no split).
-const MAX_SOLVE_STEPS: usize = 20_000;
-
-/// The values of the template's `keys` (in order) that make it match the
-/// resource `literal` (`None`: too many to list, or too long to solve).
-fn literal_solutions(
-    template: &Template,
-    keys: &[String],
-    literal: &str,
-) -> Option<Vec<Vec<String>>> {
-    let chars: Vec<char> = literal.chars().collect();
-    if chars.len() > MAX_LITERAL_LEN {
-        return None;
-    }
-    let mut search = Solve { template, keys, chars: &chars, steps: 0, out: Vec::new() };
-    let mut values = vec![None; keys.len()];
-    search.go(0, 0, &mut values)?;
-    let mut out = Vec::new();
-    for values in search.out {
-        let toks = match template.instance(true, |k| lookup(keys, &values, k)) {
-            Instance::Tokens(t) => t,
-            _ => continue,
-        };
-        // The plain-glob search over-approximates ARN matching: check.
-        if toks == [Tok::Star] || crate::simulate::arn::arn_matches_tokens(&toks, literal) {
-            out.push(values);
-        }
-    }
-    Some(out)
-}
-
-fn lookup<'a>(keys: &[String], values: &'a [String], key: &str) -> Lookup<'a> {
-    match keys.iter().position(|k| k.eq_ignore_ascii_case(key)).and_then(|i| values.get(i)) {
-        Some(v) => Lookup::Value(v),
-        None => Lookup::Absent,
-    }
-}
-
-/// A backtracking search for the values of a template's variables that
-/// make it match a literal as a plain glob.
-struct Solve<'a> {
-    template: &'a Template,
-    keys: &'a [String],
-    chars: &'a [char],
-    steps: usize,
-    out: Vec<Vec<String>>,
-}
-
-impl Solve<'_> {
-    /// From part `p` at character `at`, with the values chosen so far;
-    /// `None` when the bounds are exceeded.
-    fn go(&mut self, p: usize, at: usize, values: &mut Vec<Option<String>>) -> Option<()> {
-        self.steps += 1;
-        if self.steps > MAX_SOLVE_STEPS || self.out.len() > MAX_LITERAL_VALUES {
-            return None;
-        }
-        let Some(part) = self.template.parts.get(p) else {
-            if at == self.chars.len() {
-                self.out.push(values.iter().map(|v| v.clone().unwrap_or_default()).collect());
-            }
-            return Some(());
-        };
-        let rest = self.chars.get(at..).unwrap_or_default();
-        match part {
-            Part::Text(_) | Part::Const(_) => {
-                let toks = Template { parts: vec![part.clone()] }.widened(true);
-                for len in 0..=rest.len() {
-                    let piece: String = rest.get(..len).unwrap_or_default().iter().collect();
-                    if crate::simulate::glob::glob_tokens(&toks, &piece) {
-                        self.go(p + 1, at + len, values)?;
-                    }
-                }
-            }
-            Part::Var { key, .. } => {
-                let i = self.keys.iter().position(|k| k.eq_ignore_ascii_case(key))?;
-                match values.get(i).cloned().flatten() {
-                    Some(v) => {
-                        let n = v.chars().count();
-                        let piece: String = rest.get(..n).unwrap_or_default().iter().collect();
-                        if piece == v {
-                            self.go(p + 1, at + n, values)?;
-                        }
-                    }
-                    None => {
-                        for len in 0..=rest.len() {
-                            let piece: String =
-                                rest.get(..len).unwrap_or_default().iter().collect();
-                            if let Some(slot) = values.get_mut(i) {
-                                *slot = Some(piece);
-                            }
-                            self.go(p + 1, at + len, values)?;
-                        }
-                        if let Some(slot) = values.get_mut(i) {
-                            *slot = None;
-                        }
-                    }
-                }
-            }
-        }
-        Some(())
-    }
-}
-
-/// The template's text with every variable replaced by its key's value in
-/// `values` (literal).
-fn instantiated_text(t: &Template, keys: &[String], values: &[String]) -> String {
-    let mut out = String::new();
-    for part in &t.parts {
-        match part {
-            Part::Text(s) => out.push_str(s),
-            Part::Const(c) => out.push_str(&constant(*c)),
-            Part::Var { key, .. } => {
-                if let Lookup::Value(v) = lookup(keys, values, key) {
-                    v.chars().for_each(|c| out.push_str(&constant(c)));
-                }
-            }
-        }
-    }
-    out
 }
 
 /// At most this many variables' keys in one statement are split on.
@@ -533,7 +346,7 @@ fn without(text: &str, absent: &[&String]) -> Option<String> {
 
 /// A character as literal text of a string with variables: `*`, `?` and
 /// `$` as their constant variables.
-fn constant(c: char) -> String {
+pub(super) fn constant(c: char) -> String {
     match c {
         '*' | '?' | '$' => format!("${{{c}}}"),
         c => c.to_string(),
@@ -604,267 +417,6 @@ fn expand(
     Some(out)
 }
 
-/// The resources written without wildcards or variables in `policies`
-/// (for the split of [`literal_variants`]), at most [`MAX_LITERALS`].
-pub(crate) fn literal_resources(policies: &[&crate::policy::Policy]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let texts = policies
-        .iter()
-        .flat_map(|p| p.statements.iter())
-        .filter_map(|s| s.resource.as_ref())
-        .flat_map(|el| el.values.iter());
-    for text in texts {
-        let plain = !text.is_empty() && !text.contains(['*', '?', '$']);
-        if plain && !out.contains(text) {
-            out.push(text.clone());
-        }
-    }
-    if out.len() > MAX_LITERALS {
-        out.clear();
-    }
-    out
-}
-
-/// Most literal resources of a query the split of [`literal_variants`]
-/// solves for (beyond, none).
-const MAX_LITERALS: usize = 64;
-
-/// Adds the opaque Booleans of a `Resource`/`NotResource` element with
-/// variables for statement `s`: one entry alone needs its meaning true; in
-/// a `NotResource` element each entry with a variable needs its meaning
-/// false (the element matches iff no entry does); any other element is
-/// one construct of its own (`fallback`: its key and description).
-pub(crate) fn gate_element(
-    opaque: &mut super::opaque::OpaqueSet,
-    el: &crate::policy::Element<String>,
-    s: usize,
-    fallback: impl Fn() -> (String, String),
-) {
-    let meanings: Option<Vec<(Meaning, &String)>> = el
-        .values
-        .iter()
-        .filter(|v| Template::parse(v).is_ok_and(|t| !t.is_constant()))
-        .map(|v| Meaning::of("resource", Mode::Arn, v, true).map(|m| (m, v)))
-        .collect();
-    let name = if el.negated { "NotResource" } else { "Resource" };
-    match meanings {
-        Some(ms) if el.negated || el.values.len() == 1 => {
-            for (m, v) in ms {
-                let what = format!("policy variables in `{name}` ({v})");
-                opaque.add_meaning(m, s, !el.negated, what);
-            }
-        }
-        _ => {
-            let (key, what) = fallback();
-            opaque.add(key, s, what);
-        }
-    }
-}
-
-/// Adds the opaque Boolean of a String/Arn condition entry with variables
-/// (`key`, `what`: its construct's text and description) for statement
-/// `s`. On a single-valued key, an unqualified entry without `IfExists`
-/// whose values with variables are one alone (positive operators) or any
-/// (negated ones) is its meanings: true, or all false. Anything else is a
-/// construct of its own.
-pub(crate) fn gate_condition(
-    opaque: &mut super::opaque::OpaqueSet,
-    c: &Condition,
-    multi: bool,
-    s: usize,
-    (key, what): (String, String),
-) {
-    let base = c.operator.base;
-    let mode = match base {
-        BaseOperator::StringEquals
-        | BaseOperator::StringNotEquals
-        | BaseOperator::StringLike
-        | BaseOperator::StringNotLike => Some(Mode::Str),
-        BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase => {
-            Some(Mode::IgnoreCase)
-        }
-        b if b.family() == Family::Arn => Some(Mode::Arn),
-        _ => None,
-    };
-    let glob = matches!(base, BaseOperator::StringLike | BaseOperator::StringNotLike)
-        || base.family() == Family::Arn;
-    let negated = base.is_negated();
-    let plain = !multi && c.operator.qualifier.is_none() && !c.operator.if_exists;
-    let templated: Vec<&String> =
-        c.values.iter().filter(|v| Template::parse(v).is_ok_and(|t| !t.is_constant())).collect();
-    let meanings: Option<Vec<Meaning>> = match mode {
-        Some(mode) if plain && (negated || c.values.len() == 1) => {
-            templated.iter().map(|v| Meaning::of(&c.key, mode, v, glob)).collect()
-        }
-        _ => None,
-    };
-    match meanings {
-        Some(ms) if !ms.is_empty() => {
-            for m in ms {
-                opaque.add_meaning(m, s, !negated, what.clone());
-            }
-        }
-        _ => opaque.add(key, s, what),
-    }
-}
-
-/// How a [`Meaning`]'s instance is matched against its site's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// An ARN pattern (`Resource`/`NotResource`, `Arn…` operators): split at
-    /// the first five colons, per segment.
-    Arn,
-    /// `StringEquals` (literal tokens) or `StringLike` (glob tokens): the
-    /// value is in the tokens' language either way.
-    Str,
-    /// `StringEqualsIgnoreCase`.
-    IgnoreCase,
-}
-
-/// What an opaque Boolean stands for: the instance of a template (its text
-/// between variables as glob tokens, its variables by folded key and
-/// default) matches the value at `site` (`resource`, or a condition key,
-/// folded). Key names fold case [VARS, COND]; `StringLike` and
-/// `StringEquals` over the same tokens are one meaning (the substituted
-/// text is literal either way, §4a).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Meaning {
-    site: String,
-    mode: Mode,
-    /// The tokens between variables: one more than `vars`.
-    gaps: Vec<Vec<Tok>>,
-    /// Each variable's key (folded) and default.
-    vars: Vec<(String, Option<String>)>,
-}
-
-impl Meaning {
-    /// The meaning of `text` at `site` (folded by this function), `None`
-    /// for a string without a real variable or a malformed one.
-    pub(crate) fn of(site: &str, mode: Mode, text: &str, glob: bool) -> Option<Meaning> {
-        let t = Template::parse(text).ok().filter(|t| !t.is_constant())?;
-        let mut gaps = vec![Vec::new()];
-        let mut vars = Vec::new();
-        for part in &t.parts {
-            match part {
-                Part::Text(s) => gaps.last_mut()?.extend(Tok::of_text(s, glob)),
-                Part::Const(c) => gaps.last_mut()?.push(Tok::Char(*c)),
-                Part::Var { key, default } => {
-                    vars.push((key.to_ascii_lowercase(), default.clone()));
-                    gaps.push(Vec::new());
-                }
-            }
-        }
-        Some(Meaning { site: site.to_ascii_lowercase(), mode, gaps, vars })
-    }
-
-    /// The canonical text: equal for equal meanings.
-    pub(crate) fn key(&self) -> String {
-        let mut out = format!("{} {:?} ", self.site, self.mode);
-        for (k, gap) in self.gaps.iter().enumerate() {
-            for t in gap {
-                match t {
-                    Tok::Star => out.push('*'),
-                    Tok::One => out.push('?'),
-                    Tok::Char(c @ ('*' | '?' | '$' | '\\')) => {
-                        out.push('\\');
-                        out.push(*c);
-                    }
-                    Tok::Char(c) => out.push(*c),
-                }
-            }
-            if let Some((key, default)) = self.vars.get(k) {
-                out.push_str(&format!("${{{key}|{default:?}}}"));
-            }
-        }
-        out
-    }
-
-    /// Whether, in every request, `self` holds only if `other` does: the
-    /// same site and matching, the same variables in the same order (a
-    /// default on `self` only if `other` has the same), and each text
-    /// between variables contained in `other`'s (sufficient: concatenation
-    /// keeps containment whatever the variables' values are).
-    pub(crate) fn implies(&self, other: &Meaning) -> bool {
-        let same_vars = self.vars.len() == other.vars.len()
-            && self
-                .vars
-                .iter()
-                .zip(&other.vars)
-                .all(|((k, d), (k2, d2))| k == k2 && (d.is_none() || d == d2));
-        if self.site != other.site || self.mode != other.mode || !same_vars {
-            return false;
-        }
-        match self.mode {
-            Mode::IgnoreCase => self.gaps == other.gaps,
-            Mode::Str => self.gaps.iter().zip(&other.gaps).all(|(a, b)| tokens_included(a, b)),
-            Mode::Arn => {
-                let (Some((a_head, a_rest)), Some((b_head, b_rest))) =
-                    (arn_head(&self.gaps), arn_head(&other.gaps))
-                else {
-                    return false;
-                };
-                let heads = a_head.iter().zip(&b_head).all(|(a, b)| tokens_included(a, b));
-                let rests = std::iter::once(&a_rest)
-                    .chain(self.gaps.iter().skip(1))
-                    .zip(std::iter::once(&b_rest).chain(other.gaps.iter().skip(1)))
-                    .all(|(a, b)| tokens_included(a, b));
-                heads && rests
-            }
-        }
-    }
-}
-
-/// The first five segments of an ARN template's leading text and the rest
-/// of that text, when its first five colons are all there (before any
-/// variable): the instance's segments are then these, whatever the values.
-fn arn_head(gaps: &[Vec<Tok>]) -> Option<(Vec<Vec<Tok>>, Vec<Tok>)> {
-    let first = gaps.first()?;
-    let mut parts = first.splitn(6, |t| *t == Tok::Char(':'));
-    let head: Vec<Vec<Tok>> = parts.by_ref().take(5).map(<[Tok]>::to_vec).collect();
-    let rest = parts.next()?.to_vec();
-    (head.len() == 5).then_some((head, rest))
-}
-
-/// Whether every string the glob tokens `a` match, `b` matches
-/// (sufficient test: `a`'s tokens map in order onto `b`'s, a `*` of `b`
-/// taking any run of them, a `?` of `b` one character or `?`, a character
-/// only itself).
-pub(crate) fn tokens_included(a: &[Tok], b: &[Tok]) -> bool {
-    // reach[i][j]: a[..i] maps onto b[..j].
-    let (n, m) = (a.len(), b.len());
-    let mut reach = vec![vec![false; m + 1]; n + 1];
-    if let Some(slot) = reach.get_mut(0).and_then(|r| r.get_mut(0)) {
-        *slot = true;
-    }
-    let at = |reach: &Vec<Vec<bool>>, i: usize, j: usize| {
-        reach.get(i).and_then(|r| r.get(j)).copied().unwrap_or(false)
-    };
-    for i in 0..=n {
-        for j in 0..=m {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let bj = j.checked_sub(1).and_then(|j| b.get(j));
-            let ai = i.checked_sub(1).and_then(|i| a.get(i));
-            let ok = match bj {
-                // `*` takes nothing more, or one more token of `a`.
-                Some(Tok::Star) => at(&reach, i, j - 1) || (i > 0 && at(&reach, i - 1, j)),
-                Some(Tok::One) => {
-                    i > 0 && matches!(ai, Some(Tok::Char(_) | Tok::One)) && at(&reach, i - 1, j - 1)
-                }
-                Some(Tok::Char(c)) => {
-                    i > 0 && ai == Some(&Tok::Char(*c)) && at(&reach, i - 1, j - 1)
-                }
-                None => false,
-            };
-            if let Some(slot) = reach.get_mut(i).and_then(|r| r.get_mut(j)) {
-                *slot = ok;
-            }
-        }
-    }
-    at(&reach, n, m)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -892,99 +444,6 @@ mod tests {
         );
     }
 
-    fn toks(text: &str) -> Vec<Tok> {
-        Tok::of_text(text, true).collect()
-    }
-
-    /// Every string over `ab` up to `n` characters.
-    fn strings(n: usize) -> Vec<String> {
-        let mut out = vec![String::new()];
-        let mut last = vec![String::new()];
-        for _ in 0..n {
-            last = last.iter().flat_map(|s| ["a", "b"].map(|c| format!("{s}{c}"))).collect();
-            out.extend(last.iter().cloned());
-        }
-        out
-    }
-
-    #[test]
-    fn token_inclusion_is_sound_on_small_globs() {
-        let globs = ["", "a", "b", "?", "*", "a*", "*a", "?*", "*?", "a?b", "**", "a*b", "*a*"];
-        let universe = strings(4);
-        for a in globs {
-            for b in globs {
-                let (ta, tb) = (toks(a), toks(b));
-                if tokens_included(&ta, &tb) {
-                    for w in &universe {
-                        let (in_a, in_b) = (
-                            crate::simulate::glob::glob_tokens(&ta, w),
-                            crate::simulate::glob::glob_tokens(&tb, w),
-                        );
-                        assert!(!in_a || in_b, "{a} ⊆ {b} claimed, but {w}");
-                    }
-                }
-            }
-        }
-        assert!(tokens_included(&toks("/docs/*"), &toks("/*")));
-        assert!(tokens_included(&toks("a?b"), &toks("a*")));
-        assert!(!tokens_included(&toks("/*"), &toks("/docs/*")));
-        // A variable is any string: `${u}` is in `?` for no instance but one-character ones.
-        assert!(!tokens_included(&toks("*"), &toks("?")));
-    }
-
-    #[test]
-    fn meanings_fold_names_and_relate_by_inclusion() {
-        let m = |site: &str, mode: Mode, t: &str, glob: bool| {
-            Meaning::of(site, mode, t, glob).unwrap_or_else(|| panic!("{t}"))
-        };
-        let arn = |t: &str| m("resource", Mode::Arn, t, true);
-        let home = arn("arn:aws:s3:::b/${aws:username}/*");
-        let docs = arn("arn:aws:s3:::b/${AWS:UserName}/docs/*");
-        assert!(docs.implies(&home) && !home.implies(&docs));
-        assert_eq!(arn("arn:aws:s3:::b/${AWS:UserName}/*").key(), home.key());
-        // A default on the narrower side only where the wider has the same.
-        let d = arn("arn:aws:s3:::b/${aws:username, 'x'}/docs/*");
-        assert!(!d.implies(&home));
-        assert!(docs.implies(&arn("arn:aws:s3:::b/${aws:username, 'x'}/*")));
-        // Variables inside the first five segments: no relation.
-        assert!(!arn("arn:aws:s3:${k}::b/x").implies(&arn("arn:aws:s3:${k}::b/*")));
-        // StringEquals and StringLike without wildcards: one meaning.
-        let eq = m("s3:prefix", Mode::Str, "home/${aws:username}/", false);
-        let like = m("S3:Prefix", Mode::Str, "home/${aws:username}/", true);
-        assert_eq!(eq.key(), like.key());
-        // A literal `*` in StringEquals is no wildcard.
-        let star = m("k", Mode::Str, "${u}*", false);
-        assert!(!m("k", Mode::Str, "${u}x", false).implies(&star));
-        assert!(star.implies(&m("k", Mode::Str, "${u}*", true)));
-        // Another site or another key: unrelated.
-        assert!(!docs.implies(&m("k", Mode::Arn, "arn:aws:s3:::b/${aws:username}/*", true)));
-        assert!(!docs.implies(&arn("arn:aws:s3:::b/${aws:userid}/*")));
-    }
-
-    #[test]
-    fn literal_solutions_are_the_values_that_match() {
-        let t = Template::parse("arn:aws:s3:::b/home/${aws:username}/*")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let keys = distinct_keys(&t);
-        let sol = |r: &str| literal_solutions(&t, &keys, r);
-        let one = |v: &[&str]| Some(v.iter().map(|v| vec![v.to_string()]).collect::<Vec<_>>());
-        assert_eq!(sol("arn:aws:s3:::b/home/alice/f"), one(&["alice"]));
-        assert_eq!(sol("arn:aws:s3:::b/home/a/b/c"), one(&["a", "a/b"]));
-        assert_eq!(sol("arn:aws:s3:::b/other/alice/f"), one(&[]));
-        assert_eq!(sol("arn:aws:s3:::b/home//f"), one(&[""]));
-        // Two keys, and one key twice.
-        let two =
-            Template::parse("arn:aws:s3:::${k2}${K1}/${k1}").unwrap_or_else(|e| panic!("{e}"));
-        let keys = distinct_keys(&two);
-        assert_eq!(keys, ["k2", "K1"]);
-        let got = literal_solutions(&two, &keys, "arn:aws:s3:::ab/b");
-        assert_eq!(got, Some(vec![vec!["a".to_string(), "b".to_string()]]));
-        // Too many values: no split.
-        let any = Template::parse("arn:aws:s3:::*${k}*").unwrap_or_else(|e| panic!("{e}"));
-        let keys = distinct_keys(&any);
-        assert_eq!(literal_solutions(&any, &keys, "arn:aws:s3:::abcdefgh"), None);
-    }
-
     #[test]
     fn split_variants() {
         let stmt = |resource: serde_json::Value, condition: serde_json::Value| {
@@ -1000,7 +459,7 @@ mod tests {
             serde_json::json!("arn:aws:s3:::b/${aws:username}/*"),
             serde_json::json!({"StringNotEquals": {"k": ["${aws:username}*", "p"]}}),
         );
-        let v = split(&s, &[]).unwrap_or_default();
+        let v = split(&s, &Literals::default()).unwrap_or_default();
         // Present: (outside the NotResource widening or not) × (outside the
         // condition's or not); absent: the entries with the variable dropped.
         assert_eq!(v.len(), 2 * 2 + 1);
