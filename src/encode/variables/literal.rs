@@ -317,6 +317,16 @@ impl Solve<'_> {
         match part {
             Part::Text(_) | Part::Const(_) => {
                 let toks = Template { parts: vec![part.clone()] }.widened(self.glob);
+                // Text without wildcards: one way on, if the literal goes on with it.
+                if toks.iter().all(|t| matches!(t, Tok::Char(_))) {
+                    let n = toks.len();
+                    let fits = rest.len() >= n
+                        && toks.iter().zip(rest).all(|(t, c)| *t == Tok::Char(*c));
+                    if fits {
+                        self.go(p + 1, at + n, values)?;
+                    }
+                    return Some(());
+                }
                 for len in 0..=rest.len() {
                     let piece: String = rest.get(..len).unwrap_or_default().iter().collect();
                     if crate::simulate::glob::glob_tokens(&toks, &piece) {
