@@ -140,6 +140,7 @@ fn decide(
     budget.atoms.deadline = deadline;
     let enc = match encode(policies, policy_type, &budget, restrict) {
         Ok(enc) => enc,
+        Err(e) if e.is_internal() => return Verdict::Unknown { reason: e.to_string() },
         Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
     };
     if let Some((at, limit)) = deadline {

@@ -133,11 +133,22 @@ impl Default for EncodeBudget {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeError {
     message: String,
+    internal: bool,
 }
 
 impl EncodeError {
     pub(crate) fn new(message: String) -> EncodeError {
-        EncodeError { message }
+        EncodeError { message, internal: false }
+    }
+
+    /// A broken invariant of the encoding: the check answers UNKNOWN with this message.
+    pub(crate) fn internal(what: &str) -> EncodeError {
+        EncodeError { message: format!("internal error, please report it: {what}"), internal: true }
+    }
+
+    /// Whether this is a broken invariant rather than a budget.
+    pub(crate) fn is_internal(&self) -> bool {
+        self.internal
     }
 
     fn atoms(field: &str, e: AtomError) -> EncodeError {
@@ -351,6 +362,10 @@ fn principal_field(
     let constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {
+            Some(el) if el.negated => {
+                let exempt = Element { negated: true, values: vec![()] };
+                Some(table.element(&exempt, |()| principal::exempt_pattern(&el.values)))
+            }
             Some(el) => Some(table.element(el, principal::principal)),
             // A resource-policy statement without a principal never applies.
             None => Some(Constraint::nothing()),
