@@ -437,14 +437,25 @@ pub(crate) struct Forbidden<'a> {
     pub(crate) keys: &'a BTreeMap<String, Vec<Pattern>>,
 }
 
-/// The caller field of a query whose folded keys are `folded` (non-empty).
+/// What the caller field of a query ranges over.
+#[derive(Debug)]
+pub(crate) struct Scope<'a> {
+    /// The policies' type (identity policies: users, role sessions, federated users).
+    pub(crate) policy_type: PolicyType,
+    /// The folded keys (non-empty), with their names as first written.
+    pub(crate) folded: &'a BTreeMap<String, String>,
+    /// The partition classes (`encode::partitions`): one more formula each.
+    pub(crate) classes: &'a [crate::iam::partition::Set],
+}
+
+/// The caller field of a query.
 pub(crate) fn caller_field(
     all: &Stmts<'_>,
-    policy_type: PolicyType,
-    folded: &BTreeMap<String, String>,
+    scope: &Scope<'_>,
     forbidden: &Forbidden<'_>,
     budget: &EncodeBudget,
 ) -> Result<Field, EncodeError> {
+    let (policy_type, folded) = (scope.policy_type, scope.folded);
     let kinds = match policy_type {
         PolicyType::Resource => RESOURCE_KINDS,
         PolicyType::Identity => IDENTITY_KINDS,
@@ -475,6 +486,11 @@ pub(crate) fn caller_field(
                 excluded.push(b.matching(key, g, None));
             }
         }
+    }
+    for &class in scope.classes {
+        let own = b.re(super::partitions::class_regex(class));
+        let none = b.re(plain::PARTITIONLESS.to_string());
+        formulas.push(Formula::Or(vec![own, none]));
     }
     if let Some(why) = b.error {
         return Err(EncodeError::internal(&why));

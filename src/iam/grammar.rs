@@ -13,12 +13,15 @@ pub const NAME_PUNCTUATION: &str = "+=,.@_-";
 /// An IAM name (user, role, session, federated user, path segment) as a regex.
 pub const NAME: &str = "[A-Za-z0-9+=,.@_-]+";
 
+/// The number of digits of an account id.
+pub const ACCOUNT_DIGITS: usize = 12;
+
 /// A 12-digit account id as a regex.
 pub const ACCOUNT: &str = "[0-9]{12}";
 
 /// A 12-digit account id.
 pub fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+    text.len() == ACCOUNT_DIGITS && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A non-empty name of IAM's name characters.

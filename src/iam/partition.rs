@@ -27,6 +27,7 @@ pub(crate) struct Set(pub(crate) u16);
 
 impl Set {
     /// Every partition.
+    #[cfg(test)]
     pub(crate) const ALL: Set = Set((1 << PARTITIONS.len()) - 1);
 
     /// The partitions a glob over partition names matches (`*` any run, `?` one character).
@@ -58,11 +59,10 @@ fn glob_matches(glob: &[u8], text: &[u8]) -> bool {
     }
 }
 
-/// Partition classes of a query: partitions that every partition glob of the query (`globs`)
-/// treats alike are one class (docs/semantics.md §2). Each class is a non-empty set; the
-/// classes partition [`PARTITIONS`].
-pub(crate) fn classes<'a>(globs: impl IntoIterator<Item = &'a str>) -> Vec<Set> {
-    let masks: Vec<Set> = globs.into_iter().map(Set::matching).collect();
+/// Partition classes: partitions that every mask of `masks` treats alike (each contains
+/// both or neither) are one class. The classes are non-empty and partition [`PARTITIONS`].
+pub(crate) fn classes(masks: impl IntoIterator<Item = Set>) -> Vec<Set> {
+    let masks: Vec<Set> = masks.into_iter().collect();
     let mut classes: Vec<(Vec<bool>, u16)> = Vec::new();
     for i in 0..PARTITIONS.len() {
         let signature: Vec<bool> = masks.iter().map(|m| m.0 & (1 << i) != 0).collect();
@@ -72,6 +72,11 @@ pub(crate) fn classes<'a>(globs: impl IntoIterator<Item = &'a str>) -> Vec<Set> 
         }
     }
     classes.into_iter().map(|(_, bits)| Set(bits)).collect()
+}
+
+/// Every partition alone: the masks that make every partition a class of its own.
+pub(crate) fn singletons() -> impl Iterator<Item = Set> {
+    (0..PARTITIONS.len()).map(|i| Set(1 << i))
 }
 
 #[cfg(test)]
@@ -92,9 +97,11 @@ mod tests {
         assert_eq!(Set::matching("*"), Set::ALL);
         assert_eq!(Set::matching("aws-iso*").members().count(), 4);
         assert_eq!(Set::matching("aws-?n").members().collect::<Vec<_>>(), ["aws-cn"]);
+        let m = |g: &str| Set::matching(g);
         assert_eq!(classes([]), vec![Set::ALL]);
-        let c = classes(["aws", "*", "aws"]);
+        let c = classes([m("aws"), m("*"), m("aws")]);
         assert_eq!(c, vec![Set(1), Set(Set::ALL.0 & !1)]);
-        assert_eq!(classes(["aws-iso*", "aws-cn"]).len(), 3);
+        assert_eq!(classes([m("aws-iso*"), m("aws-cn")]).len(), 3);
+        assert_eq!(classes(singletons()).len(), PARTITIONS.len());
     }
 }

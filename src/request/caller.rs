@@ -147,6 +147,9 @@ pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<Strin
 /// session or federated user — the callers an identity policy applies to [PRIN, ENF] — must
 /// have them all.
 pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Option<String> {
+    if let Some(why) = partition_gap(request, policy_type) {
+        return Some(why);
+    }
     let mut stated: Vec<(&str, Option<&str>)> = Vec::new();
     for key in KEYS {
         let value = match request.context_value(key) {
@@ -191,6 +194,23 @@ pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Optio
             }
         }
     }
+}
+
+/// Why the caller is in another partition than the resource, if it is (partitions are
+/// isolated, docs/semantics.md §2): its principal (resource policies) or the ARN its
+/// `aws:PrincipalArn` states.
+fn partition_gap(request: &Request, policy_type: PolicyType) -> Option<String> {
+    use crate::iam::partition::of_arn;
+    let resource = of_arn(&request.resource)?;
+    let principal = request.principal.as_deref().filter(|_| policy_type == PolicyType::Resource);
+    let stated = match request.context_value("aws:principalarn") {
+        Some(ContextValue::Single(v)) => Some(v.as_str()),
+        _ => None,
+    };
+    let caller = principal.and_then(|p| kind(p)).and_then(|k| k.partition());
+    [caller, stated.and_then(of_arn)].into_iter().flatten().find(|p| *p != resource).map(|p| {
+        format!("the caller's partition `{p}` is not the resource's `{resource}`: partitions are isolated")
+    })
 }
 
 /// The principals an identity-policy request with these keys could come from: the principal
