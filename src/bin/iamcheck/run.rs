@@ -198,9 +198,7 @@ fn zone_of_trust(accounts: Vec<String>, organizations: Vec<String>) -> Result<Zo
             "error: name the zone of trust with --trusted-account and/or --trusted-org".into()
         );
     }
-    if let Some(bad) =
-        accounts.iter().find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if let Some(bad) = accounts.iter().find(|a| !iamcheck::iam::grammar::is_account(a)) {
         return Err(format!("error: --trusted-account `{bad}` is not a 12-digit account id"));
     }
     let org_ok = |o: &String| {
