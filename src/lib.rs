@@ -35,6 +35,7 @@
 //! ```
 
 pub mod automata;
+pub mod check;
 pub mod decide;
 pub mod encode;
 pub mod error;
@@ -46,6 +47,7 @@ pub mod request;
 pub mod simulate;
 pub mod values;
 
+pub use check::{Check, CheckError};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
     check_no_public_access, Access, Config, Reason, ResourceType, Verdict, ZoneOfTrust,
