@@ -44,6 +44,7 @@ pub mod policy;
 pub mod report;
 pub mod request;
 pub mod simulate;
+pub mod unknown;
 pub mod values;
 
 pub use decide::{
@@ -55,3 +56,4 @@ pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};
 pub use request::{ContextValue, Request};
 pub use simulate::{simulate, Decision, Simulation};
+pub use unknown::{Budget, Construct, ConstructKind, UnknownReason};
