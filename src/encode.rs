@@ -20,9 +20,10 @@ pub mod principal;
 mod table;
 pub(crate) mod variables;
 
-use crate::automata::{AtomBudget, AtomError};
+use crate::automata::{self, AtomBudget, AtomError, AtomErrorKind};
 use crate::policy::template::Tok;
 use crate::policy::{Effect, Element, Policy, PolicyType};
+use crate::unknown::{AutomatonField, Budget, Construct, ConstructKind, UnknownReason};
 use fixedbitset::FixedBitSet;
 use glob::Pattern;
 use regex_syntax::escape;
@@ -68,8 +69,8 @@ pub enum FieldKind {
     },
     /// An opaque construct (docs/semantics.md §6): a free Boolean.
     Opaque {
-        /// What the construct is, for UNKNOWN messages.
-        description: String,
+        /// What the construct is, for UNKNOWN reasons.
+        construct: Construct,
     },
 }
 
@@ -140,36 +141,65 @@ impl Default for EncodeBudget {
     }
 }
 
-/// The encoding could not be completed within its budgets.
+/// Why the encoding could not be completed: a budget, the time limit, or
+/// an internal failure, each typed ([`EncodeError::reason`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeError {
-    message: String,
-    internal: bool,
+    reason: UnknownReason,
 }
 
 impl EncodeError {
-    pub(crate) fn new(message: String) -> EncodeError {
-        EncodeError { message, internal: false }
+    /// An internal invariant failure of the encoding (an UNKNOWN coded
+    /// `internal`, never a silent default).
+    pub(crate) fn internal(detail: impl Into<String>) -> EncodeError {
+        EncodeError { reason: UnknownReason::internal(detail) }
     }
 
-    /// A broken invariant of the encoding: the check answers UNKNOWN with this message.
-    pub(crate) fn internal(what: &str) -> EncodeError {
-        EncodeError { message: format!("internal error, please report it: {what}"), internal: true }
+    /// A multivalued key with more kinds of value sets than `limit`.
+    fn multivalued_classes(limit: usize) -> EncodeError {
+        let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+        EncodeError { reason: UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit } }
     }
 
-    /// Whether this is a broken invariant rather than a budget.
-    pub(crate) fn is_internal(&self) -> bool {
-        self.internal
+    /// An automaton of `field` that failed.
+    fn atoms(field: AutomatonField, e: AtomError) -> EncodeError {
+        let budget = |b: fn(AutomatonField) -> Budget, limit: usize| UnknownReason::Budget {
+            budget: b(field),
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
+        };
+        let reason = match e.kind {
+            AtomErrorKind::Exceeded { what, limit } => match what {
+                automata::Budget::SearchNodes => budget(Budget::AutomatonNodes, limit),
+                automata::Budget::Atoms => budget(Budget::AutomatonAtoms, limit),
+                automata::Budget::CacheBytes => budget(Budget::AutomatonCacheBytes, limit),
+                automata::Budget::NfaBytes => budget(Budget::AutomatonNfaBytes, limit),
+                automata::Budget::Time => UnknownReason::Timeout {
+                    limit: std::time::Duration::from_millis(
+                        u64::try_from(limit).unwrap_or(u64::MAX),
+                    ),
+                },
+            },
+            AtomErrorKind::Pattern { .. } | AtomErrorKind::Internal => {
+                UnknownReason::internal(e.describe(&field.to_string()))
+            }
+        };
+        EncodeError { reason }
     }
 
-    fn atoms(field: &str, e: AtomError) -> EncodeError {
-        EncodeError::new(e.describe(field))
+    /// Why, typed.
+    pub fn reason(&self) -> &UnknownReason {
+        &self.reason
+    }
+
+    /// Why, typed (by value).
+    pub fn into_reason(self) -> UnknownReason {
+        self.reason
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.reason.fmt(f)
     }
 }
 
@@ -329,7 +359,7 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
     let grouping = action_grouping(true);
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("action", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Action, e))?;
     Ok(Field { kind: FieldKind::Action, atoms })
 }
 
@@ -379,7 +409,7 @@ fn resource_field(
         Grouping { rest: &universe, group: &group, prefix: &prefix, tail: None, outside: None };
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("resource", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Resource, e))?;
     Ok(Field { kind: FieldKind::Resource, atoms })
 }
 
@@ -412,7 +442,7 @@ fn principal_field(
     let universe = principal::principal_universe();
     let atoms = table
         .field_atoms(&Grouping::single(&universe), &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("principal", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Principal, e))?;
     Ok(Field { kind: FieldKind::Principal, atoms })
 }
 
@@ -446,9 +476,12 @@ fn element_key(name: &str, el: &Element<String>) -> String {
     format!("{name} {:?}", el.values)
 }
 
-fn describe_element(el: &Element<String>) -> String {
+fn describe_element(el: &Element<String>) -> Construct {
     let name = if el.negated { "NotResource" } else { "Resource" };
-    format!("policy variables in `{name}` ({})", el.values.join(", "))
+    Construct {
+        kind: ConstructKind::PolicyVariable,
+        description: format!("policy variables in `{name}` ({})", el.values.join(", ")),
+    }
 }
 
 #[cfg(test)]

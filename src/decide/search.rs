@@ -33,13 +33,14 @@ pub(crate) enum OutOfBudget {
     Time(std::time::Duration),
 }
 
-impl std::fmt::Display for OutOfBudget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutOfBudget::Nodes(n) => write!(f, "the search exceeded its budget of {n} nodes"),
-            OutOfBudget::Time(t) => {
-                write!(f, "the check exceeded its time limit of {:.3} s", t.as_secs_f64())
-            }
+impl From<OutOfBudget> for crate::unknown::UnknownReason {
+    fn from(e: OutOfBudget) -> Self {
+        match e {
+            OutOfBudget::Nodes(n) => crate::unknown::UnknownReason::Budget {
+                budget: crate::unknown::Budget::SearchNodes,
+                limit: u64::try_from(n).unwrap_or(u64::MAX),
+            },
+            OutOfBudget::Time(limit) => crate::unknown::UnknownReason::Timeout { limit },
         }
     }
 }

@@ -502,7 +502,7 @@ pub(crate) fn caller_field(
     let atoms = b
         .table
         .formula_atoms(&universe, &formulas, &excluded, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("principal", e))?;
+        .map_err(|e| EncodeError::atoms(crate::unknown::AutomatonField::Principal, e))?;
     let names = KEYS
         .iter()
         .map(|k| folded.get(*k).cloned().unwrap_or_else(|| canonical_name(k).to_string()))

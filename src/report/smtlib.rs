@@ -41,6 +41,11 @@ pub struct Unsupported {
 }
 
 impl Unsupported {
+    /// The export is refused for these reasons.
+    pub(crate) fn new(reasons: Vec<String>) -> Unsupported {
+        Unsupported { reasons }
+    }
+
     /// Each construct that prevents the export, described.
     pub fn reasons(&self) -> &[String] {
         &self.reasons
