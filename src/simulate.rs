@@ -17,6 +17,7 @@ mod principal;
 mod statement;
 #[cfg(test)]
 mod tests;
+mod keys;
 mod validate;
 mod variables;
 
@@ -78,6 +79,7 @@ pub fn simulate(
 ) -> Result<Simulation, String> {
     validate::check_action(&request.action)?;
     validate::check_resource(&request.resource)?;
+    keys::check_context(policy_type, request)?;
     let caller = request_caller(policy_type, request)?;
     let input = Input::new(policy, request, caller);
     let mut sim =
