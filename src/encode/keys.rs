@@ -225,7 +225,7 @@ pub(crate) fn key_fields(
         // `aws:EpochTime` is epoch seconds under Date and Numeric operators alike: one
         // numeric sort (KEYS: "Data type – Date, Numeric").
         let epoch = row.is_some_and(|k| k.sort == KeySort::EpochSeconds);
-        let sort = key_sort(&entries, epoch);
+        let sort = key_sort(&entries, epoch).or_else(|| only_null(&entries, row));
         let mut values = match sort {
             Some(sort) => Values::Typed { sort, preds: Vec::new(), epoch, row },
             None => Values::Strings(PatternTable::default(), row),
@@ -448,6 +448,19 @@ fn key_sort(entries: &[(usize, bool, &Condition)], epoch: bool) -> Option<Sort> 
         .map(|f| sort_of(f, epoch));
     let first = sorts.next()??;
     sorts.all(|s| s == Some(first)).then_some(first)
+}
+
+/// A documented typed key compared with `Null` only: its present values are of its sort.
+fn only_null(entries: &[(usize, bool, &Condition)], row: Option<&GlobalKey>) -> Option<Sort> {
+    if !entries.iter().all(|(_, _, c)| c.operator.base == BaseOperator::Null) {
+        return None;
+    }
+    match row?.sort {
+        KeySort::Date => Some(Sort::Date),
+        KeySort::Numeric | KeySort::EpochSeconds => Some(Sort::Numeric),
+        KeySort::Ip => Some(Sort::Ip),
+        KeySort::String | KeySort::Arn | KeySort::Bool => None,
+    }
 }
 
 fn clause(values: &mut Values, statement: usize, c: &Condition) -> Option<Clause> {
