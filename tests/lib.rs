@@ -20,6 +20,8 @@ mod oracle;
 mod props;
 mod public;
 mod regression;
+mod sarif;
+mod scripting;
 mod smtlib;
 mod variable_checks;
 mod variables;
