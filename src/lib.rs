@@ -45,6 +45,7 @@ pub mod policy;
 pub mod report;
 pub mod request;
 pub mod simulate;
+pub mod unknown;
 pub mod values;
 
 pub use check::{Check, CheckError};
@@ -57,3 +58,4 @@ pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};
 pub use request::{ContextValue, Request};
 pub use simulate::{simulate, Decision, Simulation};
+pub use unknown::{Budget, Construct, ConstructKind, UnknownReason};
