@@ -22,6 +22,8 @@ mod principals;
 mod props;
 mod public;
 mod regression;
+mod sarif;
+mod scripting;
 mod smtlib;
 mod variable_checks;
 mod variables;
