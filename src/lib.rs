@@ -38,6 +38,7 @@ pub mod automata;
 pub mod decide;
 pub mod encode;
 pub mod error;
+pub mod iac;
 pub mod iam;
 pub mod parse;
 pub mod policy;
