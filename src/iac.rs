@@ -55,6 +55,7 @@
 
 pub mod cfn;
 pub mod findings;
+pub mod parameters;
 pub(crate) mod json;
 pub mod terraform;
 pub mod yaml;

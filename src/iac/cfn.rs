@@ -164,8 +164,13 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
     let mut permissions = Permissions::default();
     for (key, resource) in resources {
         let path = join("Resources", &key.name);
-        let ty = match get(resource, "Type") {
-            Some(t) => string(t, &join(&path, "Type"))?,
+        let ty = match get(resource, "Type").map(|t| &t.kind) {
+            Some(Kind::String(t)) => t.as_str(),
+            Some(other) => {
+                let reason = format!("its `Type` is {}, not a resource type (a pre-processor directive?)", other.describe());
+                found.skipped.push(skip(&key.name, "", &reason, resource));
+                continue;
+            }
             None => return Err(IacError::at(resource, &path, "a resource without `Type`")),
         };
         if !is_policy_type(ty) {

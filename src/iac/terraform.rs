@@ -467,7 +467,12 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
     let (Some(action), Some(function), Some(principal)) =
         (stand_in("action", &mut p), stand_in("function_name", &mut p), stand_in("principal", &mut p))
     else {
-        return Err(IacError::at(r.node, &r.address, "`aws_lambda_permission` without `action`, `function_name` or `principal`"));
+        p.unresolved.push(Unresolved {
+            what: format!("`{}` has no `action`, `function_name` or `principal` in the plan", r.address),
+            stand_in: String::new(),
+            line: r.node.line,
+        });
+        return Ok(p);
     };
     let key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
     let mut statement = serde_json::json!({

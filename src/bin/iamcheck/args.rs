@@ -101,6 +101,14 @@ pub enum Command {
     Smtlib(crate::smtlib_cmd::SmtlibArgs),
     /// Run many checks from JSON Lines on all cores; one JSON result per line, in order.
     Batch(crate::batch::BatchArgs),
+    /// Print every policy of a CloudFormation template or Terraform plan, as JSON.
+    ///
+    /// The four checks take `--template-path PATH` in place of their document flags, with
+    /// cfn-policy-validator's and tf-policy-validator's flags (docs/templates.md).
+    ///
+    /// Example:
+    ///   iamcheck check-no-public-access --template-path template.yaml --output json
+    Parse(crate::template::ParseArgs),
 }
 
 /// The operands of check-no-new-access (also `smtlib check-no-new-access`).

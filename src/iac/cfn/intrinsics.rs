@@ -260,11 +260,15 @@ impl<'a> Resolver<'a> {
                     self.stand_in(format!("Ref `{name}` (SSM parameter `{name_in_ssm}`)"), &stand_in, at);
                     Ok(Some(text(stand_in, at)))
                 }
-                None => Err(IacError::at(
-                    at,
-                    path,
-                    format!("parameter `{name}` has no value and no Default: give it with --parameters {name}=VALUE"),
-                )),
+                None => {
+                    let stand_in = format!("iamcheck-unresolved-parameter-{name}");
+                    self.stand_in(
+                        format!("parameter `{name}` has no value and no Default (give it with --parameters {name}=VALUE)"),
+                        &stand_in,
+                        at,
+                    );
+                    Ok(Some(text(stand_in, at)))
+                }
             };
         }
         if self.resource(name).is_some() {
