@@ -297,7 +297,7 @@ fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, co
     let parsed = match parse_policy_with(&text, p.policy_type, limits) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            let messages: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+            let messages = error_messages(&errors);
             out.push(finding(
                 p,
                 FindingType::Error,
@@ -350,7 +350,7 @@ fn baseline_policy(p: &FoundPolicy, baseline: &Found, limits: &ParseLimits) -> R
         ));
     };
     parse_policy_with(&text, old.policy_type, limits).map(|parsed| parsed.policy).map_err(|errors| {
-        let messages: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+        let messages = error_messages(&errors);
         finding(
             p,
             FindingType::Error,
@@ -359,6 +359,26 @@ fn baseline_policy(p: &FoundPolicy, baseline: &Found, limits: &ParseLimits) -> R
             serde_json::json!({"errors": messages}),
         )
     })
+}
+
+/// Parse errors without their positions, which are in the resolved text,
+/// not in the template (the finding has the template's line).
+fn error_messages(errors: &crate::ParseErrors) -> Vec<String> {
+    errors
+        .errors
+        .iter()
+        .map(|e| {
+            let mut m = if e.location.path.is_empty() {
+                e.message.clone()
+            } else {
+                format!("at `{}`: {}", e.location.path, e.message)
+            };
+            if let Some(help) = &e.help {
+                m.push_str(&format!(" (help: {help})"));
+            }
+            m
+        })
+        .collect()
 }
 
 fn verdict_finding(p: &FoundPolicy, check: &TemplateCheck, verdict: &Verdict) -> Option<Finding> {

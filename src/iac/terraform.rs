@@ -198,12 +198,14 @@ pub fn extract(file: &str, plan: &Json, options: &Options) -> Result<Found, IacE
         return Ok(found);
     };
     let changes = get(plan, "resource_changes");
+    let configuration = get(plan, "configuration").and_then(|c| get(c, "root_module"));
     let mut modules = vec![(root, "planned_values.root_module".to_string())];
     while let Some((module, path)) = modules.pop() {
         if let Some(resources) = get(module, "resources") {
             for (i, resource) in items(resources, &format!("{path}.resources"))?.iter().enumerate() {
                 let rpath = format!("{path}.resources[{i}]");
-                read_resource(resource, &rpath, changes, file, options, &mut found)?;
+                let plan = Plan { changes, configuration, file, options };
+                read_resource(resource, &rpath, &plan, &mut found)?;
             }
         }
         if let Some(children) = get(module, "child_modules") {
@@ -226,14 +228,70 @@ struct Res<'a> {
     file: &'a str,
 }
 
-fn read_resource(
-    resource: &Json,
-    path: &str,
-    changes: Option<&Json>,
-    file: &str,
-    options: &Options,
-    found: &mut Found,
-) -> Result<(), IacError> {
+/// The parts of a plan every resource reads.
+struct Plan<'a> {
+    changes: Option<&'a Json>,
+    configuration: Option<&'a Json>,
+    file: &'a str,
+    options: &'a Options,
+}
+
+/// The configuration's expressions of the resource at a planned address:
+/// `module.a[0].module.b.aws_x.y["k"]` is resource `aws_x.y` in module
+/// call `b` of module call `a`.
+fn expressions<'a>(configuration: &'a Json, address: &str) -> Option<&'a Json> {
+    let parts = split_address(address);
+    let mut module = configuration;
+    let mut rest = parts.as_slice();
+    while let [m, name, tail @ ..] = rest {
+        if m != "module" {
+            break;
+        }
+        module = get(get(get(module, "module_calls")?, name)?, "module")?;
+        rest = tail;
+    }
+    let local = rest.join(".");
+    let resources = get(module, "resources")?;
+    let Kind::Array(list) = &resources.kind else { return None };
+    list.iter()
+        .find(|r| get(r, "address").and_then(scalar_text).is_some_and(|a| a == local))
+        .and_then(|r| get(r, "expressions"))
+}
+
+/// An address's dot-separated parts without instance keys (`[0]`, `["k"]`).
+fn split_address(address: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in address.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => parts.push(std::mem::take(&mut current)),
+            c if depth == 0 => current.push(c),
+            _ => {}
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// Whether an unknown attribute is one the configuration sets: Terraform
+/// marks an optional, computed attribute (`aws_s3_bucket.policy`,
+/// `aws_iam_role.inline_policy`) unknown when the configuration leaves it
+/// out; then it holds no policy of this resource's own. Without a
+/// configuration section, every unknown attribute counts as set.
+fn declared(plan: &Plan<'_>, address: &str, attribute: &str) -> bool {
+    match plan.configuration {
+        None => true,
+        Some(c) => expressions(c, address).is_none_or(|e| get(e, attribute).is_some()),
+    }
+}
+
+fn read_resource(resource: &Json, path: &str, plan: &Plan<'_>, found: &mut Found) -> Result<(), IacError> {
+    let (changes, file, options) = (plan.changes, plan.file, plan.options);
     entries(resource, path)?;
     if get(resource, "mode").and_then(scalar_text).is_some_and(|m| m == "data") {
         return Ok(());
@@ -271,6 +329,10 @@ fn read_resource(
             None => {
                 let value = r.values.and_then(|v| get(v, attribute));
                 let unknown = r.unknown.and_then(|u| get(u, attribute)).is_some_and(is_true);
+                if unknown && value.is_none() && !declared(plan, &r.address, attribute) {
+                    found.skipped.push(not_declared(&r, attribute));
+                    continue;
+                }
                 if let Some(p) = policy(&r, attribute, r.address.clone(), value, unknown, path)? {
                     found.policies.push(p);
                 }
@@ -278,8 +340,12 @@ fn read_resource(
             Some((block, key)) => {
                 let Some(blocks) = r.values.and_then(|v| get(v, block)) else {
                     if r.unknown.and_then(|u| get(u, block)).is_some_and(is_true) {
-                        let name = format!("{}.{block}", r.address);
-                        found.policies.push(unknown_policy(&r, attribute, name, r.node));
+                        if declared(plan, &r.address, block) {
+                            let name = format!("{}.{block}", r.address);
+                            found.policies.push(unknown_policy(&r, attribute, name, r.node));
+                        } else {
+                            found.skipped.push(not_declared(&r, block));
+                        }
                     }
                     continue;
                 };
@@ -310,6 +376,15 @@ fn read_resource(
         }
     }
     Ok(())
+}
+
+fn not_declared(r: &Res<'_>, attribute: &str) -> Skipped {
+    Skipped {
+        resource: r.address.clone(),
+        resource_type: r.ty.clone(),
+        reason: format!("`{attribute}` is known only after apply and the configuration does not set it (a computed attribute: policies attached by other resources are checked there)"),
+        line: r.node.line,
+    }
 }
 
 fn is_true(v: &Json) -> bool {

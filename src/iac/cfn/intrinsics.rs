@@ -312,6 +312,27 @@ impl<'a> Resolver<'a> {
             return Err(IacError::at(at, path, format!("`Fn::GetAtt` of `{id}`, which is not a resource")));
         };
         let ty = get(resource, "Type").and_then(|t| scalar_text(t)).unwrap_or_default();
+        if ty == "Custom::AWSCDKCfnJson" && attribute == "Value" {
+            // CDK's CfnJson: the custom resource returns its `Value`
+            // property with every token resolved (aws-cdk-lib `CfnJson`).
+            if let Some(value) = get(resource, "Properties").and_then(|p| get(p, "Value")) {
+                self.visiting.push(id.to_string());
+                let resolved = self.resolve(value, &join(&join(&join("Resources", id), "Properties"), "Value"));
+                self.visiting.pop();
+                return match resolved? {
+                    // The value is JSON text once its tokens are resolved.
+                    Some(Json { kind: Kind::String(t), .. }) if crate::parse::json::parse(&t, self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING)).is_ok() => {
+                        let tree = crate::parse::json::parse(&t, self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING))
+                            .map_err(|e| IacError::at(at, path, e.message))?;
+                        let mut tree = tree;
+                        super::shift(&mut tree, at.line.saturating_sub(1), at.column);
+                        Ok(tree)
+                    }
+                    Some(v) => Ok(Json { line: at.line, column: at.column, ..v }),
+                    None => Err(IacError::at(at, path, format!("`{id}.Value` is AWS::NoValue"))),
+                };
+            }
+        }
         let info = types::info(&ty);
         self.visiting.push(id.to_string());
         let name = self.physical_name(id, resource, info.and_then(|i| i.name_property), at);
