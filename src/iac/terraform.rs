@@ -577,3 +577,8 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
     p.statement_lines = vec![r.node.line];
     Ok(p)
 }
+
+/// Whether a Terraform resource type holds a policy this front end reads.
+pub fn is_policy_type(ty: &str) -> bool {
+    ATTRIBUTES.iter().any(|(t, _)| *t == ty)
+}
