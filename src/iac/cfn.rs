@@ -132,18 +132,14 @@ const SITES: &[TypeSites] = &[
     },
     TypeSites { ty: "AWS::S3Express::AccessPoint", sites: &[doc("Policy", "Policy", "AWS::S3Express::AccessPoint")], names: &["Name"] },
     TypeSites { ty: "AWS::Backup::BackupVault", sites: &[doc("AccessPolicy", "AccessPolicy", "AWS::Backup::BackupVault")], names: &["BackupVaultName"] },
-    TypeSites {
-        ty: "AWS::Lambda::LayerVersionPermission",
-        sites: &[],
-        names: &["LayerVersionArn"],
-    },
 ];
 
 const LAMBDA_PERMISSION: &str = "AWS::Lambda::Permission";
+const LAYER_PERMISSION: &str = "AWS::Lambda::LayerVersionPermission";
 
 /// Whether a resource type holds a policy this front end reads.
 pub fn is_policy_type(ty: &str) -> bool {
-    ty == LAMBDA_PERMISSION || SITES.iter().any(|s| s.ty == ty && !s.sites.is_empty())
+    ty == LAMBDA_PERMISSION || ty == LAYER_PERMISSION || SITES.iter().any(|s| s.ty == ty)
 }
 
 /// Finds and resolves every policy of a template.
@@ -190,6 +186,8 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
         let ctx = Ctx { id: &key.name, ty, resource, path: &path, file };
         if ty == LAMBDA_PERMISSION {
             permissions.add(&ctx, &mut resolver, options)?;
+        } else if ty == LAYER_PERMISSION {
+            permissions.add_layer(&ctx, &mut resolver)?;
         } else {
             found.policies.extend(resource_policies(&ctx, &mut resolver)?);
         }
@@ -370,14 +368,58 @@ pub(crate) fn statement_lines(document: &Json) -> Vec<usize> {
     }
 }
 
-/// `AWS::Lambda::Permission` statements, gathered per function.
+/// `AWS::Lambda::Permission` and `LayerVersionPermission` statements,
+/// gathered per function or layer version.
 #[derive(Default)]
 struct Permissions {
-    /// (function ARN, resource names, statements with their lines, stand-ins, file line)
-    functions: Vec<(String, Vec<String>, Vec<(serde_json::Value, usize)>, Vec<super::Unresolved>)>,
+    functions: Vec<Gathered>,
+}
+
+/// The statements of one function's or layer version's policy.
+struct Gathered {
+    /// `AWS::Lambda::Permission` or `AWS::Lambda::LayerVersionPermission`.
+    ty: &'static str,
+    /// The function or layer version ARN.
+    arn: String,
+    /// The permission resources' logical names.
+    ids: Vec<String>,
+    /// Each statement with its permission's line.
+    statements: Vec<(serde_json::Value, usize)>,
+    unresolved: Vec<super::Unresolved>,
 }
 
 impl Permissions {
+    fn push(&mut self, ty: &'static str, arn: String, ctx: &Ctx<'_>, statement: serde_json::Value, unresolved: Vec<super::Unresolved>) {
+        let line = ctx.resource.line;
+        match self.functions.iter_mut().find(|g| g.ty == ty && g.arn == arn) {
+            Some(g) => {
+                g.ids.push(ctx.id.to_string());
+                g.statements.push((statement, line));
+                g.unresolved.extend(unresolved);
+            }
+            None => self.functions.push(Gathered { ty, arn, ids: vec![ctx.id.to_string()], statements: vec![(statement, line)], unresolved }),
+        }
+    }
+
+    /// A layer version permission (cfn-policy-validator
+    /// `LambdaLayerVersionPermissionParser`).
+    fn add_layer(&mut self, ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<(), IacError> {
+        let required = |name: &str| {
+            ctx.property(name).ok_or_else(|| IacError::at(ctx.resource, ctx.path, format!("`{LAYER_PERMISSION}` without `{name}`")))
+        };
+        let action = r.string_of(required("Action")?, &ctx.property_path("Action"))?;
+        let arn = r.string_of(required("LayerVersionArn")?, &ctx.property_path("LayerVersionArn"))?;
+        let principal = r.string_of(required("Principal")?, &ctx.property_path("Principal"))?;
+        let mut statement = serde_json::json!({"Effect": "Allow", "Action": action, "Resource": arn, "Principal": {"AWS": principal}});
+        if let Some(org) = ctx.property("OrganizationId") {
+            let org = r.string_of(org, &ctx.property_path("OrganizationId"))?;
+            statement["Condition"] = serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": org}});
+        }
+        let unresolved = r.take_unresolved();
+        self.push(LAYER_PERMISSION, arn, ctx, statement, unresolved);
+        Ok(())
+    }
+
     fn add(&mut self, ctx: &Ctx<'_>, r: &mut Resolver<'_>, options: &Options) -> Result<(), IacError> {
         let required = |name: &str| {
             ctx.property(name).ok_or_else(|| IacError::at(ctx.resource, ctx.path, format!("`AWS::Lambda::Permission` without `{name}`")))
@@ -415,22 +457,17 @@ impl Permissions {
             statement["Condition"] = condition.into();
         }
         let unresolved = r.take_unresolved();
-        match self.functions.iter_mut().find(|(a, ..)| *a == arn) {
-            Some((_, ids, statements, u)) => {
-                ids.push(ctx.id.to_string());
-                statements.push((statement, ctx.resource.line));
-                u.extend(unresolved);
-            }
-            None => self.functions.push((arn, vec![ctx.id.to_string()], vec![(statement, ctx.resource.line)], unresolved)),
-        }
+        self.push(LAMBDA_PERMISSION, arn, ctx, statement, unresolved);
         Ok(())
     }
 
     fn policies(self, file: &str) -> Vec<FoundPolicy> {
         self.functions
             .into_iter()
-            .map(|(arn, ids, statements, unresolved)| {
-                let name = arn.split(':').skip_while(|p| *p != "function").nth(1).unwrap_or(&arn).to_string();
+            .map(|Gathered { ty, arn, ids, statements, unresolved }| {
+                let layer = ty == LAYER_PERMISSION;
+                let marker = if layer { "layer" } else { "function" };
+                let name = arn.split(':').skip_while(|p| *p != marker).nth(1).unwrap_or(&arn).to_string();
                 let line = statements.first().map_or(0, |(_, l)| *l);
                 let statement_lines = statements.iter().map(|(_, l)| *l).collect();
                 let document = serde_json::json!({
@@ -439,11 +476,11 @@ impl Permissions {
                 });
                 FoundPolicy {
                     resource: ids.join(","),
-                    resource_type: LAMBDA_PERMISSION.into(),
+                    resource_type: ty.into(),
                     resource_name: name,
-                    policy_name: "PermissionsPolicy".into(),
+                    policy_name: if layer { "LayerVersionPermission" } else { "PermissionsPolicy" }.into(),
                     policy_type: RES,
-                    public_access_type: Some("AWS::Lambda::Function".into()),
+                    public_access_type: (!layer).then(|| "AWS::Lambda::Function".into()),
                     document: Some(document),
                     file: file.to_string(),
                     line,
