@@ -18,6 +18,7 @@ mod iac;
 mod examples;
 mod laws;
 mod oracle;
+mod principals;
 mod props;
 mod public;
 mod regression;

@@ -23,7 +23,8 @@ use super::{Found, FoundPolicy};
 use crate::decide::{Access, Config, ResourceType, Verdict, ZoneOfTrust};
 use crate::parse::{parse_policy_with, ParseLimits};
 use crate::policy::{Policy, PolicyType};
-use crate::report::{CheckKind, CheckReport};
+use crate::check::Check;
+use crate::report::CheckKind;
 use serde::Serialize;
 
 /// The check to run over every policy.
@@ -308,29 +309,32 @@ fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, co
             return out;
         }
     };
-    let verdict = match check {
-        TemplateCheck::NoNewAccess { reference, .. } => {
-            crate::check_no_new_access(reference, &parsed.policy, p.policy_type, config)
-        }
-        TemplateCheck::NoNewAccessSinceBaseline { baseline } => {
-            match baseline_policy(p, baseline, limits) {
-                Ok(old) => crate::check_no_new_access(&old, &parsed.policy, p.policy_type, config),
-                Err(f) => {
-                    out.push(f);
-                    return out;
-                }
+    let policy = parsed.policy;
+    let one = match check {
+        TemplateCheck::NoNewAccess { reference, .. } => Ok(Check::no_new_access(reference.clone(), policy, p.policy_type)),
+        TemplateCheck::NoNewAccessSinceBaseline { baseline } => match baseline_policy(p, baseline, limits) {
+            Ok(old) => Ok(Check::no_new_access(old, policy, p.policy_type)),
+            Err(f) => {
+                out.push(f);
+                return out;
             }
-        }
-        TemplateCheck::AccessNotGranted { access } => {
-            crate::check_access_not_granted(&parsed.policy, access, p.policy_type, config)
-        }
+        },
+        TemplateCheck::AccessNotGranted { access } => Check::access_not_granted(policy, access.clone(), p.policy_type),
         TemplateCheck::NoPublicAccess => match public_type {
-            Some(ty) => crate::check_no_public_access(&parsed.policy, ty, config),
+            Some(ty) => Ok(Check::NoPublicAccess { policy, resource_type: ty }),
             None => return out,
         },
-        TemplateCheck::NoExternalAccess { zone } => crate::check_no_external_access(&parsed.policy, zone, config),
+        TemplateCheck::NoExternalAccess { zone } => Ok(Check::NoExternalAccess { policy, zone: zone.clone() }),
     };
-    out.extend(verdict_finding(p, check, &verdict));
+    let one = match one {
+        Ok(one) => one,
+        Err(e) => {
+            out.push(finding(p, FindingType::Error, "iamcheck-invalid-check", e.to_string(), serde_json::Value::Null));
+            return out;
+        }
+    };
+    let verdict = one.run(config);
+    out.extend(verdict_finding(p, check, &one, &verdict));
     out
 }
 
@@ -381,9 +385,8 @@ fn error_messages(errors: &crate::ParseErrors) -> Vec<String> {
         .collect()
 }
 
-fn verdict_finding(p: &FoundPolicy, check: &TemplateCheck, verdict: &Verdict) -> Option<Finding> {
-    let kind = check.kind();
-    let report = CheckReport::new(kind, verdict);
+fn verdict_finding(p: &FoundPolicy, check: &TemplateCheck, one: &Check, verdict: &Verdict) -> Option<Finding> {
+    let report = one.report(verdict);
     let details = serde_json::to_value(&report).unwrap_or_default();
     let mut f = match verdict {
         Verdict::Pass => return None,

@@ -4,14 +4,18 @@
 //! flags. A command line with `--template-path` is parsed here (see
 //! [`wants`]); docs/templates.md documents every flag.
 
-use crate::args::Output;
+use crate::args::{ExitCodes, Output};
+use crate::failure::Failure;
+use crate::out;
+use crate::run::Exit;
 use iamcheck::iac::findings::{self, FindingType, ReportOptions, TemplateCheck};
 use iamcheck::iac::{self, Found, Options};
-use iamcheck::{Access, PolicyType, ZoneOfTrust};
+use iamcheck::{Access, PolicyType};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::IsTerminal;
+use std::process::ExitCode;
 
 /// Checks every policy of a CloudFormation template or a Terraform plan.
 #[derive(Debug, Parser)]
@@ -19,8 +23,25 @@ use std::io::IsTerminal;
 struct TemplateCli {
     #[command(subcommand)]
     command: TemplateCommand,
+    /// Exit codes: iamcheck's, or those of AWS's cfn-policy-validator and tf-policy-validator.
+    #[arg(long, global = true, value_name = "STYLE", default_value = "iamcheck")]
+    exit_codes: ExitCodes,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+}
+
+impl TemplateCommand {
+    /// `--output`, else text on a terminal and json otherwise (parse: json).
+    fn output(&self) -> Output {
+        let chosen = match self {
+            TemplateCommand::Parse(_) => return Output::Json,
+            TemplateCommand::CheckNoNewAccess(a) => a.findings.output,
+            TemplateCommand::CheckAccessNotGranted(a) => a.findings.output,
+            TemplateCommand::CheckNoPublicAccess(a) => a.findings.output,
+            TemplateCommand::CheckNoExternalAccess(a) => a.findings.output,
+        };
+        chosen.unwrap_or_else(|| if std::io::stdout().is_terminal() { Output::Text } else { Output::Json })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,76 +195,95 @@ pub fn wants(args: &[OsString]) -> bool {
     subcommand == Some("parse")
 }
 
-/// Parses and runs a template command line.
-pub fn main(args: Vec<OsString>) -> Result<crate::run::Exit, String> {
-    let cli = TemplateCli::parse_from(args);
+/// Parses and runs a template command line; errors and exit codes as the
+/// main parser reports them.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let cli = match TemplateCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return crate::usage_error(&e),
+    };
+    let output = cli.command.output();
+    let style = cli.exit_codes;
+    let exit = match run(cli, output) {
+        Ok(exit) => exit,
+        Err(failure) => {
+            crate::report_failure(&failure, output);
+            Exit::Error
+        }
+    };
+    ExitCode::from(crate::code(exit, style))
+}
+
+fn run(cli: TemplateCli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
     match cli.command {
         TemplateCommand::Parse(a) => parse(a),
-        TemplateCommand::CheckNoNewAccess(a) => no_new_access(a),
+        TemplateCommand::CheckNoNewAccess(a) => no_new_access(a, output),
         TemplateCommand::CheckAccessNotGranted(a) => {
             let check = TemplateCheck::AccessNotGranted {
                 access: Access { actions: a.actions, resources: a.resources },
             };
-            run_check(&a.template, &check, &a.findings)
+            run_check(&a.template, &check, &a.findings, output)
         }
-        TemplateCommand::CheckNoPublicAccess(a) => run_check(&a.template, &TemplateCheck::NoPublicAccess, &a.findings),
+        TemplateCommand::CheckNoPublicAccess(a) => {
+            run_check(&a.template, &TemplateCheck::NoPublicAccess, &a.findings, output)
+        }
         TemplateCommand::CheckNoExternalAccess(a) => {
-            let zone = ZoneOfTrust { accounts: a.trusted_account, organizations: a.trusted_org };
-            if zone.accounts.is_empty() && zone.organizations.is_empty() {
-                return Err("error: name the zone of trust with --trusted-account and/or --trusted-org".into());
-            }
-            run_check(&a.template, &TemplateCheck::NoExternalAccess { zone }, &a.findings)
+            let zone = iamcheck::check::zone_of_trust(a.trusted_account, a.trusted_org)
+                .map_err(|e| Failure::new(e.to_string()))?;
+            run_check(&a.template, &TemplateCheck::NoExternalAccess { zone }, &a.findings, output)
         }
     }
 }
 
 /// `iamcheck parse` (also reached through the main parser).
-pub fn parse(args: ParseArgs) -> Result<crate::run::Exit, String> {
+pub fn parse(args: ParseArgs) -> Result<Exit, Failure> {
     let found = load(&args.template, &args.template.template_path)?;
-    let json = serde_json::to_string_pretty(&found).map_err(|e| format!("error: {e}"))?;
-    println!("{json}");
-    Ok(crate::run::Exit::Pass)
+    let json = serde_json::to_string_pretty(&found).map_err(|e| Failure::new(e.to_string()))?;
+    out::println(&json);
+    Ok(Exit::Pass)
 }
 
-fn no_new_access(a: NoNewAccessArgs) -> Result<crate::run::Exit, String> {
+fn no_new_access(a: NoNewAccessArgs, output: Output) -> Result<Exit, Failure> {
     let check = match (&a.reference_policy, &a.baseline_template_path) {
         (Some(reference), _) => {
             let reference_type = match a.reference_policy_type {
                 Some(ReferenceType::Identity) => PolicyType::Identity,
                 Some(ReferenceType::Resource) => PolicyType::Resource,
-                None => return Err("error: --reference-policy needs --reference-policy-type IDENTITY|RESOURCE".into()),
+                None => return Err("--reference-policy needs --reference-policy-type IDENTITY|RESOURCE".into()),
             };
             let doc = crate::input::load(reference, "reference policy")?;
             let parsed = crate::run::parse(&doc, reference_type, "reference policy")?;
             TemplateCheck::NoNewAccess { reference: parsed.policy, reference_type }
         }
         (None, Some(old)) => TemplateCheck::NoNewAccessSinceBaseline { baseline: load(&a.template, old)? },
-        (None, None) => return Err("error: give --reference-policy or --baseline-template-path".into()),
+        (None, None) => return Err("give --reference-policy or --baseline-template-path".into()),
     };
-    run_check(&a.template, &check, &a.findings)
+    run_check(&a.template, &check, &a.findings, output)
 }
 
-fn run_check(t: &TemplateArgs, check: &TemplateCheck, f: &FindingArgs) -> Result<crate::run::Exit, String> {
+fn run_check(t: &TemplateArgs, check: &TemplateCheck, f: &FindingArgs, output: Output) -> Result<Exit, Failure> {
     let found = load(t, &t.template_path)?;
     let options = report_options(f)?;
     let report = findings::check(&found, check, &crate::limits::parse_limits(), &crate::limits::config(), &options);
-    let output = f.output.unwrap_or_else(|| if std::io::stdout().is_terminal() { Output::Text } else { Output::Json });
     match output {
         Output::Json => {
-            let json = serde_json::to_string_pretty(&report).map_err(|e| format!("error: {e}"))?;
-            println!("{json}");
+            let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::new(e.to_string()))?;
+            out::println(&json);
         }
-        Output::Text => print!("{}", findings::render_text(&report, &found)),
+        Output::Text => {
+            out::print(&findings::render_text(&report, &found));
+        }
+        Output::Sarif => return Err(Failure::new("--output sarif is not available for templates yet")),
     }
     Ok(match report.exit_code() {
-        0 => crate::run::Exit::Pass,
-        3 => crate::run::Exit::Unknown,
-        _ => crate::run::Exit::Fail,
+        0 => Exit::Pass,
+        3 => Exit::Unknown,
+        _ => Exit::Fail,
     })
 }
 
-fn report_options(f: &FindingArgs) -> Result<ReportOptions, String> {
+fn report_options(f: &FindingArgs) -> Result<ReportOptions, Failure> {
     let mut options = ReportOptions {
         ignore: f.ignore_finding.clone(),
         all_non_blocking: f.treat_findings_as_non_blocking,
@@ -263,7 +303,7 @@ fn report_options(f: &FindingArgs) -> Result<ReportOptions, String> {
                 "WARNING" => FindingType::Warning,
                 "SUGGESTION" => FindingType::Suggestion,
                 "UNKNOWN" => FindingType::Unknown,
-                other => return Err(format!("error: --treat-finding-type-as-blocking: unknown finding type `{other}`")),
+                other => return Err(format!("--treat-finding-type-as-blocking: unknown finding type `{other}`").into()),
             });
         }
         options.blocking_types = types;
@@ -272,16 +312,16 @@ fn report_options(f: &FindingArgs) -> Result<ReportOptions, String> {
 }
 
 /// Reads and extracts one template or plan with the template flags.
-fn load(t: &TemplateArgs, path: &str) -> Result<Found, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("error: cannot read `{path}`: {e}"))?;
+fn load(t: &TemplateArgs, path: &str) -> Result<Found, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let mut parameters = BTreeMap::new();
     if let Some(file) = &t.template_configuration_file {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("error: cannot read `{file}`: {e}"))?;
-        parameters = iac::parameters::from_configuration_file(&text).map_err(|e| format!("error: `{file}`: {e}"))?;
+        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+        parameters = iac::parameters::from_configuration_file(&text).map_err(|e| format!("`{file}`: {e}"))?;
     }
     for kv in &t.parameters {
         let Some((k, v)) = kv.split_once('=') else {
-            return Err(format!("error: --parameters `{kv}` is not KEY=VALUE"));
+            return Err(format!("--parameters `{kv}` is not KEY=VALUE").into());
         };
         parameters.insert(k.to_string(), v.to_string());
     }
@@ -294,7 +334,7 @@ fn load(t: &TemplateArgs, path: &str) -> Result<Found, String> {
         ..Options::default()
     };
     if t.account_id.len() != 12 || !t.account_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("error: --account-id `{}` is not a 12-digit account id", t.account_id));
+        return Err(format!("--account-id `{}` is not a 12-digit account id", t.account_id).into());
     }
-    iac::extract(path, &text, &options).map_err(|e| e.to_string())
+    iac::extract(path, &text, &options).map_err(|e| Failure::new(e.to_string().trim_start_matches("error: ").to_string()))
 }
