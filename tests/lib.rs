@@ -14,6 +14,7 @@ mod batch;
 mod cli;
 mod corpus;
 mod errors;
+mod iac;
 mod keys;
 mod examples;
 mod laws;
