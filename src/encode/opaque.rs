@@ -15,6 +15,7 @@
 
 use super::variables::Meaning;
 use super::{AtomValue, Field, FieldAtom, FieldKind};
+use crate::unknown::{Construct, ConstructKind};
 use fixedbitset::FixedBitSet;
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ const MAX_GROUP: usize = 6;
 
 #[derive(Debug)]
 struct Entry {
-    description: String,
+    construct: Construct,
     /// (statement, the value the statement needs).
     gates: Vec<(usize, bool)>,
     meaning: Option<Meaning>,
@@ -37,9 +38,9 @@ pub(crate) struct OpaqueSet {
 
 impl OpaqueSet {
     /// A construct statement `statement` needs true, with no known meaning.
-    pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
+    pub(crate) fn add(&mut self, key: String, statement: usize, construct: Construct) {
         let entry = self.entries.entry(key).or_insert_with(|| Entry {
-            description,
+            construct,
             gates: Vec::new(),
             meaning: None,
         });
@@ -53,11 +54,11 @@ impl OpaqueSet {
         meaning: Meaning,
         statement: usize,
         needs: bool,
-        description: String,
+        construct: Construct,
     ) {
         let key = format!("meaning {}", meaning.key());
         let entry = self.entries.entry(key).or_insert_with(|| Entry {
-            description,
+            construct,
             gates: Vec::new(),
             meaning: Some(meaning),
         });
@@ -129,11 +130,19 @@ fn groups(implies: &[Vec<usize>]) -> Vec<Vec<usize>> {
 /// One field for the constructs `members`: an atom per valuation the
 /// implications between them allow.
 fn group_field(entries: &[Entry], members: &[usize], implies: &[Vec<usize>], n: usize) -> Field {
-    let description = members
-        .iter()
-        .filter_map(|&m| entries.get(m).map(|e| e.description.as_str()))
-        .collect::<Vec<_>>()
-        .join("; ");
+    // One construct as it is; related ones as one policy-variable construct.
+    let construct = match members {
+        [one] => entries.get(*one).map(|e| e.construct.clone()),
+        _ => None,
+    };
+    let construct = construct.unwrap_or_else(|| Construct {
+        kind: ConstructKind::PolicyVariable,
+        description: members
+            .iter()
+            .filter_map(|&m| entries.get(m).map(|e| e.construct.description.as_str()))
+            .collect::<Vec<_>>()
+            .join("; "),
+    });
     let mut atoms = Vec::new();
     // Valuations in order: all true first (the readable witness of a
     // single construct is `true`).
@@ -158,5 +167,5 @@ fn group_field(entries: &[Entry], members: &[usize], implies: &[Vec<usize>], n: 
         }
         atoms.push(FieldAtom { value: AtomValue::Opaque(value(0)), sat });
     }
-    Field { kind: FieldKind::Opaque { description }, atoms: super::table::dedup(atoms) }
+    Field { kind: FieldKind::Opaque { construct }, atoms: super::table::dedup(atoms) }
 }

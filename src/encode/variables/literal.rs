@@ -320,8 +320,8 @@ impl Solve<'_> {
                 // Text without wildcards: one way on, if the literal goes on with it.
                 if toks.iter().all(|t| matches!(t, Tok::Char(_))) {
                     let n = toks.len();
-                    let fits = rest.len() >= n
-                        && toks.iter().zip(rest).all(|(t, c)| *t == Tok::Char(*c));
+                    let fits =
+                        rest.len() >= n && toks.iter().zip(rest).all(|(t, c)| *t == Tok::Char(*c));
                     if fits {
                         self.go(p + 1, at + n, values)?;
                     }

@@ -5,6 +5,7 @@
 use crate::policy::condition::Family;
 use crate::policy::template::{Part, Template, Tok};
 use crate::policy::{BaseOperator, Condition};
+use crate::unknown::{Construct, ConstructKind};
 
 /// Adds the opaque Booleans of a `Resource`/`NotResource` element with
 /// variables for statement `s`: one entry alone needs its meaning true; in
@@ -15,7 +16,7 @@ pub(crate) fn gate_element(
     opaque: &mut crate::encode::opaque::OpaqueSet,
     el: &crate::policy::Element<String>,
     s: usize,
-    fallback: impl Fn() -> (String, String),
+    fallback: impl Fn() -> (String, Construct),
 ) {
     let meanings: Option<Vec<(Meaning, &String)>> = el
         .values
@@ -27,7 +28,10 @@ pub(crate) fn gate_element(
     match meanings {
         Some(ms) if el.negated || el.values.len() == 1 => {
             for (m, v) in ms {
-                let what = format!("policy variables in `{name}` ({v})");
+                let what = Construct {
+                    kind: ConstructKind::PolicyVariable,
+                    description: format!("policy variables in `{name}` ({v})"),
+                };
                 opaque.add_meaning(m, s, !el.negated, what);
             }
         }
@@ -49,7 +53,7 @@ pub(crate) fn gate_condition(
     c: &Condition,
     multi: bool,
     s: usize,
-    (key, what): (String, String),
+    (key, what): (String, Construct),
 ) {
     let base = c.operator.base;
     let mode = match base {
