@@ -15,6 +15,8 @@ mod batch;
 mod cli;
 mod corpus;
 mod errors;
+mod iac;
+mod keys;
 mod examples;
 mod laws;
 mod oracle;

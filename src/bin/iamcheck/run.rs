@@ -42,6 +42,7 @@ pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
         }
         Command::Smtlib(args) => return crate::smtlib_cmd::run(args, output),
         Command::Batch(args) => return crate::batch::run(args),
+        Command::Parse(args) => return crate::template::parse(args),
     };
     let verdict = loaded.check.run(&crate::limits::config());
     report(&loaded, &verdict, output)?;
