@@ -167,3 +167,58 @@ fn the_readme_library_example_is_the_compiled_one() {
         "README's library example differs from examples/library.rs"
     );
 }
+
+/// The action on templates and plans of the shared IaC corpus (`template-path`).
+#[test]
+fn the_actions_command_lines_run_on_templates_and_plans() {
+    let root = repo("");
+    let corpus = [root.join("../shared/iac-corpus"), root.join("../../shared/iac-corpus")]
+        .into_iter()
+        .find(|p| p.join("README.md").is_file())
+        .expect("the IaC corpus");
+    let template = corpus.join(
+        "cloudformation/awslabs-aws-cloudformation-iam-policy-validator/skills_fixtures/public-bucket.yaml",
+    );
+    let template = template.display().to_string();
+    let env = [("CHECK", "check-no-public-access"), ("TEMPLATE_PATH", template.as_str())];
+    let (code, result, log) = action("template", &env);
+    assert_eq!((code, result.as_str()), (0, "result=FAIL"));
+    let log = log.expect("a SARIF log");
+    assert!(log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| { r["ruleId"] == "check-no-public-access" && r["level"] == "error" }));
+    // Every Terraform plan of the corpus's validator fixtures runs to a result.
+    let plans = corpus.join("terraform/awslabs-terraform-iam-policy-validator");
+    let mut stack = vec![plans];
+    let mut ran = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") && ran < 5 {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if !text.contains("\"planned_values\"") {
+                    continue;
+                }
+                let plan = path.display().to_string();
+                let env = [
+                    ("CHECK", "check-access-not-granted"),
+                    ("TEMPLATE_PATH", plan.as_str()),
+                    ("ARGS", "--actions iam:PassRole"),
+                ];
+                let (code, result, log) = action(&format!("plan-{ran}"), &env);
+                assert_eq!(code, 0, "{plan}");
+                assert!(
+                    ["result=PASS", "result=FAIL", "result=UNKNOWN"].contains(&result.as_str()),
+                    "{plan}: {result}"
+                );
+                assert!(log.is_some(), "{plan}: no SARIF");
+                ran += 1;
+            }
+        }
+    }
+    assert!(ran >= 1, "no plan found");
+}

@@ -274,7 +274,9 @@ fn run_check(t: &TemplateArgs, check: &TemplateCheck, f: &FindingArgs, output: O
         Output::Text => {
             out::print(&findings::render_text(&report, &found));
         }
-        Output::Sarif => return Err(Failure::new("--output sarif is not available for templates yet")),
+        Output::Sarif => {
+            out::println(&crate::sarif_template::render(&report));
+        }
     }
     Ok(match report.exit_code() {
         0 => Exit::Pass,
