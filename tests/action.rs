@@ -171,11 +171,7 @@ fn the_readme_library_example_is_the_compiled_one() {
 /// The action on templates and plans of the shared IaC corpus (`template-path`).
 #[test]
 fn the_actions_command_lines_run_on_templates_and_plans() {
-    let root = repo("");
-    let corpus = [root.join("../shared/iac-corpus"), root.join("../../shared/iac-corpus")]
-        .into_iter()
-        .find(|p| p.join("README.md").is_file())
-        .expect("the IaC corpus");
+    let corpus = crate::common::iac_corpus();
     let template = corpus.join(
         "cloudformation/awslabs-aws-cloudformation-iam-policy-validator/skills_fixtures/public-bucket.yaml",
     );

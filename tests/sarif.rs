@@ -266,18 +266,9 @@ fn new_access_points_at_the_exceeded_reference_statement() {
     assert!(related["message"]["text"].as_str().unwrap().contains("OnlyMyAccount"), "{related}");
 }
 
-/// The shared IaC corpus (as tests/iac.rs finds it).
-fn iac_corpus() -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../shared/iac-corpus"), root.join("../../shared/iac-corpus")]
-        .into_iter()
-        .find(|p| p.join("README.md").is_file())
-        .expect("the IaC corpus")
-}
-
 #[test]
 fn template_results_are_on_the_statements_line_in_the_template() {
-    let source = iac_corpus()
+    let source = crate::common::iac_corpus()
         .join("cloudformation/awslabs-aws-cloudformation-iam-policy-validator/skills_fixtures/public-bucket.yaml");
     let text = std::fs::read_to_string(source).unwrap();
     // Inside the repository, so the uri is relative to it.
