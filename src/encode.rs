@@ -253,11 +253,8 @@ pub fn encode(
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
     let has_caller = !folded.is_empty() || policy_type == PolicyType::Resource;
-    let classes = if has_caller {
-        partitions::query_classes(&all, &folded, restrict)
-    } else {
-        Vec::new()
-    };
+    let classes =
+        if has_caller { partitions::query_classes(&all, &folded, restrict) } else { Vec::new() };
     let classes = if classes.len() > 1 { classes } else { Vec::new() };
     let mut fields = vec![action_field(&all, budget)?];
     fields.push(resource_field(&all, &mut opaque, budget, &classes)?);

@@ -55,8 +55,8 @@
 
 pub mod cfn;
 pub mod findings;
-pub mod parameters;
 pub(crate) mod json;
+pub mod parameters;
 pub mod terraform;
 pub mod yaml;
 
@@ -271,7 +271,13 @@ impl IacError {
     }
 
     pub(crate) fn whole(message: impl Into<String>) -> IacError {
-        IacError { file: String::new(), line: 0, column: 0, path: String::new(), message: message.into() }
+        IacError {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn in_file(mut self, file: &str) -> IacError {

@@ -81,10 +81,7 @@ pub fn simulate(
     validate::check_action(&request.action)?;
     validate::check_resource(&request.resource)?;
     let caller = request_caller(policy_type, request)?;
-    validate::check_partition(
-        &request.resource,
-        caller.and_then(|(c, _)| c.partition()),
-    )?;
+    validate::check_partition(&request.resource, caller.and_then(|(c, _)| c.partition()))?;
     let input = Input::new(policy, request, caller);
     let mut sim =
         Simulation { decision: Decision::ImplicitDeny, matched: Vec::new(), undecided: Vec::new() };

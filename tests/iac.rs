@@ -50,7 +50,8 @@ type Key = (String, String, String, String, Vec<u64>);
 
 fn key(f: &Value) -> Key {
     let reasons = f["details"]["reasons"].as_array().cloned().unwrap_or_default();
-    let mut indexes: Vec<u64> = reasons.iter().filter_map(|r| r["statementIndex"].as_u64()).collect();
+    let mut indexes: Vec<u64> =
+        reasons.iter().filter_map(|r| r["statementIndex"].as_u64()).collect();
     indexes.sort_unstable();
     let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
     (s("findingType"), s("code"), s("resourceName"), s("policyName"), indexes)
@@ -62,15 +63,43 @@ fn key(f: &Value) -> Key {
 const EXPLAINED: &[(&str, &str, &str)] = &[
     // tf-policy-validator names an inline_policy block's resource `fakename`
     // (it looks the name up under the block's address); iamcheck names the role.
-    ("identity_policies/findings/identity_findings.json", "aws", "fakename|aws_iam_role.example.inline_policy.0"),
-    ("identity_policies/findings/identity_findings.json", "aws", "fakename|aws_iam_role.example.inline_policy.1"),
-    ("identity_policies/findings/identity_findings.json", "iamcheck", "yak_role|aws_iam_role.example.inline_policy.0"),
-    ("identity_policies/findings/identity_findings.json", "iamcheck", "yak_role|aws_iam_role.example.inline_policy.1"),
-    ("role_inline_assume_policy/findings/identity_findings.json", "aws", "fakename|aws_iam_role.test_role.inline_policy.0"),
-    ("role_inline_assume_policy/findings/identity_findings.json", "iamcheck", "test_role|aws_iam_role.test_role.inline_policy.0"),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.example.inline_policy.0",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.example.inline_policy.1",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "iamcheck",
+        "yak_role|aws_iam_role.example.inline_policy.0",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "iamcheck",
+        "yak_role|aws_iam_role.example.inline_policy.1",
+    ),
+    (
+        "role_inline_assume_policy/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.test_role.inline_policy.0",
+    ),
+    (
+        "role_inline_assume_policy/findings/identity_findings.json",
+        "iamcheck",
+        "test_role|aws_iam_role.test_role.inline_policy.0",
+    ),
     // `principal = "*"` on an aws_lambda_permission: public. tf-policy-validator
     // sent Access Analyzer a function ARN without partition, region or account.
-    ("public_access/findings/public_access_findings.json", "iamcheck", "lambda_called_from_sns|aws_lambda_permission.with_sns"),
+    (
+        "public_access/findings/public_access_findings.json",
+        "iamcheck",
+        "lambda_called_from_sns|aws_lambda_permission.with_sns",
+    ),
 ];
 
 fn explained(file: &str, side: &str, k: &Key) -> bool {
@@ -82,13 +111,22 @@ fn explained(file: &str, side: &str, k: &Key) -> bool {
 fn terraform_plans_reproduce_the_findings_aws_recorded() {
     let dir = corpus().join("terraform/awslabs-terraform-iam-policy-validator");
     let mut compared = 0;
-    for case in ["identity_policies", "multiple_policies", "no_access_granted", "public_access", "role_inline_assume_policy"] {
+    for case in [
+        "identity_policies",
+        "multiple_policies",
+        "no_access_granted",
+        "public_access",
+        "role_inline_assume_policy",
+    ] {
         let meta: Value = serde_json::from_str(&read(&dir.join(case).join("meta.json"))).unwrap();
         let found = load(&dir.join(case).join("plan.json"));
         for label in meta["labels"].as_array().unwrap() {
             let file = label["findings_file"].as_str().unwrap();
             let strings = |k: &str| -> Vec<String> {
-                label[k].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+                label[k]
+                    .as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                    .unwrap_or_default()
             };
             let check_name = label["check"].as_str().unwrap();
             let check = if check_name.starts_with("check-no-new-access") {
@@ -97,9 +135,13 @@ fn terraform_plans_reproduce_the_findings_aws_recorded() {
                     "identity" => PolicyType::Identity,
                     _ => PolicyType::Resource,
                 };
-                TemplateCheck::NoNewAccess { reference: parse_policy(&text, ty).unwrap().policy, reference_type: ty }
+                TemplateCheck::NoNewAccess {
+                    reference: parse_policy(&text, ty).unwrap().policy,
+                    reference_type: ty,
+                }
             } else if check_name.starts_with("check-access-not-granted") {
-                let access = Access { actions: strings("actions"), resources: strings("resources") };
+                let access =
+                    Access { actions: strings("actions"), resources: strings("resources") };
                 if access.resources.iter().any(|r| !r.starts_with("arn:")) {
                     continue; // the ValidationException file: an invalid --resources value
                 }
@@ -107,7 +149,13 @@ fn terraform_plans_reproduce_the_findings_aws_recorded() {
             } else {
                 TemplateCheck::NoPublicAccess
             };
-            let report = findings::check(&found, &check, &ParseLimits::default(), &Config::default(), &ReportOptions::default());
+            let report = findings::check(
+                &found,
+                &check,
+                &ParseLimits::default(),
+                &Config::default(),
+                &ReportOptions::default(),
+            );
             let got: BTreeSet<Key> = serde_json::to_value(&report).unwrap()["BlockingFindings"]
                 .as_array()
                 .unwrap()
@@ -122,13 +170,21 @@ fn terraform_plans_reproduce_the_findings_aws_recorded() {
                 .collect();
             let path = format!("{case}/{file}");
             for k in want.difference(&got) {
-                assert!(explained(&path, "aws", k), "{path}: AWS recorded {k:?}, iamcheck did not find it");
+                assert!(
+                    explained(&path, "aws", k),
+                    "{path}: AWS recorded {k:?}, iamcheck did not find it"
+                );
             }
             for k in got.difference(&want) {
-                assert!(explained(&path, "iamcheck", k), "{path}: iamcheck found {k:?}, AWS did not record it");
+                assert!(
+                    explained(&path, "iamcheck", k),
+                    "{path}: iamcheck found {k:?}, AWS did not record it"
+                );
             }
             // Every FAIL carries a witness, and a source line.
-            for f in report.blocking.iter().filter(|f| f.finding_type == FindingType::SecurityWarning) {
+            for f in
+                report.blocking.iter().filter(|f| f.finding_type == FindingType::SecurityWarning)
+            {
                 assert!(f.details.get("witness").is_some(), "{path}: {f:?}");
                 assert!(f.location.line > 0 && !f.statement_locations.is_empty(), "{path}: {f:?}");
             }
@@ -145,7 +201,11 @@ fn terraform_plans_reproduce_the_findings_aws_recorded() {
 #[test]
 fn every_terraform_plan_yields_every_policy() {
     let mut plans = Vec::new();
-    files(&corpus().join("terraform"), &|p| p.file_name().is_some_and(|n| n == "plan.json"), &mut plans);
+    files(
+        &corpus().join("terraform"),
+        &|p| p.file_name().is_some_and(|n| n == "plan.json"),
+        &mut plans,
+    );
     assert_eq!(plans.len(), 33);
     let mut in_modules = 0;
     for plan in &plans {
@@ -168,7 +228,12 @@ fn every_terraform_plan_yields_every_policy() {
         }
         // Unknown policies are reported (document None), never passed.
         for p in found.policies.iter().filter(|p| p.document.is_none()) {
-            assert!(!p.unresolved.is_empty(), "{}: {} has no document and no reason", plan.display(), p.resource);
+            assert!(
+                !p.unresolved.is_empty(),
+                "{}: {} has no document and no reason",
+                plan.display(),
+                p.resource
+            );
         }
     }
     assert!(in_modules >= 4, "policies in child modules found: {in_modules}");
@@ -188,7 +253,10 @@ fn every_cloudformation_template_resolves() {
     let mut templates = Vec::new();
     let keep = |p: &Path| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let template = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template.json") || name.ends_with(".json");
+        let template = name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || name.ends_with(".template.json")
+            || name.ends_with(".json");
         template
             && !name.ends_with(".meta.json")
             && name != "index.json"
@@ -226,7 +294,13 @@ fn every_cloudformation_template_resolves() {
             named += p.unresolved.len();
             assert!(p.line > 0, "{}: {} has no line", t.display(), p.resource);
             let doc = p.document.as_ref().unwrap();
-            assert_eq!(p.statement_lines.len(), doc["Statement"].as_array().map_or(1, Vec::len), "{}: {}", t.display(), p.resource);
+            assert_eq!(
+                p.statement_lines.len(),
+                doc["Statement"].as_array().map_or(1, Vec::len),
+                "{}: {}",
+                t.display(),
+                p.resource
+            );
         }
     }
     assert!(policies > 400, "{policies}");

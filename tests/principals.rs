@@ -25,7 +25,9 @@ fn deny_except(entries: &[&str]) -> Policy {
 
 /// Allows exactly `principal`.
 fn allow_only(principal: &str) -> Policy {
-    doc(json!([{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:*", "Resource": "*"}]))
+    doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:*", "Resource": "*"}]),
+    )
 }
 
 const BOB: &str = "arn:aws:iam::444455556666:user/Bob";
@@ -49,8 +51,10 @@ fn nothing() -> Policy {
 /// Allows exactly the callers of account 444455556666 whose `aws:PrincipalArn` is one of
 /// `arns`, and the `sessions`.
 fn exactly(arns: &[&str], sessions: &[&str]) -> Policy {
-    let mut st = vec![json!({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:*", "Resource": "*",
-        "Condition": {"ArnLike": {"aws:PrincipalArn": arns}}})];
+    let mut st = vec![
+        json!({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:*", "Resource": "*",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": arns}}}),
+    ];
     if !sessions.is_empty() {
         st.push(json!({"Effect": "Allow", "Principal": {"AWS": sessions}, "Action": "s3:*", "Resource": "*"}));
     }
@@ -125,7 +129,9 @@ fn the_role_example_needs_session_role_and_account() {
 fn not_principal_with_allow_allows_every_caller_with_an_identity_not_listed() {
     // "Doing so allows all principals except the one named" (the page's earlier text; it now
     // says the combination is not supported): the same rule as with Deny.
-    let p = doc(json!([{"Effect": "Allow", "NotPrincipal": {"AWS": [BOB, ROOT]}, "Action": "s3:*", "Resource": "*"}]));
+    let p = doc(
+        json!([{"Effect": "Allow", "NotPrincipal": {"AWS": [BOB, ROOT]}, "Action": "s3:*", "Resource": "*"}]),
+    );
     let v = no_new_access(&nothing(), &p, TY);
     assert_eq!(witness_principal(&v).as_deref(), Some("anonymous"));
     for exempt in [BOB, ROOT] {
@@ -141,12 +147,16 @@ fn not_principal_with_allow_allows_every_caller_with_an_identity_not_listed() {
 #[test]
 fn no_witness_crosses_partitions() {
     // A principal of `aws-cn` on a resource of `aws`: AWS can never receive such a request.
-    let p = doc(json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws-cn:iam::111122223333:root"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]));
+    let p = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws-cn:iam::111122223333:root"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]),
+    );
     assert_eq!(result(&no_new_access(&nothing(), &p, TY)), "PASS");
     let access = Access { actions: vec!["s3:GetObject".into()], resources: vec![] };
     assert_eq!(result(&access_not_granted(&p, &access, TY)), "PASS");
     // The same within one partition is a FAIL, and its witness stays there.
-    let p = doc(json!([{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "arn:aws-us-gov:s3:::b/*"}]));
+    let p = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "arn:aws-us-gov:s3:::b/*"}]),
+    );
     let v = no_new_access(&nothing(), &p, TY);
     assert_eq!(witness_principal(&v).as_deref(), Some("arn:aws-us-gov:iam::111122223333:root"));
     // Identity policies: the caller keys carry the partition too.

@@ -24,9 +24,9 @@
 
 use super::glob::{Pattern, ANY};
 use super::principal::{self as plain, Exempt};
-use crate::iam::grammar::{ACCOUNT as ACCT, NAME};
 use super::table::{Formula, PatternTable};
 use super::{EncodeBudget, EncodeError, Field, FieldKind, Stmts};
+use crate::iam::grammar::{ACCOUNT as ACCT, NAME};
 use crate::policy::condition::Family;
 use crate::policy::{BaseOperator, Condition, Element, Policy, PolicyType, Principal, Qualifier};
 use crate::request::caller::KEYS;
@@ -408,7 +408,9 @@ pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
     for e in plain::exempt(entries) {
         parts.push(match e {
             Exempt::Everyone => return Pattern::All,
-            Exempt::Root { partition, account } => plain::root_regex(partition.as_deref(), &account),
+            Exempt::Root { partition, account } => {
+                plain::root_regex(partition.as_deref(), &account)
+            }
             Exempt::Exact(s) if s == "anonymous" => "anonymous(?:#account)?".to_string(),
             Exempt::Exact(s) if s.starts_with("arn:") => escape(&s),
             // `service:…`, `federated:…`, `canonical-user:…`, then the slots.

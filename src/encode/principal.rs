@@ -112,8 +112,9 @@ pub(crate) enum Exempt {
 /// account, a role session only with its role and its account, an account's root with the
 /// account (a bare account id lists the account in every partition).
 pub(crate) fn exempt(entries: &[Principal]) -> Vec<Exempt> {
-    let everyone =
-        entries.iter().any(|e| matches!(e, Principal::Everyone) || *e == Principal::Aws("*".into()));
+    let everyone = entries
+        .iter()
+        .any(|e| matches!(e, Principal::Everyone) || *e == Principal::Aws("*".into()));
     if everyone {
         return vec![Exempt::Everyone];
     }
@@ -124,10 +125,10 @@ pub(crate) fn exempt(entries: &[Principal]) -> Vec<Exempt> {
             _ => None,
         })
         .collect();
-    let account_listed = |p: &str, a: &str| {
-        aws.iter().any(|v| *v == a || root_arn(v) == Some((p, a)))
-    };
-    let role_listed = |p: &str, a: &str, r: &str| aws.iter().any(|v| role_arn(v) == Some((p, a, r)));
+    let account_listed =
+        |p: &str, a: &str| aws.iter().any(|v| *v == a || root_arn(v) == Some((p, a)));
+    let role_listed =
+        |p: &str, a: &str, r: &str| aws.iter().any(|v| role_arn(v) == Some((p, a, r)));
     let mut out = Vec::new();
     for entry in entries {
         let found = match entry {

@@ -21,7 +21,7 @@ pub mod intrinsics;
 mod types;
 
 use super::json::{get, join, scalar_text, string, to_value};
-use super::{FoundPolicy, Found, Format, IacError, Options, Skipped};
+use super::{Format, Found, FoundPolicy, IacError, Options, Skipped};
 use crate::parse::json::{Json, Kind};
 use crate::policy::PolicyType;
 use intrinsics::Resolver;
@@ -62,48 +62,104 @@ const SITES: &[TypeSites] = &[
     TypeSites {
         ty: "AWS::IAM::Role",
         sites: &[
-            Site::Doc { property: "AssumeRolePolicyDocument", name: Name::Fixed("TrustPolicy"), ty: RES, public: Some("AWS::IAM::AssumeRolePolicyDocument") },
+            Site::Doc {
+                property: "AssumeRolePolicyDocument",
+                name: Name::Fixed("TrustPolicy"),
+                ty: RES,
+                public: Some("AWS::IAM::AssumeRolePolicyDocument"),
+            },
             Site::Inline { property: "Policies" },
         ],
         names: &["RoleName"],
     },
-    TypeSites { ty: "AWS::IAM::User", sites: &[Site::Inline { property: "Policies" }], names: &["UserName"] },
-    TypeSites { ty: "AWS::IAM::Group", sites: &[Site::Inline { property: "Policies" }], names: &["GroupName"] },
+    TypeSites {
+        ty: "AWS::IAM::User",
+        sites: &[Site::Inline { property: "Policies" }],
+        names: &["UserName"],
+    },
+    TypeSites {
+        ty: "AWS::IAM::Group",
+        sites: &[Site::Inline { property: "Policies" }],
+        names: &["GroupName"],
+    },
     TypeSites {
         ty: "AWS::IAM::Policy",
-        sites: &[Site::Doc { property: "PolicyDocument", name: Name::Property("PolicyName"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "PolicyDocument",
+            name: Name::Property("PolicyName"),
+            ty: ID,
+            public: None,
+        }],
         names: &["Roles", "Users", "Groups"],
     },
     TypeSites {
         ty: "AWS::IAM::RolePolicy",
-        sites: &[Site::Doc { property: "PolicyDocument", name: Name::Property("PolicyName"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "PolicyDocument",
+            name: Name::Property("PolicyName"),
+            ty: ID,
+            public: None,
+        }],
         names: &["RoleName"],
     },
     TypeSites {
         ty: "AWS::IAM::UserPolicy",
-        sites: &[Site::Doc { property: "PolicyDocument", name: Name::Property("PolicyName"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "PolicyDocument",
+            name: Name::Property("PolicyName"),
+            ty: ID,
+            public: None,
+        }],
         names: &["UserName"],
     },
     TypeSites {
         ty: "AWS::IAM::GroupPolicy",
-        sites: &[Site::Doc { property: "PolicyDocument", name: Name::Property("PolicyName"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "PolicyDocument",
+            name: Name::Property("PolicyName"),
+            ty: ID,
+            public: None,
+        }],
         names: &["GroupName"],
     },
     TypeSites {
         ty: "AWS::IAM::ManagedPolicy",
-        sites: &[Site::Doc { property: "PolicyDocument", name: Name::Property("ManagedPolicyName"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "PolicyDocument",
+            name: Name::Property("ManagedPolicyName"),
+            ty: ID,
+            public: None,
+        }],
         names: &["ManagedPolicyName"],
     },
     TypeSites {
         ty: "AWS::SSO::PermissionSet",
-        sites: &[Site::Doc { property: "InlinePolicy", name: Name::Fixed("InlinePolicy"), ty: ID, public: None }],
+        sites: &[Site::Doc {
+            property: "InlinePolicy",
+            name: Name::Fixed("InlinePolicy"),
+            ty: ID,
+            public: None,
+        }],
         names: &["Name"],
     },
-    TypeSites { ty: "AWS::S3::BucketPolicy", sites: &[doc("PolicyDocument", "BucketPolicy", "AWS::S3::Bucket")], names: &["Bucket"] },
-    TypeSites { ty: "AWS::S3::AccessPoint", sites: &[doc("Policy", "AccessPointPolicy", "AWS::S3::AccessPoint")], names: &["Name"] },
+    TypeSites {
+        ty: "AWS::S3::BucketPolicy",
+        sites: &[doc("PolicyDocument", "BucketPolicy", "AWS::S3::Bucket")],
+        names: &["Bucket"],
+    },
+    TypeSites {
+        ty: "AWS::S3::AccessPoint",
+        sites: &[doc("Policy", "AccessPointPolicy", "AWS::S3::AccessPoint")],
+        names: &["Name"],
+    },
     TypeSites {
         ty: "AWS::S3::MultiRegionAccessPointPolicy",
-        sites: &[Site::Doc { property: "Policy", name: Name::Fixed("MultiRegionAccessPointPolicy"), ty: RES, public: None }],
+        sites: &[Site::Doc {
+            property: "Policy",
+            name: Name::Fixed("MultiRegionAccessPointPolicy"),
+            ty: RES,
+            public: None,
+        }],
         names: &["MrapName"],
     },
     TypeSites {
@@ -111,27 +167,60 @@ const SITES: &[TypeSites] = &[
         sites: &[doc("ResourcePolicy", "TableBucketPolicy", "AWS::S3Tables::TableBucket")],
         names: &["TableBucketARN"],
     },
-    TypeSites { ty: "AWS::SQS::QueuePolicy", sites: &[doc("PolicyDocument", "QueuePolicy", "AWS::SQS::Queue")], names: &["Queues"] },
-    TypeSites { ty: "AWS::SNS::TopicPolicy", sites: &[doc("PolicyDocument", "TopicPolicy", "AWS::SNS::Topic")], names: &["Topics"] },
-    TypeSites { ty: "AWS::KMS::Key", sites: &[doc("KeyPolicy", "KeyPolicy", "AWS::KMS::Key")], names: &[] },
+    TypeSites {
+        ty: "AWS::SQS::QueuePolicy",
+        sites: &[doc("PolicyDocument", "QueuePolicy", "AWS::SQS::Queue")],
+        names: &["Queues"],
+    },
+    TypeSites {
+        ty: "AWS::SNS::TopicPolicy",
+        sites: &[doc("PolicyDocument", "TopicPolicy", "AWS::SNS::Topic")],
+        names: &["Topics"],
+    },
+    TypeSites {
+        ty: "AWS::KMS::Key",
+        sites: &[doc("KeyPolicy", "KeyPolicy", "AWS::KMS::Key")],
+        names: &[],
+    },
     TypeSites {
         ty: "AWS::SecretsManager::ResourcePolicy",
         sites: &[doc("ResourcePolicy", "ResourcePolicy", "AWS::SecretsManager::Secret")],
         names: &["SecretId"],
     },
-    TypeSites { ty: "AWS::ApiGateway::RestApi", sites: &[doc("Policy", "Policy", "AWS::ApiGateway::RestApi")], names: &["Name"] },
+    TypeSites {
+        ty: "AWS::ApiGateway::RestApi",
+        sites: &[doc("Policy", "Policy", "AWS::ApiGateway::RestApi")],
+        names: &["Name"],
+    },
     TypeSites {
         ty: "AWS::CodeArtifact::Domain",
-        sites: &[doc("PermissionsPolicyDocument", "PermissionsPolicyDocument", "AWS::CodeArtifact::Domain")],
+        sites: &[doc(
+            "PermissionsPolicyDocument",
+            "PermissionsPolicyDocument",
+            "AWS::CodeArtifact::Domain",
+        )],
         names: &["DomainName"],
     },
     TypeSites {
         ty: "AWS::CloudTrail::ResourcePolicy",
-        sites: &[Site::Doc { property: "ResourcePolicy", name: Name::Fixed("ResourcePolicy"), ty: RES, public: None }],
+        sites: &[Site::Doc {
+            property: "ResourcePolicy",
+            name: Name::Fixed("ResourcePolicy"),
+            ty: RES,
+            public: None,
+        }],
         names: &["ResourceArn"],
     },
-    TypeSites { ty: "AWS::S3Express::AccessPoint", sites: &[doc("Policy", "Policy", "AWS::S3Express::AccessPoint")], names: &["Name"] },
-    TypeSites { ty: "AWS::Backup::BackupVault", sites: &[doc("AccessPolicy", "AccessPolicy", "AWS::Backup::BackupVault")], names: &["BackupVaultName"] },
+    TypeSites {
+        ty: "AWS::S3Express::AccessPoint",
+        sites: &[doc("Policy", "Policy", "AWS::S3Express::AccessPoint")],
+        names: &["Name"],
+    },
+    TypeSites {
+        ty: "AWS::Backup::BackupVault",
+        sites: &[doc("AccessPolicy", "AccessPolicy", "AWS::Backup::BackupVault")],
+        names: &["BackupVaultName"],
+    },
 ];
 
 const LAMBDA_PERMISSION: &str = "AWS::Lambda::Permission";
@@ -152,7 +241,12 @@ pub fn is_policy_type(ty: &str) -> bool {
 pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, IacError> {
     super::json::entries(template, "")?;
     let mut resolver = Resolver::new(template, options)?;
-    let mut found = Found { file: file.to_string(), format: Format::CloudFormation, policies: Vec::new(), skipped: Vec::new() };
+    let mut found = Found {
+        file: file.to_string(),
+        format: Format::CloudFormation,
+        policies: Vec::new(),
+        skipped: Vec::new(),
+    };
     let resources = match get(template, "Resources") {
         Some(r) => super::json::entries(r, "Resources")?,
         None => return Err(IacError::at(template, "", "no `Resources` section: this is neither a CloudFormation template nor a Terraform plan")),
@@ -163,7 +257,10 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
         let ty = match get(resource, "Type").map(|t| &t.kind) {
             Some(Kind::String(t)) => t.as_str(),
             Some(other) => {
-                let reason = format!("its `Type` is {}, not a resource type (a pre-processor directive?)", other.describe());
+                let reason = format!(
+                    "its `Type` is {}, not a resource type (a pre-processor directive?)",
+                    other.describe()
+                );
                 found.skipped.push(skip(&key.name, "", &reason, resource));
                 continue;
             }
@@ -173,13 +270,23 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
             continue;
         }
         if options.exclude_resource_types.iter().any(|x| x.eq_ignore_ascii_case(ty)) {
-            found.skipped.push(skip(&key.name, ty, "excluded by --exclude-resource-types", resource));
+            found.skipped.push(skip(
+                &key.name,
+                ty,
+                "excluded by --exclude-resource-types",
+                resource,
+            ));
             continue;
         }
         if let Some(c) = get(resource, "Condition") {
             let name = string(c, &join(&path, "Condition"))?;
             if !resolver.condition(name, c, &join(&path, "Condition"))? {
-                found.skipped.push(skip(&key.name, ty, &format!("its condition `{name}` is false"), resource));
+                found.skipped.push(skip(
+                    &key.name,
+                    ty,
+                    &format!("its condition `{name}` is false"),
+                    resource,
+                ));
                 continue;
             }
         }
@@ -248,12 +355,30 @@ fn resource_policies(ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<Vec<FoundPol
                     let item_path = format!("{path}[{i}]");
                     let name = match get(item, "PolicyName") {
                         Some(n) => r.string_of(n, &join(&item_path, "PolicyName"))?,
-                        None => return Err(IacError::at(item, &item_path, "an inline policy without `PolicyName`")),
+                        None => {
+                            return Err(IacError::at(
+                                item,
+                                &item_path,
+                                "an inline policy without `PolicyName`",
+                            ))
+                        }
                     };
                     let Some(document) = get(item, "PolicyDocument") else {
-                        return Err(IacError::at(item, &item_path, "an inline policy without `PolicyDocument`"));
+                        return Err(IacError::at(
+                            item,
+                            &item_path,
+                            "an inline policy without `PolicyDocument`",
+                        ));
                     };
-                    out.push(policy(ctx, r, document, &join(&item_path, "PolicyDocument"), name, ID, None)?);
+                    out.push(policy(
+                        ctx,
+                        r,
+                        document,
+                        &join(&item_path, "PolicyDocument"),
+                        name,
+                        ID,
+                        None,
+                    )?);
                 }
             }
         }
@@ -320,7 +445,9 @@ fn policy(
             // A policy given as JSON text: its lines are the text's own,
             // offset to the property's line.
             let mut tree = crate::parse::json::parse(&text, crate::parse::MAX_DEPTH_CEILING)
-                .map_err(|e| IacError::at(document, path, format!("the policy text is not JSON: {e}")))?;
+                .map_err(|e| {
+                    IacError::at(document, path, format!("the policy text is not JSON: {e}"))
+                })?;
             shift(&mut tree, line.saturating_sub(1), column);
             Some(tree)
         }
@@ -389,7 +516,14 @@ struct Gathered {
 }
 
 impl Permissions {
-    fn push(&mut self, ty: &'static str, arn: String, ctx: &Ctx<'_>, statement: serde_json::Value, unresolved: Vec<super::Unresolved>) {
+    fn push(
+        &mut self,
+        ty: &'static str,
+        arn: String,
+        ctx: &Ctx<'_>,
+        statement: serde_json::Value,
+        unresolved: Vec<super::Unresolved>,
+    ) {
         let line = ctx.resource.line;
         match self.functions.iter_mut().find(|g| g.ty == ty && g.arn == arn) {
             Some(g) => {
@@ -397,7 +531,13 @@ impl Permissions {
                 g.statements.push((statement, line));
                 g.unresolved.extend(unresolved);
             }
-            None => self.functions.push(Gathered { ty, arn, ids: vec![ctx.id.to_string()], statements: vec![(statement, line)], unresolved }),
+            None => self.functions.push(Gathered {
+                ty,
+                arn,
+                ids: vec![ctx.id.to_string()],
+                statements: vec![(statement, line)],
+                unresolved,
+            }),
         }
     }
 
@@ -405,27 +545,52 @@ impl Permissions {
     /// `LambdaLayerVersionPermissionParser`).
     fn add_layer(&mut self, ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<(), IacError> {
         let required = |name: &str| {
-            ctx.property(name).ok_or_else(|| IacError::at(ctx.resource, ctx.path, format!("`{LAYER_PERMISSION}` without `{name}`")))
+            ctx.property(name).ok_or_else(|| {
+                IacError::at(
+                    ctx.resource,
+                    ctx.path,
+                    format!("`{LAYER_PERMISSION}` without `{name}`"),
+                )
+            })
         };
         let action = r.string_of(required("Action")?, &ctx.property_path("Action"))?;
-        let arn = r.string_of(required("LayerVersionArn")?, &ctx.property_path("LayerVersionArn"))?;
+        let arn =
+            r.string_of(required("LayerVersionArn")?, &ctx.property_path("LayerVersionArn"))?;
         let principal = r.string_of(required("Principal")?, &ctx.property_path("Principal"))?;
-        let mut statement = serde_json::json!({"Effect": "Allow", "Action": action, "Resource": arn, "Principal": {"AWS": principal}});
+        let mut statement = serde_json::Map::new();
+        statement.insert("Effect".into(), "Allow".into());
+        statement.insert("Action".into(), action.into());
+        statement.insert("Resource".into(), arn.clone().into());
+        statement.insert("Principal".into(), serde_json::json!({"AWS": principal}));
         if let Some(org) = ctx.property("OrganizationId") {
             let org = r.string_of(org, &ctx.property_path("OrganizationId"))?;
-            statement["Condition"] = serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": org}});
+            let condition = serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": org}});
+            statement.insert("Condition".into(), condition);
         }
+        let statement = serde_json::Value::Object(statement);
         let unresolved = r.take_unresolved();
         self.push(LAYER_PERMISSION, arn, ctx, statement, unresolved);
         Ok(())
     }
 
-    fn add(&mut self, ctx: &Ctx<'_>, r: &mut Resolver<'_>, options: &Options) -> Result<(), IacError> {
+    fn add(
+        &mut self,
+        ctx: &Ctx<'_>,
+        r: &mut Resolver<'_>,
+        options: &Options,
+    ) -> Result<(), IacError> {
         let required = |name: &str| {
-            ctx.property(name).ok_or_else(|| IacError::at(ctx.resource, ctx.path, format!("`AWS::Lambda::Permission` without `{name}`")))
+            ctx.property(name).ok_or_else(|| {
+                IacError::at(
+                    ctx.resource,
+                    ctx.path,
+                    format!("`AWS::Lambda::Permission` without `{name}`"),
+                )
+            })
         };
         let action = r.string_of(required("Action")?, &ctx.property_path("Action"))?;
-        let function = r.string_of(required("FunctionName")?, &ctx.property_path("FunctionName"))?;
+        let function =
+            r.string_of(required("FunctionName")?, &ctx.property_path("FunctionName"))?;
         let principal = r.string_of(required("Principal")?, &ctx.property_path("Principal"))?;
         let mut optional = |name: &str| match ctx.property(name) {
             Some(v) => r.string_of(v, &ctx.property_path(name)).map(Some),
@@ -434,28 +599,13 @@ impl Permissions {
         let source_account = optional("SourceAccount")?;
         let source_arn = optional("SourceArn")?;
         let org = optional("PrincipalOrgID")?;
-        let mut statement = serde_json::json!({"Effect": "Allow", "Action": action});
-        let principal_key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
-        statement["Principal"] = serde_json::json!({ principal_key: principal });
         let arn = function_arn_for(&function, options);
-        statement["Resource"] = serde_json::Value::String(arn.clone());
-        let mut condition = serde_json::Map::new();
-        let mut equals = serde_json::Map::new();
-        if let Some(a) = source_account {
-            equals.insert("AWS:SourceAccount".into(), a.into());
-        }
-        if let Some(o) = org {
-            equals.insert("aws:PrincipalOrgID".into(), o.into());
-        }
-        if !equals.is_empty() {
-            condition.insert("StringEquals".into(), equals.into());
-        }
-        if let Some(s) = source_arn {
-            condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": s}));
-        }
-        if !condition.is_empty() {
-            statement["Condition"] = condition.into();
-        }
+        let statement = permission_statement(
+            &action,
+            &principal,
+            &arn,
+            &Conditions { source_account, source_arn, org },
+        );
         let unresolved = r.take_unresolved();
         self.push(LAMBDA_PERMISSION, arn, ctx, statement, unresolved);
         Ok(())
@@ -467,7 +617,8 @@ impl Permissions {
             .map(|Gathered { ty, arn, ids, statements, unresolved }| {
                 let layer = ty == LAYER_PERMISSION;
                 let marker = if layer { "layer" } else { "function" };
-                let name = arn.split(':').skip_while(|p| *p != marker).nth(1).unwrap_or(&arn).to_string();
+                let name =
+                    arn.split(':').skip_while(|p| *p != marker).nth(1).unwrap_or(&arn).to_string();
                 let line = statements.first().map_or(0, |(_, l)| *l);
                 let statement_lines = statements.iter().map(|(_, l)| *l).collect();
                 let document = serde_json::json!({
@@ -478,7 +629,8 @@ impl Permissions {
                     resource: ids.join(","),
                     resource_type: ty.into(),
                     resource_name: name,
-                    policy_name: if layer { "LayerVersionPermission" } else { "PermissionsPolicy" }.into(),
+                    policy_name: if layer { "LayerVersionPermission" } else { "PermissionsPolicy" }
+                        .into(),
                     policy_type: RES,
                     public_access_type: (!layer).then(|| "AWS::Lambda::Function".into()),
                     document: Some(document),
@@ -492,6 +644,49 @@ impl Permissions {
     }
 }
 
+/// The conditions a Lambda permission adds to its statement.
+pub(crate) struct Conditions {
+    pub source_account: Option<String>,
+    pub source_arn: Option<String>,
+    pub org: Option<String>,
+}
+
+/// The statement of a Lambda permission (cfn-policy-validator
+/// `lambda_aws.py`, tf-policy-validator `generatePolicyForLambda`):
+/// `Principal` is a service when it contains `amazonaws`, else `AWS`;
+/// `aws:PrincipalOrgID` is the condition Lambda adds for `PrincipalOrgID`.
+pub(crate) fn permission_statement(
+    action: &str,
+    principal: &str,
+    function_arn: &str,
+    c: &Conditions,
+) -> serde_json::Value {
+    let key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
+    let mut statement = serde_json::Map::new();
+    statement.insert("Effect".into(), "Allow".into());
+    statement.insert("Action".into(), action.into());
+    statement.insert("Principal".into(), serde_json::json!({ key: principal }));
+    statement.insert("Resource".into(), function_arn.into());
+    let mut condition = serde_json::Map::new();
+    let mut equals = serde_json::Map::new();
+    if let Some(a) = &c.source_account {
+        equals.insert("AWS:SourceAccount".into(), a.clone().into());
+    }
+    if let Some(o) = &c.org {
+        equals.insert("aws:PrincipalOrgID".into(), o.clone().into());
+    }
+    if !equals.is_empty() {
+        condition.insert("StringEquals".into(), equals.into());
+    }
+    if let Some(s) = &c.source_arn {
+        condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": s}));
+    }
+    if !condition.is_empty() {
+        statement.insert("Condition".into(), condition.into());
+    }
+    serde_json::Value::Object(statement)
+}
+
 /// A Lambda function's ARN from a `FunctionName`: a full ARN, a partial
 /// ARN (`123456789012:function:f`, `function:f`), or a name.
 pub(crate) fn function_arn_for(name: &str, o: &Options) -> String {
@@ -500,7 +695,8 @@ pub(crate) fn function_arn_for(name: &str, o: &Options) -> String {
     }
     if name.contains("function:") {
         let before = name.split(':').take_while(|p| !p.eq_ignore_ascii_case("function")).count();
-        let base = ["arn", o.partition.as_str(), "lambda", o.region.as_str(), o.account_id.as_str()];
+        let base =
+            ["arn", o.partition.as_str(), "lambda", o.region.as_str(), o.account_id.as_str()];
         let missing = base.len().saturating_sub(before);
         let prefix = base.get(..missing).unwrap_or(&[]).join(":");
         return format!("{prefix}:{name}");

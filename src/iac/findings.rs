@@ -20,10 +20,10 @@
 //! them.
 
 use super::{Found, FoundPolicy};
+use crate::check::Check;
 use crate::decide::{Access, Config, ResourceType, Verdict, ZoneOfTrust};
 use crate::parse::{parse_policy_with, ParseLimits};
 use crate::policy::{Policy, PolicyType};
-use crate::check::Check;
 use crate::report::CheckKind;
 use serde::Serialize;
 
@@ -177,7 +177,11 @@ impl Default for ReportOptions {
         ReportOptions {
             ignore: Vec::new(),
             all_non_blocking: false,
-            blocking_types: vec![FindingType::Error, FindingType::SecurityWarning, FindingType::Unknown],
+            blocking_types: vec![
+                FindingType::Error,
+                FindingType::SecurityWarning,
+                FindingType::Unknown,
+            ],
         }
     }
 }
@@ -221,7 +225,11 @@ impl Report {
     /// UNKNOWN, 0 otherwise.
     pub fn exit_code(&self) -> u8 {
         let has = |t: FindingType| self.blocking.iter().any(|f| f.finding_type == t);
-        if has(FindingType::SecurityWarning) || has(FindingType::Error) || has(FindingType::Warning) || has(FindingType::Suggestion) {
+        if has(FindingType::SecurityWarning)
+            || has(FindingType::Error)
+            || has(FindingType::Warning)
+            || has(FindingType::Suggestion)
+        {
             1
         } else if has(FindingType::Unknown) {
             3
@@ -246,7 +254,8 @@ fn ignored(f: &Finding, ignore: &[String]) -> bool {
         }
         match i.rsplit_once('.') {
             Some((resource, code)) => {
-                code.eq_ignore_ascii_case(&f.code) && names.iter().any(|n| n.eq_ignore_ascii_case(resource))
+                code.eq_ignore_ascii_case(&f.code)
+                    && names.iter().any(|n| n.eq_ignore_ascii_case(resource))
             }
             None => false,
         }
@@ -257,9 +266,15 @@ fn ignored(f: &Finding, ignore: &[String]) -> bool {
 /// is check-no-public-access.
 fn applies(p: &FoundPolicy, check: &TemplateCheck) -> Option<Option<ResourceType>> {
     match check {
-        TemplateCheck::NoNewAccess { reference_type, .. } => (p.policy_type == *reference_type).then_some(None),
-        TemplateCheck::NoNewAccessSinceBaseline { .. } | TemplateCheck::AccessNotGranted { .. } => Some(None),
-        TemplateCheck::NoExternalAccess { .. } => (p.policy_type == PolicyType::Resource).then_some(None),
+        TemplateCheck::NoNewAccess { reference_type, .. } => {
+            (p.policy_type == *reference_type).then_some(None)
+        }
+        TemplateCheck::NoNewAccessSinceBaseline { .. } | TemplateCheck::AccessNotGranted { .. } => {
+            Some(None)
+        }
+        TemplateCheck::NoExternalAccess { .. } => {
+            (p.policy_type == PolicyType::Resource).then_some(None)
+        }
         TemplateCheck::NoPublicAccess => {
             if p.policy_type != PolicyType::Resource {
                 return None;
@@ -270,17 +285,26 @@ fn applies(p: &FoundPolicy, check: &TemplateCheck) -> Option<Option<ResourceType
     }
 }
 
-fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, config: &Config) -> Vec<Finding> {
+fn check_policy(
+    p: &FoundPolicy,
+    check: &TemplateCheck,
+    limits: &ParseLimits,
+    config: &Config,
+) -> Vec<Finding> {
     let Some(public_type) = applies(p, check) else { return Vec::new() };
     let mut out = Vec::new();
     let stand_ins: Vec<_> = p.unresolved.iter().filter(|u| !u.stand_in.is_empty()).collect();
     if !stand_ins.is_empty() {
-        let names: Vec<String> = stand_ins.iter().map(|u| format!("{} (stand-in `{}`)", u.what, u.stand_in)).collect();
+        let names: Vec<String> =
+            stand_ins.iter().map(|u| format!("{} (stand-in `{}`)", u.what, u.stand_in)).collect();
         out.push(finding(
             p,
             FindingType::Warning,
             "iamcheck-unresolved-value",
-            format!("the policy was checked with stand-ins for values known only at deployment: {}", names.join("; ")),
+            format!(
+                "the policy was checked with stand-ins for values known only at deployment: {}",
+                names.join("; ")
+            ),
             serde_json::to_value(&p.unresolved).unwrap_or_default(),
         ));
     }
@@ -290,7 +314,10 @@ fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, co
             p,
             FindingType::Unknown,
             "iamcheck-unresolved-policy",
-            format!("the policy is unknown until deployment, so it was not checked: {}", what.join("; ")),
+            format!(
+                "the policy is unknown until deployment, so it was not checked: {}",
+                what.join("; ")
+            ),
             serde_json::to_value(&p.unresolved).unwrap_or_default(),
         ));
         return out;
@@ -311,25 +338,39 @@ fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, co
     };
     let policy = parsed.policy;
     let one = match check {
-        TemplateCheck::NoNewAccess { reference, .. } => Ok(Check::no_new_access(reference.clone(), policy, p.policy_type)),
-        TemplateCheck::NoNewAccessSinceBaseline { baseline } => match baseline_policy(p, baseline, limits) {
-            Ok(old) => Ok(Check::no_new_access(old, policy, p.policy_type)),
-            Err(f) => {
-                out.push(f);
-                return out;
+        TemplateCheck::NoNewAccess { reference, .. } => {
+            Ok(Check::no_new_access(reference.clone(), policy, p.policy_type))
+        }
+        TemplateCheck::NoNewAccessSinceBaseline { baseline } => {
+            match baseline_policy(p, baseline, limits) {
+                Ok(old) => Ok(Check::no_new_access(old, policy, p.policy_type)),
+                Err(f) => {
+                    out.push(*f);
+                    return out;
+                }
             }
-        },
-        TemplateCheck::AccessNotGranted { access } => Check::access_not_granted(policy, access.clone(), p.policy_type),
+        }
+        TemplateCheck::AccessNotGranted { access } => {
+            Check::access_not_granted(policy, access.clone(), p.policy_type)
+        }
         TemplateCheck::NoPublicAccess => match public_type {
             Some(ty) => Ok(Check::NoPublicAccess { policy, resource_type: ty }),
             None => return out,
         },
-        TemplateCheck::NoExternalAccess { zone } => Ok(Check::NoExternalAccess { policy, zone: zone.clone() }),
+        TemplateCheck::NoExternalAccess { zone } => {
+            Ok(Check::NoExternalAccess { policy, zone: zone.clone() })
+        }
     };
     let one = match one {
         Ok(one) => one,
         Err(e) => {
-            out.push(finding(p, FindingType::Error, "iamcheck-invalid-check", e.to_string(), serde_json::Value::Null));
+            out.push(finding(
+                p,
+                FindingType::Error,
+                "iamcheck-invalid-check",
+                e.to_string(),
+                serde_json::Value::Null,
+            ));
             return out;
         }
     };
@@ -340,29 +381,36 @@ fn check_policy(p: &FoundPolicy, check: &TemplateCheck, limits: &ParseLimits, co
 
 /// The baseline's policy for `p`; a policy new since the baseline is
 /// compared with an empty policy (all of its access is new).
-fn baseline_policy(p: &FoundPolicy, baseline: &Found, limits: &ParseLimits) -> Result<Policy, Finding> {
+fn baseline_policy(
+    p: &FoundPolicy,
+    baseline: &Found,
+    limits: &ParseLimits,
+) -> Result<Policy, Box<Finding>> {
     let Some(old) = baseline.policies.iter().find(|o| same(p, o)) else {
         return Ok(Policy { version: None, id: None, statements: Vec::new() });
     };
     let Some(text) = old.text() else {
-        return Err(finding(
+        return Err(Box::new(finding(
             p,
             FindingType::Unknown,
             "iamcheck-unresolved-policy",
-            "the baseline's policy is unknown until deployment, so the policy was not compared".into(),
+            "the baseline's policy is unknown until deployment, so the policy was not compared"
+                .into(),
             serde_json::to_value(&old.unresolved).unwrap_or_default(),
-        ));
+        )));
     };
-    parse_policy_with(&text, old.policy_type, limits).map(|parsed| parsed.policy).map_err(|errors| {
-        let messages = error_messages(&errors);
-        finding(
-            p,
-            FindingType::Error,
-            "iamcheck-invalid-policy",
-            format!("the baseline's policy is not valid: {}", messages.join("; ")),
-            serde_json::json!({"errors": messages}),
-        )
-    })
+    parse_policy_with(&text, old.policy_type, limits).map(|parsed| parsed.policy).map_err(
+        |errors| {
+            let messages = error_messages(&errors);
+            Box::new(finding(
+                p,
+                FindingType::Error,
+                "iamcheck-invalid-policy",
+                format!("the baseline's policy is not valid: {}", messages.join("; ")),
+                serde_json::json!({"errors": messages}),
+            ))
+        },
+    )
 }
 
 /// Parse errors without their positions, which are in the resolved text,
@@ -385,13 +433,22 @@ fn error_messages(errors: &crate::ParseErrors) -> Vec<String> {
         .collect()
 }
 
-fn verdict_finding(p: &FoundPolicy, check: &TemplateCheck, one: &Check, verdict: &Verdict) -> Option<Finding> {
+fn verdict_finding(
+    p: &FoundPolicy,
+    check: &TemplateCheck,
+    one: &Check,
+    verdict: &Verdict,
+) -> Option<Finding> {
     let report = one.report(verdict);
     let details = serde_json::to_value(&report).unwrap_or_default();
     let mut f = match verdict {
         Verdict::Pass => return None,
-        Verdict::Fail { .. } => finding(p, FindingType::SecurityWarning, check.code(), report.message.clone(), details),
-        Verdict::Unknown { .. } => finding(p, FindingType::Unknown, "iamcheck-unknown", report.message.clone(), details),
+        Verdict::Fail { .. } => {
+            finding(p, FindingType::SecurityWarning, check.code(), report.message.clone(), details)
+        }
+        Verdict::Unknown { .. } => {
+            finding(p, FindingType::Unknown, "iamcheck-unknown", report.message.clone(), details)
+        }
     };
     if let Verdict::Fail { reasons, .. } = verdict {
         f.statement_locations = reasons
@@ -409,7 +466,13 @@ fn verdict_finding(p: &FoundPolicy, check: &TemplateCheck, one: &Check, verdict:
     Some(f)
 }
 
-fn finding(p: &FoundPolicy, ty: FindingType, code: &str, message: String, details: serde_json::Value) -> Finding {
+fn finding(
+    p: &FoundPolicy,
+    ty: FindingType,
+    code: &str,
+    message: String,
+    details: serde_json::Value,
+) -> Finding {
     Finding {
         finding_type: ty,
         code: code.to_string(),
@@ -428,7 +491,10 @@ fn removed(old: &FoundPolicy) -> Finding {
         old,
         FindingType::Suggestion,
         "iamcheck-policy-removed",
-        format!("the policy `{}` of `{}` is in the baseline only: removing it grants no new access", old.policy_name, old.resource),
+        format!(
+            "the policy `{}` of `{}` is in the baseline only: removing it grants no new access",
+            old.policy_name, old.resource
+        ),
         serde_json::Value::Null,
     );
     f.location.file = old.file.clone();

@@ -18,11 +18,9 @@ pub(crate) fn get<'a>(node: &'a Json, key: &str) -> Option<&'a Json> {
 pub(crate) fn entries<'a>(node: &'a Json, path: &str) -> Result<&'a [(Key, Json)], IacError> {
     match &node.kind {
         Kind::Object(entries) => Ok(entries),
-        other => Err(IacError::at(
-            node,
-            path,
-            format!("expected an object, found {}", other.describe()),
-        )),
+        other => {
+            Err(IacError::at(node, path, format!("expected an object, found {}", other.describe())))
+        }
     }
 }
 
@@ -74,9 +72,8 @@ pub(crate) fn to_value(node: &Json) -> serde_json::Value {
     match &node.kind {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(*b),
-        Kind::Number(n) => {
-            serde_json::from_str::<serde_json::Number>(n).map_or(Value::String(n.clone()), Value::Number)
-        }
+        Kind::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+            .map_or(Value::String(n.clone()), Value::Number),
         Kind::String(s) => Value::String(s.clone()),
         Kind::Array(items) => Value::Array(items.iter().map(to_value).collect()),
         Kind::Object(entries) => {
@@ -96,7 +93,8 @@ pub(crate) fn size(node: &Json) -> usize {
 
 /// `path.key` (keys that are not identifiers are quoted).
 pub(crate) fn join(path: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-');
+    let plain = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-');
     let key = if plain { key.to_string() } else { format!("{key:?}") };
     if path.is_empty() {
         key

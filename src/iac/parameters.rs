@@ -29,7 +29,10 @@ pub fn from_configuration_file(text: &str) -> Result<BTreeMap<String, String>, S
             None => {}
             Some(Value::Object(params)) => {
                 for (k, v) in params {
-                    out.insert(k.clone(), text_of(v).ok_or_else(|| format!("parameter `{k}` is not a string"))?);
+                    out.insert(
+                        k.clone(),
+                        text_of(v).ok_or_else(|| format!("parameter `{k}` is not a string"))?,
+                    );
                 }
             }
             Some(_) => return Err("`Parameters` must be an object of names to values".into()),
@@ -38,18 +41,26 @@ pub fn from_configuration_file(text: &str) -> Result<BTreeMap<String, String>, S
             for (i, item) in list.iter().enumerate() {
                 match item {
                     Value::String(kv) => {
-                        let (k, v) = kv.split_once('=').ok_or_else(|| format!("item {i} `{kv}` is not KEY=VALUE"))?;
+                        let (k, v) = kv
+                            .split_once('=')
+                            .ok_or_else(|| format!("item {i} `{kv}` is not KEY=VALUE"))?;
                         out.insert(k.to_string(), v.to_string());
                     }
                     Value::Object(o) => {
                         let k = o.get("ParameterKey").and_then(Value::as_str);
                         let v = o.get("ParameterValue").and_then(text_of);
                         let (Some(k), Some(v)) = (k, v) else {
-                            return Err(format!("item {i} needs string `ParameterKey` and `ParameterValue`"));
+                            return Err(format!(
+                                "item {i} needs string `ParameterKey` and `ParameterValue`"
+                            ));
                         };
                         out.insert(k.to_string(), v);
                     }
-                    _ => return Err(format!("item {i} is neither `KEY=VALUE` nor a ParameterKey/ParameterValue object")),
+                    _ => {
+                        return Err(format!(
+                        "item {i} is neither `KEY=VALUE` nor a ParameterKey/ParameterValue object"
+                    ))
+                    }
                 }
             }
         }
@@ -73,8 +84,15 @@ mod tests {
 
     #[test]
     fn the_three_formats() {
-        assert_eq!(from_configuration_file(r#"{"Parameters": {"A": "1"}, "Tags": {}}"#).unwrap()["A"], "1");
-        assert_eq!(from_configuration_file(r#"[{"ParameterKey": "A", "ParameterValue": "2"}]"#).unwrap()["A"], "2");
+        assert_eq!(
+            from_configuration_file(r#"{"Parameters": {"A": "1"}, "Tags": {}}"#).unwrap()["A"],
+            "1"
+        );
+        assert_eq!(
+            from_configuration_file(r#"[{"ParameterKey": "A", "ParameterValue": "2"}]"#).unwrap()
+                ["A"],
+            "2"
+        );
         assert_eq!(from_configuration_file(r#"["A=3=x"]"#).unwrap()["A"], "3=x");
         assert!(from_configuration_file(r#"{"Parameters": []}"#).unwrap_err().contains("object"));
         assert!(from_configuration_file(r#"[1]"#).unwrap_err().contains("item 0"));

@@ -11,7 +11,7 @@
 //! named as unresolved: the checks report it, never pass it.
 
 use super::json::{entries, get, items, scalar_text, string};
-use super::{FoundPolicy, Found, Format, IacError, Options, Skipped, Unresolved};
+use super::{Format, Found, FoundPolicy, IacError, Options, Skipped, Unresolved};
 use crate::parse::json::{Json, Kind};
 use crate::policy::PolicyType;
 
@@ -124,7 +124,10 @@ const NAMES: &[(&str, &str)] = &[
     ("aws_sqs_queue", "name?fakename"),
     ("aws_sqs_queue_policy", "?fakeQueueUrl"),
     ("aws_ssoadmin_permission_set_inline_policy", "instance_arn?fakeSSOInstanceArn"),
-    ("aws_sagemaker_model_package_group_policy", "model_package_group_name?fakeModelPackageGroupName"),
+    (
+        "aws_sagemaker_model_package_group_policy",
+        "model_package_group_name?fakeModelPackageGroupName",
+    ),
     ("aws_secretsmanager_secret", "name?fakename"),
     ("aws_secretsmanager_secret_policy", "secret_arn?fakeSecretArn"),
     ("aws_transfer_access", "server_id?fakeServerId"),
@@ -175,8 +178,12 @@ const PUBLIC: &[(&str, &str)] = &[
 fn policy_type(ty: &str, attribute: &str) -> PolicyType {
     match ty {
         "aws_iam_role" if attribute == "assume_role_policy" => PolicyType::Resource,
-        "aws_iam_group_policy" | "aws_iam_policy" | "aws_iam_role" | "aws_iam_role_policy"
-        | "aws_iam_user_policy" | "aws_ssoadmin_permission_set_inline_policy" => PolicyType::Identity,
+        "aws_iam_group_policy"
+        | "aws_iam_policy"
+        | "aws_iam_role"
+        | "aws_iam_role_policy"
+        | "aws_iam_user_policy"
+        | "aws_ssoadmin_permission_set_inline_policy" => PolicyType::Identity,
         _ => PolicyType::Resource,
     }
 }
@@ -193,7 +200,12 @@ pub fn is_plan(tree: &Json) -> bool {
 /// A located error when a field the front end reads has the wrong JSON
 /// type (`planned_values.root_module.resources` not an array …).
 pub fn extract(file: &str, plan: &Json, options: &Options) -> Result<Found, IacError> {
-    let mut found = Found { file: file.to_string(), format: Format::TerraformPlan, policies: Vec::new(), skipped: Vec::new() };
+    let mut found = Found {
+        file: file.to_string(),
+        format: Format::TerraformPlan,
+        policies: Vec::new(),
+        skipped: Vec::new(),
+    };
     let Some(root) = get(plan, "planned_values").and_then(|p| get(p, "root_module")) else {
         return Ok(found);
     };
@@ -202,7 +214,8 @@ pub fn extract(file: &str, plan: &Json, options: &Options) -> Result<Found, IacE
     let mut modules = vec![(root, "planned_values.root_module".to_string())];
     while let Some((module, path)) = modules.pop() {
         if let Some(resources) = get(module, "resources") {
-            for (i, resource) in items(resources, &format!("{path}.resources"))?.iter().enumerate() {
+            for (i, resource) in items(resources, &format!("{path}.resources"))?.iter().enumerate()
+            {
                 let rpath = format!("{path}.resources[{i}]");
                 let plan = Plan { changes, configuration, file, options };
                 read_resource(resource, &rpath, &plan, &mut found)?;
@@ -290,7 +303,12 @@ fn declared(plan: &Plan<'_>, address: &str, attribute: &str) -> bool {
     }
 }
 
-fn read_resource(resource: &Json, path: &str, plan: &Plan<'_>, found: &mut Found) -> Result<(), IacError> {
+fn read_resource(
+    resource: &Json,
+    path: &str,
+    plan: &Plan<'_>,
+    found: &mut Found,
+) -> Result<(), IacError> {
     let (changes, file, options) = (plan.changes, plan.file, plan.options);
     entries(resource, path)?;
     if get(resource, "mode").and_then(scalar_text).is_some_and(|m| m == "data") {
@@ -354,7 +372,11 @@ fn read_resource(resource: &Json, path: &str, plan: &Plan<'_>, found: &mut Found
                     Kind::Object(_) => std::slice::from_ref(blocks),
                     Kind::Null => &[],
                     other => {
-                        return Err(IacError::at(blocks, &format!("{path}.values.{block}"), format!("expected a list of blocks, found {}", other.describe())))
+                        return Err(IacError::at(
+                            blocks,
+                            &format!("{path}.values.{block}"),
+                            format!("expected a list of blocks, found {}", other.describe()),
+                        ))
                     }
                 };
                 for (i, b) in list.iter().enumerate() {
@@ -470,12 +492,20 @@ fn policy(
         Kind::String(s) => match crate::parse::json::parse(s, crate::parse::MAX_DEPTH_CEILING) {
             Ok(tree) => tree,
             Err(e) => {
-                return Err(IacError::at(value, &format!("{path}.values.{attribute}"), format!("the policy text is not JSON: {e}")))
+                return Err(IacError::at(
+                    value,
+                    &format!("{path}.values.{attribute}"),
+                    format!("the policy text is not JSON: {e}"),
+                ))
             }
         },
         Kind::Object(_) => value.clone(),
         other => {
-            return Err(IacError::at(value, &format!("{path}.values.{attribute}"), format!("expected policy JSON text, found {}", other.describe())))
+            return Err(IacError::at(
+                value,
+                &format!("{path}.values.{attribute}"),
+                format!("expected policy JSON text, found {}", other.describe()),
+            ))
         }
     };
     // The policy is one string on one line of the plan: every statement is there.
@@ -501,7 +531,10 @@ fn interpolate(v: &mut serde_json::Value, r: &Res<'_>, out: &mut Vec<Unresolved>
                 let expr = inner.get(..end).unwrap_or("");
                 if !expr.contains(':') && !expr.is_empty() && !matches!(expr, "*" | "?" | "$") {
                     out.push(Unresolved {
-                        what: format!("`${{{expr}}}` in `{}` is a Terraform expression left unevaluated", r.address),
+                        what: format!(
+                            "`${{{expr}}}` in `{}` is a Terraform expression left unevaluated",
+                            r.address
+                        ),
                         stand_in: format!("${{{expr}}}"),
                         line,
                     });
@@ -520,9 +553,10 @@ fn interpolate(v: &mut serde_json::Value, r: &Res<'_>, out: &mut Vec<Unresolved>
 /// ARN built as for CloudFormation and `principal_org_id` as the
 /// `aws:PrincipalOrgID` condition.
 fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacError> {
-    let name = format!("{}", r.address);
+    let name = r.address.clone();
     let mut p = base(r, "policy", name, r.node);
-    let value = |k: &str| r.values.and_then(|v| get(v, k)).and_then(scalar_text).filter(|s| !s.is_empty());
+    let value =
+        |k: &str| r.values.and_then(|v| get(v, k)).and_then(scalar_text).filter(|s| !s.is_empty());
     let unknown = |k: &str| r.unknown.and_then(|u| get(u, k)).is_some_and(is_true);
     let stand_in = |k: &str, p: &mut FoundPolicy| -> Option<String> {
         match value(k) {
@@ -539,40 +573,28 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
             None => None,
         }
     };
-    let (Some(action), Some(function), Some(principal)) =
-        (stand_in("action", &mut p), stand_in("function_name", &mut p), stand_in("principal", &mut p))
-    else {
+    let (Some(action), Some(function), Some(principal)) = (
+        stand_in("action", &mut p),
+        stand_in("function_name", &mut p),
+        stand_in("principal", &mut p),
+    ) else {
         p.unresolved.push(Unresolved {
-            what: format!("`{}` has no `action`, `function_name` or `principal` in the plan", r.address),
+            what: format!(
+                "`{}` has no `action`, `function_name` or `principal` in the plan",
+                r.address
+            ),
             stand_in: String::new(),
             line: r.node.line,
         });
         return Ok(p);
     };
-    let key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
-    let mut statement = serde_json::json!({
-        "Effect": "Allow",
-        "Action": action,
-        "Principal": { key: principal },
-        "Resource": super::cfn::function_arn_for(&function, options),
-    });
-    let mut condition = serde_json::Map::new();
-    if let Some(a) = stand_in("source_arn", &mut p) {
-        condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": a}));
-    }
-    let mut equals = serde_json::Map::new();
-    if let Some(a) = stand_in("source_account", &mut p) {
-        equals.insert("AWS:SourceAccount".into(), a.into());
-    }
-    if let Some(o) = stand_in("principal_org_id", &mut p) {
-        equals.insert("AWS:PrincipalOrgID".into(), o.into());
-    }
-    if !equals.is_empty() {
-        condition.insert("StringEquals".into(), equals.into());
-    }
-    if !condition.is_empty() {
-        statement["Condition"] = condition.into();
-    }
+    let conditions = super::cfn::Conditions {
+        source_arn: stand_in("source_arn", &mut p),
+        source_account: stand_in("source_account", &mut p),
+        org: stand_in("principal_org_id", &mut p),
+    };
+    let arn = super::cfn::function_arn_for(&function, options);
+    let statement = super::cfn::permission_statement(&action, &principal, &arn, &conditions);
     p.document = Some(serde_json::json!({"Version": "2012-10-17", "Statement": [statement]}));
     p.statement_lines = vec![r.node.line];
     Ok(p)

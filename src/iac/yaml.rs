@@ -22,8 +22,19 @@ use std::collections::HashMap;
 
 /// One open collection.
 enum Frame {
-    Seq { items: Vec<Json>, start: Json, anchor: usize, tag: Option<String> },
-    Map { entries: Vec<(Key, Json)>, key: Option<Key>, start: Json, anchor: usize, tag: Option<String> },
+    Seq {
+        items: Vec<Json>,
+        start: Json,
+        anchor: usize,
+        tag: Option<String>,
+    },
+    Map {
+        entries: Vec<(Key, Json)>,
+        key: Option<Key>,
+        start: Json,
+        anchor: usize,
+        tag: Option<String>,
+    },
 }
 
 struct Builder {
@@ -68,7 +79,12 @@ fn located(line: usize, column: usize, message: impl Into<String>) -> IacError {
 }
 
 fn at(span: Span) -> Json {
-    Json { kind: Kind::Null, line: span.start.line(), column: span.start.col() + 1, end_line: span.end.line() }
+    Json {
+        kind: Kind::Null,
+        line: span.start.line(),
+        column: span.start.col() + 1,
+        end_line: span.end.line(),
+    }
 }
 
 /// The short-form tag's long-form key, or `None` for a core-schema tag
@@ -102,7 +118,10 @@ fn is_number(v: &str) -> bool {
         return false;
     }
     match digits.split_once('.') {
-        None => digits_ok(digits) && serde_json::from_str::<serde_json::Number>(v.trim_start_matches('+')).is_ok(),
+        None => {
+            digits_ok(digits)
+                && serde_json::from_str::<serde_json::Number>(v.trim_start_matches('+')).is_ok()
+        }
         Some((int, frac)) => digits_ok(int) && digits_ok(frac),
     }
 }
@@ -140,7 +159,13 @@ impl Builder {
             Event::MappingStart(anchor, tag) => {
                 self.open(span)?;
                 let tag = tag.as_deref().and_then(tag_key);
-                self.stack.push(Frame::Map { entries: Vec::new(), key: None, start: at(span), anchor, tag });
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    start: at(span),
+                    anchor,
+                    tag,
+                });
                 Ok(())
             }
             Event::SequenceEnd => match self.stack.pop() {
@@ -149,7 +174,11 @@ impl Builder {
                     value.end_line = span.end.line();
                     self.value(value, anchor, tag, span)
                 }
-                _ => Err(located(span.start.line(), span.start.col() + 1, "invalid YAML: unbalanced sequence")),
+                _ => Err(located(
+                    span.start.line(),
+                    span.start.col() + 1,
+                    "invalid YAML: unbalanced sequence",
+                )),
             },
             Event::MappingEnd => match self.stack.pop() {
                 Some(Frame::Map { entries, start, anchor, tag, .. }) => {
@@ -157,11 +186,19 @@ impl Builder {
                     value.end_line = span.end.line();
                     self.value(value, anchor, tag, span)
                 }
-                _ => Err(located(span.start.line(), span.start.col() + 1, "invalid YAML: unbalanced mapping")),
+                _ => Err(located(
+                    span.start.line(),
+                    span.start.col() + 1,
+                    "invalid YAML: unbalanced mapping",
+                )),
             },
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id) else {
-                    return Err(located(span.start.line(), span.start.col() + 1, "alias to an unknown anchor"));
+                    return Err(located(
+                        span.start.line(),
+                        span.start.col() + 1,
+                        "alias to an unknown anchor",
+                    ));
                 };
                 let mut copy = target.clone();
                 // The copy keeps the anchor's positions, except at its root.
@@ -203,7 +240,13 @@ impl Builder {
 
     /// A finished value: wrapped in its tag's long form, recorded under its
     /// anchor, and attached to its parent.
-    fn value(&mut self, value: Json, anchor: usize, tag: Option<String>, span: Span) -> Result<(), IacError> {
+    fn value(
+        &mut self,
+        value: Json,
+        anchor: usize,
+        tag: Option<String>,
+        span: Span,
+    ) -> Result<(), IacError> {
         self.count(1, span)?;
         let value = match tag {
             Some(name) => {
@@ -244,11 +287,19 @@ impl Builder {
                         Ok(())
                     }
                     Kind::Bool(b) => {
-                        *key = Some(Key { name: b.to_string(), line: value.line, column: value.column });
+                        *key = Some(Key {
+                            name: b.to_string(),
+                            line: value.line,
+                            column: value.column,
+                        });
                         Ok(())
                     }
                     Kind::Null => {
-                        *key = Some(Key { name: String::new(), line: value.line, column: value.column });
+                        *key = Some(Key {
+                            name: String::new(),
+                            line: value.line,
+                            column: value.column,
+                        });
                         Ok(())
                     }
                     _ => Err(located(
@@ -283,7 +334,10 @@ mod tests {
     #[test]
     fn plain_scalars_follow_the_core_schema_and_account_ids_stay_text() {
         let v = yaml("a: true\nb: 10\nc: 012345678901\nd: '10'\ne: ~\n");
-        assert_eq!(v, serde_json::json!({"a": true, "b": 10, "c": "012345678901", "d": "10", "e": null}));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": true, "b": 10, "c": "012345678901", "d": "10", "e": null})
+        );
     }
 
     #[test]
@@ -317,7 +371,10 @@ mod tests {
 
     #[test]
     fn a_second_document_and_a_complex_key_are_errors() {
-        assert!(parse("a: 1\n---\nb: 2\n", &Options::default()).unwrap_err().message.contains("second"));
+        assert!(parse("a: 1\n---\nb: 2\n", &Options::default())
+            .unwrap_err()
+            .message
+            .contains("second"));
         assert!(parse("? [a]\n: 1\n", &Options::default()).unwrap_err().message.contains("scalar"));
     }
 }

@@ -231,15 +231,21 @@ mod tests {
 
     #[test]
     fn parses_callers() {
-        assert_eq!(parse("arn:aws:iam::111122223333:user/dev/a"), Some(Caller::User {
-            partition: "aws",
-            account: "111122223333",
-            path: "dev/",
-            name: "a",
-        }));
+        assert_eq!(
+            parse("arn:aws:iam::111122223333:user/dev/a"),
+            Some(Caller::User {
+                partition: "aws",
+                account: "111122223333",
+                path: "dev/",
+                name: "a",
+            })
+        );
         assert_eq!(parse("service:"), None);
         assert_eq!(parse("arn:aws:iam::111122223333:user//a"), None);
         assert_eq!(parse("arn:aws:sts::111122223333:assumed-role/r"), None);
-        assert_eq!(parse("service:x").map(|c| c.identities("service:x")), Some(vec![Identity::Exact("service:x")]));
+        assert_eq!(
+            parse("service:x").map(|c| c.identities("service:x")),
+            Some(vec![Identity::Exact("service:x")])
+        );
     }
 }

@@ -27,7 +27,9 @@ pub fn is_account(text: &str) -> bool {
 /// A non-empty name of IAM's name characters.
 pub fn is_name(text: &str) -> bool {
     !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || NAME_PUNCTUATION.as_bytes().contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || NAME_PUNCTUATION.as_bytes().contains(&b))
 }
 
 /// A unique id (`[A-Z0-9]+`: `AIDA…`, `AROA…`).
@@ -43,7 +45,8 @@ pub fn is_user_path_name(text: &str) -> bool {
 /// The six colon-separated parts of an ARN (the last one keeps its colons), or `None`.
 pub fn arn_parts(arn: &str) -> Option<[&str; 6]> {
     let mut parts = arn.splitn(6, ':');
-    let out = [parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?];
+    let out =
+        [parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?];
     Some(out)
 }
 
@@ -70,7 +73,18 @@ mod tests {
     fn the_predicates_and_the_regexes_agree() {
         let name = regex_automata::meta::Regex::new(&format!("^{NAME}$")).unwrap();
         let account = regex_automata::meta::Regex::new(&format!("^{ACCOUNT}$")).unwrap();
-        for s in ["a", "A-b_c", "x+y=z,w.v@u", "", "a/b", "a:b", "é", "a b", "123456789012", "12345678901a"] {
+        for s in [
+            "a",
+            "A-b_c",
+            "x+y=z,w.v@u",
+            "",
+            "a/b",
+            "a:b",
+            "é",
+            "a b",
+            "123456789012",
+            "12345678901a",
+        ] {
             assert_eq!(is_name(s), name.is_match(s), "{s}");
             assert_eq!(is_account(s), account.is_match(s), "{s}");
         }
@@ -80,7 +94,10 @@ mod tests {
 
     #[test]
     fn arns() {
-        assert_eq!(role_arn("arn:aws:iam::111122223333:role/p/r"), Some(("aws", "111122223333", "r")));
+        assert_eq!(
+            role_arn("arn:aws:iam::111122223333:role/p/r"),
+            Some(("aws", "111122223333", "r"))
+        );
         assert_eq!(role_arn("arn:aws:iam::111122223333:user/r"), None);
         assert_eq!(root_arn("arn:aws-cn:iam::111122223333:root"), Some(("aws-cn", "111122223333")));
         assert_eq!(root_arn("arn:aws-cn:iam::1111:root"), None);

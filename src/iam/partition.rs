@@ -51,7 +51,8 @@ fn glob_matches(glob: &[u8], text: &[u8]) -> bool {
     match (glob.split_first(), text.split_first()) {
         (None, None) => true,
         (Some((b'*', rest)), _) => {
-            glob_matches(rest, text) || text.split_first().is_some_and(|(_, t)| glob_matches(glob, t))
+            glob_matches(rest, text)
+                || text.split_first().is_some_and(|(_, t)| glob_matches(glob, t))
         }
         (Some((b'?', rest)), Some((_, t))) => glob_matches(rest, t),
         (Some((g, rest)), Some((c, t))) if g == c => glob_matches(rest, t),
@@ -88,7 +89,10 @@ mod tests {
         assert_eq!(of_arn("arn:aws-cn:s3:::b"), Some("aws-cn"));
         assert_eq!(of_arn("arn:awsx:s3:::b"), None);
         assert_eq!(of_arn("anonymous"), None);
-        assert_eq!(regex(), "(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)");
+        assert_eq!(
+            regex(),
+            "(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)"
+        );
     }
 
     #[test]

@@ -30,8 +30,8 @@ use keys::{comment, condition, keys, Key};
 use std::collections::BTreeMap;
 use std::fmt;
 use strings::{
-    action_universe, and, dedup, element, member, not, or, principal_universe, resource_universe, Writer,
-    RESOURCE_SEGMENTS,
+    action_universe, and, dedup, element, member, not, or, principal_universe, resource_universe,
+    Writer, RESOURCE_SEGMENTS,
 };
 
 /// The policies use a construct this export cannot express exactly.

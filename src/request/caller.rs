@@ -33,8 +33,8 @@ pub(crate) const KEYS: &[&str] = &[
 ];
 
 pub(crate) use crate::iam::caller::{parse as kind, Caller as Kind};
-pub(crate) use crate::iam::grammar::{is_account, is_name};
 use crate::iam::grammar::is_unique_id;
+pub(crate) use crate::iam::grammar::{is_account, is_name};
 
 /// Whether the caller `k` may have `value` (`None`: absent) as `key` (folded, one of
 /// [`KEYS`]).
@@ -207,7 +207,7 @@ fn partition_gap(request: &Request, policy_type: PolicyType) -> Option<String> {
         Some(ContextValue::Single(v)) => Some(v.as_str()),
         _ => None,
     };
-    let caller = principal.and_then(|p| kind(p)).and_then(|k| k.partition());
+    let caller = principal.and_then(kind).and_then(|k| k.partition());
     [caller, stated.and_then(of_arn)].into_iter().flatten().find(|p| *p != resource).map(|p| {
         format!("the caller's partition `{p}` is not the resource's `{resource}`: partitions are isolated")
     })

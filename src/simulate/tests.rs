@@ -294,16 +294,21 @@ fn a_principal_in_another_partition_than_the_resource_is_rejected() {
     let req = by("arn:aws-cn:iam::111122223333:root", s3req());
     let err = simulate(&p, PolicyType::Resource, &req).err().unwrap_or_default();
     assert!(err.contains("partitions are isolated"), "{err}");
-    let ok = by("arn:aws-cn:iam::111122223333:root", Request {
-        resource: "arn:aws-cn:s3:::b".into(),
-        ..s3req()
-    });
+    let ok = by(
+        "arn:aws-cn:iam::111122223333:root",
+        Request { resource: "arn:aws-cn:s3:::b".into(), ..s3req() },
+    );
     assert_eq!(run(&p, PolicyType::Resource, &ok).decision, Decision::Allow);
     // Callers without a partition act on resources of any partition.
-    assert_eq!(run(&p, PolicyType::Resource, &by("anonymous", Request {
-        resource: "arn:aws-cn:s3:::b".into(),
-        ..s3req()
-    })).decision, Decision::Allow);
+    assert_eq!(
+        run(
+            &p,
+            PolicyType::Resource,
+            &by("anonymous", Request { resource: "arn:aws-cn:s3:::b".into(), ..s3req() })
+        )
+        .decision,
+        Decision::Allow
+    );
 }
 
 #[test]

@@ -8,10 +8,10 @@ use crate::args::{ExitCodes, Output};
 use crate::failure::Failure;
 use crate::out;
 use crate::run::Exit;
+use clap::{Parser, Subcommand, ValueEnum};
 use iamcheck::iac::findings::{self, FindingType, ReportOptions, TemplateCheck};
 use iamcheck::iac::{self, Found, Options};
 use iamcheck::{Access, PolicyType};
-use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -40,7 +40,13 @@ impl TemplateCommand {
             TemplateCommand::CheckNoPublicAccess(a) => a.findings.output,
             TemplateCommand::CheckNoExternalAccess(a) => a.findings.output,
         };
-        chosen.unwrap_or_else(|| if std::io::stdout().is_terminal() { Output::Text } else { Output::Json })
+        chosen.unwrap_or_else(|| {
+            if std::io::stdout().is_terminal() {
+                Output::Text
+            } else {
+                Output::Json
+            }
+        })
     }
 }
 
@@ -143,7 +149,12 @@ struct AccessArgs {
     #[command(flatten)]
     template: TemplateArgs,
     /// Actions that must not be granted, comma-separated.
-    #[arg(long, value_name = "ACTIONS", value_delimiter = ',', required_unless_present = "resources")]
+    #[arg(
+        long,
+        value_name = "ACTIONS",
+        value_delimiter = ',',
+        required_unless_present = "resources"
+    )]
     actions: Vec<String>,
     /// Resource ARNs that must not be accessible, comma-separated.
     #[arg(long, value_name = "ARNS", value_delimiter = ',')]
@@ -250,31 +261,51 @@ fn no_new_access(a: NoNewAccessArgs, output: Output) -> Result<Exit, Failure> {
             let reference_type = match a.reference_policy_type {
                 Some(ReferenceType::Identity) => PolicyType::Identity,
                 Some(ReferenceType::Resource) => PolicyType::Resource,
-                None => return Err("--reference-policy needs --reference-policy-type IDENTITY|RESOURCE".into()),
+                None => {
+                    return Err(
+                        "--reference-policy needs --reference-policy-type IDENTITY|RESOURCE".into(),
+                    )
+                }
             };
             let doc = crate::input::load(reference, "reference policy")?;
             let parsed = crate::run::parse(&doc, reference_type, "reference policy")?;
             TemplateCheck::NoNewAccess { reference: parsed.policy, reference_type }
         }
-        (None, Some(old)) => TemplateCheck::NoNewAccessSinceBaseline { baseline: load(&a.template, old)? },
+        (None, Some(old)) => {
+            TemplateCheck::NoNewAccessSinceBaseline { baseline: load(&a.template, old)? }
+        }
         (None, None) => return Err("give --reference-policy or --baseline-template-path".into()),
     };
     run_check(&a.template, &check, &a.findings, output)
 }
 
-fn run_check(t: &TemplateArgs, check: &TemplateCheck, f: &FindingArgs, output: Output) -> Result<Exit, Failure> {
+fn run_check(
+    t: &TemplateArgs,
+    check: &TemplateCheck,
+    f: &FindingArgs,
+    output: Output,
+) -> Result<Exit, Failure> {
     let found = load(t, &t.template_path)?;
     let options = report_options(f)?;
-    let report = findings::check(&found, check, &crate::limits::parse_limits(), &crate::limits::config(), &options);
+    let report = findings::check(
+        &found,
+        check,
+        &crate::limits::parse_limits(),
+        &crate::limits::config(),
+        &options,
+    );
     match output {
         Output::Json => {
-            let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::new(e.to_string()))?;
+            let json =
+                serde_json::to_string_pretty(&report).map_err(|e| Failure::new(e.to_string()))?;
             out::println(&json);
         }
         Output::Text => {
             out::print(&findings::render_text(&report, &found));
         }
-        Output::Sarif => return Err(Failure::new("--output sarif is not available for templates yet")),
+        Output::Sarif => {
+            return Err(Failure::new("--output sarif is not available for templates yet"))
+        }
     }
     Ok(match report.exit_code() {
         0 => Exit::Pass,
@@ -303,7 +334,12 @@ fn report_options(f: &FindingArgs) -> Result<ReportOptions, Failure> {
                 "WARNING" => FindingType::Warning,
                 "SUGGESTION" => FindingType::Suggestion,
                 "UNKNOWN" => FindingType::Unknown,
-                other => return Err(format!("--treat-finding-type-as-blocking: unknown finding type `{other}`").into()),
+                other => {
+                    return Err(format!(
+                        "--treat-finding-type-as-blocking: unknown finding type `{other}`"
+                    )
+                    .into())
+                }
             });
         }
         options.blocking_types = types;
@@ -316,8 +352,10 @@ fn load(t: &TemplateArgs, path: &str) -> Result<Found, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
     let mut parameters = BTreeMap::new();
     if let Some(file) = &t.template_configuration_file {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
-        parameters = iac::parameters::from_configuration_file(&text).map_err(|e| format!("`{file}`: {e}"))?;
+        let text =
+            std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+        parameters = iac::parameters::from_configuration_file(&text)
+            .map_err(|e| format!("`{file}`: {e}"))?;
     }
     for kv in &t.parameters {
         let Some((k, v)) = kv.split_once('=') else {
@@ -336,5 +374,6 @@ fn load(t: &TemplateArgs, path: &str) -> Result<Found, Failure> {
     if t.account_id.len() != 12 || !t.account_id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("--account-id `{}` is not a 12-digit account id", t.account_id).into());
     }
-    iac::extract(path, &text, &options).map_err(|e| Failure::new(e.to_string().trim_start_matches("error: ").to_string()))
+    iac::extract(path, &text, &options)
+        .map_err(|e| Failure::new(e.to_string().trim_start_matches("error: ").to_string()))
 }

@@ -152,7 +152,11 @@ impl<'a> Resolver<'a> {
             }
             Kind::String(s) => {
                 if s.contains("{{resolve:") {
-                    self.stand_in(format!("dynamic reference `{s}` (read at deployment)"), s, value);
+                    self.stand_in(
+                        format!("dynamic reference `{s}` (read at deployment)"),
+                        s,
+                        value,
+                    );
                 }
                 Ok(Some(value.clone()))
             }
@@ -172,14 +176,19 @@ impl<'a> Resolver<'a> {
             "Fn::If" => self.if_(arg, at, path),
             "Fn::GetAZs" => {
                 let region = self.options.region.clone();
-                let azs = ["a", "b", "c"].iter().map(|z| text(format!("{region}{z}"), at)).collect();
+                let azs =
+                    ["a", "b", "c"].iter().map(|z| text(format!("{region}{z}"), at)).collect();
                 Ok(Some(node(Kind::Array(azs), at)))
             }
             "Fn::Base64" => self.string_of(arg, path).map(|s| Some(text(s, at))),
             "Fn::ImportValue" => {
                 let export = self.string_of(arg, path)?;
                 let stand_in = format!("iamcheck-unresolved-import-{export}");
-                self.stand_in(format!("Fn::ImportValue `{export}` (another stack's export)"), &stand_in, at);
+                self.stand_in(
+                    format!("Fn::ImportValue `{export}` (another stack's export)"),
+                    &stand_in,
+                    at,
+                );
                 Ok(Some(text(stand_in, at)))
             }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
@@ -218,13 +227,23 @@ impl<'a> Resolver<'a> {
             .enumerate()
             .map(|(i, v)| {
                 scalar_text(v).ok_or_else(|| {
-                    IacError::at(v, &format!("{path}[{i}]"), format!("expected a string, found {}", v.kind.describe()))
+                    IacError::at(
+                        v,
+                        &format!("{path}[{i}]"),
+                        format!("expected a string, found {}", v.kind.describe()),
+                    )
                 })
             })
             .collect()
     }
 
-    fn args<'j>(&self, arg: &'j Json, n: std::ops::RangeInclusive<usize>, name: &str, path: &str) -> Result<&'j [Json], IacError> {
+    fn args<'j>(
+        &self,
+        arg: &'j Json,
+        n: std::ops::RangeInclusive<usize>,
+        name: &str,
+        path: &str,
+    ) -> Result<&'j [Json], IacError> {
         let list = match &arg.kind {
             Kind::Array(list) if n.contains(&list.len()) => list,
             other => {
@@ -232,8 +251,16 @@ impl<'a> Resolver<'a> {
                     Kind::Array(l) => format!("{} arguments", l.len()),
                     k => k.describe().to_string(),
                 };
-                let want = if n.start() == n.end() { n.start().to_string() } else { format!("{} to {}", n.start(), n.end()) };
-                return Err(IacError::at(arg, path, format!("`{name}` takes a list of {want} arguments, found {found}")));
+                let want = if n.start() == n.end() {
+                    n.start().to_string()
+                } else {
+                    format!("{} to {}", n.start(), n.end())
+                };
+                return Err(IacError::at(
+                    arg,
+                    path,
+                    format!("`{name}` takes a list of {want} arguments, found {found}"),
+                ));
             }
         };
         Ok(list)
@@ -257,7 +284,11 @@ impl<'a> Resolver<'a> {
                 }
                 Some(Param::Ssm(name_in_ssm)) => {
                     let stand_in = format!("iamcheck-unresolved-ssm-{name}");
-                    self.stand_in(format!("Ref `{name}` (SSM parameter `{name_in_ssm}`)"), &stand_in, at);
+                    self.stand_in(
+                        format!("Ref `{name}` (SSM parameter `{name_in_ssm}`)"),
+                        &stand_in,
+                        at,
+                    );
                     Ok(Some(text(stand_in, at)))
                 }
                 None => {
@@ -286,7 +317,11 @@ impl<'a> Resolver<'a> {
             "AWS::Region" => o.region.clone(),
             "AWS::Partition" => o.partition.clone(),
             "AWS::URLSuffix" => {
-                if o.partition == "aws-cn" { "amazonaws.com.cn".into() } else { "amazonaws.com".into() }
+                if o.partition == "aws-cn" {
+                    "amazonaws.com.cn".into()
+                } else {
+                    "amazonaws.com".into()
+                }
             }
             "AWS::StackName" => {
                 self.stand_in("AWS::StackName (the stack's name)".into(), STACK_NAME, at);
@@ -302,28 +337,52 @@ impl<'a> Resolver<'a> {
     }
 
     /// `Ref` or `Fn::GetAtt` of resource `id`.
-    fn resource_value(&mut self, id: &str, attribute: &str, at: &Json, path: &str) -> Result<Json, IacError> {
+    fn resource_value(
+        &mut self,
+        id: &str,
+        attribute: &str,
+        at: &Json,
+        path: &str,
+    ) -> Result<Json, IacError> {
         if self.visiting.iter().any(|v| v == id) {
             let mut cycle = self.visiting.clone();
             cycle.push(id.to_string());
-            return Err(IacError::at(at, path, format!("circular reference: {}", cycle.join(" -> "))));
+            return Err(IacError::at(
+                at,
+                path,
+                format!("circular reference: {}", cycle.join(" -> ")),
+            ));
         }
         let Some(resource) = self.resource(id) else {
-            return Err(IacError::at(at, path, format!("`Fn::GetAtt` of `{id}`, which is not a resource")));
+            return Err(IacError::at(
+                at,
+                path,
+                format!("`Fn::GetAtt` of `{id}`, which is not a resource"),
+            ));
         };
-        let ty = get(resource, "Type").and_then(|t| scalar_text(t)).unwrap_or_default();
+        let ty = get(resource, "Type").and_then(scalar_text).unwrap_or_default();
         if ty == "Custom::AWSCDKCfnJson" && attribute == "Value" {
             // CDK's CfnJson: the custom resource returns its `Value`
             // property with every token resolved (aws-cdk-lib `CfnJson`).
             if let Some(value) = get(resource, "Properties").and_then(|p| get(p, "Value")) {
                 self.visiting.push(id.to_string());
-                let resolved = self.resolve(value, &join(&join(&join("Resources", id), "Properties"), "Value"));
+                let resolved = self
+                    .resolve(value, &join(&join(&join("Resources", id), "Properties"), "Value"));
                 self.visiting.pop();
                 return match resolved? {
                     // The value is JSON text once its tokens are resolved.
-                    Some(Json { kind: Kind::String(t), .. }) if crate::parse::json::parse(&t, self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING)).is_ok() => {
-                        let tree = crate::parse::json::parse(&t, self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING))
-                            .map_err(|e| IacError::at(at, path, e.message))?;
+                    Some(Json { kind: Kind::String(t), .. })
+                        if crate::parse::json::parse(
+                            &t,
+                            self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING),
+                        )
+                        .is_ok() =>
+                    {
+                        let tree = crate::parse::json::parse(
+                            &t,
+                            self.options.max_depth.min(crate::parse::MAX_DEPTH_CEILING),
+                        )
+                        .map_err(|e| IacError::at(at, path, e.message))?;
                         let mut tree = tree;
                         super::shift(&mut tree, at.line.saturating_sub(1), at.column);
                         Ok(tree)
@@ -359,10 +418,17 @@ impl<'a> Resolver<'a> {
             "Arn" => arn(self),
             a if info.is_some_and(|i| i.name_attributes.contains(&a)) => name.clone(),
             a if a.ends_with("Arn") => arn(self),
-            "QueueUrl" => format!("https://sqs.{}.amazonaws.com/{}/{}", self.options.region, self.options.account_id, name),
+            "QueueUrl" => format!(
+                "https://sqs.{}.amazonaws.com/{}/{}",
+                self.options.region, self.options.account_id, name
+            ),
             a => {
                 let stand_in = format!("iamcheck-unresolved-{id}-{a}");
-                self.stand_in(format!("Fn::GetAtt `{id}.{a}` (known after deployment)"), &stand_in, at);
+                self.stand_in(
+                    format!("Fn::GetAtt `{id}.{a}` (known after deployment)"),
+                    &stand_in,
+                    at,
+                );
                 stand_in
             }
         };
@@ -371,8 +437,15 @@ impl<'a> Resolver<'a> {
 
     /// The resource's name: its name property resolved, or its logical
     /// name standing in for the name CloudFormation generates.
-    fn physical_name(&mut self, id: &str, resource: &Json, property: Option<&str>, at: &Json) -> Result<String, IacError> {
-        let given = property.and_then(|p| get(resource, "Properties").and_then(|props| get(props, p)));
+    fn physical_name(
+        &mut self,
+        id: &str,
+        resource: &Json,
+        property: Option<&str>,
+        at: &Json,
+    ) -> Result<String, IacError> {
+        let given =
+            property.and_then(|p| get(resource, "Properties").and_then(|props| get(props, p)));
         if let (Some(value), Some(p)) = (given, property) {
             let path = join(&join(&join("Resources", id), "Properties"), p);
             if let Some(v) = self.resolve(value, &path)? {
@@ -381,7 +454,11 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        self.stand_in(format!("`{id}` has no name in the template (generated at deployment)"), id, at);
+        self.stand_in(
+            format!("`{id}` has no name in the template (generated at deployment)"),
+            id,
+            at,
+        );
         Ok(id.to_string())
     }
 
@@ -389,7 +466,13 @@ impl<'a> Resolver<'a> {
         let (id, attribute) = match &arg.kind {
             Kind::String(s) => match s.split_once('.') {
                 Some((id, a)) => (id.to_string(), a.to_string()),
-                None => return Err(IacError::at(arg, path, format!("`Fn::GetAtt` takes `Resource.Attribute`, found `{s}`"))),
+                None => {
+                    return Err(IacError::at(
+                        arg,
+                        path,
+                        format!("`Fn::GetAtt` takes `Resource.Attribute`, found `{s}`"),
+                    ))
+                }
             },
             _ => {
                 let list = self.args(arg, 2..=2, "Fn::GetAtt", path)?;
@@ -401,7 +484,11 @@ impl<'a> Resolver<'a> {
             }
         };
         if self.resource(&id).is_none() {
-            return Err(IacError::at(arg, path, format!("`Fn::GetAtt` of `{id}`, which is not a resource")));
+            return Err(IacError::at(
+                arg,
+                path,
+                format!("`Fn::GetAtt` of `{id}`, which is not a resource"),
+            ));
         }
         self.resource_value(&id, &attribute, at, path)
     }
@@ -411,7 +498,9 @@ impl<'a> Resolver<'a> {
             Kind::String(s) => (s.clone(), None),
             _ => {
                 let list = self.args(arg, 2..=2, "Fn::Sub", path)?;
-                let [t, vars] = list else { return Err(IacError::at(arg, path, "`Fn::Sub` takes 2 arguments")) };
+                let [t, vars] = list else {
+                    return Err(IacError::at(arg, path, "`Fn::Sub` takes 2 arguments"));
+                };
                 let t = string(t, &format!("{path}[0]"))?.to_string();
                 crate::iac::json::entries(vars, &format!("{path}[1]"))?;
                 (t, Some(vars))
@@ -441,17 +530,30 @@ impl<'a> Resolver<'a> {
         Ok(out)
     }
 
-    fn sub_variable(&mut self, name: &str, vars: Option<&Json>, at: &Json, path: &str) -> Result<String, IacError> {
+    fn sub_variable(
+        &mut self,
+        name: &str,
+        vars: Option<&Json>,
+        at: &Json,
+        path: &str,
+    ) -> Result<String, IacError> {
         if let Some(value) = vars.and_then(|v| get(v, name)) {
             return self.string_of(value, &join(path, name));
         }
-        if self.parameters.contains_key(name) || self.resource(name).is_some() || name.starts_with("AWS::") {
+        if self.parameters.contains_key(name)
+            || self.resource(name).is_some()
+            || name.starts_with("AWS::")
+        {
             let r = text(name, at);
             let resolved = self.reference(&r, at, path)?;
             return match resolved.as_ref().map(|r| &r.kind) {
                 Some(Kind::String(s)) => Ok(s.clone()),
-                Some(Kind::Array(_)) => Err(IacError::at(at, path, format!("`${{{name}}}` in `Fn::Sub` is a list"))),
-                _ => Err(IacError::at(at, path, format!("`${{{name}}}` in `Fn::Sub` has no value"))),
+                Some(Kind::Array(_)) => {
+                    Err(IacError::at(at, path, format!("`${{{name}}}` in `Fn::Sub` is a list")))
+                }
+                _ => {
+                    Err(IacError::at(at, path, format!("`${{{name}}}` in `Fn::Sub` has no value")))
+                }
             };
         }
         if let Some((id, attribute)) = name.split_once('.') {
@@ -460,12 +562,18 @@ impl<'a> Resolver<'a> {
                 return Ok(scalar_text(&v).unwrap_or_default());
             }
         }
-        Err(IacError::at(at, path, format!("`${{{name}}}` in `Fn::Sub` names no parameter, resource or variable")))
+        Err(IacError::at(
+            at,
+            path,
+            format!("`${{{name}}}` in `Fn::Sub` names no parameter, resource or variable"),
+        ))
     }
 
     fn join(&mut self, arg: &Json, _at: &Json, path: &str) -> Result<String, IacError> {
         let list = self.args(arg, 2..=2, "Fn::Join", path)?;
-        let [delimiter, values] = list else { return Err(IacError::at(arg, path, "`Fn::Join` takes 2 arguments")) };
+        let [delimiter, values] = list else {
+            return Err(IacError::at(arg, path, "`Fn::Join` takes 2 arguments"));
+        };
         let delimiter = string(delimiter, &format!("{path}[0]"))?.to_string();
         let values = self.list_of(values, &format!("{path}[1]"))?;
         Ok(values.join(&delimiter))
@@ -473,23 +581,37 @@ impl<'a> Resolver<'a> {
 
     fn select(&mut self, arg: &Json, at: &Json, path: &str) -> Out {
         let list = self.args(arg, 2..=2, "Fn::Select", path)?;
-        let [index, values] = list else { return Err(IacError::at(arg, path, "`Fn::Select` takes 2 arguments")) };
+        let [index, values] = list else {
+            return Err(IacError::at(arg, path, "`Fn::Select` takes 2 arguments"));
+        };
         let index_text = self.string_of(index, &format!("{path}[0]"))?;
         let Ok(i) = index_text.parse::<usize>() else {
-            return Err(IacError::at(index, path, format!("`Fn::Select` index `{index_text}` is not a non-negative integer")));
+            return Err(IacError::at(
+                index,
+                path,
+                format!("`Fn::Select` index `{index_text}` is not a non-negative integer"),
+            ));
         };
         let resolved = self.resolve(values, &format!("{path}[1]"))?;
-        let Some(resolved) = resolved else { return Err(IacError::at(values, path, "`Fn::Select` of AWS::NoValue")) };
+        let Some(resolved) = resolved else {
+            return Err(IacError::at(values, path, "`Fn::Select` of AWS::NoValue"));
+        };
         let list = items(&resolved, &format!("{path}[1]"))?;
         match list.get(i) {
             Some(v) => Ok(Some(Json { line: at.line, column: at.column, ..v.clone() })),
-            None => Err(IacError::at(at, path, format!("`Fn::Select` index {i} is out of range for a list of {}", list.len()))),
+            None => Err(IacError::at(
+                at,
+                path,
+                format!("`Fn::Select` index {i} is out of range for a list of {}", list.len()),
+            )),
         }
     }
 
     fn split(&mut self, arg: &Json, at: &Json, path: &str) -> Result<Json, IacError> {
         let list = self.args(arg, 2..=2, "Fn::Split", path)?;
-        let [delimiter, source] = list else { return Err(IacError::at(arg, path, "`Fn::Split` takes 2 arguments")) };
+        let [delimiter, source] = list else {
+            return Err(IacError::at(arg, path, "`Fn::Split` takes 2 arguments"));
+        };
         let delimiter = string(delimiter, &format!("{path}[0]"))?.to_string();
         if delimiter.is_empty() {
             return Err(IacError::at(arg, path, "`Fn::Split` delimiter is empty"));
@@ -506,20 +628,34 @@ impl<'a> Resolver<'a> {
         let map = self.string_of(map, &format!("{path}[0]"))?;
         let top = self.string_of(top, &format!("{path}[1]"))?;
         let second = self.string_of(second, &format!("{path}[2]"))?;
-        let found = self.mappings.and_then(|m| get(m, &map)).and_then(|m| get(m, &top)).and_then(|m| get(m, &second));
+        let found = self
+            .mappings
+            .and_then(|m| get(m, &map))
+            .and_then(|m| get(m, &top))
+            .and_then(|m| get(m, &second));
         match (found, list.get(3)) {
             (Some(v), _) => self.resolve(v, &join(&join(&join("Mappings", &map), &top), &second)),
             (None, Some(default)) => match get(default, "DefaultValue") {
                 Some(d) => self.resolve(d, &format!("{path}[3].DefaultValue")),
-                None => Err(IacError::at(default, path, "`Fn::FindInMap` fourth argument must be `{DefaultValue: …}`")),
+                None => Err(IacError::at(
+                    default,
+                    path,
+                    "`Fn::FindInMap` fourth argument must be `{DefaultValue: …}`",
+                )),
             },
-            (None, None) => Err(IacError::at(at, path, format!("`Fn::FindInMap`: no `{map}.{top}.{second}` in Mappings"))),
+            (None, None) => Err(IacError::at(
+                at,
+                path,
+                format!("`Fn::FindInMap`: no `{map}.{top}.{second}` in Mappings"),
+            )),
         }
     }
 
     fn if_(&mut self, arg: &Json, _at: &Json, path: &str) -> Out {
         let list = self.args(arg, 3..=3, "Fn::If", path)?;
-        let [condition, then, otherwise] = list else { return Err(IacError::at(arg, path, "`Fn::If` takes 3 arguments")) };
+        let [condition, then, otherwise] = list else {
+            return Err(IacError::at(arg, path, "`Fn::If` takes 3 arguments"));
+        };
         let name = string(condition, &format!("{path}[0]"))?.to_string();
         if self.condition(&name, condition, path)? {
             self.resolve(then, &format!("{path}[1]"))
@@ -529,7 +665,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The value of the condition named `name` in the Conditions section.
-    pub(crate) fn condition(&mut self, name: &str, at: &Json, path: &str) -> Result<bool, IacError> {
+    pub(crate) fn condition(
+        &mut self,
+        name: &str,
+        at: &Json,
+        path: &str,
+    ) -> Result<bool, IacError> {
         if let Some(v) = self.condition_values.get(name) {
             return Ok(*v);
         }
@@ -538,7 +679,11 @@ impl<'a> Resolver<'a> {
         };
         let key = format!("condition {name}");
         if self.visiting.contains(&key) {
-            return Err(IacError::at(at, path, format!("circular condition: {} -> {name}", self.visiting.join(" -> "))));
+            return Err(IacError::at(
+                at,
+                path,
+                format!("circular condition: {} -> {name}", self.visiting.join(" -> ")),
+            ));
         }
         self.visiting.push(key);
         let value = self.condition_body(body, &join("Conditions", name));
@@ -560,30 +705,50 @@ impl<'a> Resolver<'a> {
                 _ => Err(IacError::at(body, path, "a condition is one condition function")),
             },
             Kind::Bool(b) => Ok(*b),
-            other => Err(IacError::at(body, path, format!("expected a condition function, found {}", other.describe()))),
+            other => Err(IacError::at(
+                body,
+                path,
+                format!("expected a condition function, found {}", other.describe()),
+            )),
         };
         self.depth -= 1;
         out
     }
 
-    fn condition_function(&mut self, name: &str, arg: &Json, at: &Json, path: &str) -> Result<bool, IacError> {
+    fn condition_function(
+        &mut self,
+        name: &str,
+        arg: &Json,
+        at: &Json,
+        path: &str,
+    ) -> Result<bool, IacError> {
         match name {
             "Fn::Equals" => {
                 let list = self.args(arg, 2..=2, name, path)?;
-                let [a, b] = list else { return Err(IacError::at(arg, path, "`Fn::Equals` takes 2 arguments")) };
-                let a = self.resolve(a, &format!("{path}[0]"))?.map(|v| crate::iac::json::to_value(&v));
-                let b = self.resolve(b, &format!("{path}[1]"))?.map(|v| crate::iac::json::to_value(&v));
+                let [a, b] = list else {
+                    return Err(IacError::at(arg, path, "`Fn::Equals` takes 2 arguments"));
+                };
+                let a =
+                    self.resolve(a, &format!("{path}[0]"))?.map(|v| crate::iac::json::to_value(&v));
+                let b =
+                    self.resolve(b, &format!("{path}[1]"))?.map(|v| crate::iac::json::to_value(&v));
                 let text_of = |v: Option<serde_json::Value>| match v {
                     Some(serde_json::Value::String(s)) => Some(serde_json::Value::String(s)),
-                    Some(serde_json::Value::Number(n)) => Some(serde_json::Value::String(n.to_string())),
-                    Some(serde_json::Value::Bool(b)) => Some(serde_json::Value::String(b.to_string())),
+                    Some(serde_json::Value::Number(n)) => {
+                        Some(serde_json::Value::String(n.to_string()))
+                    }
+                    Some(serde_json::Value::Bool(b)) => {
+                        Some(serde_json::Value::String(b.to_string()))
+                    }
                     other => other,
                 };
                 Ok(text_of(a) == text_of(b))
             }
             "Fn::Not" => {
                 let list = self.args(arg, 1..=1, name, path)?;
-                let [c] = list else { return Err(IacError::at(arg, path, "`Fn::Not` takes 1 argument")) };
+                let [c] = list else {
+                    return Err(IacError::at(arg, path, "`Fn::Not` takes 1 argument"));
+                };
                 Ok(!self.condition_body(c, &format!("{path}[0]"))?)
             }
             "Fn::And" | "Fn::Or" => {
@@ -592,7 +757,11 @@ impl<'a> Resolver<'a> {
                 for (i, c) in list.iter().enumerate() {
                     values.push(self.condition_body(c, &format!("{path}[{i}]"))?);
                 }
-                Ok(if name == "Fn::And" { values.iter().all(|v| *v) } else { values.iter().any(|v| *v) })
+                Ok(if name == "Fn::And" {
+                    values.iter().all(|v| *v)
+                } else {
+                    values.iter().any(|v| *v)
+                })
             }
             other => Err(IacError::at(at, path, format!("`{other}` is not a condition function"))),
         }
@@ -614,7 +783,12 @@ impl Shell for Json {
 }
 
 /// A parameter's value: given, else its `Default`, else none.
-fn param_value(name: &str, decl: &Json, options: &Options, path: &str) -> Result<Option<Param>, IacError> {
+fn param_value(
+    name: &str,
+    decl: &Json,
+    options: &Options,
+    path: &str,
+) -> Result<Option<Param>, IacError> {
     let ty = match get(decl, "Type") {
         Some(t) => string(t, &join(path, "Type"))?.to_string(),
         None => "String".to_string(),
@@ -622,7 +796,13 @@ fn param_value(name: &str, decl: &Json, options: &Options, path: &str) -> Result
     let given = options.parameters.get(name).cloned();
     let default = get(decl, "Default").map(|d| match &d.kind {
         Kind::Array(list) => Ok(list.iter().filter_map(scalar_text).collect::<Vec<_>>().join(",")),
-        _ => scalar_text(d).ok_or_else(|| IacError::at(d, &join(path, "Default"), format!("expected a string, found {}", d.kind.describe()))),
+        _ => scalar_text(d).ok_or_else(|| {
+            IacError::at(
+                d,
+                &join(path, "Default"),
+                format!("expected a string, found {}", d.kind.describe()),
+            )
+        }),
     });
     let value = match (given, default) {
         (Some(v), _) => v,

@@ -53,13 +53,17 @@ Resources:
 
 #[test]
 fn parameters_override_defaults_and_missing_ones_are_named_stand_ins() {
-    let t = "Parameters:\n  Acct: {Type: String}\n".to_string() + &role("!Sub 'arn:aws:iam::${Acct}:root'");
+    let t = "Parameters:\n  Acct: {Type: String}\n".to_string()
+        + &role("!Sub 'arn:aws:iam::${Acct}:root'");
     let f = found(&t);
     assert!(f.policies[0].unresolved[0].what.contains("parameter `Acct` has no value"));
     let mut o = Options::default();
     o.parameters.insert("Acct".into(), "111122223333".into());
     let f = extract("t.yaml", &t, &o).unwrap();
-    assert_eq!(f.policies[0].document.as_ref().unwrap()["Statement"][0]["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
+    assert_eq!(
+        f.policies[0].document.as_ref().unwrap()["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::111122223333:root"
+    );
     assert!(f.policies[0].unresolved.is_empty());
 }
 
@@ -108,17 +112,27 @@ Resources:
     let f = found(t);
     assert_eq!(f.policies.len(), 1);
     let p = &f.policies[0];
-    assert_eq!((p.resource.as_str(), p.resource_name.as_str(), p.policy_name.as_str()), ("A,B", "f", "PermissionsPolicy"));
+    assert_eq!(
+        (p.resource.as_str(), p.resource_name.as_str(), p.policy_name.as_str()),
+        ("A,B", "f", "PermissionsPolicy")
+    );
     assert_eq!(p.statement_lines, vec![5, 8]);
     let doc = p.document.as_ref().unwrap();
     assert_eq!(doc["Statement"][0]["Principal"], json!({"Service": "s3.amazonaws.com"}));
-    assert_eq!(doc["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceAccount"], "123456789012");
-    assert_eq!(doc["Statement"][1]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-abcdefghij");
+    assert_eq!(
+        doc["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceAccount"],
+        "123456789012"
+    );
+    assert_eq!(
+        doc["Statement"][1]["Condition"]["StringEquals"]["aws:PrincipalOrgID"],
+        "o-abcdefghij"
+    );
 }
 
 #[test]
 fn false_conditions_and_excluded_types_are_skipped_with_a_reason() {
-    let t = "Conditions:\n  No: !Equals [a, b]\n".to_string() + &role("'*'").replace("Type: AWS::IAM::Role", "Type: AWS::IAM::Role\n    Condition: No");
+    let t = "Conditions:\n  No: !Equals [a, b]\n".to_string()
+        + &role("'*'").replace("Type: AWS::IAM::Role", "Type: AWS::IAM::Role\n    Condition: No");
     let f = found(&t);
     assert!(f.policies.is_empty());
     assert!(f.skipped[0].reason.contains("condition `No` is false"));
@@ -142,7 +156,10 @@ fn json_templates_and_policy_text_keep_their_lines() {
 }"#;
     let f = extract("t.json", t, &Options::default()).unwrap();
     let p = &f.policies[0];
-    assert_eq!((p.policy_name.as_str(), p.resource_name.as_str(), p.line), ("InlinePolicy", "ps", 7));
+    assert_eq!(
+        (p.policy_name.as_str(), p.resource_name.as_str(), p.line),
+        ("InlinePolicy", "ps", 7)
+    );
     assert_eq!(p.statement_lines, vec![7]);
 }
 
@@ -178,7 +195,12 @@ fn wrong_argument_shapes_and_types_are_located_errors() {
         let e = error(&role(value));
         assert!(e.message.contains(wanted), "{value}: {e}");
         assert_eq!(e.line, 8, "{value}: {e}");
-        assert!(e.path.starts_with("Resources.R.Properties.AssumeRolePolicyDocument.Statement[0].Principal.AWS"), "{value}: {e}");
+        assert!(
+            e.path.starts_with(
+                "Resources.R.Properties.AssumeRolePolicyDocument.Statement[0].Principal.AWS"
+            ),
+            "{value}: {e}"
+        );
     }
     let e = error("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: [a]\n");
     assert!(e.message.contains("expected an object, found an array"), "{e}");
@@ -191,7 +213,8 @@ fn wrong_argument_shapes_and_types_are_located_errors() {
 
 #[test]
 fn exponential_references_hit_the_node_budget() {
-    let mut t = String::from("Resources:\n  R0: {Type: AWS::S3::Bucket, Properties: {BucketName: x}}\n");
+    let mut t =
+        String::from("Resources:\n  R0: {Type: AWS::S3::Bucket, Properties: {BucketName: x}}\n");
     for i in 1..40 {
         let p = i - 1;
         t.push_str(&format!(

@@ -312,7 +312,9 @@ impl Writer {
                     ]))
                 }
                 Exempt::Exact(s) => Pat::Re(self.literal(&s)),
-                Exempt::Prefix(prefix) => Pat::Re(concat(vec![self.literal(prefix), ANY.to_string()])),
+                Exempt::Prefix(prefix) => {
+                    Pat::Re(concat(vec![self.literal(prefix), ANY.to_string()]))
+                }
                 Exempt::Session { partition, account, role, session } => Pat::Re(self.literal(
                     &format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"),
                 )),
