@@ -604,3 +604,6 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
 pub fn is_policy_type(ty: &str) -> bool {
     ATTRIBUTES.iter().any(|(t, _)| *t == ty)
 }
+
+#[cfg(test)]
+mod tests;
