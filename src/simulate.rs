@@ -18,6 +18,7 @@ mod principal;
 mod statement;
 #[cfg(test)]
 mod tests;
+mod keys;
 mod validate;
 mod variables;
 
@@ -80,6 +81,7 @@ pub fn simulate(
 ) -> Result<Simulation, String> {
     validate::check_action(&request.action)?;
     validate::check_resource(&request.resource)?;
+    keys::check_context(policy_type, request)?;
     let caller = request_caller(policy_type, request)?;
     validate::check_partition(&request.resource, caller.and_then(|(c, _)| c.partition()))?;
     let input = Input::new(policy, request, caller);

@@ -4,7 +4,7 @@
 const MAX_DISTANCE: usize = 2;
 
 /// The candidate closest to `name`, compared ignoring ASCII case, if one is
-/// within [`MAX_DISTANCE`] edits; ties go to the earliest candidate.
+/// within two edits; ties go to the earliest candidate.
 pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let name = name.to_ascii_lowercase();
     let name_len = name.chars().count();
