@@ -59,7 +59,8 @@ pub enum TemplateCheck {
 }
 
 impl TemplateCheck {
-    fn kind(&self) -> CheckKind {
+    /// Which check this is.
+    pub fn kind(&self) -> CheckKind {
         match self {
             TemplateCheck::NoNewAccess { .. } | TemplateCheck::NoNewAccessSinceBaseline { .. } => {
                 CheckKind::NoNewAccess
@@ -236,6 +237,56 @@ impl Report {
         } else {
             0
         }
+    }
+}
+
+impl Report {
+    /// The findings for SARIF ([`crate::report::sarif`]): every failed check
+    /// (level error) and every UNKNOWN (level warning), blocking or not, at
+    /// its statement's line; identified across runs by the rule, the file,
+    /// the resource, the policy and the statement.
+    pub fn sarif(&self, kind: CheckKind) -> Vec<crate::report::sarif::Finding> {
+        use crate::report::sarif::{Finding as Result_, Level, Place};
+        let mut out = Vec::new();
+        for f in self.blocking.iter().chain(&self.non_blocking) {
+            let level = match f.finding_type {
+                FindingType::SecurityWarning | FindingType::Error => Level::Error,
+                FindingType::Unknown => Level::Warning,
+                FindingType::Warning | FindingType::Suggestion => continue,
+            };
+            let places = if f.statement_locations.is_empty() {
+                vec![f.location.clone()]
+            } else {
+                f.statement_locations.clone()
+            };
+            for place in places {
+                let mut message = format!("{} / {}: {}", f.resource_name, f.policy_name, f.message);
+                if let Some(w) = f.details.get("witness") {
+                    message.push_str(&format!(" Witness: {w}"));
+                }
+                let statement =
+                    place.statement_index.map_or("policy".to_string(), |i| i.to_string());
+                out.push(Result_ {
+                    rule: kind,
+                    level,
+                    message,
+                    identity: format!(
+                        "{}|{}|{}|{}|{statement}",
+                        kind.name(),
+                        place.file,
+                        f.resource,
+                        f.policy_name
+                    ),
+                    location: Place {
+                        uri: place.file,
+                        start_line: place.line.max(1),
+                        end_line: None,
+                    },
+                    related: Vec::new(),
+                });
+            }
+        }
+        out
     }
 }
 

@@ -70,9 +70,8 @@ fn fits(sort: KeySort, grammar: Option<&str>, v: &str) -> bool {
         KeySort::String | KeySort::Arn | KeySort::Bool | KeySort::EpochSeconds => None,
     };
     let parses = typed.is_none_or(|s| parse_request_value(s, v).is_some());
-    let shaped = grammar.is_none_or(|g| {
-        Regex::new(&format!("^(?:{g})$")).is_ok_and(|re| re.is_match(v))
-    });
+    let shaped =
+        grammar.is_none_or(|g| Regex::new(&format!("^(?:{g})$")).is_ok_and(|re| re.is_match(v)));
     parses && shaped
 }
 
@@ -107,8 +106,9 @@ mod tests {
         let arn = ("aws:SourceArn", s("arn:aws:sns:us-east-1:111122223333:t"));
         let r = PolicyType::Resource;
         assert!(check_context(r, &request("anonymous", &[arn.clone()])).is_err());
-        assert!(check_context(r, &request("arn:aws:iam::111122223333:root", &[arn.clone()]))
-            .is_err());
+        assert!(
+            check_context(r, &request("arn:aws:iam::111122223333:root", &[arn.clone()])).is_err()
+        );
         assert!(check_context(r, &request("service:sns.amazonaws.com", &[arn.clone()])).is_ok());
         assert!(check_context(PolicyType::Identity, &request("x", &[arn])).is_err());
         let org = ("aws:PrincipalOrgID", s("o-abcdefghij"));

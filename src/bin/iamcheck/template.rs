@@ -304,7 +304,8 @@ fn run_check(
             out::print(&findings::render_text(&report, &found));
         }
         Output::Sarif => {
-            return Err(Failure::new("--output sarif is not available for templates yet"))
+            let log = iamcheck::report::sarif::log(&report.sarif(check.kind()));
+            out::println(&log.to_string());
         }
     }
     Ok(match report.exit_code() {
