@@ -517,10 +517,17 @@ fn each_service_follows_its_published_definition() {
         let p = doc(json!([statement("*", "*", json!("*"), Some(c.clone()))]));
         let v = public(&p, ty);
         let text = c.to_string();
-        if is_public && (text.contains("${") || text.contains("aws:userid")) {
-            // A variable tying a trusted key to another key (§2), and `aws:userid` witnesses
-            // of role sessions (semantics.md §6, issue 11 §7): never PASS, UNKNOWN for now.
+        if is_public && text.contains("${") {
+            // A variable tying a trusted key to another key (§2): never PASS, UNKNOWN for now.
             assert!(matches!(v, Verdict::Unknown { .. }), "{ty} {c} must not pass: {v:?}");
+        } else if is_public && text.contains("aws:userid") {
+            // `aws:userid` patterns of role sessions get role-session witnesses
+            // (semantics.md §6, issue 11 §7).
+            let Verdict::Fail { witness, .. } = &v else {
+                panic!("{ty} {c} must be public: {v:?}")
+            };
+            let principal = witness.principal.as_deref().unwrap_or_default();
+            assert!(principal.contains(":assumed-role/"), "{ty} {c}: {witness:?}");
         } else if is_public {
             assert!(matches!(v, Verdict::Fail { .. }), "{ty} {c} must be public: {v:?}");
         } else {
