@@ -10,7 +10,7 @@
 //! | `AWS::IAM::ManagedPolicy` | `PolicyDocument` | `ManagedPolicyName` or the logical name | identity | |
 //! | `AWS::SSO::PermissionSet` | `InlinePolicy` | `InlinePolicy` | identity | |
 //! | `AWS::S3::BucketPolicy` | `PolicyDocument` | `BucketPolicy` | resource | `AWS::S3::Bucket` |
-//! | … | | | | (the table [`SITES`]) |
+//! | … | | | | (the table `SITES` in this file) |
 //!
 //! `AWS::Lambda::Permission` resources become one statement each, and the
 //! statements of one function one `PermissionsPolicy`, as

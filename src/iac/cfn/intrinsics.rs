@@ -7,7 +7,7 @@
 //! CloudFormation user guide's "Intrinsic function reference" defines them.
 //!
 //! What cannot be known offline gets a stand-in and is recorded in
-//! [`Resolver::unresolved`]: a resource's generated physical name (the
+//! the policy's `unresolved` list: a resource's generated physical name (the
 //! logical name stands in, as in cfn-policy-validator), an import, a stack
 //! name, an SSM parameter's value, a dynamic reference, an attribute this
 //! table does not know. docs/templates.md lists every stand-in.
