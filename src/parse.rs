@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod grammar;
 mod json;
 pub mod limits;
 mod lower;
