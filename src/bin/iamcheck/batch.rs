@@ -217,12 +217,16 @@ fn check(request: &Map<String, Value>, config: &Config) -> Result<(CheckKind, Ve
         "check-access-not-granted" => {
             let ty = policy_type(request)?;
             let doc = policy(request, "policyDocument", ty)?;
-            let access = match request.get("access") {
-                Some(Value::String(s)) => input::access(s),
-                Some(v) => input::access(&v.to_string()),
+            let (access, warnings) = match request.get("access") {
+                Some(Value::String(s)) => input::access_with_warnings(s),
+                Some(v) => input::access_with_warnings(&v.to_string()),
                 None => Err("error: `access` is missing".to_string()),
             }
-            .map_err(|e| e.trim_start_matches("error: ").replace("--access", "`access`"))?;
+            .map_err(|e| e.replace("error: ", "").replace("--access", "`access`"))?;
+            let id = request.get("id").cloned().unwrap_or(Value::Null);
+            for w in warnings {
+                eprintln!("warning: request {id}: `access`: {w}");
+            }
             let verdict = iamcheck::check_access_not_granted(&doc, &access, ty, config);
             Ok((CheckKind::AccessNotGranted, verdict))
         }

@@ -35,8 +35,33 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
 }
 
 /// Parses `--access`: AWS CLI JSON (a one-element list or the object) or
-/// the shorthand `actions=a,b,resources=r`.
+/// the shorthand `actions=a,b,resources=r`. Entries AWS rejects are errors;
+/// where the list goes beyond Access Analyzer's `Access` shape, a warning
+/// goes to standard error (docs/semantics.md §7).
 pub fn access(arg: &str) -> Result<Access, String> {
+    let (access, warnings) = access_with_warnings(arg)?;
+    for w in warnings {
+        eprintln!("warning: --access: {w}");
+    }
+    Ok(access)
+}
+
+/// [`access`] with the warnings returned rather than printed.
+pub fn access_with_warnings(arg: &str) -> Result<(Access, Vec<String>), String> {
+    let access = access_unchecked(arg)?;
+    let found = iamcheck::parse::check_access(&access);
+    if !found.errors.is_empty() {
+        return Err(found
+            .errors
+            .iter()
+            .map(|e| format!("error: --access: {e}"))
+            .collect::<Vec<_>>()
+            .join("\n"));
+    }
+    Ok((access, found.warnings))
+}
+
+fn access_unchecked(arg: &str) -> Result<Access, String> {
     let trimmed = arg.trim();
     let access = if trimmed.starts_with('[') || trimmed.starts_with('{') {
         access_json(trimmed)?
