@@ -15,6 +15,7 @@
 pub(crate) mod caller;
 pub mod glob;
 pub(crate) mod keys;
+mod partitions;
 pub mod principal;
 mod table;
 pub(crate) mod variables;
@@ -112,6 +113,16 @@ pub struct Encoded {
     pub statements: Vec<StatementRef>,
     /// The fields in search order.
     pub fields: Vec<Field>,
+    /// How many partition bits follow the statements' bits in every `sat` set
+    /// (`encode::partitions`; 0: the query needs none).
+    pub partition_bits: usize,
+}
+
+impl Encoded {
+    /// The bits of a `sat` set: one per statement, then the partition bits.
+    pub fn width(&self) -> usize {
+        self.statements.len() + self.partition_bits
+    }
 }
 
 /// Budgets of the encoding.
@@ -140,7 +151,6 @@ pub struct EncodeError {
 impl EncodeError {
     /// An internal invariant failure of the encoding (an UNKNOWN coded
     /// `internal`, never a silent default).
-    #[allow(dead_code, reason = "for the invariants of issue 11 §8, ported in parallel")]
     pub(crate) fn internal(detail: impl Into<String>) -> EncodeError {
         EncodeError { reason: UnknownReason::internal(detail) }
     }
@@ -240,19 +250,25 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = keys::OpaqueSet::default();
-    let mut fields = vec![action_field(&all, budget)?];
-    fields.push(resource_field(&all, &mut opaque, budget)?);
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
+    let has_caller = !folded.is_empty() || policy_type == PolicyType::Resource;
+    let classes =
+        if has_caller { partitions::query_classes(&all, &folded, restrict) } else { Vec::new() };
+    let classes = if classes.len() > 1 { classes } else { Vec::new() };
+    let mut fields = vec![action_field(&all, budget)?];
+    fields.push(resource_field(&all, &mut opaque, budget, &classes)?);
     let stripped = caller::without_folded(&all, &folded);
     let rest: Vec<(&Policy, &crate::policy::Statement)> =
         all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
     if !folded.is_empty() {
         let forbidden = caller::Forbidden { principals: &restrict.principal, keys: &restrict.keys };
-        fields.push(caller::caller_field(&all, policy_type, &folded, &forbidden, budget)?);
+        let scope = caller::Scope { policy_type, folded: &folded, classes: &classes };
+        fields.push(caller::caller_field(&all, &scope, &forbidden, budget)?);
     } else if policy_type == PolicyType::Resource {
-        fields.push(principal_field(&all, budget, &restrict.principal)?);
+        fields.push(principal_field(&all, budget, &restrict.principal, &classes)?);
     }
+    let first_free = fields.len();
     fields.extend(keys::key_fields(
         &rest,
         &mut opaque,
@@ -261,7 +277,17 @@ pub fn encode(
         &restrict.typed_keys,
     )?);
     fields.extend(opaque.into_fields(all.len()));
-    Ok(Encoded { statements, fields })
+    // Fields with no partition are compatible with every class. The action field is first.
+    let (n, k) = (all.len(), classes.len());
+    for (d, field) in fields.iter_mut().enumerate() {
+        if d == 0 || d >= first_free {
+            for atom in &mut field.atoms {
+                atom.sat.grow(n + k);
+                atom.sat.insert_range(n..n + k);
+            }
+        }
+    }
+    Ok(Encoded { statements, fields, partition_bits: k })
 }
 
 /// The bytes of an action name after the colon: the class of the action groups' universe
@@ -341,6 +367,7 @@ fn resource_field(
     all: &Stmts<'_>,
     opaque: &mut keys::OpaqueSet,
     budget: &EncodeBudget,
+    classes: &[crate::iam::partition::Set],
 ) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
     let mut constraints = Vec::with_capacity(all.len());
@@ -371,6 +398,10 @@ fn resource_field(
         };
         constraints.push(c);
     }
+    for &class in classes {
+        let el = Element { negated: false, values: vec![partitions::class_regex(class)] };
+        constraints.push(Some(table.element(&el, |r| Pattern::Regex(r.clone()))));
+    }
     let universe = principal::resource_universe();
     let group = |svc: &str| principal::resource_universe_of(svc);
     let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
@@ -386,18 +417,28 @@ fn principal_field(
     all: &Stmts<'_>,
     budget: &EncodeBudget,
     forbidden: &[crate::policy::Principal],
+    classes: &[crate::iam::partition::Set],
 ) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
     let forbidden: Vec<Pattern> = forbidden.iter().map(principal::principal).collect();
     table.forbid(&forbidden);
-    let constraints: Vec<_> = all
+    let mut constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {
+            Some(el) if el.negated => {
+                let exempt = Element { negated: true, values: vec![()] };
+                Some(table.element(&exempt, |()| principal::exempt_pattern(&el.values)))
+            }
             Some(el) => Some(table.element(el, principal::principal)),
             // A resource-policy statement without a principal never applies.
             None => Some(Constraint::nothing()),
         })
         .collect();
+    for &class in classes {
+        let values = vec![partitions::class_regex(class), principal::PARTITIONLESS.to_string()];
+        let el = Element { negated: false, values };
+        constraints.push(Some(table.element(&el, |r| Pattern::Regex(r.clone()))));
+    }
     let universe = principal::principal_universe();
     let atoms = table
         .field_atoms(&Grouping::single(&universe), &constraints, &budget.atoms)

@@ -35,9 +35,11 @@
 //! ```
 
 pub mod automata;
+pub mod check;
 pub mod decide;
 pub mod encode;
 pub mod error;
+pub mod iac;
 pub mod iam;
 pub mod parse;
 pub mod policy;
@@ -47,6 +49,7 @@ pub mod simulate;
 pub mod unknown;
 pub mod values;
 
+pub use check::{Check, CheckError};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
     check_no_public_access, Access, Config, Reason, ResourceType, Verdict, ZoneOfTrust,

@@ -26,10 +26,10 @@
 
 pub mod access;
 mod grammar;
-mod json;
+pub(crate) mod json;
 pub mod limits;
 mod lower;
-mod suggest;
+pub mod suggest;
 
 use crate::error::{Diagnostic, Location, ParseErrors, Severity};
 use crate::policy::{Policy, PolicyType};
