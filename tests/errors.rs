@@ -187,13 +187,6 @@ fn what_aws_rejects_is_a_located_error_with_help() {
             "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE",
         ),
         (
-            json!({"Action": "s3:GetObject", "Resource": "arn:aws:sqs:us-east-1:1234-5678-9012:q"}),
-            Identity,
-            "Statement[0].Resource",
-            "the account `1234-5678-9012`",
-            "without hyphens: `123456789012`",
-        ),
-        (
             json!({"Action": "s3:GetObject", "Resource": "arn:amazon:s3:::b"}),
             Identity,
             "Statement[0].Resource",
@@ -302,4 +295,23 @@ fn the_access_list_rejects_what_aws_rejects_and_warns_beyond_access_analyzer() {
     assert!(err.contains("warning: request 9: `access`: `resources[0]` `arn:*:s3:::b/k` has a wildcard in its partition"), "{err}");
     let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((out.status.code(), &result["result"]), (Some(1), &serde_json::json!("FAIL")));
+}
+
+/// A resource ARN whose account is not 12 digits names no resource, but
+/// Access Analyzer's checks run on it (tests/iac.rs): a located warning.
+#[test]
+fn a_resource_account_of_the_wrong_length_is_a_warning() {
+    let doc = r#"{"Version":"2012-10-17","Statement":{"Sid":"Q","Effect":"Allow","Action":"sqs:*","Resource":"arn:aws:sqs:us-east-1:1234-5678-9012:q"}}"#;
+    let parsed = iamcheck::parse_policy(doc, iamcheck::PolicyType::Identity).unwrap();
+    let w = &parsed.warnings[0];
+    assert_eq!(w.severity, iamcheck::Severity::Warning);
+    assert_eq!(
+        (w.location.path.as_str(), &w.location.statement),
+        ("Statement.Resource", &Some((0, Some("Q".to_string()))))
+    );
+    assert!(w.message.contains("the account `1234-5678-9012`"), "{w}");
+    assert!(
+        w.help.as_deref().unwrap_or_default().contains("without hyphens: `123456789012`"),
+        "{w}"
+    );
 }

@@ -50,6 +50,9 @@ pub fn check_access(access: &Access) -> AccessFindings {
             found.errors.push(line("resources", i, p));
             continue;
         }
+        if let Some(p) = grammar::resource_warning(resource, resource) {
+            found.warnings.push(line("resources", i, p));
+        }
         if resource.chars().count() > MAX_ACCESS_RESOURCE_LENGTH {
             found.warnings.push(format!(
                 "`resources[{i}]` has {} characters: Access Analyzer takes at most {MAX_ACCESS_RESOURCE_LENGTH}",

@@ -136,7 +136,6 @@ pub(crate) fn resource(text: &str, shape: &str) -> Result<(), Problem> {
             format!("did you mean `{}`?", text.replacen(service, &service.to_ascii_lowercase(), 1)),
         ));
     }
-    arn_account(text, account)?;
     if rest.is_empty() {
         return Err(problem(
             format!("`{text}` is not an ARN: its resource field is empty"),
@@ -160,7 +159,7 @@ fn short_arn(text: &str, fields: &[&str]) -> Result<(), Problem> {
             format!("`{text}` is not an ARN: its service field is empty"),
             format!("write `{ARN_SHAPE}`, e.g. `arn:aws:s3:::amzn-s3-demo-bucket`"),
         )),
-        _ => fields.get(4).map_or(Ok(()), |account| arn_account(text, account)),
+        _ => Ok(()),
     }
 }
 
@@ -174,9 +173,22 @@ fn arn_partition(text: &str, partition: &str) -> Result<(), Problem> {
     Err(problem(format!("`{partition}` in `{text}` is not an AWS partition"), help))
 }
 
-/// An account made of digits (and hyphens) must be 12 digits; other
-/// accounts (empty, wildcards, `aws` in AWS managed policy ARNs) are left
-/// alone.
+/// A warning about a valid resource (see [`resource`]): an account made of
+/// digits (and hyphens) that is not 12 digits names no resource (Access
+/// Analyzer's policy validation reports "Invalid ARN account"), yet its
+/// custom checks run on it (tests/iac.rs: a finding AWS recorded on
+/// `arn:aws:dynamodb:us-east-1:1234567890:table/my-table`), so it is read as
+/// written. Empty accounts, wildcards and the `aws` of AWS managed policy
+/// ARNs are left alone.
+pub(crate) fn resource_warning(text: &str, shape: &str) -> Option<Problem> {
+    let account = shape.split(':').nth(4)?;
+    if shape.splitn(6, ':').count() < 6 {
+        return None;
+    }
+    arn_account(text, account).err()
+}
+
+/// An account made of digits (and hyphens) must be 12 digits.
 fn arn_account(text: &str, account: &str) -> Result<(), Problem> {
     let numeric = account.chars().any(|c| c.is_ascii_digit())
         && account.chars().all(|c| c.is_ascii_digit() || c == '-');
@@ -374,13 +386,21 @@ mod tests {
             ("arn:awz:s3:*", "not an AWS partition"),
             ("arn:awz:s3:::b", "not an AWS partition"),
             ("arn:aws:S3:::b", "not lower case"),
-            ("arn:aws:sqs:us-east-1:12345:q", "not a 12-digit account ID"),
             ("arn:aws:s3:::", "resource field is empty"),
             ("*bucket*", "neither"),
         ] {
             let e = resource(bad, bad).err().unwrap_or_else(|| panic!("{bad} accepted"));
             assert!(e.message.contains(message), "{bad}: {e:?}");
         }
+        let w = super::resource_warning(
+            "arn:aws:sqs:us-east-1:12345:q",
+            "arn:aws:sqs:us-east-1:12345:q",
+        );
+        assert!(w.is_some_and(|w| w.message.contains("not a 12-digit account ID")));
+        assert_eq!(
+            super::resource_warning("arn:aws:iam::aws:policy/x", "arn:aws:iam::aws:policy/x"),
+            None
+        );
         // A variable stands for any text of its field.
         assert_eq!(resource("arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/*"), Ok(()));
     }

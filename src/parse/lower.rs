@@ -510,14 +510,22 @@ impl Lowerer {
         let resource = key.name.ends_with("Resource");
         let mut ok = true;
         for item in &items {
-            let checked = if resource {
-                grammar::resource(item.text, &self.resource_shape(item.text))
-            } else {
-                grammar::action(item.text)
+            let shape = resource.then(|| self.resource_shape(item.text));
+            let checked = match &shape {
+                Some(shape) => grammar::resource(item.text, shape),
+                None => grammar::action(item.text),
             };
-            if let Err(problem) = checked {
-                self.error(Site::value(&item.path(path), item.json), problem.message, problem.help);
-                ok = false;
+            let site = || Site::value(&item.path(path), item.json);
+            match checked {
+                Err(problem) => {
+                    self.error(site(), problem.message, problem.help);
+                    ok = false;
+                }
+                Ok(()) => {
+                    if let Some(w) = shape.and_then(|s| grammar::resource_warning(item.text, &s)) {
+                        self.warn(site(), w.message, w.help);
+                    }
+                }
             }
         }
         let values = items.into_iter().map(|item| item.text.to_string()).collect();
