@@ -107,7 +107,7 @@ pub(crate) fn resource(text: &str, shape: &str) -> Result<(), Problem> {
         ));
     }
     let fields: Vec<&str> = shape.splitn(6, ':').collect();
-    let [_, partition, service, _region, account, rest] = fields[..] else {
+    let [_, partition, service, _region, _account, rest] = fields[..] else {
         // "If the `*` wildcard is the last character of a resource ARN
         // segment, it can expand to match beyond colon boundaries": a
         // shorter ARN whose last field is `*` stands for the rest.
