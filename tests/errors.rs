@@ -281,16 +281,7 @@ fn the_access_list_rejects_what_aws_rejects_and_warns_beyond_access_analyzer() {
     let line = serde_json::json!({"id": 9, "check": "check-access-not-granted",
         "policyDocument": serde_json::from_str::<serde_json::Value>(doc).unwrap(),
         "access": [{"resources": ["arn:*:s3:::b/k"]}], "policyType": "IDENTITY_POLICY"});
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamcheck"))
-        .arg("batch")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{line}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = crate::common::batch_output(&format!("{line}\n"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning: request 9: `access`: `resources[0]` `arn:*:s3:::b/k` has a wildcard in its partition"), "{err}");
     let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -340,58 +340,66 @@ pub(crate) fn federated_principal(text: &str) -> Result<(), Problem> {
 
 #[cfg(test)]
 mod tests {
-    use super::{action, aws_principal, federated_principal, resource};
+    use super::{action, aws_principal, federated_principal, resource, Problem};
 
-    #[test]
-    fn actions() {
-        for ok in ["*", "s3:GetObject", "s3:*", "*:Get*", "S3:get?bject", "iam:*", "ec2:Describe*"]
-        {
-            assert_eq!(action(ok), Ok(()), "{ok}");
+    /// `check` accepts every `ok` and rejects every `(bad, text)` with
+    /// `text` in its message or help.
+    fn table(check: impl Fn(&str) -> Result<(), Problem>, ok: &[&str], bad: &[(&str, &str)]) {
+        for ok in ok {
+            assert_eq!(check(ok), Ok(()), "{ok}");
         }
-        for (bad, help) in [
-            ("GetObject", "write the service prefix"),
-            ("s3GetObject", "did you mean `s3:GetObject`?"),
-            ("s3:", "SERVICE:ACTION"),
-            (":GetObject", "SERVICE:ACTION"),
-            ("s3:Get Object", "letters, digits"),
-            ("s3:Get:Object", "letters, digits"),
-        ] {
-            let e = action(bad).err().unwrap_or_else(|| panic!("{bad} accepted"));
-            assert!(e.help.as_deref().unwrap_or_default().contains(help), "{bad}: {e:?}");
+        for (bad, text) in bad {
+            let e = check(bad).err().unwrap_or_else(|| panic!("{bad} accepted"));
+            let help = e.help.clone().unwrap_or_default();
+            assert!(e.message.contains(text) || help.contains(text), "{bad}: {e:?}");
         }
     }
 
     #[test]
+    fn actions() {
+        table(
+            action,
+            &["*", "s3:GetObject", "s3:*", "*:Get*", "S3:get?bject", "iam:*", "ec2:Describe*"],
+            &[
+                ("GetObject", "write the service prefix"),
+                ("s3GetObject", "did you mean `s3:GetObject`?"),
+                ("s3:", "SERVICE:ACTION"),
+                (":GetObject", "SERVICE:ACTION"),
+                ("s3:Get Object", "letters, digits"),
+                ("s3:Get:Object", "letters, digits"),
+            ],
+        );
+    }
+
+    #[test]
     fn resources() {
-        for ok in [
-            "*",
-            "arn:aws:s3:::b",
-            "arn:aws:s3:::*",
-            "arn:*:s3:::b",
-            "arn:aws:iam::aws:policy/AdministratorAccess",
-            "arn:aws:ec2:us-east-1::image/ami-*",
-            "arn:aws:sqs:*:123456789012:q",
-            "arn:aws-cn:s3:::b/a:b:c",
-            "arn:aws:*:*:*:*",
-            "arn:aws:ec2:*",
-            "arn:*",
-            "arn:aws:sqs:us-east-1:*",
-        ] {
-            assert_eq!(resource(ok, ok), Ok(()), "{ok}");
-        }
-        for (bad, message) in [
-            ("acme", "neither `*` nor an ARN"),
-            ("arn:aws:s3::acme/*", "5 of the 6 fields"),
-            ("arn:aws:s3:us-east-1", "4 of the 6 fields"),
-            ("arn:awz:s3:*", "not an AWS partition"),
-            ("arn:awz:s3:::b", "not an AWS partition"),
-            ("arn:aws:S3:::b", "not lower case"),
-            ("arn:aws:s3:::", "resource field is empty"),
-            ("*bucket*", "neither"),
-        ] {
-            let e = resource(bad, bad).err().unwrap_or_else(|| panic!("{bad} accepted"));
-            assert!(e.message.contains(message), "{bad}: {e:?}");
-        }
+        table(
+            |t| resource(t, t),
+            &[
+                "*",
+                "arn:aws:s3:::b",
+                "arn:aws:s3:::*",
+                "arn:*:s3:::b",
+                "arn:aws:iam::aws:policy/AdministratorAccess",
+                "arn:aws:ec2:us-east-1::image/ami-*",
+                "arn:aws:sqs:*:123456789012:q",
+                "arn:aws-cn:s3:::b/a:b:c",
+                "arn:aws:*:*:*:*",
+                "arn:aws:ec2:*",
+                "arn:*",
+                "arn:aws:sqs:us-east-1:*",
+            ],
+            &[
+                ("acme", "neither `*` nor an ARN"),
+                ("arn:aws:s3::acme/*", "5 of the 6 fields"),
+                ("arn:aws:s3:us-east-1", "4 of the 6 fields"),
+                ("arn:awz:s3:*", "not an AWS partition"),
+                ("arn:awz:s3:::b", "not an AWS partition"),
+                ("arn:aws:S3:::b", "not lower case"),
+                ("arn:aws:s3:::", "resource field is empty"),
+                ("*bucket*", "neither"),
+            ],
+        );
         let w = super::resource_warning(
             "arn:aws:sqs:us-east-1:12345:q",
             "arn:aws:sqs:us-east-1:12345:q",
@@ -407,36 +415,34 @@ mod tests {
 
     #[test]
     fn aws_principals() {
-        for ok in [
-            "123456789012",
-            "arn:aws:iam::123456789012:root",
-            "arn:aws:iam::123456789012:user/dev/alice",
-            "arn:aws:iam::123456789012:role/x",
-            "arn:aws:iam::123456789012:role/service-role/x",
-            "arn:aws:sts::123456789012:assumed-role/r/s",
-            "arn:aws:sts::123456789012:federated-user/bob",
-            "arn:aws-us-gov:iam::123456789012:root",
-            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL",
-        ] {
-            assert_eq!(aws_principal(ok), Ok(()), "{ok}");
-        }
-        for (bad, message) in [
-            ("12345", "not an account ID"),
-            ("1234-5678-9012", "not an account ID"),
-            ("arn:aws:iam::12345:root", "not a 12-digit account ID"),
-            ("arn:aws:iam::123456789012:group/g", "a group is not a principal"),
-            ("arn:aws:iam::123456789012:rot", "not a principal of `iam`"),
-            ("arn:aws:sts::123456789012:assumed-role/r", "not a principal of `sts`"),
-            ("arn:aws:s3:::b", "not `iam` or `sts`"),
-            ("arn:aws:iam:us-east-1:123456789012:root", "empty region"),
-            ("arn:aws:iam::123456789012", "5 of the 6"),
-            ("AIDACKCEVSQ6C2EXAMPLE", "unique ID"),
-            ("alice", "not an AWS principal"),
-            ("ec2.amazonaws.com", "not an AWS principal"),
-        ] {
-            let e = aws_principal(bad).err().unwrap_or_else(|| panic!("{bad} accepted"));
-            assert!(e.message.contains(message), "{bad}: {e:?}");
-        }
+        table(
+            aws_principal,
+            &[
+                "123456789012",
+                "arn:aws:iam::123456789012:root",
+                "arn:aws:iam::123456789012:user/dev/alice",
+                "arn:aws:iam::123456789012:role/x",
+                "arn:aws:iam::123456789012:role/service-role/x",
+                "arn:aws:sts::123456789012:assumed-role/r/s",
+                "arn:aws:sts::123456789012:federated-user/bob",
+                "arn:aws-us-gov:iam::123456789012:root",
+                "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL",
+            ],
+            &[
+                ("12345", "not an account ID"),
+                ("1234-5678-9012", "not an account ID"),
+                ("arn:aws:iam::12345:root", "not a 12-digit account ID"),
+                ("arn:aws:iam::123456789012:group/g", "a group is not a principal"),
+                ("arn:aws:iam::123456789012:rot", "not a principal of `iam`"),
+                ("arn:aws:sts::123456789012:assumed-role/r", "not a principal of `sts`"),
+                ("arn:aws:s3:::b", "not `iam` or `sts`"),
+                ("arn:aws:iam:us-east-1:123456789012:root", "empty region"),
+                ("arn:aws:iam::123456789012", "5 of the 6"),
+                ("AIDACKCEVSQ6C2EXAMPLE", "unique ID"),
+                ("alice", "not an AWS principal"),
+                ("ec2.amazonaws.com", "not an AWS principal"),
+            ],
+        );
         let e = aws_principal("ec2.amazonaws.com").err();
         assert!(e.and_then(|e| e.help).unwrap_or_default().contains("\"Service\""));
     }
