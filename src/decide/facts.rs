@@ -13,7 +13,7 @@
 //! is exact because those may carry whatever the other two may (a unit test of
 //! `iam::keys` checks it).
 
-use crate::iam::keys::{self, Availability, Caller, GlobalKey, KeySort};
+use crate::iam::keys::{self, Availability, CallerKind, GlobalKey, KeySort};
 use crate::policy::{
     BaseOperator, Condition, Effect, Element, Operator, Policy, PolicyType, Principal, Statement,
 };
@@ -29,7 +29,7 @@ pub(crate) fn policy(policies: &[&Policy], policy_type: PolicyType) -> Option<Po
     let statements = match policy_type {
         PolicyType::Identity => {
             // The caller of an identity policy is an IAM principal (docs/semantics.md §2).
-            let conditions = conditions(&keys, Caller::Iam);
+            let conditions = conditions(&keys, CallerKind::Iam);
             if conditions.is_empty() {
                 return None;
             }
@@ -65,10 +65,10 @@ fn resource_statements(keys: &BTreeMap<String, (String, &'static GlobalKey)>) ->
     };
     let not_services = Element { negated: true, ..services.clone() };
     let mut out = vec![
-        statement(Some(services), conditions(keys, Caller::Service)),
-        statement(Some(others), conditions(keys, Caller::Other)),
+        statement(Some(services), conditions(keys, CallerKind::Service)),
+        statement(Some(others), conditions(keys, CallerKind::Other)),
     ];
-    let (anonymous, iam) = (conditions(keys, Caller::Anonymous), conditions(keys, Caller::Iam));
+    let (anonymous, iam) = (conditions(keys, CallerKind::Anonymous), conditions(keys, CallerKind::Iam));
     if anonymous == iam {
         out.push(statement(Some(not_services), iam));
     } else {
@@ -90,7 +90,7 @@ fn resource_statements(keys: &BTreeMap<String, (String, &'static GlobalKey)>) ->
 /// The entries stating what a request by `caller` carries.
 fn conditions(
     keys: &BTreeMap<String, (String, &'static GlobalKey)>,
-    caller: Caller,
+    caller: CallerKind,
 ) -> Vec<Condition> {
     let entry = |base: BaseOperator, if_exists: bool, key: &str, value: &str| Condition {
         operator: Operator { qualifier: None, base, if_exists },

@@ -4,7 +4,7 @@
 //! `simulate` evaluates. A key the request omits is absent for the evaluation; `simulate`
 //! does not require the keys AWS always sends (a request states the keys that matter).
 
-use crate::iam::keys::{lookup, Availability, Caller, KeySort};
+use crate::iam::keys::{lookup, Availability, CallerKind, KeySort};
 use crate::policy::PolicyType;
 use crate::request::{ContextValue, Request};
 use crate::values::{parse_request_value, Sort};
@@ -17,8 +17,8 @@ use regex_automata::meta::Regex;
 pub(crate) fn check_context(policy_type: PolicyType, request: &Request) -> Result<(), String> {
     let caller = match policy_type {
         // The caller of an identity policy is an IAM principal (docs/semantics.md §2).
-        PolicyType::Identity => Some(Caller::Iam),
-        PolicyType::Resource => request.principal.as_deref().and_then(Caller::of),
+        PolicyType::Identity => Some(CallerKind::Iam),
+        PolicyType::Resource => request.principal.as_deref().and_then(CallerKind::of),
     };
     for (name, value) in &request.context {
         let Some(row) = lookup(name) else { continue };
@@ -76,12 +76,12 @@ fn fits(sort: KeySort, grammar: Option<&str>, v: &str) -> bool {
     parses && shaped
 }
 
-fn describe(caller: Caller) -> &'static str {
+fn describe(caller: CallerKind) -> &'static str {
     match caller {
-        Caller::Anonymous => "an anonymous caller",
-        Caller::Iam => "an IAM principal",
-        Caller::Service => "a service principal",
-        Caller::Other => "a web-identity, SAML or canonical-user caller",
+        CallerKind::Anonymous => "an anonymous caller",
+        CallerKind::Iam => "an IAM principal",
+        CallerKind::Service => "a service principal",
+        CallerKind::Other => "a web-identity, SAML or canonical-user caller",
     }
 }
 
