@@ -14,11 +14,11 @@
 mod arn;
 mod condition;
 pub(crate) mod glob;
+mod keys;
 mod principal;
 mod statement;
 #[cfg(test)]
 mod tests;
-mod keys;
 mod validate;
 mod variables;
 

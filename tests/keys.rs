@@ -184,7 +184,11 @@ const KEYS: &[(&str, &[&str], &[&str])] = &[
     ("aws:PrincipalOrgID", &["o-aaaaaaaaaa", "o-cccccccccc"], &["o-aaaaaaaaaa", "o-bbbbbbbbbb"]),
     ("aws:PrincipalIsAWSService", &["true", "false"], &["true", "false"]),
     ("aws:SecureTransport", &["true", "false"], &["true", "false"]),
-    ("aws:PrincipalServiceName", &["sns.amazonaws.com", "other.amazonaws.com"], &["sns.amazonaws.com"]),
+    (
+        "aws:PrincipalServiceName",
+        &["sns.amazonaws.com", "other.amazonaws.com"],
+        &["sns.amazonaws.com"],
+    ),
 ];
 
 const OPERATORS: &[&str] = &[
@@ -201,7 +205,11 @@ fn condition() -> impl Strategy<Value = Value> {
     (0..KEYS.len(), prop::sample::select(OPERATORS), any::<prop::sample::Index>()).prop_map(
         |(k, op, i)| {
             let (key, _, values) = KEYS[k];
-            let value = if op == "Null" { ["true", "false"][i.index(2)] } else { values[i.index(values.len())] };
+            let value = if op == "Null" {
+                ["true", "false"][i.index(2)]
+            } else {
+                values[i.index(values.len())]
+            };
             json!({op: {key: value}})
         },
     )
@@ -254,7 +262,10 @@ fn universe(probe: &Policy) -> Vec<Request> {
                 principal: Some(p.to_string()),
                 action: "a:a".into(),
                 resource: "arn:aws:s3:::a".into(),
-                context: c.iter().map(|(k, v)| (k.to_string(), ContextValue::Single(v.to_string()))).collect(),
+                context: c
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), ContextValue::Single(v.to_string())))
+                    .collect(),
             };
             if simulate(probe, PolicyType::Resource, &r).is_ok() {
                 out.push(r);
@@ -270,10 +281,13 @@ fn allows(p: &Policy, r: &Request) -> bool {
 
 #[test]
 fn key_availability_engine_agrees_with_brute_force() {
-    let cases = std::env::var("IAMCHECK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let cases =
+        std::env::var("IAMCHECK_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
     let config = PtConfig { cases, failure_persistence: None, ..PtConfig::default() };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
-    let empty = resource(json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]));
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
+    let empty =
+        resource(json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]));
     let requests = universe(&empty);
     // Anonymous callers with a source ARN, IAM callers with a service name and the like
     // are not requests.

@@ -450,7 +450,8 @@ fn each_service_follows_its_published_definition() {
     const KMS: &str = "AWS::KMS::Key";
     let ap_wild = json!({"ArnLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/*"}});
     let role_wild = json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}});
-    let paths = json!({"ForAnyValue:StringEquals": {"aws:PrincipalOrgPaths": "o-abcdefghij/r-ab12/"}});
+    let paths =
+        json!({"ForAnyValue:StringEquals": {"aws:PrincipalOrgPaths": "o-abcdefghij/r-ab12/"}});
     let role_session = json!({"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}});
     let cases: Vec<(&str, Value, bool)> = vec![
         // S3, "The meaning of public".
@@ -459,10 +460,18 @@ fn each_service_follows_its_published_definition() {
         (S3, json!({"StringEquals": {"aws:SourceVpce": "${aws:SourceVpc}"}}), true),
         (S3, ap_wild.clone(), false),
         (S3AP, ap_wild, true),
-        (S3AP, json!({"ArnEquals": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/ap"}}), false),
+        (
+            S3AP,
+            json!({"ArnEquals": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/ap"}}),
+            false,
+        ),
         (S3, json!({"StringEquals": {"s3:DataAccessPointAccount": "123456789012"}}), false),
         (S3, role_wild.clone(), true),
-        (S3, json!({"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/r"}}), false),
+        (
+            S3,
+            json!({"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/r"}}),
+            false,
+        ),
         (S3, role_session.clone(), false),
         (S3, json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}), true),
         (S3, paths.clone(), true),
@@ -475,12 +484,20 @@ fn each_service_follows_its_published_definition() {
         (EFS, json!({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}}), true),
         (S3, json!({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}), true),
         (EFS, json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), false),
-        (EFS, json!({"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}), false),
+        (
+            EFS,
+            json!({"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}),
+            false,
+        ),
         (EFS, role_session.clone(), false),
         (EFS, paths.clone(), true),
         // DynamoDB, "Blocking public access with resource-based policies".
         (DDB, json!({"Bool": {"aws:PrincipalIsAWSService": "true"}}), false),
-        (DDB, json!({"StringEquals": {"aws:PrincipalServiceName": "dynamodb.amazonaws.com"}}), false),
+        (
+            DDB,
+            json!({"StringEquals": {"aws:PrincipalServiceName": "dynamodb.amazonaws.com"}}),
+            false,
+        ),
         (DDB, json!({"StringEquals": {"aws:SourceOrgID": "o-abcdefghij"}}), false),
         (DDB, json!({"StringEquals": {"aws:Ec2InstanceSourceVpc": "vpc-1a2b3c4d"}}), false),
         (DDB, paths.clone(), false),
@@ -526,7 +543,9 @@ fn eks_oidc_subjects_restrict() {
         )]))
     };
     let ty = "AWS::IAM::AssumeRolePolicyDocument";
-    let fixed = trust(json!({"StringEquals": {format!("{host}:sub"): "system:serviceaccount:default:app"}}));
+    let fixed = trust(
+        json!({"StringEquals": {format!("{host}:sub"): "system:serviceaccount:default:app"}}),
+    );
     assert!(is_pass(&public(&fixed, ty)));
     let wild = trust(json!({"StringLike": {format!("{host}:sub"): "system:serviceaccount:*"}}));
     assert!(witness_principal(&public(&wild, ty)).starts_with("federated:"));

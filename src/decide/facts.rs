@@ -68,7 +68,8 @@ fn resource_statements(keys: &BTreeMap<String, (String, &'static GlobalKey)>) ->
         statement(Some(services), conditions(keys, CallerKind::Service)),
         statement(Some(others), conditions(keys, CallerKind::Other)),
     ];
-    let (anonymous, iam) = (conditions(keys, CallerKind::Anonymous), conditions(keys, CallerKind::Iam));
+    let (anonymous, iam) =
+        (conditions(keys, CallerKind::Anonymous), conditions(keys, CallerKind::Iam));
     if anonymous == iam {
         out.push(statement(Some(not_services), iam));
     } else {

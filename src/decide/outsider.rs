@@ -80,9 +80,9 @@ impl ResourceType {
             "AWS::S3::Bucket" | "AWS::S3Express::DirectoryBucket" | "AWS::S3Outposts::Bucket" => {
                 Rule::S3Bucket
             }
-            "AWS::S3::AccessPoint" | "AWS::S3Outposts::AccessPoint" | "AWS::S3Express::AccessPoint" => {
-                Rule::S3AccessPoint
-            }
+            "AWS::S3::AccessPoint"
+            | "AWS::S3Outposts::AccessPoint"
+            | "AWS::S3Express::AccessPoint" => Rule::S3AccessPoint,
             "AWS::EFS::FileSystem" => Rule::Efs,
             "AWS::DynamoDB::Table" | "AWS::DynamoDB::Stream" => Rule::DynamoDb,
             _ => Rule::AccessAnalyzer,
@@ -307,11 +307,10 @@ fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
         ..Restrict::default()
     };
     for (key, values) in condition_values(policy) {
-        let kind = keys
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, kind)| *kind)
-            .or_else(|| (rule.oidc_subject() && is_oidc_subject(&key)).then_some(KeyKind::Fixed));
+        let kind =
+            keys.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind).or_else(|| {
+                (rule.oidc_subject() && is_oidc_subject(&key)).then_some(KeyKind::Fixed)
+            });
         if let Some(kind) = kind {
             restrict.keys.insert(key, identifying(kind, &values));
         }
@@ -394,9 +393,7 @@ fn named_principals(policy: &Policy) -> Vec<Principal> {
 fn is_oidc_subject(key: &str) -> bool {
     key.strip_suffix(":sub").is_some_and(|provider| {
         let host = provider.split('/').next().unwrap_or_default();
-        host.contains('.')
-            && !provider.contains(':')
-            && !provider.split('/').any(str::is_empty)
+        host.contains('.') && !provider.contains(':') && !provider.split('/').any(str::is_empty)
     })
 }
 

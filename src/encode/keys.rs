@@ -20,7 +20,6 @@ use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
 use std::collections::{BTreeMap, HashSet};
 
-
 /// One condition entry on a key, ready to evaluate.
 #[derive(Debug)]
 struct Clause {
@@ -395,9 +394,9 @@ impl Values {
         match self {
             Values::Strings(table, row) => {
                 let universe = row.and_then(|k| k.grammar).unwrap_or(KEY_UNIVERSE);
-                table
-                    .raw_atoms(universe, &budget.atoms)
-                    .map_err(|e| EncodeError::atoms(crate::unknown::AutomatonField::ConditionKey, e))
+                table.raw_atoms(universe, &budget.atoms).map_err(|e| {
+                    EncodeError::atoms(crate::unknown::AutomatonField::ConditionKey, e)
+                })
             }
             Values::Typed { sort, preds, epoch, row } => {
                 let n = preds.len();

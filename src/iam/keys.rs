@@ -23,7 +23,8 @@ pub enum CallerKind {
 
 impl CallerKind {
     /// Every kind, in table order.
-    pub const ALL: [CallerKind; 4] = [CallerKind::Anonymous, CallerKind::Iam, CallerKind::Service, CallerKind::Other];
+    pub const ALL: [CallerKind; 4] =
+        [CallerKind::Anonymous, CallerKind::Iam, CallerKind::Service, CallerKind::Other];
 
     /// The kind of a request principal string (docs/semantics.md §2);
     /// `None` for a string of no kind.
@@ -172,7 +173,8 @@ const SIGNED: [Availability; 4] = [Never, Maybe, Maybe, Maybe];
 pub const ORG_ID: &str = "o-[a-z0-9]{10,32}";
 /// An organization path `o-…/r-…/ou-…/…/` (KEYS aws:PrincipalOrgPaths; the root and OU id
 /// patterns of the Organizations API).
-pub const ORG_PATH: &str = "o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*";
+pub const ORG_PATH: &str =
+    "o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*";
 const ACCOUNT: &str = "[0-9]{12}";
 const BOOL: &str = "true|false";
 const DIGITS: &str = "[0-9]+";
