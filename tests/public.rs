@@ -517,9 +517,9 @@ fn each_service_follows_its_published_definition() {
         let p = doc(json!([statement("*", "*", json!("*"), Some(c.clone()))]));
         let v = public(&p, ty);
         let text = c.to_string();
-        if is_public && (text.contains("${") || text.contains("aws:userid")) {
-            // A variable tying a trusted key to another key (§2), and `aws:userid` witnesses
-            // of role sessions (semantics.md §6, issue 11 §7): never PASS, UNKNOWN for now.
+        if is_public && text.contains("${") {
+            // A variable tying a trusted key to another key (§2): never PASS, UNKNOWN for now.
+            // (`aws:userid` patterns of role sessions now get role-session witnesses.)
             assert!(matches!(v, Verdict::Unknown { .. }), "{ty} {c} must not pass: {v:?}");
         } else if is_public {
             assert!(matches!(v, Verdict::Fail { .. }), "{ty} {c} must be public: {v:?}");

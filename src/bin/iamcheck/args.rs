@@ -139,6 +139,14 @@ pub enum Command {
     /// UNKNOWN, else 0.
     #[command(after_help = crate::batch::EXAMPLE)]
     Batch(crate::batch::BatchArgs),
+    /// Print every policy of a CloudFormation template or Terraform plan, as JSON.
+    ///
+    /// The four checks take `--template-path PATH` in place of their document flags, with
+    /// cfn-policy-validator's and tf-policy-validator's flags (docs/templates.md).
+    ///
+    /// Example:
+    ///   iamcheck check-no-public-access --template-path template.yaml --output json
+    Parse(crate::template::ParseArgs),
 }
 
 /// The operands of check-no-new-access (also `smtlib check-no-new-access`).
@@ -258,7 +266,7 @@ impl Command {
             | Command::Simulate { output, .. } => output.chosen,
             Command::Smtlib(args) => return args.output().unwrap_or(Output::Text),
             // batch writes JSON Lines.
-            Command::Batch(_) => return Output::Json,
+            Command::Batch(_) | Command::Parse(_) => return Output::Json,
         };
         chosen.unwrap_or_else(|| {
             if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
