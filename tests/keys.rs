@@ -319,3 +319,42 @@ fn key_availability_engine_agrees_with_brute_force() {
         })
         .unwrap();
 }
+
+/// An organization's paths begin with its organization ID, and a principal has both or
+/// neither: a `Deny` on any other organization ID covers every path outside it.
+#[test]
+fn organization_paths_begin_with_the_organization_id() {
+    let p = resource(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+         "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-aaaaaaaaaa/*"}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"}}}]));
+    let allow_org = resource(
+        json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"}}}]),
+    );
+    assert_eq!(no_new_access(&allow_org, &p, PolicyType::Resource), Verdict::Pass);
+    let v = access_not_granted(&p, &Access::default(), PolicyType::Resource);
+    let w = witness(&v);
+    assert_eq!(
+        w.context_value("aws:PrincipalOrgID"),
+        Some(&ContextValue::Single("o-aaaaaaaaaa".into()))
+    );
+    let paths = match w.context_value("aws:PrincipalOrgPaths") {
+        Some(ContextValue::Multi(ps)) => ps.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!paths.is_empty() && paths.iter().all(|p| p.starts_with("o-aaaaaaaaaa/")), "{w:?}");
+    // Identity policies too: a path under another organization means another ID.
+    let identity = |c: Value| {
+        policy(
+            &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                "Resource": "*", "Condition": c}]})
+            .to_string(),
+            PolicyType::Identity,
+        )
+    };
+    let both = identity(json!({"StringEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"},
+        "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-bbbbbbbbbb/*"}}));
+    assert_eq!(access_not_granted(&both, &Access::default(), PolicyType::Identity), Verdict::Pass);
+}
