@@ -519,8 +519,15 @@ fn each_service_follows_its_published_definition() {
         let text = c.to_string();
         if is_public && text.contains("${") {
             // A variable tying a trusted key to another key (§2): never PASS, UNKNOWN for now.
-            // (`aws:userid` patterns of role sessions now get role-session witnesses.)
             assert!(matches!(v, Verdict::Unknown { .. }), "{ty} {c} must not pass: {v:?}");
+        } else if is_public && text.contains("aws:userid") {
+            // `aws:userid` patterns of role sessions get role-session witnesses
+            // (semantics.md §6, issue 11 §7).
+            let Verdict::Fail { witness, .. } = &v else {
+                panic!("{ty} {c} must be public: {v:?}")
+            };
+            let principal = witness.principal.as_deref().unwrap_or_default();
+            assert!(principal.contains(":assumed-role/"), "{ty} {c}: {witness:?}");
         } else if is_public {
             assert!(matches!(v, Verdict::Fail { .. }), "{ty} {c} must be public: {v:?}");
         } else {
