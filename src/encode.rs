@@ -165,6 +165,11 @@ pub struct Restrict {
     /// The same for keys of a typed sort (numbers, dates, IP addresses,
     /// binary): values satisfying one of these predicates.
     pub typed_keys: BTreeMap<String, Vec<crate::values::Predicate>>,
+    /// The position in the query of the catalogue request model's policy
+    /// (`iam::catalog::model`), if any: its `Resource` entries are regexes,
+    /// and the resource field's universe gains `*`, the resource of actions
+    /// that take no resource type.
+    pub model: Option<usize>,
 }
 
 /// Encodes the statements of `policies` (all of `policy_type`).
@@ -198,8 +203,9 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = keys::OpaqueSet::default();
+    let model: Vec<bool> = variants.iter().map(|(p, _, _)| restrict.model == Some(*p)).collect();
     let mut fields = vec![action_field(&all, budget)?];
-    fields.push(resource_field(&all, &mut opaque, budget)?);
+    fields.push(resource_field(&all, &model, &mut opaque, budget)?);
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
     let stripped = caller::without_folded(&all, &folded);
@@ -297,6 +303,7 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
 
 fn resource_field(
     all: &Stmts<'_>,
+    model: &[bool],
     opaque: &mut keys::OpaqueSet,
     budget: &EncodeBudget,
 ) -> Result<Field, EncodeError> {
@@ -305,6 +312,11 @@ fn resource_field(
     for (s_id, (policy, s)) in all.iter().enumerate() {
         let c = match &s.resource {
             None => None,
+            Some(el) if model.get(s_id).copied().unwrap_or(false) => {
+                Some(table.grouped_element(el, |r| {
+                    (glob::Pattern::Regex(r.clone()), model_service(r), None)
+                }))
+            }
             Some(el) if policy.substitutes_variables() && has_variable(el) => {
                 match variables::bound(&el.values, true, true, el.negated, None) {
                     Some((tokens, dependent)) => {
@@ -329,7 +341,10 @@ fn resource_field(
         };
         constraints.push(c);
     }
-    let universe = principal::resource_universe();
+    let mut universe = principal::resource_universe();
+    if model.contains(&true) {
+        universe.push_str("|\\*");
+    }
     let group = |svc: &str| principal::resource_universe_of(svc);
     let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
     let grouping =
@@ -382,6 +397,14 @@ fn arn_service(pattern: &str) -> Option<String> {
     let parts: Vec<&str> = pattern.splitn(6, ':').collect();
     let svc = parts.get(2).filter(|_| parts.len() >= 4)?;
     is_service(svc).then(|| svc.to_string())
+}
+
+/// The service of a resource regex of the catalogue model's policy
+/// (`iam::catalog::format_regex`): its third `:`-separated part, unescaped.
+fn model_service(regex: &str) -> Option<String> {
+    let parts: Vec<&str> = regex.splitn(4, ':').collect();
+    let svc = parts.get(2).filter(|_| parts.len() == 4)?.replace('\\', "");
+    is_service(&svc).then_some(svc)
 }
 
 fn has_variable(el: &Element<String>) -> bool {

@@ -2,9 +2,11 @@
 //! the engine, `simulate` and the SMT-LIB export alike (docs/semantics.md cites
 //! the AWS source of each fact).
 //!
+//! - [`catalog`]: AWS's actions, their resource types and ARN formats.
 //! - [`partition`]: the partitions a caller and a resource live in.
 //! - [`keys`]: the global condition keys: availability per caller kind, sort,
 //!   single- or multivalued.
 
+pub mod catalog;
 pub mod keys;
 pub mod partition;

@@ -1,6 +1,10 @@
-//! Turning a search path into a concrete [`Request`].
+//! Turning a search path into a concrete [`Request`], and making witnesses
+//! real: an action AWS lists, on a resource in the ARN format of a type it
+//! takes (`iam::catalog`).
 
-use crate::encode::{AtomValue, Encoded, FieldKind};
+use super::{decide_exactly, Config, Query, Verdict};
+use crate::encode::{AtomValue, Encoded, FieldKind, Restrict};
+use crate::iam::catalog::{self, catalog, Place};
 use crate::policy::{Policy, PolicyType};
 use crate::request::{ContextValue, Request};
 use crate::simulate::{simulate, Decision};
@@ -77,10 +81,14 @@ pub(crate) fn request(
     req
 }
 
-/// Gives a lower-cased action witness the casing of the policy pattern
-/// whose literal prefix covers most of it (`ec2:describeinstance` →
-/// `ec2:DescribeInstance` from `ec2:DescribeInstance*`).
+/// Gives a lower-cased action witness AWS's spelling when the catalogue
+/// lists it, else the casing of the policy pattern whose literal prefix
+/// covers most of it (`ec2:describeinstance` → `ec2:DescribeInstance`
+/// from `ec2:DescribeInstance*`).
 fn recase_action(lower: &str, policies: &[&Policy]) -> String {
+    if let Some(a) = catalog().ok().and_then(|c| c.action(lower)) {
+        return a.name();
+    }
     let mut best: Option<&str> = None;
     for p in policies {
         for s in &p.statements {
@@ -100,33 +108,190 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
     }
 }
 
+/// Why a witness is no request of the catalogue request model, when the
+/// query is decided in it (`restrict.model`).
+pub(crate) fn outside_model(witness: &Request, restrict: &Restrict) -> Option<String> {
+    restrict.model?;
+    let fits = catalog().is_ok_and(|c| c.fits(&witness.action, &witness.resource));
+    (!fits).then(|| {
+        format!("the witness {witness:?} is no real (action, resource type) pair of the catalogue")
+    })
+}
+
+/// Decides a query in the catalogue request model: the query's policies
+/// and the model's (`iam::catalog::model`), which the request must match.
+pub(crate) fn in_catalog_model(query: &Query<'_>, config: &Config) -> Verdict {
+    in_catalog_services(query, config, None)
+}
+
+/// [`in_catalog_model`] over the services `only` names (all when `None`):
+/// a FAIL there is a FAIL of the whole model, a PASS only says no request
+/// of those services violates.
+fn in_catalog_services(query: &Query<'_>, config: &Config, only: Option<&[String]>) -> Verdict {
+    let c = match catalog() {
+        Ok(c) => c,
+        Err(e) => return Verdict::Unknown { reason: e.to_string() },
+    };
+    let real = query.policies.len();
+    let model = catalog::model::policy(c, query.policies, query.terms, query.policy_type, only);
+    let mut policies = query.policies.to_vec();
+    policies.push(&model);
+    let mut terms = query.terms.to_vec();
+    terms.push((real, true));
+    let mut restrict = query.restrict.clone();
+    restrict.model = Some(real);
+    let query = Query { policies: &policies, terms: &terms, restrict: &restrict, ..*query };
+    decide_exactly(&query, config, real)
+}
+
+/// Node budget of the search for a real witness of a FAIL in Access
+/// Analyzer's model (past it the FAIL keeps its first witness).
+const REAL_WITNESS_NODES: usize = 200_000;
+
+/// Services tried for a real witness before the whole catalogue, beside
+/// the first witness's and those the policies name: common ones, each with
+/// resource types and type-less actions.
+const COMMON_SERVICES: &[&str] = &["s3", "ec2", "iam", "lambda", "sqs", "sns", "kms", "dynamodb"];
+
+/// A FAIL of Access Analyzer's model with a real witness where one exists:
+/// the witness of the same query in the catalogue model, which is a
+/// violating request of both (it replays through `simulate` on the query's
+/// own policies). The model is tried over few services first (the first
+/// witness's; those the policies name and common ones), then over all.
+/// Anything else is returned as it is.
+pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) -> Verdict {
+    let Verdict::Fail { witness, reasons } = verdict else { return verdict };
+    let Ok(c) = catalog() else { return Verdict::Fail { witness, reasons } };
+    if c.fits(&witness.action, &witness.resource) {
+        return Verdict::Fail { witness, reasons };
+    }
+    let budget = Config {
+        max_search_nodes: config.max_search_nodes.min(REAL_WITNESS_NODES),
+        ..config.clone()
+    };
+    let own = witness.action.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    let mut named: Vec<String> = COMMON_SERVICES.iter().map(|s| s.to_string()).collect();
+    for v in query.policies.iter().flat_map(|p| &p.statements).flat_map(|s| &s.action.values) {
+        if let Some((svc, _)) = v.split_once(':') {
+            let svc = svc.to_ascii_lowercase();
+            if !svc.contains(['*', '?']) && !named.contains(&svc) {
+                named.push(svc);
+            }
+        }
+    }
+    let stages: [Option<Vec<String>>; 3] = [own.map(|s| vec![s]), Some(named), None];
+    for only in stages.iter().filter(|s| s.as_ref().is_none_or(|s| !s.is_empty())) {
+        if let Verdict::Fail { witness: real, .. } =
+            in_catalog_services(query, &budget, only.as_deref())
+        {
+            return Verdict::Fail { witness: real, reasons };
+        }
+    }
+    Verdict::Fail { witness, reasons }
+}
+
 /// Makes a witness read like a real request where that keeps it a witness:
-/// a resource left free by the policies (`arn:aws:a:::a`) becomes one of
-/// the action's service. Every candidate is checked with `simulate`, so
-/// a polished witness reaches the goal as surely as the original.
+/// a real action's resource becomes its ARN format filled with
+/// real-looking names in the caller's partition and account
+/// (`iam::catalog::fill`), or a policy's resource pattern made concrete; a
+/// resource left free by the policies (`arn:aws:a:::a`) of an action the
+/// catalogue does not list becomes one of the action's service. Every
+/// candidate is checked with `simulate`, so a polished witness reaches the
+/// goal as surely as the original.
 pub(crate) fn polish(
     witness: &mut Request,
     policies: &[&Policy],
     terms: &[(usize, bool)],
     policy_type: PolicyType,
+    restrict: &Restrict,
 ) {
-    let Some((service, _)) = witness.action.split_once(':') else { return };
-    let service = service.to_ascii_lowercase();
-    if witness.resource.split(':').nth(2) == Some(service.as_str()) {
-        return;
-    }
-    let candidates = [
-        format!("arn:aws:{service}:us-east-1:123456789012:example"),
-        format!("arn:aws:{service}:::example"),
-    ];
-    for candidate in candidates {
+    let place = place_of(witness);
+    let candidates = match catalog().ok().and_then(|c| c.action(&witness.action)) {
+        Some(action) => {
+            let mut out: Vec<String> = action.formats().map(|f| catalog::fill(f, &place)).collect();
+            if out.is_empty() {
+                out.push("*".into());
+            }
+            out.extend(concrete_patterns(policies, &place));
+            let fits = |r: &String| catalog::fits_formats(&action, r);
+            out.into_iter().filter(fits).collect()
+        }
+        None if restrict.model.is_none() => {
+            let Some((service, _)) = witness.action.split_once(':') else { return };
+            let service = service.to_ascii_lowercase();
+            if witness.resource.split(':').nth(2) == Some(service.as_str()) {
+                return;
+            }
+            vec![
+                format!("arn:aws:{service}:us-east-1:123456789012:example"),
+                format!("arn:aws:{service}:::example"),
+            ]
+        }
+        None => return,
+    };
+    for candidate in candidates.into_iter().take(POLISH_CANDIDATES) {
+        if candidate == witness.resource {
+            return;
+        }
         let mut polished = witness.clone();
         polished.resource = candidate;
-        if reaches_goal_decidedly(&polished, policies, terms, policy_type) {
+        if super::concretize::admitted(restrict, &polished)
+            && reaches_goal_decidedly(&polished, policies, terms, policy_type)
+        {
             *witness = polished;
             return;
         }
     }
+}
+
+/// Candidate resources [`polish`] tries.
+const POLISH_CANDIDATES: usize = 32;
+
+/// Where the witness's caller lives (the defaults of [`Place`] otherwise).
+fn place_of(witness: &Request) -> Place {
+    let mut place = Place::default();
+    if let Some(arn) = witness.principal.as_deref().and_then(|p| p.strip_prefix("arn:")) {
+        let parts: Vec<&str> = arn.splitn(5, ':').collect();
+        if let (Some(partition), Some(account)) = (parts.first(), parts.get(3)) {
+            if !partition.is_empty() && account.len() == 12 {
+                place.partition = partition.to_string();
+                place.account = account.to_string();
+            }
+        }
+    }
+    place
+}
+
+/// The `Resource` entries of `policies` made concrete: a segment that is
+/// all wildcards in the partition, region or account position becomes the
+/// place's, any other `*` `example` and `?` `x` (entries with a variable
+/// are left out).
+fn concrete_patterns(policies: &[&Policy], place: &Place) -> Vec<String> {
+    let mut out = Vec::new();
+    let entries = policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
+        .flat_map(|r| &r.values)
+        .filter(|v| v.starts_with("arn:") && !v.contains("${"));
+    for entry in entries {
+        let parts: Vec<String> = entry
+            .splitn(6, ':')
+            .enumerate()
+            .map(|(i, part)| match i {
+                1 | 3 | 4 if part.chars().all(|c| c == '*' || c == '?') && !part.is_empty() => {
+                    let slots = [place.partition.as_str(), "", &place.region, &place.account];
+                    slots.get(i - 1).map_or_else(String::new, |v| v.to_string())
+                }
+                _ => part.replace('*', "example").replace('?', "x"),
+            })
+            .collect();
+        let candidate = parts.join(":");
+        if !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    }
+    out
 }
 
 /// Whether `simulate` decides every policy of the goal for `request` (no

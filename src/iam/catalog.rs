@@ -11,6 +11,8 @@
 //! catalogue request model (docs/semantics.md, "The catalogue request
 //! model"), where only real (action, resource type) pairs are requests.
 
+pub(crate) mod model;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -182,35 +184,30 @@ impl Catalog {
     /// format of one of its resource types ([`format_regex`]), or `*` for
     /// an action that takes none. `false` for an action not in the catalogue.
     pub fn fits(&self, action: &str, resource: &str) -> bool {
-        let Some(a) = self.action(action) else { return false };
-        let mut formats = a.formats().peekable();
-        if formats.peek().is_none() {
-            return resource == "*";
-        }
-        formats.any(|f| format_matches(f, resource))
+        self.action(action).is_some_and(|a| fits_formats(&a, resource))
     }
-}
-
-/// The partitions' alternation, from the one list (`iam::partition`).
-fn partitions_regex() -> String {
-    let names: Vec<String> =
-        super::partition::PARTITIONS.iter().map(|p| regex_syntax::escape(p)).collect();
-    format!("(?:{})", names.join("|"))
 }
 
 /// The regex (regex-syntax dialect, matched whole) of the ARNs an ARN
 /// format describes, the catalogue request model's resources of a type:
 ///
-/// - `${Partition}`: one of the partitions;
+/// - `${Partition}`: a partition name's characters, `[a-z0-9-]+` (the
+///   engine intersects it with the partitions of its universe; kept free of
+///   `:` so the service stays the third part);
 /// - `${Region}`, `${Account}`: any run without `:` (empty too: some
 ///   services' ARNs leave them empty, and AWS's managed policies have the
 ///   account `aws`);
 /// - `${BucketName}`: S3's bucket-name characters, lower-case letters,
 ///   digits, `.` and `-` (S3 User Guide, "General purpose bucket naming
 ///   rules"), so a bucket never contains `/`;
-/// - any other placeholder: any non-empty run (the reference does not give
-///   the names' grammars, so this over-approximates, which keeps the model's
-///   PASS sound);
+/// - any other placeholder followed by `/` or `:` in the format: a
+///   non-empty run without that delimiter (a name in the middle of an ARN
+///   ends at its delimiter: `${ApiId}/${Stage}`,
+///   `log-group:${LogGroupName}:log-stream:...`);
+/// - any other placeholder: any non-empty run (paths and keys at the end
+///   of an ARN hold `/` and `:`). The reference gives no grammar for the
+///   names, so this over-approximates them, which keeps the model's PASS
+///   sound;
 /// - a literal `*` in a format: any run.
 pub fn format_regex(format: &str) -> String {
     let mut out = String::new();
@@ -232,16 +229,27 @@ pub fn format_regex(format: &str) -> String {
         } else if let Some(after) = rest.strip_prefix("${") {
             let end = after.find('}').unwrap_or(after.len());
             let name = after.get(..end).unwrap_or_default();
-            out.push_str(&match name {
-                "Partition" => partitions_regex(),
-                "Region" | "Account" => "[^:]*".to_string(),
-                "BucketName" => "[a-z0-9.-]+".to_string(),
-                _ => "(?s:.)+".to_string(),
-            });
             rest = after.get(end + 1..).unwrap_or_default();
+            out.push_str(match (name, rest.chars().next()) {
+                ("Partition", _) => "[a-z0-9-]+",
+                ("Region" | "Account", _) => "[^:]*",
+                ("BucketName", _) => "[a-z0-9.-]+",
+                (_, Some('/')) => "[^/]+",
+                (_, Some(':')) => "[^:]+",
+                _ => "(?s:.)+",
+            });
         }
     }
     out
+}
+
+/// Whether `resource` is one `action` takes ([`Catalog::fits`]).
+pub fn fits_formats(action: &ActionRef<'_>, resource: &str) -> bool {
+    let mut formats = action.formats().peekable();
+    if formats.peek().is_none() {
+        return resource == "*";
+    }
+    formats.any(|f| format_matches(f, resource))
 }
 
 /// Whether `resource` fits `format` ([`format_regex`]).
@@ -250,11 +258,10 @@ pub fn format_matches(format: &str, resource: &str) -> bool {
     static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let Ok(mut cache) = cache.lock() else { return false };
-    let re = cache.entry(format.to_string()).or_insert_with(|| {
-        Regex::new(&format!("^(?:{})$", format_regex(format))).ok()
-    });
-    re.as_ref()
-        .is_some_and(|re| re.is_match(Input::new(resource).anchored(Anchored::Yes)))
+    let re = cache
+        .entry(format.to_string())
+        .or_insert_with(|| Regex::new(&format!("^(?:{})$", format_regex(format))).ok());
+    re.as_ref().is_some_and(|re| re.is_match(Input::new(resource).anchored(Anchored::Yes)))
 }
 
 /// Where a filled ARN lives: the caller's partition, region and account.
@@ -352,7 +359,7 @@ mod tests {
         assert!(!c.fits("s3:ListAllMyBuckets", "arn:aws:s3:::my-bucket"));
         assert!(c.fits("iam:PassRole", "arn:aws:iam::123456789012:role/path/r"));
         assert!(!c.fits("pi:Get", "arn:aws:pi:us-east-1:123456789012:example"));
-        assert!(!format_matches("arn:${Partition}:s3:::${BucketName}", "arn:aws-x:s3:::b"));
+        assert!(!format_matches("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3::x:b"));
         assert_eq!(format_regex("a*${Region}"), "a(?s:.)*[^:]*");
     }
 
@@ -360,7 +367,8 @@ mod tests {
     fn fills_are_real_looking_and_fit() {
         let c = catalog().unwrap_or_else(|e| panic!("{e}"));
         let place = Place::default();
-        let f = fill("arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}", &place);
+        let f =
+            fill("arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}", &place);
         assert_eq!(f, "arn:aws:lambda:us-east-1:123456789012:function:my-function");
         for service in c.services() {
             for t in &service.resource_types {

@@ -66,7 +66,10 @@ pub fn parse_limits() -> ParseLimits {
 
 /// The check budgets the options set (defaults before [`set`]).
 pub fn config() -> Config {
-    let Some(a) = LIMITS.get() else { return Config::default() };
+    let Some(a) = LIMITS.get() else {
+        let request_model = MODEL.get().copied().unwrap_or_default();
+        return Config { request_model, ..Config::default() };
+    };
     let atoms = AtomBudget {
         cache_bytes: a.max_automaton_bytes,
         max_nodes: a.max_automaton_nodes,
@@ -76,5 +79,13 @@ pub fn config() -> Config {
         encode: EncodeBudget { atoms, ..EncodeBudget::default() },
         max_search_nodes: a.max_search_nodes,
         timeout: a.timeout.map(Duration::from_secs_f64),
+        request_model: MODEL.get().copied().unwrap_or_default(),
     }
+}
+
+static MODEL: OnceLock<iamcheck::RequestModel> = OnceLock::new();
+
+/// Records `--request-model`; call once, before any check.
+pub fn set_model(model: iamcheck::RequestModel) {
+    let _ = MODEL.set(model);
 }

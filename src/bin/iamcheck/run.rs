@@ -20,6 +20,7 @@ pub enum Exit {
 
 pub fn run(cli: Cli) -> Result<Exit, String> {
     crate::limits::set(cli.limits)?;
+    crate::limits::set_model(cli.request_model.model());
     match cli.command {
         Command::CheckNoNewAccess(args) => {
             let (new_doc, new, existing) = load_no_new_access(&args)?;
