@@ -11,6 +11,7 @@ mod common;
 
 mod adversarial;
 mod batch;
+mod catalog;
 mod cli;
 mod corpus;
 mod errors;

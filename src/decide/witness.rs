@@ -148,17 +148,23 @@ fn in_catalog_services(query: &Query<'_>, config: &Config, only: Option<&[String
 /// Analyzer's model (past it the FAIL keeps its first witness).
 const REAL_WITNESS_NODES: usize = 200_000;
 
-/// Services tried for a real witness before the whole catalogue, beside
-/// the first witness's and those the policies name: common ones, each with
-/// resource types and type-less actions.
+/// Services tried for a real witness beside the first witness's and those
+/// the policy under test names: common ones, each with resource types and
+/// type-less actions.
 const COMMON_SERVICES: &[&str] = &["s3", "ec2", "iam", "lambda", "sqs", "sns", "kms", "dynamodb"];
 
-/// A FAIL of Access Analyzer's model with a real witness where one exists:
+/// Most services the policy under test names that are tried for a real
+/// witness (the catalogue model's encoding grows with its services).
+const NAMED_SERVICES: usize = 24;
+
+/// A FAIL of Access Analyzer's model with a real witness where one is found:
 /// the witness of the same query in the catalogue model, which is a
 /// violating request of both (it replays through `simulate` on the query's
-/// own policies). The model is tried over few services first (the first
-/// witness's; those the policies name and common ones), then over all.
-/// Anything else is returned as it is.
+/// own policies). The model is tried over the first witness's service, then
+/// over common services and the first [`NAMED_SERVICES`] the policy under
+/// test names literally: a bounded search, so the first witness stays when
+/// none of those services has a violating real pair. Anything else is
+/// returned as it is.
 pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) -> Verdict {
     let Verdict::Fail { witness, reasons } = verdict else { return verdict };
     let Ok(c) = catalog() else { return Verdict::Fail { witness, reasons } };
@@ -169,20 +175,28 @@ pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) ->
         max_search_nodes: config.max_search_nodes.min(REAL_WITNESS_NODES),
         ..config.clone()
     };
-    let own = witness.action.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    let known = |s: &str| c.service(s).is_some();
+    let own: Vec<String> = witness
+        .action
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .filter(|s| known(s))
+        .into_iter()
+        .collect();
     let mut named: Vec<String> = COMMON_SERVICES.iter().map(|s| s.to_string()).collect();
-    for v in query.policies.iter().flat_map(|p| &p.statements).flat_map(|s| &s.action.values) {
-        if let Some((svc, _)) = v.split_once(':') {
-            let svc = svc.to_ascii_lowercase();
-            if !svc.contains(['*', '?']) && !named.contains(&svc) {
-                named.push(svc);
-            }
+    let entries = query.policies.first().into_iter().flat_map(|p| &p.statements);
+    for v in entries.flat_map(|s| &s.action.values) {
+        let svc = v.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+        if named.len() < COMMON_SERVICES.len() + NAMED_SERVICES
+            && known(&svc)
+            && !named.contains(&svc)
+            && !own.contains(&svc)
+        {
+            named.push(svc);
         }
     }
-    let stages: [Option<Vec<String>>; 3] = [own.map(|s| vec![s]), Some(named), None];
-    for only in stages.iter().filter(|s| s.as_ref().is_none_or(|s| !s.is_empty())) {
-        if let Verdict::Fail { witness: real, .. } =
-            in_catalog_services(query, &budget, only.as_deref())
+    for only in [own, named].iter().filter(|s| !s.is_empty()) {
+        if let Verdict::Fail { witness: real, .. } = in_catalog_services(query, &budget, Some(only))
         {
             return Verdict::Fail { witness: real, reasons };
         }

@@ -126,6 +126,9 @@ impl Catalog {
                 continue;
             }
             if tag == "s" {
+                if services.last().is_some_and(|s: &Service| s.prefix.as_str() >= first) {
+                    return Err(err("services out of order"));
+                }
                 services.push(Service {
                     prefix: first.to_string(),
                     resource_types: Vec::new(),
@@ -171,6 +174,12 @@ impl Catalog {
     /// Every service.
     pub fn services(&self) -> &[Service] {
         &self.services
+    }
+
+    /// The service with the prefix `prefix`.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        let i = self.services.binary_search_by(|s| s.prefix.as_str().cmp(prefix)).ok()?;
+        self.services.get(i)
     }
 
     /// The action named `name` (`service:Action`, compared ignoring case).
@@ -377,6 +386,11 @@ mod tests {
         }
     }
 
+    fn c_service_lookup_works() -> bool {
+        let c = catalog().unwrap_or_else(|e| panic!("{e}"));
+        c.service("s3").is_some_and(|s| s.prefix == "s3") && c.service("nope").is_none()
+    }
+
     #[test]
     fn malformed_data_is_a_located_error() {
         let e = Catalog::parse("v\t1\ns\ts3\na\tGet\tnope\n").err().map(|e| e.to_string());
@@ -385,6 +399,8 @@ mod tests {
             Some("the action catalogue does not parse: line 3: unknown resource type `nope`")
         );
         assert!(Catalog::parse("s\ts3\n").is_err());
+        assert!(Catalog::parse("v\t1\ns\ts3\ns\tec2\n").is_err());
+        assert!(c_service_lookup_works());
         assert!(Catalog::parse("v\t1\nt\tx\tarn\n").is_err());
     }
 }

@@ -89,3 +89,28 @@ static MODEL: OnceLock<iamcheck::RequestModel> = OnceLock::new();
 pub fn set_model(model: iamcheck::RequestModel) {
     let _ = MODEL.set(model);
 }
+
+/// The `requestModel` member of a JSON report, only under `--request-model catalog`: the
+/// model's name and the catalogue's version (the default JSON is unchanged).
+pub fn request_model_json() -> Option<serde_json::Value> {
+    match MODEL.get().copied().unwrap_or_default() {
+        iamcheck::RequestModel::AccessAnalyzer => None,
+        iamcheck::RequestModel::Catalog => {
+            let version = iamcheck::iam::catalog::catalog()
+                .map_or_else(|e| e.to_string(), |c| c.version().to_string());
+            Some(serde_json::json!({"name": "catalog", "catalogVersion": version}))
+        }
+    }
+}
+
+/// `json` (one JSON object) with [`request_model_json`] added, when there is one.
+pub fn with_request_model(json: String) -> String {
+    let Some(model) = request_model_json() else { return json };
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.insert("requestModel".into(), model);
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => json,
+    }
+}

