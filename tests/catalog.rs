@@ -61,7 +61,7 @@ fn an_object_action_on_objects_fails_in_both_models_with_a_real_witness() {
         let v = access(OBJECTS_ONLY, &["s3:GetObject", "s3:ListBucket"], model);
         let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
         assert_eq!(witness.action, "s3:GetObject");
-        assert_eq!(witness.resource, "arn:aws:s3:::b/my-object");
+        assert_eq!(witness.resource, "arn:aws:s3:::b/example");
     }
 }
 
@@ -88,7 +88,11 @@ fn an_action_without_resource_types_is_evaluated_against_the_star() {
 #[test]
 fn an_action_aws_does_not_list_is_no_request_of_the_catalogue() {
     let ty = PolicyType::Identity;
-    let existing = policy(r#"{"Version":"2012-10-17","Statement":[]}"#, ty);
+    let existing = policy(
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ty,
+    );
     let new = policy(
         r#"{"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Action":"s3:NoSuchAction","Resource":"*"}]}"#,
