@@ -160,7 +160,8 @@ const NAMED_SERVICES: usize = 24;
 /// A FAIL of Access Analyzer's model with a real witness where one is found:
 /// the witness of the same query in the catalogue model, which is a
 /// violating request of both (it replays through `simulate` on the query's
-/// own policies). The model is tried over the first witness's service, then
+/// own policies). A real request next to the first witness is tried first
+/// ([`nearby_real`]); then the model over the first witness's service, then
 /// over common services and the first [`NAMED_SERVICES`] the policy under
 /// test names literally: a bounded search, so the first witness stays when
 /// none of those services has a violating real pair. Anything else is
@@ -170,6 +171,9 @@ pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) ->
     let Ok(c) = catalog() else { return Verdict::Fail { witness, reasons } };
     if c.fits(&witness.action, &witness.resource) {
         return Verdict::Fail { witness, reasons };
+    }
+    if let Some(real) = nearby_real(&witness, query) {
+        return Verdict::Fail { witness: real, reasons };
     }
     let budget = Config {
         max_search_nodes: config.max_search_nodes.min(REAL_WITNESS_NODES),
@@ -204,12 +208,65 @@ pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) ->
     Verdict::Fail { witness, reasons }
 }
 
+/// Real actions of the first witness's service tried by [`nearby_real`].
+const NEARBY_ACTIONS: usize = 16;
+/// Resources tried per action by [`nearby_real`].
+const NEARBY_RESOURCES: usize = 8;
+
+/// A real request next to `witness`, without a search: a real action of its
+/// service that an Allow entry of the policy under test names, on one of
+/// [`polish`]'s resources for it, the rest of the request kept, when
+/// `simulate` confirms it reaches the goal (a bounded number of tries).
+fn nearby_real(witness: &Request, query: &Query<'_>) -> Option<Request> {
+    let c = catalog().ok()?;
+    let (svc, _) = witness.action.split_once(':')?;
+    let service = c.service(&svc.to_ascii_lowercase())?;
+    let policy = query.policies.first()?;
+    let entries: Vec<&str> = policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == crate::policy::Effect::Allow && !s.action.negated)
+        .flat_map(|s| s.action.values.iter().map(String::as_str))
+        .collect();
+    let place = place_of(witness);
+    let patterns = concrete_patterns(query.policies, &place);
+    let actions = service.actions.iter().map(|a| catalog::ActionRef { service, action: a });
+    let named = actions.filter(|a| {
+        let name = a.name();
+        entries.iter().any(|e| crate::simulate::glob::glob_ignore_ascii_case(e, &name))
+    });
+    for action in named.take(NEARBY_ACTIONS) {
+        let mut resources: Vec<String> = patterns.clone();
+        resources.extend(action.formats().map(|f| catalog::fill(f, &place)));
+        resources.push("*".into());
+        let fitting = resources.into_iter().filter(|r| catalog::fits_formats(&action, r));
+        for resource in fitting.take(NEARBY_RESOURCES) {
+            let candidate = Request { action: action.name(), resource, ..witness.clone() };
+            if crate::request::caller::inconsistency(&candidate, query.policy_type).is_none()
+                && super::concretize::admitted(query.restrict, &candidate)
+                && reaches_goal_decidedly(
+                    &candidate,
+                    query.policies,
+                    query.terms,
+                    query.policy_type,
+                )
+            {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
 /// Makes a witness read like a real request where that keeps it a witness:
-/// a real action's resource becomes its ARN format filled with
-/// real-looking names in the caller's partition and account
-/// (`iam::catalog::fill`), or a policy's resource pattern made concrete; a
+/// a real action's resource becomes a policy's resource pattern made
+/// concrete, or its ARN format filled with real-looking names in the
+/// caller's partition and account (`iam::catalog::fill`), whichever fits
+/// the action and keeps the witness first; a
 /// resource left free by the policies (`arn:aws:a:::a`) of an action the
-/// catalogue does not list becomes one of the action's service. Every
+/// catalogue does not list becomes one of the action's service; a service
+/// or federated caller becomes a real one (`service:ec2.amazonaws.com`,
+/// `federated:cognito-identity.amazonaws.com`) when that keeps it. Every
 /// candidate is checked with `simulate`, so a polished witness reaches the
 /// goal as surely as the original.
 pub(crate) fn polish(
@@ -222,11 +279,13 @@ pub(crate) fn polish(
     let place = place_of(witness);
     let candidates = match catalog().ok().and_then(|c| c.action(&witness.action)) {
         Some(action) => {
-            let mut out: Vec<String> = action.formats().map(|f| catalog::fill(f, &place)).collect();
-            if out.is_empty() {
+            // The policies' own patterns first: an action taking many types
+            // would otherwise fill the candidate budget with its formats.
+            let mut out = concrete_patterns(policies, &place);
+            out.extend(action.formats().map(|f| catalog::fill(f, &place)));
+            if action.formats().next().is_none() {
                 out.push("*".into());
             }
-            out.extend(concrete_patterns(policies, &place));
             let fits = |r: &String| catalog::fits_formats(&action, r);
             out.into_iter().filter(fits).collect()
         }
@@ -243,15 +302,38 @@ pub(crate) fn polish(
         }
         None => return,
     };
+    let keeps = |r: &Request| {
+        crate::request::caller::inconsistency(r, policy_type).is_none()
+            && super::concretize::admitted(restrict, r)
+            && reaches_goal_decidedly(r, policies, terms, policy_type)
+    };
     for candidate in candidates.into_iter().take(POLISH_CANDIDATES) {
         if candidate == witness.resource {
-            return;
+            break;
         }
         let mut polished = witness.clone();
         polished.resource = candidate;
-        if super::concretize::admitted(restrict, &polished)
-            && reaches_goal_decidedly(&polished, policies, terms, policy_type)
-        {
+        if keeps(&polished) {
+            *witness = polished;
+            break;
+        }
+    }
+    // A service or federated caller the policies leave free gets a real name.
+    let Some((kind, name)) = witness.principal.as_deref().and_then(|p| p.split_once(':')) else {
+        return;
+    };
+    let names: &[&str] = match kind {
+        "service" => &["ec2.amazonaws.com", "lambda.amazonaws.com"],
+        "federated" => &["cognito-identity.amazonaws.com", "accounts.google.com"],
+        _ => &[],
+    };
+    if names.contains(&name) {
+        return;
+    }
+    for name in names {
+        let mut polished = witness.clone();
+        polished.principal = Some(format!("{kind}:{name}"));
+        if keeps(&polished) {
             *witness = polished;
             return;
         }
@@ -259,7 +341,7 @@ pub(crate) fn polish(
 }
 
 /// Candidate resources [`polish`] tries.
-const POLISH_CANDIDATES: usize = 32;
+const POLISH_CANDIDATES: usize = 64;
 
 /// Where the witness's caller lives (the defaults of [`Place`] otherwise).
 fn place_of(witness: &Request) -> Place {
