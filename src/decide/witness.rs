@@ -359,9 +359,10 @@ fn place_of(witness: &Request) -> Place {
 }
 
 /// The `Resource` entries of `policies` made concrete: a segment that is
-/// all wildcards in the partition, region or account position becomes the
-/// place's, any other `*` `example` and `?` `x` (entries with a variable
-/// are left out).
+/// all wildcards in the partition position becomes the place's, in the
+/// region or account position the place's or empty (formats such as S3's
+/// and EC2 images' leave them empty), any other `*` `example` and `?` `x`
+/// (entries with a variable are left out).
 fn concrete_patterns(policies: &[&Policy], place: &Place) -> Vec<String> {
     let mut out = Vec::new();
     let entries = policies
@@ -371,20 +372,26 @@ fn concrete_patterns(policies: &[&Policy], place: &Place) -> Vec<String> {
         .flat_map(|r| &r.values)
         .filter(|v| v.starts_with("arn:") && !v.contains("${"));
     for entry in entries {
-        let parts: Vec<String> = entry
-            .splitn(6, ':')
-            .enumerate()
-            .map(|(i, part)| match i {
-                1 | 3 | 4 if part.chars().all(|c| c == '*' || c == '?') && !part.is_empty() => {
-                    let slots = [place.partition.as_str(), "", &place.region, &place.account];
-                    slots.get(i - 1).map_or_else(String::new, |v| v.to_string())
-                }
-                _ => part.replace('*', "example").replace('?', "x"),
-            })
-            .collect();
-        let candidate = parts.join(":");
-        if !out.contains(&candidate) {
-            out.push(candidate);
+        // Bit 0: an all-wildcard region is empty; bit 1: the same for the account.
+        for empty in 0..4u8 {
+            let parts: Vec<String> = entry
+                .splitn(6, ':')
+                .enumerate()
+                .map(|(i, part)| {
+                    let wild = !part.is_empty() && part.chars().all(|c| c == '*' || c == '?');
+                    match i {
+                        1 if wild => place.partition.clone(),
+                        3 if wild && empty & 1 == 0 => place.region.clone(),
+                        4 if wild && empty & 2 == 0 => place.account.clone(),
+                        3 | 4 if wild => String::new(),
+                        _ => part.replace('*', "example").replace('?', "x"),
+                    }
+                })
+                .collect();
+            let candidate = parts.join(":");
+            if !out.contains(&candidate) {
+                out.push(candidate);
+            }
         }
     }
     out
