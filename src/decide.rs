@@ -8,6 +8,7 @@
 
 mod concrete;
 mod concretize;
+mod facts;
 mod outsider;
 mod search;
 mod witness;
@@ -20,11 +21,9 @@ use crate::encode::{encode, EncodeBudget, Encoded, FieldKind, Restrict};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::caller::inconsistency;
 use crate::request::Request;
+use crate::unknown::{Construct, UnknownReason};
 use concrete::Concrete;
 use search::{Goal, Limits, Masks, OutOfBudget, Search};
-
-/// Why a check whose first witness no caller can send stays UNKNOWN.
-const CALLER_GAP: &str = "every violating request found pairs its caller with condition keys it cannot have, which iamcheck does not model exactly yet (`aws:userid`)";
 
 /// Budgets of one check.
 #[derive(Clone, Debug)]
@@ -97,9 +96,17 @@ pub enum Verdict {
     },
     /// The check could not be decided exactly.
     Unknown {
-        /// Why.
-        reason: String,
+        /// Why: a budget, the time limit, a construct, or an internal failure
+        /// (`Display` gives the message, [`UnknownReason::code`] a stable code).
+        reason: UnknownReason,
     },
+}
+
+impl Verdict {
+    /// An UNKNOWN verdict.
+    pub fn unknown(reason: UnknownReason) -> Verdict {
+        Verdict::Unknown { reason }
+    }
 }
 
 /// check-no-new-access: FAIL iff `new` allows a request `existing` does not.
@@ -156,17 +163,25 @@ fn decide(
     config: &Config,
     restrict: &Restrict,
 ) -> Verdict {
-    let query = Query { policies, terms, policy_type, restrict };
+    // Only requests AWS can receive: keys as each kind of caller carries them (`facts`).
+    let facts = facts::policy(policies, policy_type);
+    let mut with_facts: Vec<&Policy> = policies.to_vec();
+    let mut all_terms = terms.to_vec();
+    if let Some(f) = &facts {
+        all_terms.push((with_facts.len(), true));
+        with_facts.push(f);
+    }
+    let query = Query { policies: &with_facts, terms: &all_terms, policy_type, restrict };
     match config.request_model {
         RequestModel::Catalog => witness::in_catalog_model(&query, config),
         RequestModel::AccessAnalyzer => {
-            witness::realistic(decide_exactly(&query, config, policies.len()), &query, config)
+            witness::realistic(decide_exactly(&query, config, with_facts.len()), &query, config)
         }
     }
 }
 
-/// One query: its policies, the goal's terms, their type and the outsider
-/// restriction.
+/// One query: its policies (the policy under test first, the key facts
+/// last), the goal's terms, their type and the outsider restriction.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Query<'a> {
     pub(crate) policies: &'a [&'a Policy],
@@ -175,9 +190,10 @@ pub(crate) struct Query<'a> {
     pub(crate) restrict: &'a Restrict,
 }
 
-/// The search and its witness: the first `real` policies are the query's,
-/// any further one is the request model's (`iam::catalog::model`), which
-/// the search honours and `simulate` does not read.
+/// The search and its witness: the first `real` policies are the query's
+/// (`simulate` replays the witness on them), any further one is the
+/// request model's (`iam::catalog::model`), which the search honours and
+/// `simulate` does not read.
 pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) -> Verdict {
     let Query { policies: all, terms: all_terms, policy_type, restrict } = *query;
     let policies = all.get(..real).unwrap_or(all);
@@ -189,11 +205,11 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
     budget.atoms.deadline = deadline;
     let enc = match encode(all, policy_type, &budget, restrict) {
         Ok(enc) => enc,
-        Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
+        Err(e) => return Verdict::unknown(e.into_reason()),
     };
     if let Some((at, limit)) = deadline {
         if std::time::Instant::now() > at {
-            return Verdict::Unknown { reason: OutOfBudget::Time(limit).to_string() };
+            return Verdict::unknown(OutOfBudget::Time(limit).into());
         }
     }
     let masks = Masks::new(&enc, all.len());
@@ -203,7 +219,7 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, limits).run()
     };
-    let out_of_budget = |e: OutOfBudget| Verdict::Unknown { reason: e.to_string() };
+    let out_of_budget = |e: OutOfBudget| Verdict::unknown(e.into());
     match run(goal.clone(), true, &mut nodes) {
         Err(e) => out_of_budget(e),
         Ok(Some(found)) => {
@@ -227,11 +243,10 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
                     let concrete =
                         Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                     concrete.find(&mut search).unwrap_or_else(|| {
-                        let reason = match inconsistency(&witness, policy_type) {
-                            Some(_) => format!("{CALLER_GAP}: {why}"),
-                            None => format!("internal inconsistency, please report it: {why}"),
-                        };
-                        Verdict::Unknown { reason }
+                        Verdict::unknown(match inconsistency(&witness, policy_type) {
+                            Some(_) => UnknownReason::CallerKeys { detail: why },
+                            None => UnknownReason::internal(why),
+                        })
                     })
                 }
             }
@@ -246,7 +261,7 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
                     Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                 match concrete.find(&mut search) {
                     Some(verdict) => verdict,
-                    None => Verdict::Unknown { reason: opaque_reason(&enc) },
+                    None => Verdict::unknown(opaque_reason(&enc)),
                 }
             }
         },
@@ -284,17 +299,17 @@ fn reasons(
         .collect()
 }
 
-fn opaque_reason(enc: &Encoded) -> String {
-    let constructs: Vec<&str> = enc
+fn opaque_reason(enc: &Encoded) -> UnknownReason {
+    let constructs: Vec<Construct> = enc
         .fields
         .iter()
         .filter_map(|f| match &f.kind {
-            FieldKind::Opaque { description } => Some(description.as_str()),
+            FieldKind::Opaque { construct } => Some(construct.clone()),
             _ => None,
         })
         .collect();
-    format!(
-        "every violating request found depends on constructs iamcheck cannot decide exactly yet: {}",
-        constructs.join("; ")
-    )
+    if constructs.is_empty() {
+        return UnknownReason::internal("an undecided search without an opaque construct");
+    }
+    UnknownReason::Construct { constructs }
 }

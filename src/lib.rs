@@ -35,17 +35,21 @@
 //! ```
 
 pub mod automata;
+pub mod check;
 pub mod decide;
 pub mod encode;
 pub mod error;
+pub mod iac;
 pub mod iam;
 pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod request;
 pub mod simulate;
+pub mod unknown;
 pub mod values;
 
+pub use check::{Check, CheckError};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
     check_no_public_access, Access, Config, Reason, RequestModel, ResourceType, Verdict,
@@ -56,3 +60,4 @@ pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};
 pub use request::{ContextValue, Request};
 pub use simulate::{simulate, Decision, Simulation};
+pub use unknown::{Budget, Construct, ConstructKind, UnknownReason};

@@ -24,10 +24,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod json;
+pub(crate) mod json;
 pub mod limits;
 mod lower;
-mod suggest;
+pub mod suggest;
 
 use crate::error::{Diagnostic, Location, ParseErrors, Severity};
 use crate::policy::{Policy, PolicyType};

@@ -1,7 +1,8 @@
-//! Reporting: verdicts in Access Analyzer's JSON shape (plus the witness)
-//! and as text for a terminal.
+//! Reporting: verdicts in Access Analyzer's JSON shape (plus the witness),
+//! as text for a terminal, and as SARIF for code scanning.
 
 pub mod json;
+pub mod sarif;
 pub mod smtlib;
 pub mod text;
 
@@ -22,6 +23,14 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// Every check, in the order the documentation lists them.
+    pub const ALL: [CheckKind; 4] = [
+        CheckKind::NoNewAccess,
+        CheckKind::AccessNotGranted,
+        CheckKind::NoPublicAccess,
+        CheckKind::NoExternalAccess,
+    ];
+
     /// The subcommand name.
     pub fn name(self) -> &'static str {
         match self {

@@ -130,7 +130,9 @@ pub(crate) fn in_catalog_model(query: &Query<'_>, config: &Config) -> Verdict {
 fn in_catalog_services(query: &Query<'_>, config: &Config, only: Option<&[String]>) -> Verdict {
     let c = match catalog() {
         Ok(c) => c,
-        Err(e) => return Verdict::Unknown { reason: e.to_string() },
+        Err(e) => {
+            return Verdict::unknown(crate::UnknownReason::Internal { detail: e.to_string() })
+        }
     };
     let real = query.policies.len();
     let model = catalog::model::policy(c, query.policies, query.terms, query.policy_type, only);

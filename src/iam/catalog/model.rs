@@ -7,10 +7,9 @@
 //! ([`super::format_regex`]; the encoding reads that policy's resources as
 //! regexes, `encode::Restrict::model`), and one per service for the actions
 //! that take no resource type, on the resource `*`. Only the actions that
-//! some `Action` entry of an Allow statement of a policy the goal wants to
-//! allow the request matches are listed: any other action matches no Allow
-//! of that policy, so it reaches no such goal (every check's goal wants the
-//! policy under test to allow the request).
+//! some `Action` entry of an Allow statement of the policy under test
+//! matches are listed: every check's goal wants that policy to allow the
+//! request, and any other action matches none of its Allow statements.
 
 use super::{Catalog, Service};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
