@@ -43,7 +43,7 @@ pub(crate) fn policy(
             lines: (0, 0),
         });
     };
-    let wanted = |s: &&Service| only.is_none_or(|o| o.iter().any(|w| *w == s.prefix));
+    let wanted = |s: &&Service| only.is_none_or(|o| o.contains(&s.prefix));
     for service in catalog.services().iter().filter(wanted) {
         let patterns = entries.of_service(&service.prefix);
         if !entries.any_action && patterns.is_empty() {
