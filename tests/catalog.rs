@@ -8,7 +8,6 @@ use iamcheck::{
     check_access_not_granted, check_no_new_access, simulate, Access, Config, Decision, Policy,
     PolicyType, Request, RequestModel, Verdict,
 };
-use serde_json::Value;
 
 fn catalog_config() -> Config {
     Config { request_model: RequestModel::Catalog, ..Config::default() }
@@ -176,14 +175,7 @@ fn the_catalogue_model_is_named_with_its_version_in_json_only_when_chosen() {
 fn corpus_witnesses_are_real() {
     let text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
     let (mut fails, mut real, mut unreal) = (0, 0, Vec::new());
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let case: Value = serde_json::from_str(line).unwrap();
-        let ty = match case["policy_type"].as_str() {
-            Some("RESOURCE_POLICY") => PolicyType::Resource,
-            _ => PolicyType::Identity,
-        };
-        let existing = policy(&case["existing_policy"].to_string(), ty);
-        let new = policy(&case["new_policy"].to_string(), ty);
+    for (case, ty, existing, new) in crate::common::aa_cases(&text) {
         if let Verdict::Fail { witness, .. } = no_new_access(&existing, &new, ty) {
             fails += 1;
             if is_real(&witness) {
@@ -202,3 +194,29 @@ fn corpus_witnesses_are_real() {
 
 /// The share of real witnesses reached on aa-samples (docs/oracle.md).
 const MIN_REAL_PERCENT: usize = 95;
+
+#[test]
+fn simulate_warns_on_an_action_the_catalogue_lacks_and_still_evaluates() {
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    let run = |action: &str| {
+        let request = format!(r#"{{"action":"{action}","resource":"arn:aws:s3:::b"}}"#);
+        crate::common::iamcheck(&[
+            "simulate",
+            "--policy-document",
+            doc,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--request",
+            &request,
+            "--output",
+            "json",
+        ])
+    };
+    let out = run("s3:NoSuchAction");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"Allow\""));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`s3:NoSuchAction` is not in AWS's catalogue"), "{stderr}");
+    let known = run("s3:ListBucket");
+    assert!(!String::from_utf8_lossy(&known.stderr).contains("catalogue"));
+}

@@ -36,14 +36,7 @@ fn run(fill_placeholder: bool) -> (usize, usize, Vec<String>) {
     let mut agree = 0;
     let mut total = 0;
     let mut unexplained = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let case: Value = serde_json::from_str(line).unwrap();
-        let ty = match case["policy_type"].as_str() {
-            Some("RESOURCE_POLICY") => PolicyType::Resource,
-            _ => PolicyType::Identity,
-        };
-        let existing = policy(&case["existing_policy"].to_string(), ty);
-        let new = policy(&case["new_policy"].to_string(), ty);
+    for (case, ty, existing, new) in crate::common::aa_cases(&text) {
         let got = result(&no_new_access(&existing, &new, ty));
         let expected = case["expected"].as_str().unwrap();
         let id = case["id"].as_str().unwrap();

