@@ -35,12 +35,33 @@ pub struct Config {
     /// Wall-clock limit of one check (`None`: no limit). Past it the check
     /// answers UNKNOWN naming the limit.
     pub timeout: Option<std::time::Duration>,
+    /// Which requests exist (default: Access Analyzer's model).
+    pub request_model: RequestModel,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { encode: EncodeBudget::default(), max_search_nodes: 1_000_000, timeout: None }
+        Config {
+            encode: EncodeBudget::default(),
+            max_search_nodes: 1_000_000,
+            timeout: None,
+            request_model: RequestModel::default(),
+        }
     }
+}
+
+/// Which requests a check ranges over (docs/semantics.md, "The catalogue
+/// request model").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestModel {
+    /// Access Analyzer's: any action name with any resource ARN.
+    #[default]
+    AccessAnalyzer,
+    /// Only the real pairs of the catalogue shipped in the crate
+    /// ([`crate::iam::catalog`]): an action AWS lists, with a resource in the
+    /// ARN format of a resource type it takes (`*` when it takes none).
+    /// PASS there says nothing of actions newer than the catalogue.
+    Catalog,
 }
 
 /// A statement of the policy under test that grants the access found.
@@ -150,11 +171,39 @@ fn decide(
         all_terms.push((with_facts.len(), true));
         with_facts.push(f);
     }
-    let (policies, terms) = (&with_facts[..], &all_terms[..]);
+    let query = Query { policies: &with_facts, terms: &all_terms, policy_type, restrict };
+    match config.request_model {
+        RequestModel::Catalog => witness::in_catalog_model(&query, config),
+        RequestModel::AccessAnalyzer => {
+            witness::realistic(decide_exactly(&query, config, with_facts.len()), &query, config)
+        }
+    }
+}
+
+/// One query: its policies (the policy under test first, the key facts
+/// last), the goal's terms, their type and the outsider restriction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Query<'a> {
+    pub(crate) policies: &'a [&'a Policy],
+    pub(crate) terms: &'a [(usize, bool)],
+    pub(crate) policy_type: PolicyType,
+    pub(crate) restrict: &'a Restrict,
+}
+
+/// The search and its witness: the first `real` policies are the query's
+/// (`simulate` replays the witness on them), any further one is the
+/// request model's (`iam::catalog::model`), which the search honours and
+/// `simulate` does not read.
+pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) -> Verdict {
+    let Query { policies: all, terms: all_terms, policy_type, restrict } = *query;
+    let policies = all.get(..real).unwrap_or(all);
+    let real_terms: Vec<(usize, bool)> =
+        all_terms.iter().copied().filter(|&(p, _)| p < real).collect();
+    let terms = real_terms.as_slice();
     let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
     let mut budget = config.encode.clone();
     budget.atoms.deadline = deadline;
-    let enc = match encode(policies, policy_type, &budget, restrict) {
+    let enc = match encode(all, policy_type, &budget, restrict) {
         Ok(enc) => enc,
         Err(e) => return Verdict::unknown(e.into_reason()),
     };
@@ -163,9 +212,9 @@ fn decide(
             return Verdict::unknown(OutOfBudget::Time(limit).into());
         }
     }
-    let masks = Masks::new(&enc, policies.len());
+    let masks = Masks::new(&enc, all.len());
     let mut nodes = 0;
-    let goal = Goal { terms: terms.to_vec() };
+    let goal = Goal { terms: all_terms.to_vec() };
     let limits = Limits { max_nodes: config.max_search_nodes, deadline };
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, limits).run()
@@ -178,10 +227,12 @@ fn decide(
             let mut sure = found.alive.clone();
             sure.intersect_with(masks.settled_at_opaque());
             let reasons = reasons(&enc, policies, &sure, &mut search);
-            let mut witness = witness::request(&enc, &found.path, policies, policy_type);
-            match witness::contradiction(&witness, policies, terms, policy_type) {
+            let mut witness = witness::request(&enc, &found.path, all, policy_type);
+            let why = witness::contradiction(&witness, policies, terms, policy_type)
+                .or_else(|| witness::outside_model(&witness, restrict));
+            match why {
                 None => {
-                    witness::polish(&mut witness, policies, terms, policy_type);
+                    witness::polish(&mut witness, policies, terms, policy_type, restrict);
                     Verdict::Fail { witness, reasons }
                 }
                 Some(why) => {

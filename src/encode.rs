@@ -218,6 +218,11 @@ pub struct Restrict {
     /// The same for keys of a typed sort (numbers, dates, IP addresses,
     /// binary): values satisfying one of these predicates.
     pub typed_keys: BTreeMap<String, Vec<crate::values::Predicate>>,
+    /// The position in the query of the catalogue request model's policy
+    /// (`iam::catalog::model`), if any: its `Resource` entries are regexes,
+    /// and the resource field's universe gains `*`, the resource of actions
+    /// that take no resource type.
+    pub model: Option<usize>,
 }
 
 /// Encodes the statements of `policies` (all of `policy_type`).
@@ -258,6 +263,7 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = opaque::OpaqueSet::default();
+    let model: Vec<bool> = variants.iter().map(|(p, _, _)| restrict.model == Some(*p)).collect();
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
     let has_caller = !folded.is_empty() || policy_type == PolicyType::Resource;
@@ -265,7 +271,7 @@ pub fn encode(
         if has_caller { partitions::query_classes(&all, &folded, restrict) } else { Vec::new() };
     let classes = if classes.len() > 1 { classes } else { Vec::new() };
     let mut fields = vec![action_field(&all, budget)?];
-    fields.push(resource_field(&all, &except, &mut opaque, budget, &classes)?);
+    fields.push(resource_field(&all, &except, &model, &mut opaque, budget, &classes)?);
     let stripped = caller::without_folded(&all, &folded);
     let rest: Vec<(&Policy, &crate::policy::Statement)> =
         all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
@@ -374,6 +380,7 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
 fn resource_field(
     all: &Stmts<'_>,
     except: &[Vec<String>],
+    model: &[bool],
     opaque: &mut opaque::OpaqueSet,
     budget: &EncodeBudget,
     classes: &[crate::iam::partition::Set],
@@ -383,6 +390,11 @@ fn resource_field(
     for (s_id, (policy, s)) in all.iter().enumerate() {
         let c = match &s.resource {
             None => None,
+            Some(el) if model.get(s_id).copied().unwrap_or(false) => {
+                Some(table.grouped_element(el, |r| {
+                    (glob::Pattern::Regex(r.clone()), model_service(r), None)
+                }))
+            }
             Some(el) if policy.substitutes_variables() && has_variable(el) => {
                 match variables::bound(&el.values, true, true, el.negated, None) {
                     Some((tokens, dependent)) => {
@@ -420,11 +432,21 @@ fn resource_field(
         };
         constraints.push(c);
     }
+    // The resource `*` of the catalogue model's type-less actions is in no
+    // partition, so it goes with every class.
+    let star = model.contains(&true);
     for &class in classes {
-        let el = Element { negated: false, values: vec![partitions::class_regex(class)] };
+        let mut regex = partitions::class_regex(class);
+        if star {
+            regex = format!("(?:{regex})|\\*");
+        }
+        let el = Element { negated: false, values: vec![regex] };
         constraints.push(Some(table.element(&el, |r| Pattern::Regex(r.clone()))));
     }
-    let universe = principal::resource_universe();
+    let mut universe = principal::resource_universe();
+    if star {
+        universe.push_str("|\\*");
+    }
     let group = |svc: &str| principal::resource_universe_of(svc);
     let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
     let grouping =
@@ -487,6 +509,14 @@ fn arn_service(pattern: &str) -> Option<String> {
     let parts: Vec<&str> = pattern.splitn(6, ':').collect();
     let svc = parts.get(2).filter(|_| parts.len() >= 4)?;
     is_service(svc).then(|| svc.to_string())
+}
+
+/// The service of a resource regex of the catalogue model's policy
+/// (`iam::catalog::format_regex`): its third `:`-separated part, unescaped.
+fn model_service(regex: &str) -> Option<String> {
+    let parts: Vec<&str> = regex.splitn(4, ':').collect();
+    let svc = parts.get(2).filter(|_| parts.len() == 4)?.replace('\\', "");
+    is_service(&svc).then_some(svc)
 }
 
 fn has_variable(el: &Element<String>) -> bool {

@@ -2,6 +2,7 @@
 //! the engine, `simulate` and the SMT-LIB export alike (docs/semantics.md cites
 //! the AWS source of each fact).
 //!
+//! - [`catalog`]: AWS's actions, their resource types and ARN formats.
 //! - [`partition`]: the partitions a caller and a resource live in.
 //! - [`grammar`]: account ids, IAM names, unique ids, principal ARNs.
 //! - [`caller`]: the kinds of callers and the identities AWS evaluates them as.
@@ -9,6 +10,7 @@
 //!   single- or multivalued.
 
 pub mod caller;
+pub mod catalog;
 pub mod grammar;
 pub mod keys;
 pub mod partition;

@@ -52,7 +52,8 @@ pub mod values;
 pub use check::{Check, CheckError};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
-    check_no_public_access, Access, Config, Reason, ResourceType, Verdict, ZoneOfTrust,
+    check_no_public_access, Access, Config, Reason, RequestModel, ResourceType, Verdict,
+    ZoneOfTrust,
 };
 pub use error::{Diagnostic, Location, ParseErrors, Severity};
 pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};

@@ -139,3 +139,20 @@ pub fn result(v: &Verdict) -> &'static str {
         Verdict::Unknown { .. } => "UNKNOWN",
     }
 }
+
+/// One case of an aa-samples-shaped corpus (JSON Lines `text`): the case, its policy type,
+/// existing and new policies.
+pub fn aa_cases(text: &str) -> Vec<(serde_json::Value, PolicyType, Policy, Policy)> {
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let ty = match case["policy_type"].as_str() {
+            Some("RESOURCE_POLICY") => PolicyType::Resource,
+            _ => PolicyType::Identity,
+        };
+        let existing = policy(&case["existing_policy"].to_string(), ty);
+        let new = policy(&case["new_policy"].to_string(), ty);
+        out.push((case, ty, existing, new));
+    }
+    out
+}

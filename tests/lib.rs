@@ -12,6 +12,7 @@ mod common;
 mod action;
 mod adversarial;
 mod batch;
+mod catalog;
 mod cli;
 mod corpus;
 mod errors;

@@ -10,9 +10,17 @@ request, existing = older, new = newer; with --both, also the reverse direction.
 
 `id` is "NAME vA->vB". --limit keeps N pairs evenly spread over the whole list (after
 --both). --stats adds `"stats": true` (per-request `elapsedMicros` in the results).
+
+    pairs.py --realism RESULTS.jsonl
+
+prints the witness-realism figure of a batch's results: the share of FAIL witnesses whose
+action is in AWS's catalogue (src/iam/catalog/actions.txt, scripts/catalog/generate.sh) and
+whose resource fits the ARN format of one of the resource types that action takes (`*` for an
+action that takes none), with the same format rules as src/iam/catalog.rs (`format_regex`).
 """
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -40,7 +48,92 @@ def pairs(data, names, both):
                 yield f"{name} {b}->{a}", new, old
 
 
+CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "iam",
+                       "catalog", "actions.txt")
+
+
+def load_catalog(path=CATALOG):
+    """Lower-cased `service:action` -> list of ARN formats; and the data's version."""
+    actions, version, types, svc = {}, None, {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if cols[0] == "v":
+                version = cols[1]
+            elif cols[0] == "s":
+                svc, types = cols[1], {}
+            elif cols[0] == "t":
+                types[cols[1]] = cols[2]
+            elif cols[0] == "a":
+                actions[f"{svc}:{cols[1]}".lower()] = [types[t] for t in cols[2:]]
+    return actions, version
+
+
+def format_regex(fmt):
+    """src/iam/catalog.rs `format_regex`, in Python's dialect."""
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "*":
+            out.append("(?s:.)*")
+            i += 1
+        elif fmt.startswith("${", i):
+            end = fmt.index("}", i)
+            name, i = fmt[i + 2:end], end + 1
+            nxt = fmt[i] if i < len(fmt) else None
+            if name == "Partition":
+                out.append("[a-z0-9-]+")
+            elif name in ("Region", "Account"):
+                out.append("[^:]*")
+            elif name == "BucketName":
+                out.append("[a-z0-9.-]+")
+            elif nxt in ("/", ":"):
+                out.append(f"[^{nxt}]+")
+            else:
+                out.append("(?s:.)+")
+        else:
+            j = min([k for k in (fmt.find("*", i), fmt.find("${", i)) if k >= 0] or [len(fmt)])
+            out.append(re.escape(fmt[i:j]))
+            i = j
+    return "".join(out)
+
+
+def is_real(actions, witness):
+    formats = actions.get(witness.get("action", "").lower())
+    if formats is None:
+        return False
+    resource = witness.get("resource", "")
+    if not formats:
+        return resource == "*"
+    return any(re.fullmatch(format_regex(f), resource) for f in formats)
+
+
+def realism(results_path):
+    actions, version = load_catalog()
+    total = real = 0
+    unreal = {}
+    with open(results_path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r.get("result") != "FAIL":
+                continue
+            total += 1
+            if is_real(actions, r["witness"]):
+                real += 1
+            else:
+                w = r["witness"]
+                unreal[r.get("id")] = f"{w.get('action')} on {w.get('resource')}"
+    pct = 100.0 * real / total if total else 0.0
+    print(f"witness realism (catalogue {version}): {real} of {total} FAIL witnesses real ({pct:.1f} %)")
+    for ident, w in sorted(unreal.items())[:20]:
+        print(f"  not real: {ident}: {w}")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--realism":
+        realism(sys.argv[2])
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data")
     ap.add_argument("--policy", action="append", default=[])

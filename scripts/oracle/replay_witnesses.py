@@ -117,12 +117,16 @@ def main():
         rec = per_witness.setdefault(item[0], {"item": item, "witness": q["request"], "parts": {}})
         rec["parts"][role] = (q, ans)
 
-    counts = {"witnesses": len(per_witness), "confirmed": 0, "unsafe": 0, "refuted_unsafe": 0, "not_replayable": 0, "explained": 0, "unexplained": 0}
+    counts = {"witnesses": len(per_witness), "strict_confirmed": 0, "confirmed": 0, "unsafe": 0, "refuted_unsafe": 0, "not_replayable": 0, "explained": 0, "unexplained": 0}
     errors = {}
     refuted = []
+    not_strict = []
     with Oracle() as localizer:
         for cid, rec in per_witness.items():
             parts = rec["parts"]
+            if any(ans["decision"] == "Error" or ans["detail"].get("mode") == "unsafe"
+                   for _, ans in parts.values()):
+                not_strict.append(f"{cid}: {json.dumps(rec['witness'])}")
             if any(ans["decision"] == "Error" for _, ans in parts.values()):
                 counts["not_replayable"] += 1
                 reason = next(ans["detail"].get("reason") for _, ans in parts.values() if ans["decision"] == "Error")
@@ -136,6 +140,8 @@ def main():
                 counts["unsafe"] += 1
             if ok:
                 counts["confirmed"] += 1
+                if not unsafe:
+                    counts["strict_confirmed"] += 1
                 continue
             if unsafe:
                 # Without iam-simulate's validation the comparison is informational only (its
@@ -166,8 +172,13 @@ def main():
     print(f"  replayable {replayable}: confirmed by iam-simulate {counts['confirmed']} ({pct:.2f}%), "
           f"refuted {len(refuted)} (strict: explained {counts['explained']}, unexplained {counts['unexplained']}; "
           f"unsafe, not gated: {counts['refuted_unsafe']})")
+    strict_pct = 100.0 * counts["strict_confirmed"] / counts["witnesses"] if counts["witnesses"] else 0.0
+    print(f"  strict mode (iam-simulate validates the request against its catalogue): "
+          f"{counts['strict_confirmed']} of {counts['witnesses']} witnesses replay ({strict_pct:.1f}%)")
     print(f"  of which evaluated by runUnsafeSimulation (action/resource not in AWS's catalogue): {counts['unsafe']}")
     print(f"  not replayable (oracle Error) {counts['not_replayable']} {json.dumps(errors, sort_keys=True)}")
+    for line in not_strict[: args.show]:
+        print(f"  not strict: {line}")
     for e in sorted(refuted, key=lambda e: (e["pattern"] != "UNEXPLAINED", e["pattern"]))[: args.show]:
         print(f"\n== {e['id']} [{e['role']}] {e['pattern']}: iamcheck {e['iamcheck']}, iam-simulate {e['iam_simulate']}")
         print("   request:", json.dumps(e["request"]))

@@ -77,7 +77,7 @@ impl Concrete<'_> {
                     && witness::reaches_goal_decidedly(&candidate, p, t, ty)
                 {
                     let mut witness = candidate;
-                    witness::polish(&mut witness, p, t, ty);
+                    witness::polish(&mut witness, p, t, ty, self.restrict);
                     let reasons = self.reasons(&witness);
                     return Some(Verdict::Fail { witness, reasons });
                 }

@@ -584,6 +584,9 @@ fn suggested_caller(request: &Request) -> Option<String> {
 /// forbidden entry matches, and no key with a forbidden value. A candidate
 /// outside it is no witness of those checks.
 pub(crate) fn admitted(restrict: &Restrict, request: &Request) -> bool {
+    if super::witness::outside_model(request, restrict).is_some() {
+        return false;
+    }
     if let Some(p) = &request.principal {
         let forbidden = restrict
             .principal

@@ -753,6 +753,16 @@ fn decision_order_with_unknowns() {
 
 // ---- request validation ----------------------------------------------------
 
+/// An action that takes no resource type is evaluated against `*`: only
+/// `Resource: "*"` (or a `NotResource` not listing it) matches it.
+#[test]
+fn the_resource_star_matches_only_the_star() {
+    assert!(resource_allowed(el(&["*"]), "*"));
+    assert!(!resource_allowed(el(&["arn:aws:s3:::*"]), "*"));
+    assert!(!resource_allowed(el(&["arn:*"]), "*"));
+    assert!(resource_allowed(not_el(&["arn:aws:s3:::b/*"]), "*"));
+}
+
 fn error(t: PolicyType, r: &Request) -> String {
     match simulate(&policy(vec![allow()]), t, r) {
         Err(e) => e,
@@ -770,7 +780,7 @@ fn rejects_malformed_requests() {
         );
     }
     for resource in [
-        "*",
+        "**",
         "arn:aws:s3:::",
         "arn:xyz:s3:::b",
         "arn:aws:S3:::b",

@@ -22,8 +22,13 @@ pub(crate) fn check_action(action: &str) -> Result<(), String> {
     }
 }
 
-/// Checks the resource: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+/// Checks the resource: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or
+/// `*`, the resource AWS evaluates an action that takes no resource type
+/// against (docs/semantics.md, "The catalogue request model").
 pub(crate) fn check_resource(resource: &str) -> Result<(), String> {
+    if resource == "*" {
+        return Ok(());
+    }
     check_arn_shape(resource)
         .map_err(|why| format!("invalid request resource `{}`: {why}", resource.escape_debug()))
 }
@@ -99,6 +104,7 @@ mod tests {
     #[test]
     fn resources() {
         assert!(check_resource("arn:aws:s3:::b").is_ok());
+        assert!(check_resource("*").is_ok());
         assert!(
             check_resource("arn:aws-us-gov:ec2:us-gov-west-1:111111111111:instance/i-1").is_ok()
         );
@@ -111,7 +117,7 @@ mod tests {
             "arn:aws::::b",
             "ARN:aws:s3:::b",
             "arn:aws:s3:::b\n",
-            "*",
+            "**",
         ] {
             assert!(check_resource(bad).is_err(), "{bad}");
         }

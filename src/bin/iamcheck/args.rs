@@ -21,6 +21,36 @@ pub struct Cli {
     pub exit_codes: ExitCodes,
     #[command(flatten)]
     pub limits: crate::limits::LimitArgs,
+    /// Which requests exist: `access-analyzer` (default: any action with any resource ARN, as
+    /// Access Analyzer) or `catalog` (only an action AWS lists with a resource of a type it
+    /// takes, from the catalogue shipped in iamcheck; see docs/semantics.md).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "MODEL",
+        default_value = "access-analyzer"
+    )]
+    pub request_model: RequestModelArg,
+}
+
+/// `--request-model` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestModelArg {
+    /// Access Analyzer's request model.
+    AccessAnalyzer,
+    /// Real (action, resource type) pairs only.
+    Catalog,
+}
+
+impl RequestModelArg {
+    /// The library's value.
+    pub fn model(self) -> iamcheck::RequestModel {
+        match self {
+            RequestModelArg::AccessAnalyzer => iamcheck::RequestModel::AccessAnalyzer,
+            RequestModelArg::Catalog => iamcheck::RequestModel::Catalog,
+        }
+    }
 }
 
 const NO_NEW_ACCESS_EXAMPLE: &str = "\

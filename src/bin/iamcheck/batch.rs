@@ -181,6 +181,9 @@ fn check_line(number: usize, line: &str, config: &Config, stats: bool) -> (Outco
     if let Ok(Value::Object(report)) = serde_json::to_value(check.report(&verdict)) {
         result.extend(report);
     }
+    if let Some(model) = crate::limits::request_model_json() {
+        result.insert("requestModel".into(), model);
+    }
     if stats || request.get("stats").and_then(Value::as_bool) == Some(true) {
         let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
         result.insert("elapsedMicros".into(), micros.into());

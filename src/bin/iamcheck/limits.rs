@@ -66,7 +66,10 @@ pub fn parse_limits() -> ParseLimits {
 
 /// The check budgets the options set (defaults before [`set`]).
 pub fn config() -> Config {
-    let Some(a) = LIMITS.get() else { return Config::default() };
+    let Some(a) = LIMITS.get() else {
+        let request_model = MODEL.get().copied().unwrap_or_default();
+        return Config { request_model, ..Config::default() };
+    };
     let atoms = AtomBudget {
         cache_bytes: a.max_automaton_bytes,
         max_nodes: a.max_automaton_nodes,
@@ -76,5 +79,38 @@ pub fn config() -> Config {
         encode: EncodeBudget { atoms, ..EncodeBudget::default() },
         max_search_nodes: a.max_search_nodes,
         timeout: a.timeout.map(Duration::from_secs_f64),
+        request_model: MODEL.get().copied().unwrap_or_default(),
+    }
+}
+
+static MODEL: OnceLock<iamcheck::RequestModel> = OnceLock::new();
+
+/// Records `--request-model`; call once, before any check.
+pub fn set_model(model: iamcheck::RequestModel) {
+    let _ = MODEL.set(model);
+}
+
+/// The `requestModel` member of a JSON report, only under `--request-model catalog`: the
+/// model's name and the catalogue's version (the default JSON is unchanged).
+pub fn request_model_json() -> Option<serde_json::Value> {
+    match MODEL.get().copied().unwrap_or_default() {
+        iamcheck::RequestModel::AccessAnalyzer => None,
+        iamcheck::RequestModel::Catalog => {
+            let version = iamcheck::iam::catalog::catalog()
+                .map_or_else(|e| e.to_string(), |c| c.version().to_string());
+            Some(serde_json::json!({"name": "catalog", "catalogVersion": version}))
+        }
+    }
+}
+
+/// `json` (one JSON object) with [`request_model_json`] added, when there is one.
+pub fn with_request_model(json: String) -> String {
+    let Some(model) = request_model_json() else { return json };
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.insert("requestModel".into(), model);
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => json,
     }
 }

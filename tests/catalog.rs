@@ -1,0 +1,222 @@
+//! The catalogue of AWS's actions (`iamcheck::iam::catalog`): real witnesses, and the opt-in
+//! catalogue request model (docs/semantics.md §2, "The catalogue request model") in both
+//! directions, every FAIL's witness replayed through `simulate` and checked to be a real pair.
+
+use crate::common::{access_policy, iamcheck_json, no_new_access, policy, repo};
+use iamcheck::iam::catalog::catalog;
+use iamcheck::{
+    check_access_not_granted, check_no_new_access, simulate, Access, Config, Decision, Policy,
+    PolicyType, Request, RequestModel, Verdict,
+};
+
+fn catalog_config() -> Config {
+    Config { request_model: RequestModel::Catalog, ..Config::default() }
+}
+
+fn is_real(w: &Request) -> bool {
+    catalog().unwrap().fits(&w.action, &w.resource)
+}
+
+fn allows(p: &Policy, ty: PolicyType, w: &Request) -> bool {
+    simulate(p, ty, w).unwrap().decision == Decision::Allow
+}
+
+/// check-access-not-granted in `model`; a FAIL's witness is replayed (and real in the
+/// catalogue model).
+fn access(text: &str, actions: &[&str], model: RequestModel) -> Verdict {
+    let ty = PolicyType::Identity;
+    let p = policy(text, ty);
+    let acc =
+        Access { actions: actions.iter().map(|a| a.to_string()).collect(), resources: vec![] };
+    let config = Config { request_model: model, ..Config::default() };
+    let v = check_access_not_granted(&p, &acc, ty, &config);
+    if let Verdict::Fail { witness, .. } = &v {
+        assert!(allows(&p, ty, witness), "{witness:?}");
+        assert!(allows(&access_policy(&acc, ty), ty, witness), "{witness:?}");
+        if model == RequestModel::Catalog {
+            assert!(is_real(witness), "not a real pair: {witness:?}");
+        }
+    }
+    v
+}
+
+const OBJECTS_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#;
+
+#[test]
+fn a_bucket_action_on_objects_only_fails_by_default_and_passes_in_the_catalogue() {
+    // Access Analyzer's model: `s3:ListBucket` on `arn:aws:s3:::b/x` is a request.
+    let v = access(OBJECTS_ONLY, &["s3:ListBucket"], RequestModel::AccessAnalyzer);
+    let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+    assert!(!is_real(&witness), "{witness:?}");
+    // ListBucket takes buckets only, and a bucket name holds no `/`.
+    assert_eq!(access(OBJECTS_ONLY, &["s3:ListBucket"], RequestModel::Catalog), Verdict::Pass);
+    assert_eq!(access(OBJECTS_ONLY, &["s3:DeleteBucket"], RequestModel::Catalog), Verdict::Pass);
+}
+
+#[test]
+fn an_object_action_on_objects_fails_in_both_models_with_a_real_witness() {
+    for model in [RequestModel::AccessAnalyzer, RequestModel::Catalog] {
+        let v = access(OBJECTS_ONLY, &["s3:GetObject", "s3:ListBucket"], model);
+        let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+        assert_eq!(witness.action, "s3:GetObject");
+        assert_eq!(witness.resource, "arn:aws:s3:::b/example");
+    }
+}
+
+#[test]
+fn an_action_without_resource_types_is_evaluated_against_the_star() {
+    let scoped = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}]}"#;
+    let fail = access(scoped, &["s3:ListAllMyBuckets"], RequestModel::AccessAnalyzer);
+    assert!(matches!(fail, Verdict::Fail { .. }), "{fail:?}");
+    assert_eq!(access(scoped, &["s3:ListAllMyBuckets"], RequestModel::Catalog), Verdict::Pass);
+    let star = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#;
+    for model in [RequestModel::AccessAnalyzer, RequestModel::Catalog] {
+        let Verdict::Fail { witness, .. } = access(star, &["s3:ListAllMyBuckets"], model) else {
+            panic!("expected FAIL")
+        };
+        assert_eq!(
+            (witness.action.as_str(), witness.resource.as_str()),
+            ("s3:ListAllMyBuckets", "*")
+        );
+    }
+}
+
+#[test]
+fn an_action_aws_does_not_list_is_no_request_of_the_catalogue() {
+    let ty = PolicyType::Identity;
+    let existing = policy(
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ty,
+    );
+    let new = policy(
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:NoSuchAction","Resource":"*"}]}"#,
+        ty,
+    );
+    assert!(matches!(no_new_access(&existing, &new, ty), Verdict::Fail { .. }));
+    assert_eq!(check_no_new_access(&existing, &new, ty, &catalog_config()), Verdict::Pass);
+}
+
+#[test]
+fn no_new_access_in_the_catalogue_model_both_ways() {
+    let ty = PolicyType::Resource;
+    // The existing policy grants every real request on the bucket and its objects; the new one
+    // adds `s3:*` on `b*` (other buckets: a real FAIL in both models).
+    let existing = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},
+        "Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#,
+        ty,
+    );
+    let same = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},
+        "Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}"#,
+        ty,
+    );
+    assert_eq!(check_no_new_access(&existing, &same, ty, &catalog_config()), Verdict::Pass);
+    let wider = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},
+        "Action":"s3:*","Resource":"arn:aws:s3:::b*"}]}"#,
+        ty,
+    );
+    let v = check_no_new_access(&existing, &wider, ty, &catalog_config());
+    let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+    assert!(is_real(&witness), "{witness:?}");
+    assert!(allows(&wider, ty, &witness) && !allows(&existing, ty, &witness), "{witness:?}");
+}
+
+#[test]
+fn an_allow_everything_witness_is_real() {
+    let ty = PolicyType::Identity;
+    let existing = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+        ty,
+    );
+    let new = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        ty,
+    );
+    let Verdict::Fail { witness, .. } = no_new_access(&existing, &new, ty) else { panic!() };
+    assert!(is_real(&witness), "{witness:?}");
+}
+
+#[test]
+fn the_catalogue_model_is_named_with_its_version_in_json_only_when_chosen() {
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#;
+    let args = [
+        "check-access-not-granted",
+        "--policy-document",
+        doc,
+        "--access",
+        "actions=s3:ListBucket",
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ];
+    let (code, out) = iamcheck_json(&args);
+    assert_eq!(code, 1);
+    assert!(out.get("requestModel").is_none(), "{out}");
+    let mut with: Vec<&str> = args.to_vec();
+    with.extend(["--request-model", "catalog"]);
+    let (code, out) = iamcheck_json(&with);
+    assert_eq!(code, 0, "{out}");
+    let version = catalog().unwrap().version().to_string();
+    assert_eq!(
+        out["requestModel"],
+        serde_json::json!({"name": "catalog", "catalogVersion": version})
+    );
+}
+
+/// The corpora's FAIL witnesses (aa-samples, replayed by `no_new_access`): the share that is a
+/// real pair.
+#[test]
+fn corpus_witnesses_are_real() {
+    let text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
+    let (mut fails, mut real, mut unreal) = (0, 0, Vec::new());
+    for (case, ty, existing, new) in crate::common::aa_cases(&text) {
+        if let Verdict::Fail { witness, .. } = no_new_access(&existing, &new, ty) {
+            fails += 1;
+            if is_real(&witness) {
+                real += 1;
+            } else {
+                unreal.push(format!("{}: {} on {}", case["id"], witness.action, witness.resource));
+            }
+        }
+    }
+    println!("aa-samples: {real} of {fails} FAIL witnesses are real pairs");
+    for u in &unreal {
+        println!("  not real: {u}");
+    }
+    assert!(real * 100 >= fails * MIN_REAL_PERCENT, "{real} of {fails} real");
+}
+
+/// The share of real witnesses reached on aa-samples (docs/oracle.md).
+const MIN_REAL_PERCENT: usize = 95;
+
+#[test]
+fn simulate_warns_on_an_action_the_catalogue_lacks_and_still_evaluates() {
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    let run = |action: &str| {
+        let request = format!(r#"{{"action":"{action}","resource":"arn:aws:s3:::b"}}"#);
+        crate::common::iamcheck(&[
+            "simulate",
+            "--policy-document",
+            doc,
+            "--policy-type",
+            "IDENTITY_POLICY",
+            "--request",
+            &request,
+            "--output",
+            "json",
+        ])
+    };
+    let out = run("s3:NoSuchAction");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"Allow\""));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`s3:NoSuchAction` is not in AWS's catalogue"), "{stderr}");
+    let known = run("s3:ListBucket");
+    assert!(!String::from_utf8_lossy(&known.stderr).contains("catalogue"));
+}
