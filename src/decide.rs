@@ -8,6 +8,7 @@
 
 mod concrete;
 mod concretize;
+pub mod diff;
 mod outsider;
 mod search;
 mod witness;

@@ -46,6 +46,7 @@ pub mod request;
 pub mod simulate;
 pub mod values;
 
+pub use decide::diff::{diff, Diff, DiffOptions, Relation, Undecided};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
     check_no_public_access, Access, Config, Reason, ResourceType, Verdict, ZoneOfTrust,

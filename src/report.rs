@@ -1,6 +1,7 @@
 //! Reporting: verdicts in Access Analyzer's JSON shape (plus the witness)
 //! and as text for a terminal.
 
+pub mod diff;
 pub mod json;
 pub mod smtlib;
 pub mod text;

@@ -99,6 +99,16 @@ pub enum Command {
     },
     /// Print an SMT-LIB 2 script whose satisfiability means the check FAILs (for z3, cvc5).
     Smtlib(crate::smtlib_cmd::SmtlibArgs),
+    /// Every region of access the new policy adds to the existing one, and every one it removes.
+    ///
+    /// Prints the relation (EQUIVALENT, MORE_PERMISSIVE, LESS_PERMISSIVE, INCOMPARABLE) and the
+    /// regions in the policies' own patterns, each with the statements responsible and a witness.
+    /// Exit 0 when nothing is added, 1 when something is, 3 when undecided.
+    ///
+    /// Example:
+    ///   iamcheck diff --existing-policy-document file://old.json \
+    ///     --new-policy-document file://new.json --policy-type IDENTITY_POLICY --output markdown
+    Diff(crate::diff_cmd::DiffArgs),
     /// Run many checks from JSON Lines on all cores; one JSON result per line, in order.
     Batch(crate::batch::BatchArgs),
 }

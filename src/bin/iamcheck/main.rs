@@ -2,6 +2,7 @@
 
 mod args;
 mod batch;
+mod diff_cmd;
 mod input;
 mod limits;
 mod run;

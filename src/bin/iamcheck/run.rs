@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
         }
         Command::Smtlib(args) => crate::smtlib_cmd::run(args),
         Command::Batch(args) => crate::batch::run(args),
+        Command::Diff(args) => crate::diff_cmd::run(args),
     }
 }
 
