@@ -12,6 +12,7 @@ mod common;
 mod adversarial;
 mod batch;
 mod cli;
+mod diff;
 mod corpus;
 mod errors;
 mod examples;
