@@ -100,16 +100,22 @@ impl<'a> Describer<'a> {
         self.cache.entry(d).or_insert_with(|| {
             let atoms = enc.fields.get(d).map_or(&[][..], |f| f.atoms.as_slice());
             let n = atoms.len();
-            let labels = bits
-                .iter()
-                .enumerate()
-                .filter_map(|(label, &bit)| {
-                    let mut m = FixedBitSet::with_capacity(n);
-                    for (i, a) in atoms.iter().enumerate() {
-                        m.set(i, a.sat.contains(bit));
+            // Label bits are the encoding's last statements, in label order.
+            let first = bits.first().copied().unwrap_or(usize::MAX);
+            let mut sets: Vec<FixedBitSet> = vec![FixedBitSet::with_capacity(n); bits.len()];
+            for (i, a) in atoms.iter().enumerate() {
+                for bit in a.sat.ones().filter(|&b| b >= first) {
+                    if let Some(m) = sets.get_mut(bit - first) {
+                        m.insert(i);
                     }
+                }
+            }
+            let labels = sets
+                .into_iter()
+                .enumerate()
+                .filter(|(_, m)| {
                     let count = m.count_ones(..);
-                    (count > 0 && count < n).then_some((label, m))
+                    count > 0 && count < n
                 })
                 .collect();
             FieldLabels { labels, atoms: n }
