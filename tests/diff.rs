@@ -41,7 +41,9 @@ fn check_exact(
     let removed = requests.iter().any(|q| allows(existing, ty, q) && !allows(new, ty, q));
     // The finite universe may miss a difference, never invent one.
     prop_assert!(!added || d.relation.adds_access());
-    prop_assert!(!removed || matches!(d.relation, Relation::LessPermissive | Relation::Incomparable));
+    prop_assert!(
+        !removed || matches!(d.relation, Relation::LessPermissive | Relation::Incomparable)
+    );
     Ok(())
 }
 

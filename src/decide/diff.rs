@@ -403,23 +403,56 @@ impl<'a> Engine<'a> {
         terms: &[(usize, bool)],
         fields: &BTreeMap<FieldName, Vec<Term>>,
     ) -> Result<Request, Undecided> {
-        let path: Vec<usize> =
+        let first: Vec<usize> =
             b.fields.iter().map(|atoms| atoms.ones().next().unwrap_or(0)).collect();
-        let witness = super::witness::request(&self.enc, &path, policies, self.policy_type);
-        if let Some(why) =
-            super::witness::contradiction(&witness, policies, terms, self.policy_type)
-        {
+        // The first atoms; else the same with one field's atom changed (a key the encoding keeps
+        // apart from the caller, `aws:userid`, may not fit the first caller).
+        let others = b.fields.iter().enumerate().flat_map(|(d, atoms)| {
+            let first = &first;
+            atoms.ones().skip(1).take(MAX_WITNESS_TRIES).map(move |a| {
+                let mut path = first.clone();
+                if let Some(slot) = path.get_mut(d) {
+                    *slot = a;
+                }
+                path
+            })
+        });
+        let mut why = String::new();
+        let mut found = None;
+        for path in std::iter::once(first.clone()).chain(others) {
+            let candidate = super::witness::request(&self.enc, &path, policies, self.policy_type);
+            let repairs = super::concretize::caller_repairs(&candidate, self.policy_type);
+            let repaired =
+                repairs.into_iter().filter(|r| contains(&self.labels, fields, r) == Some(true));
+            for c in std::iter::once(candidate).chain(repaired) {
+                match super::witness::contradiction(&c, policies, terms, self.policy_type) {
+                    None => {
+                        found = Some(c);
+                        break;
+                    }
+                    Some(w) if why.is_empty() => why = w,
+                    Some(_) => {}
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        let Some(witness) = found else {
             return Err(Undecided::new(
                 UndecidedKind::Witness,
                 format!("a region's witness is not confirmed: {why}"),
             ));
-        }
+        };
         let mut polished = witness.clone();
         super::witness::polish(&mut polished, policies, terms, self.policy_type);
         let inside = contains(&self.labels, fields, &polished) == Some(true);
         Ok(if inside { polished } else { witness })
     }
 }
+
+/// Atoms tried per field for a region's witness after the first.
+const MAX_WITNESS_TRIES: usize = 32;
 
 /// Whether `policy` allows `request` (`None`: undecided or invalid).
 pub(crate) fn allows(policy: &Policy, policy_type: PolicyType, request: &Request) -> Option<bool> {
