@@ -120,8 +120,14 @@ fn statements_json(reasons: &[Reason]) -> Value {
     )
 }
 
-/// One term in prose: `s3:* except s3:Get*, s3:List*`.
-fn term_text(term: &Term) -> String {
+/// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns; for
+/// condition entries, `A and not (B)`.
+fn term_text(term: &Term, entries: bool) -> String {
+    if entries {
+        let not = term.none_of.iter().map(|e| format!("not ({e})"));
+        let parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
+        return if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
+    }
     let head = if term.all_of.is_empty() { "*".to_string() } else { term.all_of.join(" and ") };
     if term.none_of.is_empty() {
         head
@@ -131,20 +137,21 @@ fn term_text(term: &Term) -> String {
 }
 
 /// A field's terms in prose (terms with exceptions parenthesized when several).
-pub fn field_text(terms: &[Term]) -> String {
+pub fn field_text(name: &FieldName, terms: &[Term]) -> String {
+    let entries = matches!(name, FieldName::Condition(_));
     let several = terms.len() > 1;
     let parts: Vec<String> = terms
         .iter()
         .map(|t| {
-            let s = term_text(t);
-            if several && !t.none_of.is_empty() {
+            let s = term_text(t, entries);
+            if several && (!t.none_of.is_empty() || t.all_of.len() > 1) {
                 format!("({s})")
             } else {
                 s
             }
         })
         .collect();
-    parts.join(", ")
+    parts.join(if entries { " or " } else { ", " })
 }
 
 fn statements_text(reasons: &[Reason]) -> String {
@@ -171,7 +178,7 @@ pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
             };
             let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
             first = false;
-            out.push_str(&format!("{lead} {label:<11} {}\n", field_text(terms)));
+            out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
         }
         out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
         let witness = serde_json::to_string(&r.witness).unwrap_or_default();
@@ -220,14 +227,14 @@ pub fn to_markdown(diff: &Diff) -> String {
     for (sign, regions) in [("added", &diff.added), ("removed", &diff.removed)] {
         for r in regions.iter() {
             let cell = |name: &FieldName| {
-                r.fields.get(name).map(|t| md(&field_text(t))).unwrap_or_default()
+                r.fields.get(name).map(|t| md(&field_text(name, t))).unwrap_or_default()
             };
             let conditions: Vec<String> = r
                 .fields
                 .iter()
                 .filter_map(|(n, t)| match n {
                     FieldName::Condition(key) => {
-                        Some(format!("{}: {}", md(key), md(&field_text(t))))
+                        Some(format!("{}: {}", md(key), md(&field_text(n, t))))
                     }
                     _ => None,
                 })

@@ -122,6 +122,10 @@ pub struct NoNewAccessArgs {
     /// The policy under test (DOC); reasons point at its statements.
     #[arg(long, value_name = "DOC")]
     pub new_policy_document: String,
+    /// On FAIL, add `regions` to the JSON: all the new access, in the policies' patterns
+    /// (see `iamcheck diff`). Text output of a FAIL always shows them.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -136,6 +140,10 @@ pub struct AccessNotGrantedArgs {
     /// shorthand `actions=a,b` / `resources=r1,r2` / `actions=a,resources=r`.
     #[arg(long, value_name = "ACCESS")]
     pub access: String,
+    /// On FAIL, add `regions` to the JSON: all the listed access the policy grants, in the
+    /// policy's patterns. Text output of a FAIL always shows them.
+    #[arg(long)]
+    pub explain: bool,
     #[command(flatten)]
     pub common: Common,
 }

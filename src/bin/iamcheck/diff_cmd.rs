@@ -74,3 +74,61 @@ pub fn run(args: DiffArgs) -> Result<Exit, String> {
         }
     }
 }
+
+/// The regions explaining a failed check: computed when the check FAILs and
+/// `--explain` asks for them in JSON, or the output is text.
+pub type Explanation = Result<iamcheck::Diff, iamcheck::Undecided>;
+
+/// Whether to compute the regions of a verdict.
+pub fn wanted(verdict: &iamcheck::Verdict, explain: bool, text: bool) -> bool {
+    matches!(verdict, iamcheck::Verdict::Fail { .. }) && (explain || text)
+}
+
+/// Adds `regions` (or `regionsUnknown`) to a check's JSON report; a PASS has no regions.
+pub fn add_json(report: &mut serde_json::Value, explanation: Option<&Explanation>, pass: bool) {
+    let Some(map) = report.as_object_mut() else { return };
+    match explanation {
+        Some(Ok(diff)) => {
+            map.insert("regions".into(), report::regions_json(&diff.added, report::Side::Policy));
+            if diff.omitted.0 > 0 {
+                map.insert("regionsOmitted".into(), diff.omitted.0.into());
+            }
+        }
+        Some(Err(u)) => {
+            map.insert(
+                "regionsUnknown".into(),
+                serde_json::json!({"kind": u.kind.as_str(), "message": u.message}),
+            );
+        }
+        None if pass => {
+            map.insert("regions".into(), serde_json::Value::Array(Vec::new()));
+        }
+        None => {}
+    }
+}
+
+/// Most regions a failed check's text shows (the rest: `iamcheck diff`).
+const TEXT_REGIONS: usize = 6;
+
+/// The regions under a failed check's text.
+pub fn add_text(out: &mut String, explanation: Option<&Explanation>) {
+    match explanation {
+        Some(Ok(diff)) => {
+            let n = diff.added.len();
+            out.push_str(&format!("\nAll of the access found ({n} region(s)):\n"));
+            let shown = diff.added.get(..n.min(TEXT_REGIONS)).unwrap_or_default();
+            report::regions_text(out, shown, "statements");
+            if n > TEXT_REGIONS {
+                out.push_str(&format!(
+                    "  … and {} more region(s) (`iamcheck diff` or `--explain --output json` lists all)\n",
+                    n - TEXT_REGIONS
+                ));
+            }
+        }
+        Some(Err(u)) => out.push_str(&format!(
+            "\nThe regions of the access found are not described exactly ({}): {u}\n",
+            u.kind.as_str()
+        )),
+        None => {}
+    }
+}

@@ -26,14 +26,46 @@ pub fn run(cli: Cli) -> Result<Exit, String> {
             let ty = policy_type(&args.common);
             let config = crate::limits::config();
             let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &config);
-            Ok(report(CheckKind::NoNewAccess, &verdict, &new_doc, &new, args.common.output))
+            let out = output(args.common.output);
+            let explanation = crate::diff_cmd::wanted(&verdict, args.explain, out == Output::Text)
+                .then(|| {
+                    iamcheck::diff(&existing.policy, &new.policy, ty, &config, &Default::default())
+                });
+            Ok(report_with(
+                CheckKind::NoNewAccess,
+                &verdict,
+                &new_doc,
+                &new,
+                Some(out),
+                explanation.as_ref(),
+                args.explain,
+            ))
         }
         Command::CheckAccessNotGranted(args) => {
             let (doc, parsed, access) = load_access_not_granted(&args)?;
             let ty = policy_type(&args.common);
             let config = crate::limits::config();
             let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &config);
-            Ok(report(CheckKind::AccessNotGranted, &verdict, &doc, &parsed, args.common.output))
+            let out = output(args.common.output);
+            let explanation = crate::diff_cmd::wanted(&verdict, args.explain, out == Output::Text)
+                .then(|| {
+                    iamcheck::decide::diff::access_regions(
+                        &parsed.policy,
+                        &access,
+                        ty,
+                        &config,
+                        &Default::default(),
+                    )
+                });
+            Ok(report_with(
+                CheckKind::AccessNotGranted,
+                &verdict,
+                &doc,
+                &parsed,
+                Some(out),
+                explanation.as_ref(),
+                args.explain,
+            ))
         }
         Command::CheckNoPublicAccess { policy_document, resource_type, output } => {
             let ty = ResourceType::parse(&resource_type).map_err(|e| format!("error: {e}"))?;
@@ -129,12 +161,32 @@ fn report(
     parsed: &Parsed,
     chosen: Option<Output>,
 ) -> Exit {
+    report_with(kind, verdict, doc, parsed, chosen, None, false)
+}
+
+/// [`report`] with the regions explaining a FAIL (`--explain`, text output).
+fn report_with(
+    kind: CheckKind,
+    verdict: &Verdict,
+    doc: &Doc,
+    parsed: &Parsed,
+    chosen: Option<Output>,
+    explanation: Option<&crate::diff_cmd::Explanation>,
+    explain: bool,
+) -> Exit {
     let report = CheckReport::new(kind, verdict);
     match output(chosen) {
+        Output::Json if explain => {
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            crate::diff_cmd::add_json(&mut value, explanation, *verdict == Verdict::Pass);
+            println!("{value}");
+        }
         Output::Json => println!("{}", report.to_json()),
         Output::Text => {
             let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
-            print!("{}", text::render(kind, &report, &source));
+            let mut out = text::render(kind, &report, &source);
+            crate::diff_cmd::add_text(&mut out, explanation);
+            print!("{out}");
         }
     }
     match verdict {
