@@ -129,3 +129,163 @@ fn relation_agrees_with_the_directional_checks_on_quacky_pairs() {
     println!("Quacky: diff agrees on {compared} pairs, undecided on {undecided}");
     assert!(compared >= 300, "only {compared} pairs compared");
 }
+
+/// Golden outputs: the article's examples and managed-policy versions
+/// (tests/data/diff/, from the npm package scripts/crosscheck/install-managed.sh pins).
+/// `IAMCHECK_BLESS=1` rewrites the golden files.
+const GOLDEN: &[(&str, &str, &str, &str, i32)] = &[
+    (
+        "public-put-to-account-put-delete",
+        "examples/public-put.json",
+        "examples/account-put-delete.json",
+        "RESOURCE_POLICY",
+        1,
+    ),
+    (
+        "account-put-delete-to-public-put",
+        "examples/account-put-delete.json",
+        "examples/public-put.json",
+        "RESOURCE_POLICY",
+        1,
+    ),
+    (
+        "public-put-to-deny-outside",
+        "examples/public-put.json",
+        "examples/public-put-deny-outside.json",
+        "RESOURCE_POLICY",
+        0,
+    ),
+    (
+        "identity-ec2-s3-itself",
+        "examples/identity-ec2-s3.json",
+        "examples/identity-ec2-s3.json",
+        "IDENTITY_POLICY",
+        0,
+    ),
+    (
+        "PowerUserAccess-v4-v5",
+        "tests/data/diff/PowerUserAccess-v4.json",
+        "tests/data/diff/PowerUserAccess-v5.json",
+        "IDENTITY_POLICY",
+        1,
+    ),
+    (
+        "AmazonSSMServiceRolePolicy-v2-v3",
+        "tests/data/diff/AmazonSSMServiceRolePolicy-v2.json",
+        "tests/data/diff/AmazonSSMServiceRolePolicy-v3.json",
+        "IDENTITY_POLICY",
+        1,
+    ),
+    (
+        "AmazonEC2RoleforAWSCodeDeployLimited-v1-v2",
+        "tests/data/diff/AmazonEC2RoleforAWSCodeDeployLimited-v1.json",
+        "tests/data/diff/AmazonEC2RoleforAWSCodeDeployLimited-v2.json",
+        "IDENTITY_POLICY",
+        0,
+    ),
+];
+
+fn golden(name: &str, ext: &str, got: &str) {
+    let path = repo(&format!("tests/data/diff/{name}.golden.{ext}"));
+    if std::env::var_os("IAMCHECK_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        got,
+        want,
+        "{name}.{ext} differs from {} (IAMCHECK_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+#[test]
+fn golden_outputs() {
+    for &(name, existing, new, ty, code) in GOLDEN {
+        let (existing, new) =
+            (repo(existing).display().to_string(), repo(new).display().to_string());
+        let args = [
+            "diff",
+            "--existing-policy-document",
+            &existing,
+            "--new-policy-document",
+            &new,
+            "--policy-type",
+            ty,
+        ];
+        let (got_code, json) = iamcheck_json(&args);
+        assert_eq!(got_code, code, "{name}: exit code");
+        golden(name, "json", &format!("{}\n", serde_json::to_string_pretty(&json).unwrap()));
+        let mut md = args.to_vec();
+        md.extend(["--output", "markdown"]);
+        golden(name, "md", &String::from_utf8(iamcheck(&md).stdout).unwrap());
+    }
+}
+
+#[test]
+fn cli_contract() {
+    let (existing, new) = (example("public-put.json"), example("account-put-delete.json"));
+    let args = [
+        "diff",
+        "--existing-policy-document",
+        &existing,
+        "--new-policy-document",
+        &new,
+        "--policy-type",
+        "RESOURCE_POLICY",
+    ];
+    let mut capped = args.to_vec();
+    capped.extend(["--max-regions", "0"]);
+    let (code, json) = iamcheck_json(&capped);
+    assert_eq!(code, 1);
+    assert_eq!(json["relation"], "INCOMPARABLE");
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["omitted"], serde_json::json!({"added": 1, "removed": 1}));
+    // Policy variables: undecided, typed, exit 3.
+    let with_var = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#;
+    let plain = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
+    let (code, json) = iamcheck_json(&[
+        "diff",
+        "--existing-policy-document",
+        plain,
+        "--new-policy-document",
+        with_var,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(code, 3);
+    assert_eq!(json["relation"], "UNKNOWN");
+    assert_eq!(json["reason"]["kind"], "policy-variables");
+    // --explain on the checks.
+    let check = [
+        "check-no-new-access",
+        "--existing-policy-document",
+        &existing,
+        "--new-policy-document",
+        &new,
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--explain",
+    ];
+    let (code, json) = iamcheck_json(&check);
+    assert_eq!(code, 1);
+    assert_eq!(json["regions"][0]["actions"][0]["match"][0], "s3:DeleteBucket");
+    let (_, plain_json) = iamcheck_json(&check[..check.len() - 1]);
+    assert!(plain_json.get("regions").is_none(), "regions are opt-in");
+    let access = [
+        "check-access-not-granted",
+        "--policy-document",
+        &new,
+        "--access",
+        "actions=s3:*",
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--explain",
+    ];
+    let (code, json) = iamcheck_json(&access);
+    assert_eq!(code, 1);
+    let regions = json["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 1, "{json}");
+    let actions = regions[0]["actions"].to_string();
+    assert!(actions.contains("s3:PutObject") && actions.contains("s3:DeleteBucket"), "{actions}");
+}

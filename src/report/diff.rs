@@ -174,7 +174,7 @@ pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
                 FieldName::Actions => "actions".to_string(),
                 FieldName::Resources => "resources".to_string(),
                 FieldName::Principals => "principals".to_string(),
-                FieldName::Condition(key) => format!("when {key}"),
+                FieldName::Condition(_) => "when".to_string(),
             };
             let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
             first = false;
@@ -222,31 +222,36 @@ pub fn to_markdown(diff: &Diff) -> String {
     if diff.added.is_empty() && diff.removed.is_empty() {
         return out;
     }
-    out.push_str("\n| | Actions | Resources | Principals | Conditions | Statements |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
+    let all = || diff.added.iter().chain(&diff.removed);
+    let principals = all().any(|r| r.fields.contains_key(&FieldName::Principals));
+    let conditions = all().any(|r| r.fields.keys().any(|n| matches!(n, FieldName::Condition(_))));
+    let mut header = vec!["", "Actions", "Resources"];
+    header.extend(principals.then_some("Principals"));
+    header.extend(conditions.then_some("Conditions"));
+    header.push("Statements");
+    out.push_str(&format!("\n| {} |\n", header.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     for (sign, regions) in [("added", &diff.added), ("removed", &diff.removed)] {
         for r in regions.iter() {
             let cell = |name: &FieldName| {
                 r.fields.get(name).map(|t| md(&field_text(name, t))).unwrap_or_default()
             };
-            let conditions: Vec<String> = r
-                .fields
-                .iter()
-                .filter_map(|(n, t)| match n {
-                    FieldName::Condition(key) => {
-                        Some(format!("{}: {}", md(key), md(&field_text(n, t))))
-                    }
-                    _ => None,
-                })
-                .collect();
-            out.push_str(&format!(
-                "| {sign} | {} | {} | {} | {} | {} |\n",
-                cell(&FieldName::Actions),
-                cell(&FieldName::Resources),
-                cell(&FieldName::Principals),
-                conditions.join("<br>"),
-                md(&statements_text(&r.statements)),
-            ));
+            let mut row =
+                vec![sign.to_string(), cell(&FieldName::Actions), cell(&FieldName::Resources)];
+            if principals {
+                row.push(cell(&FieldName::Principals));
+            }
+            if conditions {
+                let entries: Vec<String> = r
+                    .fields
+                    .iter()
+                    .filter(|(n, _)| matches!(n, FieldName::Condition(_)))
+                    .map(|(n, t)| md(&field_text(n, t)))
+                    .collect();
+                row.push(entries.join("<br>"));
+            }
+            row.push(md(&statements_text(&r.statements)));
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
         }
     }
     if !diff.complete() {
