@@ -21,11 +21,9 @@ use crate::encode::{encode, EncodeBudget, Encoded, FieldKind, Restrict};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::caller::inconsistency;
 use crate::request::Request;
+use crate::unknown::{Construct, UnknownReason};
 use concrete::Concrete;
 use search::{Goal, Limits, Masks, OutOfBudget, Search};
-
-/// Why a check whose first witness no caller can send stays UNKNOWN.
-const CALLER_GAP: &str = "every violating request found pairs its caller with condition keys it cannot have, which iamcheck does not model exactly yet (`aws:userid`)";
 
 /// Budgets of one check.
 #[derive(Clone, Debug)]
@@ -77,9 +75,17 @@ pub enum Verdict {
     },
     /// The check could not be decided exactly.
     Unknown {
-        /// Why.
-        reason: String,
+        /// Why: a budget, the time limit, a construct, or an internal failure
+        /// (`Display` gives the message, [`UnknownReason::code`] a stable code).
+        reason: UnknownReason,
     },
+}
+
+impl Verdict {
+    /// An UNKNOWN verdict.
+    pub fn unknown(reason: UnknownReason) -> Verdict {
+        Verdict::Unknown { reason }
+    }
 }
 
 /// check-no-new-access: FAIL iff `new` allows a request `existing` does not.
@@ -141,11 +147,11 @@ fn decide(
     budget.atoms.deadline = deadline;
     let enc = match encode(policies, policy_type, &budget, restrict) {
         Ok(enc) => enc,
-        Err(e) => return Verdict::Unknown { reason: format!("a budget was exceeded: {e}") },
+        Err(e) => return Verdict::unknown(e.into_reason()),
     };
     if let Some((at, limit)) = deadline {
         if std::time::Instant::now() > at {
-            return Verdict::Unknown { reason: OutOfBudget::Time(limit).to_string() };
+            return Verdict::unknown(OutOfBudget::Time(limit).into());
         }
     }
     let masks = Masks::new(&enc, policies.len());
@@ -155,7 +161,7 @@ fn decide(
     let run = |goal: Goal, concrete: bool, nodes: &mut usize| {
         Search::new(&enc, &masks, goal, concrete, nodes, limits).run()
     };
-    let out_of_budget = |e: OutOfBudget| Verdict::Unknown { reason: e.to_string() };
+    let out_of_budget = |e: OutOfBudget| Verdict::unknown(e.into());
     match run(goal.clone(), true, &mut nodes) {
         Err(e) => out_of_budget(e),
         Ok(Some(found)) => {
@@ -177,11 +183,10 @@ fn decide(
                     let concrete =
                         Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                     concrete.find(&mut search).unwrap_or_else(|| {
-                        let reason = match inconsistency(&witness, policy_type) {
-                            Some(_) => format!("{CALLER_GAP}: {why}"),
-                            None => format!("internal inconsistency, please report it: {why}"),
-                        };
-                        Verdict::Unknown { reason }
+                        Verdict::unknown(match inconsistency(&witness, policy_type) {
+                            Some(_) => UnknownReason::CallerKeys { detail: why },
+                            None => UnknownReason::internal(why),
+                        })
                     })
                 }
             }
@@ -196,7 +201,7 @@ fn decide(
                     Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
                 match concrete.find(&mut search) {
                     Some(verdict) => verdict,
-                    None => Verdict::Unknown { reason: opaque_reason(&enc) },
+                    None => Verdict::unknown(opaque_reason(&enc)),
                 }
             }
         },
@@ -234,17 +239,17 @@ fn reasons(
         .collect()
 }
 
-fn opaque_reason(enc: &Encoded) -> String {
-    let constructs: Vec<&str> = enc
+fn opaque_reason(enc: &Encoded) -> UnknownReason {
+    let constructs: Vec<Construct> = enc
         .fields
         .iter()
         .filter_map(|f| match &f.kind {
-            FieldKind::Opaque { description } => Some(description.as_str()),
+            FieldKind::Opaque { construct } => Some(construct.clone()),
             _ => None,
         })
         .collect();
-    format!(
-        "every violating request found depends on constructs iamcheck cannot decide exactly yet: {}",
-        constructs.join("; ")
-    )
+    if constructs.is_empty() {
+        return UnknownReason::internal("an undecided search without an opaque construct");
+    }
+    UnknownReason::Construct { constructs }
 }

@@ -15,13 +15,15 @@
 pub(crate) mod caller;
 pub mod glob;
 pub(crate) mod keys;
+mod partitions;
 pub mod principal;
 mod table;
 pub(crate) mod variables;
 
-use crate::automata::{AtomBudget, AtomError};
+use crate::automata::{self, AtomBudget, AtomError, AtomErrorKind};
 use crate::policy::template::Tok;
 use crate::policy::{Effect, Element, Policy, PolicyType};
+use crate::unknown::{AutomatonField, Budget, Construct, ConstructKind, UnknownReason};
 use fixedbitset::FixedBitSet;
 use glob::Pattern;
 use regex_syntax::escape;
@@ -67,8 +69,8 @@ pub enum FieldKind {
     },
     /// An opaque construct (docs/semantics.md §6): a free Boolean.
     Opaque {
-        /// What the construct is, for UNKNOWN messages.
-        description: String,
+        /// What the construct is, for UNKNOWN reasons.
+        construct: Construct,
     },
 }
 
@@ -111,6 +113,16 @@ pub struct Encoded {
     pub statements: Vec<StatementRef>,
     /// The fields in search order.
     pub fields: Vec<Field>,
+    /// How many partition bits follow the statements' bits in every `sat` set
+    /// (`encode::partitions`; 0: the query needs none).
+    pub partition_bits: usize,
+}
+
+impl Encoded {
+    /// The bits of a `sat` set: one per statement, then the partition bits.
+    pub fn width(&self) -> usize {
+        self.statements.len() + self.partition_bits
+    }
 }
 
 /// Budgets of the encoding.
@@ -129,25 +141,65 @@ impl Default for EncodeBudget {
     }
 }
 
-/// The encoding could not be completed within its budgets.
+/// Why the encoding could not be completed: a budget, the time limit, or
+/// an internal failure, each typed ([`EncodeError::reason`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeError {
-    message: String,
+    reason: UnknownReason,
 }
 
 impl EncodeError {
-    pub(crate) fn new(message: String) -> EncodeError {
-        EncodeError { message }
+    /// An internal invariant failure of the encoding (an UNKNOWN coded
+    /// `internal`, never a silent default).
+    pub(crate) fn internal(detail: impl Into<String>) -> EncodeError {
+        EncodeError { reason: UnknownReason::internal(detail) }
     }
 
-    fn atoms(field: &str, e: AtomError) -> EncodeError {
-        EncodeError::new(e.describe(field))
+    /// A multivalued key with more kinds of value sets than `limit`.
+    fn multivalued_classes(limit: usize) -> EncodeError {
+        let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+        EncodeError { reason: UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit } }
+    }
+
+    /// An automaton of `field` that failed.
+    fn atoms(field: AutomatonField, e: AtomError) -> EncodeError {
+        let budget = |b: fn(AutomatonField) -> Budget, limit: usize| UnknownReason::Budget {
+            budget: b(field),
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
+        };
+        let reason = match e.kind {
+            AtomErrorKind::Exceeded { what, limit } => match what {
+                automata::Budget::SearchNodes => budget(Budget::AutomatonNodes, limit),
+                automata::Budget::Atoms => budget(Budget::AutomatonAtoms, limit),
+                automata::Budget::CacheBytes => budget(Budget::AutomatonCacheBytes, limit),
+                automata::Budget::NfaBytes => budget(Budget::AutomatonNfaBytes, limit),
+                automata::Budget::Time => UnknownReason::Timeout {
+                    limit: std::time::Duration::from_millis(
+                        u64::try_from(limit).unwrap_or(u64::MAX),
+                    ),
+                },
+            },
+            AtomErrorKind::Pattern { .. } | AtomErrorKind::Internal => {
+                UnknownReason::internal(e.describe(&field.to_string()))
+            }
+        };
+        EncodeError { reason }
+    }
+
+    /// Why, typed.
+    pub fn reason(&self) -> &UnknownReason {
+        &self.reason
+    }
+
+    /// Why, typed (by value).
+    pub fn into_reason(self) -> UnknownReason {
+        self.reason
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.reason.fmt(f)
     }
 }
 
@@ -198,19 +250,25 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = keys::OpaqueSet::default();
-    let mut fields = vec![action_field(&all, budget)?];
-    fields.push(resource_field(&all, &mut opaque, budget)?);
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
+    let has_caller = !folded.is_empty() || policy_type == PolicyType::Resource;
+    let classes =
+        if has_caller { partitions::query_classes(&all, &folded, restrict) } else { Vec::new() };
+    let classes = if classes.len() > 1 { classes } else { Vec::new() };
+    let mut fields = vec![action_field(&all, budget)?];
+    fields.push(resource_field(&all, &mut opaque, budget, &classes)?);
     let stripped = caller::without_folded(&all, &folded);
     let rest: Vec<(&Policy, &crate::policy::Statement)> =
         all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
     if !folded.is_empty() {
         let forbidden = caller::Forbidden { principals: &restrict.principal, keys: &restrict.keys };
-        fields.push(caller::caller_field(&all, policy_type, &folded, &forbidden, budget)?);
+        let scope = caller::Scope { policy_type, folded: &folded, classes: &classes };
+        fields.push(caller::caller_field(&all, &scope, &forbidden, budget)?);
     } else if policy_type == PolicyType::Resource {
-        fields.push(principal_field(&all, budget, &restrict.principal)?);
+        fields.push(principal_field(&all, budget, &restrict.principal, &classes)?);
     }
+    let first_free = fields.len();
     fields.extend(keys::key_fields(
         &rest,
         &mut opaque,
@@ -219,7 +277,17 @@ pub fn encode(
         &restrict.typed_keys,
     )?);
     fields.extend(opaque.into_fields(all.len()));
-    Ok(Encoded { statements, fields })
+    // Fields with no partition are compatible with every class. The action field is first.
+    let (n, k) = (all.len(), classes.len());
+    for (d, field) in fields.iter_mut().enumerate() {
+        if d == 0 || d >= first_free {
+            for atom in &mut field.atoms {
+                atom.sat.grow(n + k);
+                atom.sat.insert_range(n..n + k);
+            }
+        }
+    }
+    Ok(Encoded { statements, fields, partition_bits: k })
 }
 
 /// The bytes of an action name after the colon: the class of the action groups' universe
@@ -291,7 +359,7 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
     let grouping = action_grouping(true);
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("action", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Action, e))?;
     Ok(Field { kind: FieldKind::Action, atoms })
 }
 
@@ -299,6 +367,7 @@ fn resource_field(
     all: &Stmts<'_>,
     opaque: &mut keys::OpaqueSet,
     budget: &EncodeBudget,
+    classes: &[crate::iam::partition::Set],
 ) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
     let mut constraints = Vec::with_capacity(all.len());
@@ -329,6 +398,10 @@ fn resource_field(
         };
         constraints.push(c);
     }
+    for &class in classes {
+        let el = Element { negated: false, values: vec![partitions::class_regex(class)] };
+        constraints.push(Some(table.element(&el, |r| Pattern::Regex(r.clone()))));
+    }
     let universe = principal::resource_universe();
     let group = |svc: &str| principal::resource_universe_of(svc);
     let prefix = |svc: &str| format!("{s}:{s}:{}:{}", escape(svc), glob::ANY, s = glob::SEGMENT);
@@ -336,7 +409,7 @@ fn resource_field(
         Grouping { rest: &universe, group: &group, prefix: &prefix, tail: None, outside: None };
     let atoms = table
         .field_atoms(&grouping, &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("resource", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Resource, e))?;
     Ok(Field { kind: FieldKind::Resource, atoms })
 }
 
@@ -344,22 +417,32 @@ fn principal_field(
     all: &Stmts<'_>,
     budget: &EncodeBudget,
     forbidden: &[crate::policy::Principal],
+    classes: &[crate::iam::partition::Set],
 ) -> Result<Field, EncodeError> {
     let mut table = PatternTable::default();
     let forbidden: Vec<Pattern> = forbidden.iter().map(principal::principal).collect();
     table.forbid(&forbidden);
-    let constraints: Vec<_> = all
+    let mut constraints: Vec<_> = all
         .iter()
         .map(|(_, s)| match &s.principal {
+            Some(el) if el.negated => {
+                let exempt = Element { negated: true, values: vec![()] };
+                Some(table.element(&exempt, |()| principal::exempt_pattern(&el.values)))
+            }
             Some(el) => Some(table.element(el, principal::principal)),
             // A resource-policy statement without a principal never applies.
             None => Some(Constraint::nothing()),
         })
         .collect();
+    for &class in classes {
+        let values = vec![partitions::class_regex(class), principal::PARTITIONLESS.to_string()];
+        let el = Element { negated: false, values };
+        constraints.push(Some(table.element(&el, |r| Pattern::Regex(r.clone()))));
+    }
     let universe = principal::principal_universe();
     let atoms = table
         .field_atoms(&Grouping::single(&universe), &constraints, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("principal", e))?;
+        .map_err(|e| EncodeError::atoms(AutomatonField::Principal, e))?;
     Ok(Field { kind: FieldKind::Principal, atoms })
 }
 
@@ -393,9 +476,12 @@ fn element_key(name: &str, el: &Element<String>) -> String {
     format!("{name} {:?}", el.values)
 }
 
-fn describe_element(el: &Element<String>) -> String {
+fn describe_element(el: &Element<String>) -> Construct {
     let name = if el.negated { "NotResource" } else { "Resource" };
-    format!("policy variables in `{name}` ({})", el.values.join(", "))
+    Construct {
+        kind: ConstructKind::PolicyVariable,
+        description: format!("policy variables in `{name}` ({})", el.values.join(", ")),
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@
 //! ```
 
 pub mod automata;
+pub mod check;
 pub mod decide;
 pub mod encode;
 pub mod error;
@@ -44,8 +45,10 @@ pub mod policy;
 pub mod report;
 pub mod request;
 pub mod simulate;
+pub mod unknown;
 pub mod values;
 
+pub use check::{Check, CheckError};
 pub use decide::diff::{diff, Diff, DiffOptions, Relation, Undecided};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
@@ -56,3 +59,4 @@ pub use parse::{parse_policy, parse_policy_with, ParseLimits, Parsed};
 pub use policy::{Policy, PolicyType};
 pub use request::{ContextValue, Request};
 pub use simulate::{simulate, Decision, Simulation};
+pub use unknown::{Budget, Construct, ConstructKind, UnknownReason};

@@ -27,7 +27,7 @@
 mod json;
 pub mod limits;
 mod lower;
-mod suggest;
+pub mod suggest;
 
 use crate::error::{Diagnostic, Location, ParseErrors, Severity};
 use crate::policy::{Policy, PolicyType};

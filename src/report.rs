@@ -23,6 +23,14 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// Every check, in the order the documentation lists them.
+    pub const ALL: [CheckKind; 4] = [
+        CheckKind::NoNewAccess,
+        CheckKind::AccessNotGranted,
+        CheckKind::NoPublicAccess,
+        CheckKind::NoExternalAccess,
+    ];
+
     /// The subcommand name.
     pub fn name(self) -> &'static str {
         match self {

@@ -3,8 +3,9 @@
 //!
 //! This is deliberately a separate, simple code path (no automata, no
 //! regular expressions, nothing shared with the symbolic engine but the
-//! value grammars of [`crate::values`]) so that it can replay and check
-//! every witness the engine produces.
+//! value grammars of [`crate::values`] and IAM's facts of [`crate::iam`]:
+//! partitions, identifier grammars, a caller's identities) so that it can
+//! replay and check every witness the engine produces.
 //!
 //! Each statement matches a request `Yes`, `No` or `Unknown` (when it
 //! depends on a construct of §6: policy variables); the parts of a
@@ -70,7 +71,8 @@ pub struct Simulation {
 /// # Errors
 /// A lowercase message when the request is outside the request universe of
 /// `docs/semantics.md` §2: a malformed action or resource, or (for resource
-/// policies only) a missing or malformed principal.
+/// policies only) a missing or malformed principal, or one in another partition
+/// than the resource (partitions are isolated).
 pub fn simulate(
     policy: &Policy,
     policy_type: PolicyType,
@@ -79,6 +81,7 @@ pub fn simulate(
     validate::check_action(&request.action)?;
     validate::check_resource(&request.resource)?;
     let caller = request_caller(policy_type, request)?;
+    validate::check_partition(&request.resource, caller.and_then(|(c, _)| c.partition()))?;
     let input = Input::new(policy, request, caller);
     let mut sim =
         Simulation { decision: Decision::ImplicitDeny, matched: Vec::new(), undecided: Vec::new() };

@@ -6,7 +6,8 @@
 use crate::common::{iamcheck, policy};
 use iamcheck::automata::AtomBudget;
 use iamcheck::encode::EncodeBudget;
-use iamcheck::{check_no_new_access, Config, PolicyType, Verdict};
+use iamcheck::unknown::{AutomatonField, Budget, ConstructKind};
+use iamcheck::{check_no_new_access, Config, PolicyType, UnknownReason, Verdict};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -156,7 +157,11 @@ fn wildcard_bombs_end_in_unknown_naming_the_budget() {
     let plain = policy(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}).to_string(), PolicyType::Identity);
     let v = check_no_new_access(&plain, &bomb, PolicyType::Identity, &small_budget());
     let Verdict::Unknown { reason } = v else { panic!("{v:?}") };
-    assert!(reason.contains("budget") && reason.contains("resource automaton"), "{reason}");
+    let UnknownReason::Budget { budget, .. } = &reason else { panic!("{reason:?}") };
+    assert_eq!(budget.field(), Some(AutomatonField::Resource), "{reason}");
+    assert!(reason.code().starts_with("budget.automaton"), "{reason}");
+    let message = reason.to_string();
+    assert!(message.contains("budget") && message.contains("resource automaton"), "{message}");
 }
 
 #[test]
@@ -180,12 +185,208 @@ fn a_time_limit_stops_a_wildcard_bomb_with_unknown() {
         statement_doc(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": patterns}));
     let limits = ["--timeout", "0.2", "--max-automaton-bytes", "1000000000"];
     let (code, stdout, _) = run_with(&doc, "bomb", &limits);
-    // Either decided within the limit or UNKNOWN naming a budget.
+    // Either decided within the limit or UNKNOWN naming the time limit (or
+    // an automaton budget hit first).
     match Some(code) {
         Some(3) => {
-            assert!(stdout.contains("milliseconds") || stdout.contains("budget"), "{stdout}")
+            let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let code = out["code"].as_str().unwrap_or_default();
+            assert!(code == "timeout" || code.starts_with("budget.automaton"), "{stdout}");
+            assert!(
+                stdout.contains("time limit of 0.200 s") || stdout.contains("budget"),
+                "{stdout}"
+            )
         }
         Some(0 | 1) => {}
         other => panic!("{other:?}: {stdout}"),
     }
+}
+
+/// One statement allowing `s3:GetObject` under `condition` (identity policy).
+fn conditional(condition: serde_json::Value) -> iamcheck::Policy {
+    let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "s3:GetObject", "Resource": "*", "Condition": condition}]});
+    policy(&doc.to_string(), PolicyType::Identity)
+}
+
+/// The reason of an UNKNOWN verdict, or a panic naming the verdict.
+fn unknown_reason(v: Verdict) -> UnknownReason {
+    match v {
+        Verdict::Unknown { reason } => reason,
+        other => panic!("expected UNKNOWN, got {other:?}"),
+    }
+}
+
+/// Every budget ends in UNKNOWN with its own code and its limit (issue 11 §9).
+#[test]
+fn each_budget_has_its_code_and_limit() {
+    let deny_all = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]})
+            .to_string(),
+        PolicyType::Identity,
+    );
+    let wide = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "ec2:*"], "Resource": ["arn:aws:s3:::a*b", "arn:aws:s3:::*c?d*"]}]})
+            .to_string(),
+        PolicyType::Identity,
+    );
+    let sets = conditional(json!({
+        "ForAnyValue:StringEquals": {"aws:TagKeys": ["a", "b"]},
+        "ForAllValues:StringLike": {"aws:TagKeys": ["a*", "b*", "c*"]}
+    }));
+    let atoms = |f: fn(&mut AtomBudget)| {
+        let mut config = Config::default();
+        f(&mut config.encode.atoms);
+        config
+    };
+    let cases: Vec<(&iamcheck::Policy, Config, &str, Budget, u64)> = vec![
+        (
+            &wide,
+            Config { max_search_nodes: 1, ..Config::default() },
+            "budget.searchNodes",
+            Budget::SearchNodes,
+            1,
+        ),
+        (
+            &wide,
+            atoms(|a| a.max_nodes = 3),
+            "budget.automatonNodes",
+            Budget::AutomatonNodes(AutomatonField::Resource),
+            3,
+        ),
+        (
+            &wide,
+            atoms(|a| a.max_atoms = 1),
+            "budget.automatonAtoms",
+            Budget::AutomatonAtoms(AutomatonField::Action),
+            1,
+        ),
+        (
+            &wide,
+            atoms(|a| a.cache_bytes = 1),
+            "budget.automatonCacheBytes",
+            Budget::AutomatonCacheBytes(AutomatonField::Resource),
+            1,
+        ),
+        (
+            &sets,
+            Config {
+                encode: EncodeBudget { max_set_states: 1, ..EncodeBudget::default() },
+                ..Config::default()
+            },
+            "budget.multivaluedClasses",
+            Budget::MultivaluedClasses,
+            1,
+        ),
+    ];
+    for (new, config, code, budget, limit) in cases {
+        let reason =
+            unknown_reason(check_no_new_access(&deny_all, new, PolicyType::Identity, &config));
+        assert_eq!(reason, UnknownReason::Budget { budget, limit }, "{reason}");
+        assert_eq!(reason.code(), code);
+        assert!(reason.is_budget());
+        assert!(reason.to_string().contains(&format!(" {limit} ")), "{reason}");
+    }
+    let config = Config { timeout: Some(Duration::ZERO), ..Config::default() };
+    let reason =
+        unknown_reason(check_no_new_access(&deny_all, &wide, PolicyType::Identity, &config));
+    assert_eq!(
+        (reason.code(), reason.to_string()),
+        ("timeout", "the check exceeded its time limit of 0.000 s".to_string())
+    );
+}
+
+/// Every construct left undecided ends in UNKNOWN with its own code.
+#[test]
+fn each_undecided_construct_has_its_code() {
+    let deny_all = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]})
+            .to_string(),
+        PolicyType::Identity,
+    );
+    let cases = [
+        (
+            json!({"NumericLessThan": {"s3:max-keys": "${aws:username}"}}),
+            ConstructKind::VariableOperator,
+            "construct.variableOperator",
+        ),
+        (
+            json!({"NumericLessThan": {"s3:max-keys": "5"}, "DateGreaterThan": {"s3:max-keys": "2020-01-01T00:00:00Z"}}),
+            ConstructKind::MixedTypes,
+            "construct.mixedTypes",
+        ),
+        (
+            json!({"StringEquals": {"aws:TagKeys": "a"}}),
+            ConstructKind::UnqualifiedMultivalued,
+            "construct.unqualifiedMultivalued",
+        ),
+    ];
+    for (condition, kind, code) in cases {
+        let new = conditional(condition);
+        let reason = unknown_reason(check_no_new_access(
+            &deny_all,
+            &new,
+            PolicyType::Identity,
+            &Config::default(),
+        ));
+        let UnknownReason::Construct { constructs } = &reason else { panic!("{reason:?}") };
+        assert!(constructs.iter().all(|c| c.kind == kind), "{reason:?}");
+        assert_eq!(reason.code(), code);
+        assert!(!reason.is_budget());
+    }
+    // A relation between a policy variable and a value the public-access
+    // model restricts: the construct is the policy variable.
+    let owner = policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "${aws:ResourceAccount}"}}}]})
+        .to_string(),
+        PolicyType::Resource,
+    );
+    let s3 = iamcheck::ResourceType::parse("AWS::S3::Bucket").unwrap();
+    let reason = unknown_reason(iamcheck::check_no_public_access(&owner, s3, &Config::default()));
+    assert_eq!(reason.code(), "construct.policyVariable", "{reason}");
+}
+
+/// The JSON output and the batch output carry the code beside the message.
+#[test]
+fn json_and_batch_outputs_carry_the_code() {
+    let doc = statement_doc(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:TagKeys": "a"}}}));
+    let (code, stdout, _) = run_with(&doc, "construct", &[]);
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (code, &out["result"], &out["code"]),
+        (3, &json!("UNKNOWN"), &json!("construct.unqualifiedMultivalued")),
+        "{out}"
+    );
+    let (code, stdout, _) = run_with(&doc, "nodes", &["--max-search-nodes", "1"]);
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((code, &out["code"]), (3, &json!("budget.searchNodes")), "{out}");
+    assert!(out["message"].as_str().unwrap().contains("budget of 1 nodes"), "{out}");
+    // PASS and FAIL have no code.
+    let plain =
+        statement_doc(json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}));
+    let (code, stdout, _) = run_with(&plain, "fail", &[]);
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((code, out.get("code")), (1, None), "{out}");
+    // Batch: the same report per line.
+    let doc: serde_json::Value = serde_json::from_slice(&doc).unwrap();
+    let line = json!({"id": 7, "check": "check-access-not-granted", "policyDocument": doc,
+        "access": [{"actions": ["s3:GetObject"]}], "policyType": "IDENTITY_POLICY"});
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamcheck"))
+        .arg("batch")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{line}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (out.status.code(), &result["id"], &result["code"]),
+        (Some(3), &json!(7), &json!("construct.unqualifiedMultivalued")),
+        "{result}"
+    );
 }

@@ -133,5 +133,36 @@ fn exit_codes_pass_and_unknown() {
 #[test]
 fn a_missing_input_file_is_an_error() {
     let (code, results) = batch(&["--input", "/nonexistent/requests.jsonl"], "");
-    assert_eq!((code, results.len()), (2, 0));
+    // The batch's own error is a JSON line too (batch's output is always JSON).
+    assert_eq!((code, results.len()), (2, 1));
+    assert_eq!(results[0]["result"], "ERROR");
+    assert!(results[0]["message"].as_str().unwrap().contains("cannot read"), "{}", results[0]);
+}
+
+#[test]
+fn every_check_runs_in_batch_and_names_are_checked() {
+    let public = read("public-put.json");
+    let lines = [
+        json!({"id": "ext", "check": "check-no-external-access", "policyDocument": public,
+               "trustedAccounts": ["123456789012"]}),
+        json!({"id": "pub", "check": "check-no-public-access", "policyDocument": public,
+               "resourceType": "AWS::S3::Bucket"}),
+        json!({"id": "typo", "check": "check-no-external-acess", "policyDocument": public}),
+        json!({"id": "field", "check": "check-no-public-access", "policyDocument": public,
+               "resourceTyp": "AWS::S3::Bucket"}),
+        json!({"id": "case", "check": "check-no-public-access", "policyDocument": public,
+               "resourceType": "aws::s3::bucket"}),
+    ]
+    .map(|l| l.to_string());
+    let (code, results) = batch(&[], &lines.join("\n"));
+    assert_eq!(code, 2);
+    assert_eq!(results[0]["result"], "FAIL", "{}", results[0]);
+    assert!(results[0]["witness"]["principal"].is_string(), "{}", results[0]);
+    assert_eq!(results[1]["result"], "FAIL", "{}", results[1]);
+    let message = |i: usize| results[i]["message"].as_str().unwrap().to_string();
+    assert_eq!(results[2]["result"], "ERROR");
+    assert!(message(2).contains("did you mean `check-no-external-access`?"), "{}", message(2));
+    assert!(message(3).contains("unknown field `resourceTyp`"), "{}", message(3));
+    assert!(message(3).contains("did you mean `resourceType`?"), "{}", message(3));
+    assert!(message(4).contains("did you mean `AWS::S3::Bucket`?"), "{}", message(4));
 }

@@ -13,7 +13,11 @@ fn errors_of(doc: &str, ty: &str) -> String {
         ty,
     ]);
     assert_eq!(out.status.code(), Some(2), "bad document must exit 2: {doc}");
-    assert!(out.stdout.is_empty(), "no verdict on stdout for a bad document");
+    // Standard output is not a terminal: JSON mode, so the error is JSON there too.
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["result"], "ERROR", "no verdict on stdout for a bad document: {json}");
+    assert!(json["message"].as_str().unwrap().contains("is not a valid policy"), "{json}");
+    assert!(!json["errors"].as_array().unwrap().is_empty(), "{json}");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

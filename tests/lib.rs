@@ -18,6 +18,7 @@ mod errors;
 mod examples;
 mod laws;
 mod oracle;
+mod principals;
 mod props;
 mod public;
 mod regression;

@@ -108,7 +108,7 @@ fn article_cases_1_to_4() {
 }
 
 #[test]
-fn an_unknown_resource_type_lists_the_valid_ones() {
+fn an_unknown_resource_type_suggests_the_spelling() {
     let p = example("public-put.json");
     let out = crate::common::iamcheck(&[
         "check-no-public-access",
@@ -121,7 +121,7 @@ fn an_unknown_resource_type_lists_the_valid_ones() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("unknown resource type `AWS::S3::Buckets`")
-            && err.contains("AWS::S3::Bucket,"),
+            && err.contains("did you mean `AWS::S3::Bucket`?"),
         "{err}"
     );
     assert_eq!(RESOURCE_TYPES.len(), 26);

@@ -213,7 +213,7 @@ impl Undecided {
 
 impl From<OutOfBudget> for Undecided {
     fn from(e: OutOfBudget) -> Undecided {
-        Undecided::new(UndecidedKind::Budget, e.to_string())
+        Undecided::new(UndecidedKind::Budget, crate::unknown::UnknownReason::from(e).to_string())
     }
 }
 

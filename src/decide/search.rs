@@ -33,13 +33,14 @@ pub(crate) enum OutOfBudget {
     Time(std::time::Duration),
 }
 
-impl std::fmt::Display for OutOfBudget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutOfBudget::Nodes(n) => write!(f, "the search exceeded its budget of {n} nodes"),
-            OutOfBudget::Time(t) => {
-                write!(f, "the check exceeded its time limit of {:.3} s", t.as_secs_f64())
-            }
+impl From<OutOfBudget> for crate::unknown::UnknownReason {
+    fn from(e: OutOfBudget) -> Self {
+        match e {
+            OutOfBudget::Nodes(n) => crate::unknown::UnknownReason::Budget {
+                budget: crate::unknown::Budget::SearchNodes,
+                limit: u64::try_from(n).unwrap_or(u64::MAX),
+            },
+            OutOfBudget::Time(limit) => crate::unknown::UnknownReason::Timeout { limit },
         }
     }
 }
@@ -70,6 +71,8 @@ pub(crate) struct Masks {
     /// Index of the first opaque field (== fields.len() when none).
     pub(crate) first_opaque: usize,
     empty: FixedBitSet,
+    /// The partition bits (`encode::partitions`): some must stay alive.
+    partitions: FixedBitSet,
 }
 
 impl Masks {
@@ -102,7 +105,9 @@ impl Masks {
             .iter()
             .position(|f| matches!(f.kind, crate::encode::FieldKind::Opaque { .. }))
             .unwrap_or(enc.fields.len());
-        Masks { allows, denies, settled, first_opaque, empty: FixedBitSet::new() }
+        let mut partitions = FixedBitSet::with_capacity(enc.width());
+        partitions.insert_range(n..enc.width());
+        Masks { allows, denies, settled, first_opaque, empty: FixedBitSet::new(), partitions }
     }
 
     /// The statements no opaque field constrains.
@@ -117,6 +122,10 @@ impl Masks {
         let Some(settled) = self.settled.get(d) else {
             return false;
         };
+        // Partitions are isolated: some partition must still fit every field chosen.
+        if !self.partitions.is_clear() && alive.is_disjoint(&self.partitions) {
+            return false;
+        }
         goal.terms.iter().all(|&(p, want)| {
             let (Some(allows), Some(denies)) = (self.allows.get(p), self.denies.get(p)) else {
                 return false;
@@ -171,7 +180,7 @@ impl<'a> Search<'a> {
 
     /// Finds a request reaching the goal, if any.
     pub(crate) fn run(&mut self) -> Result<Option<Found>, OutOfBudget> {
-        let mut alive = FixedBitSet::with_capacity(self.enc.statements.len());
+        let mut alive = FixedBitSet::with_capacity(self.enc.width());
         alive.insert_range(..);
         let found = self.exists(0, alive)?;
         Ok(found.map(|mut f| {
@@ -255,7 +264,7 @@ impl<'a> Search<'a> {
     /// fields existential too), in search order: the candidate regions a
     /// concretization tries.
     pub(crate) fn enumerate(&mut self, limit: usize) -> Result<Vec<Found>, OutOfBudget> {
-        let mut alive = FixedBitSet::with_capacity(self.enc.statements.len());
+        let mut alive = FixedBitSet::with_capacity(self.enc.width());
         alive.insert_range(..);
         let mut out = Vec::new();
         self.exists_many(0, alive, limit, &mut out)?;
@@ -318,7 +327,7 @@ impl<'a> Search<'a> {
         targets: &FixedBitSet,
         confirmed: &mut FixedBitSet,
     ) -> Result<(), OutOfBudget> {
-        let mut alive = FixedBitSet::with_capacity(self.enc.statements.len());
+        let mut alive = FixedBitSet::with_capacity(self.enc.width());
         alive.insert_range(..);
         self.collect_from(0, alive, targets, confirmed)
     }

@@ -23,9 +23,10 @@
 //! delimited part of its ARN); the witness gives it a value that fits the caller.
 
 use super::glob::{Pattern, ANY};
-use super::principal::{self as plain, PARTITIONS};
+use super::principal::{self as plain, Exempt};
 use super::table::{Formula, PatternTable};
 use super::{EncodeBudget, EncodeError, Field, FieldKind, Stmts};
+use crate::iam::grammar::{ACCOUNT as ACCT, NAME};
 use crate::policy::condition::Family;
 use crate::policy::{BaseOperator, Condition, Element, Policy, PolicyType, Principal, Qualifier};
 use crate::request::caller::KEYS;
@@ -38,8 +39,6 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) const FOLDED: [&str; 4] =
     ["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username"];
 
-const NAME: &str = "[A-Za-z0-9+=,.@_-]+";
-const ACCT: &str = "[0-9]{12}";
 /// A free slot value.
 const FREE_VALUE: &str = "(?s:[^\\x00])*";
 
@@ -68,13 +67,14 @@ const IDENTITY_KINDS: &[Kind] = &[Kind::User, Kind::Session, Kind::FederatedUser
 
 impl Kind {
     fn universe(self) -> String {
+        let partitions = crate::iam::partition::regex();
         match self {
             Kind::AnonymousWithoutAccount => "anonymous".into(),
             Kind::AnonymousWithAccount => "anonymous#account".into(),
-            Kind::Root => format!("arn:{PARTITIONS}:iam::{ACCT}:root"),
-            Kind::User => format!("arn:{PARTITIONS}:iam::{ACCT}:user/{NAME}(?:/{NAME})*"),
-            Kind::Session => format!("arn:{PARTITIONS}:iam::{ACCT}:role/(?:{NAME}/)*{NAME}#{NAME}"),
-            Kind::FederatedUser => format!("arn:{PARTITIONS}:sts::{ACCT}:federated-user/{NAME}"),
+            Kind::Root => format!("arn:{partitions}:iam::{ACCT}:root"),
+            Kind::User => format!("arn:{partitions}:iam::{ACCT}:user/{NAME}(?:/{NAME})*"),
+            Kind::Session => format!("arn:{partitions}:iam::{ACCT}:role/(?:{NAME}/)*{NAME}#{NAME}"),
+            Kind::FederatedUser => format!("arn:{partitions}:sts::{ACCT}:federated-user/{NAME}"),
             Kind::Other => format!(
                 "(?:service|federated|canonical-user):[^\\x00-\\x1f\\x7f]+(?:\\x00(?:-|={FREE_VALUE})){{4}}"
             ),
@@ -83,9 +83,13 @@ impl Kind {
 
     /// What `key` (one of [`FOLDED`]) is for this kind.
     fn value(self, key: &str) -> Value {
-        let arn_kinds = format!("arn:{PARTITIONS}:(?:iam|sts)::");
+        let partitions = crate::iam::partition::regex();
+        let arn_kinds = format!("arn:{partitions}:(?:iam|sts)::");
         match (self, key) {
-            (Kind::Other, k) => Value::Slot(FOLDED.iter().position(|f| *f == k).unwrap_or(0)),
+            (Kind::Other, k) => match FOLDED.iter().position(|f| *f == k) {
+                Some(i) => Value::Slot(i),
+                None => Value::NotFolded,
+            },
             (Kind::AnonymousWithAccount, "aws:principalaccount") => Value::Const("anonymous"),
             (Kind::AnonymousWithoutAccount | Kind::AnonymousWithAccount, "aws:principaltype") => {
                 Value::Const("Anonymous")
@@ -101,7 +105,7 @@ impl Kind {
             (Kind::Session, "aws:principalarn") => Value::Hole(String::new(), format!("#{NAME}")),
             (_, "aws:principalarn") => Value::Hole(String::new(), String::new()),
             (Kind::User, _) => {
-                Value::Name(format!("arn:{PARTITIONS}:iam::{ACCT}:user/(?:{NAME}/)*"))
+                Value::Name(format!("arn:{partitions}:iam::{ACCT}:user/(?:{NAME}/)*"))
             }
             _ => Value::Absent,
         }
@@ -118,6 +122,8 @@ enum Value {
     Name(String),
     /// A free slot of a `service:`/`federated:`/`canonical-user:` caller.
     Slot(usize),
+    /// Asked about a key that is not folded: an internal error (`Builder::error`).
+    NotFolded,
 }
 
 /// The regex of the callers of `Kind::Other` whose slot `i` is `slot` (a regex).
@@ -181,6 +187,8 @@ pub(crate) fn without_folded(
 struct Builder<'a> {
     table: PatternTable,
     kinds: &'a [Kind],
+    /// The first broken invariant met, reported as an internal error (never a silent default).
+    error: Option<String>,
 }
 
 impl Builder<'_> {
@@ -192,6 +200,12 @@ impl Builder<'_> {
         Formula::Ref(self.table.intern(p))
     }
 
+    /// Records that `key` was treated as folded but is none of [`FOLDED`].
+    fn not_folded(&mut self, key: &str) -> Formula {
+        self.error.get_or_insert_with(|| format!("`{key}` is no folded key of the caller"));
+        Formula::False
+    }
+
     fn kind(&mut self, k: Kind) -> Formula {
         self.re(k.universe())
     }
@@ -201,6 +215,7 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for &k in self.kinds {
             let f = match (k.value(key), g) {
+                (Value::NotFolded, _) => self.not_folded(key),
                 (Value::Absent, _) | (_, Pattern::Nothing) => Formula::False,
                 (Value::Const(c), _) => {
                     if pattern_matches(g, c) {
@@ -237,6 +252,7 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for &k in self.kinds {
             let f = match k.value(key) {
+                Value::NotFolded => self.not_folded(key),
                 Value::Absent if present => Formula::False,
                 Value::Absent => self.kind(k),
                 Value::Slot(i) if present => self.re(slot_regex(i, &format!("={FREE_VALUE}"))),
@@ -297,14 +313,14 @@ impl Builder<'_> {
         }
     }
 
-    /// A `Principal`/`NotPrincipal` element over callers.
+    /// A `Principal`/`NotPrincipal` element over callers: `NotPrincipal` matches the
+    /// callers it does not exempt (`principal::exempt`).
     fn element(&mut self, el: &Element<Principal>) -> Formula {
-        let any = Formula::Or(el.values.iter().map(|p| self.pattern(principal(p))).collect());
         if el.negated {
-            Formula::Not(Box::new(any))
-        } else {
-            any
+            let exempt = self.pattern(exempt_pattern(&el.values));
+            return Formula::Not(Box::new(exempt));
         }
+        Formula::Or(el.values.iter().map(|p| self.pattern(principal(p))).collect())
     }
 }
 
@@ -385,6 +401,36 @@ pub(crate) fn principal(entry: &Principal) -> Pattern {
     }
 }
 
+/// The callers a `NotPrincipal` element with `entries` exempts, as a pattern over caller
+/// strings (`principal::exempt_pattern` over the plain universe).
+pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
+    let mut parts = Vec::new();
+    for e in plain::exempt(entries) {
+        parts.push(match e {
+            Exempt::Everyone => return Pattern::All,
+            Exempt::Root { partition, account } => {
+                plain::root_regex(partition.as_deref(), &account)
+            }
+            Exempt::Exact(s) if s == "anonymous" => "anonymous(?:#account)?".to_string(),
+            Exempt::Exact(s) if s.starts_with("arn:") => escape(&s),
+            // `service:…`, `federated:…`, `canonical-user:…`, then the slots.
+            Exempt::Exact(s) => format!("{}\\x00{ANY}", escape(&s)),
+            Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
+            Exempt::Session { partition, account, role, session } => format!(
+                "{}(?:{NAME}/)*{}#{}",
+                escape(&format!("arn:{partition}:iam::{account}:role/")),
+                escape(&role),
+                escape(&session)
+            ),
+        });
+    }
+    if parts.is_empty() {
+        Pattern::Nothing
+    } else {
+        Pattern::Regex(parts.join("|"))
+    }
+}
+
 /// What the outsider of the public and external access checks may not be: principals
 /// (callers matching one) and values of folded keys (callers whose key matches one).
 #[derive(Debug)]
@@ -393,19 +439,30 @@ pub(crate) struct Forbidden<'a> {
     pub(crate) keys: &'a BTreeMap<String, Vec<Pattern>>,
 }
 
-/// The caller field of a query whose folded keys are `folded` (non-empty).
+/// What the caller field of a query ranges over.
+#[derive(Debug)]
+pub(crate) struct Scope<'a> {
+    /// The policies' type (identity policies: users, role sessions, federated users).
+    pub(crate) policy_type: PolicyType,
+    /// The folded keys (non-empty), with their names as first written.
+    pub(crate) folded: &'a BTreeMap<String, String>,
+    /// The partition classes (`encode::partitions`): one more formula each.
+    pub(crate) classes: &'a [crate::iam::partition::Set],
+}
+
+/// The caller field of a query.
 pub(crate) fn caller_field(
     all: &Stmts<'_>,
-    policy_type: PolicyType,
-    folded: &BTreeMap<String, String>,
+    scope: &Scope<'_>,
     forbidden: &Forbidden<'_>,
     budget: &EncodeBudget,
 ) -> Result<Field, EncodeError> {
+    let (policy_type, folded) = (scope.policy_type, scope.folded);
     let kinds = match policy_type {
         PolicyType::Resource => RESOURCE_KINDS,
         PolicyType::Identity => IDENTITY_KINDS,
     };
-    let mut b = Builder { table: PatternTable::default(), kinds };
+    let mut b = Builder { table: PatternTable::default(), kinds, error: None };
     let mut formulas = Vec::with_capacity(all.len());
     for (_, s) in all {
         let mut parts = Vec::new();
@@ -432,12 +489,20 @@ pub(crate) fn caller_field(
             }
         }
     }
+    for &class in scope.classes {
+        let own = b.re(super::partitions::class_regex(class));
+        let none = b.re(plain::PARTITIONLESS.to_string());
+        formulas.push(Formula::Or(vec![own, none]));
+    }
+    if let Some(why) = b.error {
+        return Err(EncodeError::internal(&why));
+    }
     let universe: Vec<String> = kinds.iter().map(|k| k.universe()).collect();
     let universe = universe.join("|");
     let atoms = b
         .table
         .formula_atoms(&universe, &formulas, &excluded, &budget.atoms)
-        .map_err(|e| EncodeError::atoms("principal", e))?;
+        .map_err(|e| EncodeError::atoms(crate::unknown::AutomatonField::Principal, e))?;
     let names = KEYS
         .iter()
         .map(|k| folded.get(*k).cloned().unwrap_or_else(|| canonical_name(k).to_string()))

@@ -14,6 +14,7 @@ use super::{AtomValue, EncodeBudget, EncodeError, Field, FieldAtom, FieldKind, S
 use crate::policy::condition::Family;
 use crate::policy::template::{Template, Tok};
 use crate::policy::{BaseOperator, Condition, Qualifier};
+use crate::unknown::{Construct, ConstructKind};
 use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
 use std::collections::{BTreeMap, HashSet};
@@ -101,19 +102,19 @@ impl Clause {
 /// same construct in two policies is one free Boolean.
 #[derive(Debug, Default)]
 pub(crate) struct OpaqueSet {
-    entries: BTreeMap<String, (String, Vec<usize>)>,
+    entries: BTreeMap<String, (Construct, Vec<usize>)>,
 }
 
 impl OpaqueSet {
-    pub(crate) fn add(&mut self, key: String, statement: usize, description: String) {
-        let entry = self.entries.entry(key).or_insert_with(|| (description, Vec::new()));
+    pub(crate) fn add(&mut self, key: String, statement: usize, construct: Construct) {
+        let entry = self.entries.entry(key).or_insert_with(|| (construct, Vec::new()));
         entry.1.push(statement);
     }
 
     pub(crate) fn into_fields(self, n: usize) -> Vec<Field> {
         self.entries
             .into_values()
-            .map(|(description, stmts)| {
+            .map(|(construct, stmts)| {
                 let atoms = [true, false].map(|b| {
                     let mut sat = FixedBitSet::with_capacity(n);
                     sat.insert_range(..);
@@ -122,7 +123,7 @@ impl OpaqueSet {
                     }
                     FieldAtom { value: AtomValue::Opaque(b), sat }
                 });
-                Field { kind: FieldKind::Opaque { description }, atoms: atoms.into() }
+                Field { kind: FieldKind::Opaque { construct }, atoms: atoms.into() }
             })
             .collect()
     }
@@ -134,28 +135,31 @@ fn opaque_reason(
     variables: bool,
     multi: bool,
     sort: Option<Sort>,
-) -> Option<String> {
+) -> Option<Construct> {
     let op = c.operator;
     let family = op.base.family();
-    let what = match family {
+    let (kind, what) = match family {
         Family::String | Family::Arn => None,
-        _ if variables => Some(
+        _ if variables => Some((
+            ConstructKind::VariableOperator,
             "policy variables in a condition whose operator AWS substitutes none in (only String and Arn operators take variables)",
-        ),
+        )),
         _ => None,
-    };
-    let what = what.map(str::to_string).or_else(|| match family {
+    }
+    .or_else(|| match family {
         // A key's values have one sort; an operator of another sort on it
         // (`aws:EpochTime` with Date and Numeric operators) stays opaque.
-        f if f != Family::Null && Sort::of(f) != sort => {
-            Some("a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet".to_string())
-        }
-        _ if multi && op.qualifier.is_none() && op.base != BaseOperator::Null => {
-            Some("an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key has no documented meaning".to_string())
-        }
+        f if f != Family::Null && Sort::of(f) != sort => Some((
+            ConstructKind::MixedTypes,
+            "a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet",
+        )),
+        _ if multi && op.qualifier.is_none() && op.base != BaseOperator::Null => Some((
+            ConstructKind::UnqualifiedMultivalued,
+            "an operator without `ForAllValues:`/`ForAnyValue:` on a multivalued key has no documented meaning",
+        )),
         _ => None,
     })?;
-    Some(format!("{what} (`{op}` on `{}`)", c.key))
+    Some(Construct { kind, description: format!("{what} (`{op}` on `{}`)", c.key) })
 }
 
 /// Whether the text of a value of `base` has `*`/`?` wildcards.
@@ -258,12 +262,15 @@ pub(crate) fn key_fields(
             match built {
                 Some((cl, dependent)) => {
                     if dependent {
-                        let what = format!(
-                            "policy variables in the `{}` condition on `{}` ({})",
-                            c.operator,
-                            c.key,
-                            c.values.join(", ")
-                        );
+                        let what = Construct {
+                            kind: ConstructKind::PolicyVariable,
+                            description: format!(
+                                "policy variables in the `{}` condition on `{}` ({})",
+                                c.operator,
+                                c.key,
+                                c.values.join(", ")
+                            ),
+                        };
                         opaque.add(key, s_id, what);
                     }
                     clauses.push(cl);
@@ -271,12 +278,24 @@ pub(crate) fn key_fields(
                 None if has_vars => opaque.add(
                     key,
                     s_id,
-                    format!("a malformed policy variable in `{}` on `{}`", c.operator, c.key),
+                    Construct {
+                        kind: ConstructKind::MalformedVariable,
+                        description: format!(
+                            "a malformed policy variable in `{}` on `{}`",
+                            c.operator, c.key
+                        ),
+                    },
                 ),
                 None => opaque.add(
                     format!("{} {folded} {:?} unreadable", c.operator, c.values),
                     s_id,
-                    format!("a value of `{}` on `{}` that does not parse", c.operator, c.key),
+                    Construct {
+                        kind: ConstructKind::UnreadableValue,
+                        description: format!(
+                            "a value of `{}` on `{}` that does not parse",
+                            c.operator, c.key
+                        ),
+                    },
                 ),
             }
         }
@@ -344,7 +363,7 @@ impl Values {
         match self {
             Values::Strings(table) => table
                 .raw_atoms(KEY_UNIVERSE, &budget.atoms)
-                .map_err(|e| EncodeError::atoms("condition key", e)),
+                .map_err(|e| EncodeError::atoms(crate::unknown::AutomatonField::ConditionKey, e)),
             Values::Typed(sort, preds) => {
                 let n = preds.len();
                 let mut all = preds.clone();
@@ -480,10 +499,7 @@ fn multi_atoms(
             }
         }
         if states.len() > budget.max_set_states {
-            return Err(EncodeError::new(format!(
-                "a multivalued condition key has over {} kinds of value sets, the limit",
-                budget.max_set_states
-            )));
+            return Err(EncodeError::multivalued_classes(budget.max_set_states));
         }
     }
     let mut atoms = vec![FieldAtom {

@@ -3,12 +3,11 @@
 //! (docs/semantics.md §2–§3).
 
 use super::glob::{Pattern, ANY};
+use crate::iam::caller::{parse, Caller};
+use crate::iam::grammar::{is_account, role_arn, root_arn, ACCOUNT, NAME};
+use crate::iam::partition;
 use crate::policy::Principal;
 use regex_syntax::escape;
-
-/// The partitions a request ARN may name.
-pub(crate) const PARTITIONS: &str =
-    "(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)";
 
 /// Every action: `service:name`, lower case.
 pub const ACTION_UNIVERSE: &str = "[a-z0-9-]+:[a-z0-9_-]+";
@@ -25,20 +24,20 @@ pub fn resource_universe_of(service: &str) -> String {
 
 fn resource_universe_with(service: &str) -> String {
     let part = "[^:\\x00-\\x1f\\x7f]";
-    format!("arn:{PARTITIONS}:{service}:{part}*:{part}*:[^\\x00-\\x1f\\x7f]+")
+    let partitions = partition::regex();
+    format!("arn:{partitions}:{service}:{part}*:{part}*:[^\\x00-\\x1f\\x7f]+")
 }
 
 /// Every request principal.
 pub fn principal_universe() -> String {
-    let name = "[A-Za-z0-9+=,.@_-]+";
-    let acct = "[0-9]{12}";
+    let (name, acct, partitions) = (NAME, ACCOUNT, partition::regex());
     let free = "[^\\x00-\\x1f\\x7f]+";
     [
         "anonymous".to_string(),
-        format!("arn:{PARTITIONS}:iam::{acct}:root"),
-        format!("arn:{PARTITIONS}:iam::{acct}:user/{name}(?:/{name})*"),
-        format!("arn:{PARTITIONS}:sts::{acct}:assumed-role/{name}/{name}"),
-        format!("arn:{PARTITIONS}:sts::{acct}:federated-user/{name}"),
+        format!("arn:{partitions}:iam::{acct}:root"),
+        format!("arn:{partitions}:iam::{acct}:user/{name}(?:/{name})*"),
+        format!("arn:{partitions}:sts::{acct}:assumed-role/{name}/{name}"),
+        format!("arn:{partitions}:sts::{acct}:federated-user/{name}"),
         format!("service:{free}"),
         format!("federated:{free}"),
         format!("canonical-user:{free}"),
@@ -49,9 +48,9 @@ pub fn principal_universe() -> String {
 /// Every value of a condition key.
 pub const KEY_UNIVERSE: &str = "(?s:.)*";
 
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+/// The principals with no partition (anonymous, service, web-identity and canonical
+/// callers): compatible with a resource in any partition.
+pub(crate) const PARTITIONLESS: &str = "(?:anonymous|service:|federated:|canonical-user:)(?s:.)*";
 
 /// Every principal of one account (in the given partition regex).
 fn account(partition: &str, id: &str) -> Pattern {
@@ -77,21 +76,128 @@ fn prefixed(prefix: &str, value: &str) -> Pattern {
 }
 
 fn aws(value: &str) -> Pattern {
-    if is_account_id(value) {
+    if is_account(value) {
         return account("(?-u:[^:])+", value);
     }
-    let parts: Vec<&str> = value.splitn(6, ':').collect();
-    match parts.as_slice() {
-        ["arn", partition, "iam", "", acct, "root"] if is_account_id(acct) => {
-            account(&escape(partition), acct)
-        }
-        ["arn", partition, "iam", "", acct, rest] if rest.starts_with("role/") => {
-            let name = rest.rsplit('/').next().unwrap_or_default();
-            Pattern::Regex(format!(
-                "{}{ANY}",
-                escape(&format!("arn:{partition}:sts::{acct}:assumed-role/{name}/"))
-            ))
-        }
-        _ => Pattern::Regex(escape(value)),
+    if let Some((partition, acct)) = root_arn(value) {
+        return account(&escape(partition), acct);
+    }
+    if let Some((partition, acct, name)) = role_arn(value) {
+        return Pattern::Regex(format!(
+            "{}{ANY}",
+            escape(&format!("arn:{partition}:sts::{acct}:assumed-role/{name}/"))
+        ));
+    }
+    Pattern::Regex(escape(value))
+}
+
+/// A caller that a `NotPrincipal` element's entries exempt: one all of whose identities
+/// some entry lists (docs/semantics.md §3, after "IAM JSON policy elements: NotPrincipal").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Exempt {
+    /// Every caller (`"*"`, `{"AWS": "*"}`).
+    Everyone,
+    /// An account's root (its only identity is the account); `None`: any partition.
+    Root { partition: Option<String>, account: String },
+    /// One caller by its principal string: an IAM user or federated user whose account
+    /// is listed too, `anonymous`, `service:…`, `federated:…`, `canonical-user:…`.
+    Exact(String),
+    /// Every caller whose principal string begins with this (`{"Service": "*"}`, …).
+    Prefix(&'static str),
+    /// A role session whose role and account are listed too.
+    Session { partition: String, account: String, role: String, session: String },
+}
+
+/// The callers a `NotPrincipal` element with `entries` exempts: a user only with its
+/// account, a role session only with its role and its account, an account's root with the
+/// account (a bare account id lists the account in every partition).
+pub(crate) fn exempt(entries: &[Principal]) -> Vec<Exempt> {
+    let everyone = entries
+        .iter()
+        .any(|e| matches!(e, Principal::Everyone) || *e == Principal::Aws("*".into()));
+    if everyone {
+        return vec![Exempt::Everyone];
+    }
+    let aws: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Principal::Aws(v) => Some(v.as_str()),
+            _ => None,
+        })
+        .collect();
+    let account_listed =
+        |p: &str, a: &str| aws.iter().any(|v| *v == a || root_arn(v) == Some((p, a)));
+    let role_listed =
+        |p: &str, a: &str, r: &str| aws.iter().any(|v| role_arn(v) == Some((p, a, r)));
+    let mut out = Vec::new();
+    for entry in entries {
+        let found = match entry {
+            Principal::Everyone => None,
+            Principal::Aws(v) if is_account(v) => {
+                Some(Exempt::Root { partition: None, account: v.clone() })
+            }
+            Principal::Aws(v) => match (root_arn(v), parse(v)) {
+                (Some((p, a)), _) => {
+                    Some(Exempt::Root { partition: Some(p.to_string()), account: a.to_string() })
+                }
+                (None, Some(Caller::User { partition, account, .. }))
+                | (None, Some(Caller::FederatedUser { partition, account, .. })) => {
+                    account_listed(partition, account).then(|| Exempt::Exact(v.clone()))
+                }
+                (None, Some(Caller::Session { partition, account, role, session })) => {
+                    (account_listed(partition, account) && role_listed(partition, account, role))
+                        .then(|| Exempt::Session {
+                            partition: partition.to_string(),
+                            account: account.to_string(),
+                            role: role.to_string(),
+                            session: session.to_string(),
+                        })
+                }
+                (None, Some(_)) => Some(Exempt::Exact(v.clone())),
+                // A role (no caller: roles act through sessions) or no principal at all.
+                (None, None) => None,
+            },
+            Principal::Service(v) => Some(exempt_prefixed("service:", v)),
+            Principal::Federated(v) => Some(exempt_prefixed("federated:", v)),
+            Principal::CanonicalUser(v) => Some(exempt_prefixed("canonical-user:", v)),
+        };
+        out.extend(found);
+    }
+    out
+}
+
+fn exempt_prefixed(prefix: &'static str, value: &str) -> Exempt {
+    if value == "*" {
+        Exempt::Prefix(prefix)
+    } else {
+        Exempt::Exact(format!("{prefix}{value}"))
+    }
+}
+
+/// The regex of an account's root (`None`: any partition).
+pub(crate) fn root_regex(partition: Option<&str>, account: &str) -> String {
+    let p = partition.map_or_else(partition::regex, escape);
+    format!("arn:{p}:iam::{}:root", escape(account))
+}
+
+/// The principals a `NotPrincipal` element with `entries` does not match, as a pattern
+/// over request principal strings.
+pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
+    let mut parts = Vec::new();
+    for e in exempt(entries) {
+        parts.push(match e {
+            Exempt::Everyone => return Pattern::All,
+            Exempt::Root { partition, account } => root_regex(partition.as_deref(), &account),
+            Exempt::Exact(s) => escape(&s),
+            Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
+            Exempt::Session { partition, account, role, session } => {
+                escape(&format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"))
+            }
+        });
+    }
+    if parts.is_empty() {
+        Pattern::Nothing
+    } else {
+        Pattern::Regex(parts.join("|"))
     }
 }

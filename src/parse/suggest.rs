@@ -4,11 +4,8 @@
 const MAX_DISTANCE: usize = 2;
 
 /// The candidate closest to `name`, compared ignoring ASCII case, if one is
-/// within [`MAX_DISTANCE`] edits; ties go to the earliest candidate.
-pub(crate) fn closest<'c>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
+/// within two edits; ties go to the earliest candidate.
+pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let name = name.to_ascii_lowercase();
     let name_len = name.chars().count();
     let mut best: Option<(usize, &'c str)> = None;
@@ -27,7 +24,7 @@ pub(crate) fn closest<'c>(
 }
 
 /// `did you mean `X`?` for the closest candidate, if any.
-pub(crate) fn did_you_mean<'c>(
+pub fn did_you_mean<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<String> {

@@ -4,6 +4,7 @@
 //! ```json
 //! {"result": "PASS" | "FAIL" | "UNKNOWN",
 //!  "message": "…Access Analyzer's verbatim message, or why UNKNOWN…",
+//!  "code": "UNKNOWN only: budget.searchNodes | timeout | construct.policyVariable | internal | …",
 //!  "reasons": [{"description": "New access in the statement with index: 0.",
 //!               "statementIndex": 0, "statementId": "Sid if any"}],
 //!  "witness": {"principal": "…", "action": "…", "resource": "…", "context": {"key": "v" | ["v"]}}}
@@ -24,6 +25,10 @@ pub struct CheckReport {
     pub result: &'static str,
     /// Access Analyzer's message, or the reason for UNKNOWN.
     pub message: String,
+    /// UNKNOWN only: the reason's stable code ([`crate::UnknownReason::code`]),
+    /// e.g. `budget.searchNodes`, `timeout`, `construct.policyVariable`, `internal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
     /// The statements granting the access (FAIL only).
     pub reasons: Vec<ReasonReport>,
     /// A violating request (FAIL only).
@@ -51,12 +56,14 @@ impl CheckReport {
             Verdict::Pass => CheckReport {
                 result: "PASS",
                 message: kind.message(true).to_string(),
+                code: None,
                 reasons: Vec::new(),
                 witness: None,
             },
             Verdict::Fail { witness, reasons } => CheckReport {
                 result: "FAIL",
                 message: kind.message(false).to_string(),
+                code: None,
                 reasons: reasons
                     .iter()
                     .map(|r| ReasonReport {
@@ -70,6 +77,7 @@ impl CheckReport {
             Verdict::Unknown { reason } => CheckReport {
                 result: "UNKNOWN",
                 message: format!("iamcheck could not decide this check exactly: {reason}"),
+                code: Some(reason.code()),
                 reasons: Vec::new(),
                 witness: None,
             },

@@ -30,8 +30,8 @@ use keys::{comment, condition, keys, Key};
 use std::collections::BTreeMap;
 use std::fmt;
 use strings::{
-    action_universe, and, dedup, element, not, or, principal_universe, resource_universe, Writer,
-    RESOURCE_SEGMENTS,
+    action_universe, and, dedup, element, member, not, or, principal_universe, resource_universe,
+    Writer, RESOURCE_SEGMENTS,
 };
 
 /// The policies use a construct this export cannot express exactly.
@@ -41,6 +41,11 @@ pub struct Unsupported {
 }
 
 impl Unsupported {
+    /// The export is refused for these reasons.
+    pub(crate) fn new(reasons: Vec<String>) -> Unsupported {
+        Unsupported { reasons }
+    }
+
     /// Each construct that prevents the export, described.
     pub fn reasons(&self) -> &[String] {
         &self.reasons
@@ -134,6 +139,10 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
             }
             if resource_policy {
                 parts.push(match &s.principal {
+                    Some(el) if el.negated => {
+                        let exempt = w.exempt(&el.values);
+                        not(member("principal", exempt))
+                    }
                     Some(el) => element(&mut w, "principal", el, |w, p| w.principal(p)),
                     // A resource-policy statement without a principal never applies.
                     None => "false".to_string(),
@@ -192,6 +201,8 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
     out.push_str(&resource_universe());
     if resource_policy {
         out.push_str(&format!("(assert (str.in_re principal {}))\n", principal_universe()));
+        // Partitions are isolated: an ARN principal is in the resource's partition.
+        out.push_str("(assert (=> (str.prefixof \"arn:\" principal) (str.prefixof (str.++ \"arn:\" r_partition \":\") principal)))\n");
     }
     out.push_str(&caller_model);
     out.push_str(&body);

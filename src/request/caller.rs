@@ -32,101 +32,15 @@ pub(crate) const KEYS: &[&str] = &[
     "aws:userid",
 ];
 
-use crate::iam::partition::PARTITIONS;
-
-/// A request principal, parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Kind<'a> {
-    Anonymous,
-    Root {
-        partition: &'a str,
-        account: &'a str,
-    },
-    /// `path` is `dev/` or empty.
-    User {
-        partition: &'a str,
-        account: &'a str,
-        path: &'a str,
-        name: &'a str,
-    },
-    Session {
-        partition: &'a str,
-        account: &'a str,
-        role: &'a str,
-        session: &'a str,
-    },
-    FederatedUser {
-        partition: &'a str,
-        account: &'a str,
-        name: &'a str,
-    },
-    /// `service:`, `federated:`, `canonical-user:` principals.
-    Other,
-}
-
-/// A 12-digit account id.
-pub(crate) fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A name of IAM's name characters (`[A-Za-z0-9+=,.@_-]+`).
-pub(crate) fn is_name(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
-}
-
-/// A unique id (`[A-Z0-9]+`).
-fn is_unique_id(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
-
-/// Parses a request principal; `None` when it is none of the forms of docs/semantics.md §2.
-pub(crate) fn kind(principal: &str) -> Option<Kind<'_>> {
-    if principal == "anonymous" {
-        return Some(Kind::Anonymous);
-    }
-    if ["service:", "federated:", "canonical-user:"].iter().any(|p| principal.starts_with(p)) {
-        return Some(Kind::Other);
-    }
-    let mut parts = principal.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(""), Some(account), Some(rest)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    if !PARTITIONS.contains(&partition) || !is_account(account) {
-        return None;
-    }
-    match (service, rest.split_once('/')) {
-        ("iam", None) if rest == "root" => Some(Kind::Root { partition, account }),
-        ("iam", Some(("user", full))) => {
-            let (path, name) = match full.rfind('/') {
-                Some(i) => (full.get(..=i)?, full.get(i + 1..)?),
-                None => ("", full),
-            };
-            let path_ok = path.is_empty() || path.trim_end_matches('/').split('/').all(is_name);
-            (path_ok && is_name(name)).then_some(Kind::User { partition, account, path, name })
-        }
-        ("sts", Some(("federated-user", name))) if is_name(name) => {
-            Some(Kind::FederatedUser { partition, account, name })
-        }
-        ("sts", Some(("assumed-role", rs))) => {
-            let (role, session) = rs.split_once('/')?;
-            (is_name(role) && is_name(session)).then_some(Kind::Session {
-                partition,
-                account,
-                role,
-                session,
-            })
-        }
-        _ => None,
-    }
-}
+pub(crate) use crate::iam::caller::{parse as kind, Caller as Kind};
+use crate::iam::grammar::is_unique_id;
+pub(crate) use crate::iam::grammar::{is_account, is_name};
 
 /// Whether the caller `k` may have `value` (`None`: absent) as `key` (folded, one of
 /// [`KEYS`]).
 pub(crate) fn allows(k: &Kind<'_>, key: &str, value: Option<&str>) -> bool {
     match (k, key) {
-        (Kind::Other, _) => true,
+        (Kind::Service(_) | Kind::Federated(_) | Kind::CanonicalUser(_), _) => true,
         (Kind::Anonymous, "aws:principalaccount") => value.is_none_or(|v| v == "anonymous"),
         (Kind::Anonymous, "aws:principaltype") => value == Some("Anonymous"),
         (Kind::Anonymous, "aws:userid") => value == Some("anonymous"),
@@ -150,18 +64,12 @@ fn type_of(k: &Kind<'_>) -> &'static str {
         Kind::User { .. } => "User",
         Kind::Session { .. } => "AssumedRole",
         Kind::FederatedUser { .. } => "FederatedUser",
-        Kind::Other => "",
+        Kind::Service(_) | Kind::Federated(_) | Kind::CanonicalUser(_) => "",
     }
 }
 
 fn account_of<'a>(k: &Kind<'a>) -> Option<&'a str> {
-    match k {
-        Kind::Root { account, .. }
-        | Kind::User { account, .. }
-        | Kind::Session { account, .. }
-        | Kind::FederatedUser { account, .. } => Some(account),
-        Kind::Anonymous | Kind::Other => None,
-    }
+    k.account()
 }
 
 fn arn_allowed(k: &Kind<'_>, v: &str) -> bool {
@@ -179,7 +87,7 @@ fn arn_allowed(k: &Kind<'_>, v: &str) -> bool {
             let mut segments: Vec<&str> = path_role.split('/').collect();
             segments.pop() == Some(*role) && segments.iter().all(|s| is_name(s))
         }
-        Kind::Anonymous | Kind::Other => false,
+        _ => false,
     }
 }
 
@@ -192,7 +100,7 @@ fn userid_allowed(k: &Kind<'_>, v: &str) -> bool {
             v.split_once(':').is_some_and(|(id, s)| is_unique_id(id) && s == *session)
         }
         Kind::Anonymous => v == "anonymous",
-        Kind::Other => true,
+        Kind::Service(_) | Kind::Federated(_) | Kind::CanonicalUser(_) => true,
     }
 }
 
@@ -206,7 +114,7 @@ pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<Strin
             Some(format!("arn:{partition}:iam::{account}:role/{role}"))
         }
         Kind::Anonymous => None,
-        Kind::Other => return None,
+        Kind::Service(_) | Kind::Federated(_) | Kind::CanonicalUser(_) => return None,
         _ => Some(principal.to_string()),
     };
     let userid = match &k {
@@ -215,7 +123,7 @@ pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<Strin
         Kind::User { .. } => "AIDAEXAMPLE".to_string(),
         Kind::Session { session, .. } => format!("AROAEXAMPLE:{session}"),
         Kind::FederatedUser { account, name, .. } => format!("{account}:{name}"),
-        Kind::Other => return None,
+        Kind::Service(_) | Kind::Federated(_) | Kind::CanonicalUser(_) => return None,
     };
     let username = match &k {
         Kind::User { name, .. } => Some(name.to_string()),
@@ -239,6 +147,9 @@ pub(crate) fn derived(principal: &str) -> Option<Vec<(&'static str, Option<Strin
 /// session or federated user — the callers an identity policy applies to [PRIN, ENF] — must
 /// have them all.
 pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Option<String> {
+    if let Some(why) = partition_gap(request, policy_type) {
+        return Some(why);
+    }
     let mut stated: Vec<(&str, Option<&str>)> = Vec::new();
     for key in KEYS {
         let value = match request.context_value(key) {
@@ -285,6 +196,23 @@ pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Optio
     }
 }
 
+/// Why the caller is in another partition than the resource, if it is (partitions are
+/// isolated, docs/semantics.md §2): its principal (resource policies) or the ARN its
+/// `aws:PrincipalArn` states.
+fn partition_gap(request: &Request, policy_type: PolicyType) -> Option<String> {
+    use crate::iam::partition::of_arn;
+    let resource = of_arn(&request.resource)?;
+    let principal = request.principal.as_deref().filter(|_| policy_type == PolicyType::Resource);
+    let stated = match request.context_value("aws:principalarn") {
+        Some(ContextValue::Single(v)) => Some(v.as_str()),
+        _ => None,
+    };
+    let caller = principal.and_then(kind).and_then(|k| k.partition());
+    [caller, stated.and_then(of_arn)].into_iter().flatten().find(|p| *p != resource).map(|p| {
+        format!("the caller's partition `{p}` is not the resource's `{resource}`: partitions are isolated")
+    })
+}
+
 /// The principals an identity-policy request with these keys could come from: the principal
 /// named by `aws:PrincipalArn` (a role's session named by `aws:userid`).
 fn identity_candidates(stated: &[(&str, Option<&str>)]) -> Vec<String> {
@@ -303,13 +231,7 @@ fn identity_candidates(stated: &[(&str, Option<&str>)]) -> Vec<String> {
 /// `arn:P:iam::A:role/PATH/R` → `arn:P:sts::A:assumed-role/R/SESSION`; `None`
 /// for any other ARN.
 pub(crate) fn role_session(role_arn: &str, session: &str) -> Option<String> {
-    let mut parts = role_arn.splitn(6, ':');
-    let (Some("arn"), Some(p), Some("iam"), Some(""), Some(a), Some(rest)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    let role = rest.strip_prefix("role/")?.rsplit('/').next()?;
+    let (p, a, role) = crate::iam::grammar::role_arn(role_arn)?;
     Some(format!("arn:{p}:sts::{a}:assumed-role/{role}/{session}"))
 }
 

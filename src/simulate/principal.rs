@@ -1,31 +1,10 @@
 //! Request principals (docs/semantics.md §2) and `Principal`/`NotPrincipal`
 //! entries (§3).
 
-use super::arn::split;
-use super::validate::{has_control, PARTITIONS};
+use super::validate::has_control;
 use crate::policy::{Element, Principal};
 
-/// A validated request principal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Caller<'a> {
-    /// `anonymous`.
-    Anonymous,
-    /// An IAM or STS principal of an account.
-    Aws {
-        /// The ARN's partition.
-        partition: &'a str,
-        /// The 12-digit account id.
-        account: &'a str,
-        /// The role of an `assumed-role` session, `None` for other kinds.
-        role: Option<&'a str>,
-    },
-    /// `service:NAME`.
-    Service(&'a str),
-    /// `federated:PROVIDER`.
-    Federated(&'a str),
-    /// `canonical-user:ID`.
-    CanonicalUser(&'a str),
-}
+pub(crate) use crate::iam::caller::Caller;
 
 /// Parses a request principal string.
 ///
@@ -36,99 +15,40 @@ pub(crate) fn parse_caller(text: &str) -> Result<Caller<'_>, String> {
     if has_control(text) {
         return Err(invalid("contains a control character"));
     }
-    if text == "anonymous" {
-        return Ok(Caller::Anonymous);
+    if let Some(caller) = crate::iam::caller::parse(text) {
+        return Ok(caller);
     }
-    let named = (text.strip_prefix("service:").map(Caller::Service))
-        .or_else(|| text.strip_prefix("federated:").map(Caller::Federated))
-        .or_else(|| text.strip_prefix("canonical-user:").map(Caller::CanonicalUser));
-    if let Some(caller) = named {
-        return match caller {
-            Caller::Service("") | Caller::Federated("") | Caller::CanonicalUser("") => {
-                Err(invalid("empty name"))
-            }
-            _ => Ok(caller),
-        };
+    if ["service:", "federated:", "canonical-user:"].iter().any(|p| text.starts_with(p)) {
+        return Err(invalid("empty name"));
     }
     if text.starts_with("arn:") {
-        return parse_arn_caller(text).ok_or_else(|| {
-            invalid("expected an `iam` root or user ARN or an `sts` assumed-role or federated-user ARN with a 12-digit account")
-        });
+        return Err(invalid(
+            "expected an `iam` root or user ARN or an `sts` assumed-role or federated-user ARN with a 12-digit account",
+        ));
     }
     Err(invalid(
         "expected `anonymous`, a principal ARN, `service:NAME`, `federated:PROVIDER` or `canonical-user:ID`",
     ))
 }
 
-fn parse_arn_caller(text: &str) -> Option<Caller<'_>> {
-    let ["arn", partition, service, "", account, rest] = split(text)[..] else {
-        return None;
-    };
-    if !PARTITIONS.contains(&partition) || !is_account(account) {
-        return None;
-    }
-    let role = match (service, rest.split_once('/')) {
-        ("iam", None) if rest == "root" => None,
-        ("iam", Some(("user", name))) if name.split('/').all(is_name) => None,
-        ("sts", Some(("federated-user", name))) if is_name(name) => None,
-        ("sts", Some(("assumed-role", session))) => match session.split_once('/') {
-            Some((role, name)) if is_name(role) && is_name(name) => Some(role),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    Some(Caller::Aws { partition, account, role })
-}
-
-/// A 12-digit account id.
-fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A non-empty name of IAM's name characters (`[A-Za-z0-9+=,.@_-]`,
-/// docs/semantics.md §2).
-fn is_name(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
-}
-
-/// Whether a `Principal`/`NotPrincipal` element matches the caller.
+/// Whether a `Principal`/`NotPrincipal` element matches the caller whose string is `raw`
+/// (docs/semantics.md §3): `Principal` when some entry lists some identity of the caller,
+/// `NotPrincipal` when some identity of the caller is listed by no entry.
 pub(crate) fn element_matches(element: &Element<Principal>, caller: Caller<'_>, raw: &str) -> bool {
-    let any = element.values.iter().any(|entry| entry_matches(entry, caller, raw));
-    any != element.negated
+    let listed = |id: &crate::iam::caller::Identity<'_>| {
+        element.values.iter().any(|entry| id.listed_by(entry))
+    };
+    let ids = caller.identities(raw);
+    if element.negated {
+        !ids.iter().all(listed)
+    } else {
+        ids.iter().any(listed)
+    }
 }
 
 /// Whether one principal entry matches the caller whose string is `raw`.
 pub(crate) fn entry_matches(entry: &Principal, caller: Caller<'_>, raw: &str) -> bool {
-    match (entry, caller) {
-        (Principal::Everyone, _) => true,
-        (Principal::Aws(p), _) => aws_matches(p, caller, raw),
-        (Principal::Service(p), Caller::Service(name))
-        | (Principal::Federated(p), Caller::Federated(name))
-        | (Principal::CanonicalUser(p), Caller::CanonicalUser(name)) => p == "*" || p == name,
-        _ => false,
-    }
-}
-
-/// An `AWS` entry: `*`, an account id, a root ARN, a role ARN or any other
-/// ARN (matched literally).
-fn aws_matches(entry: &str, caller: Caller<'_>, raw: &str) -> bool {
-    if entry == "*" {
-        return true;
-    }
-    if is_account(entry) {
-        return matches!(caller, Caller::Aws { account, .. } if account == entry);
-    }
-    let Caller::Aws { partition, account, role } = caller else {
-        return entry == raw;
-    };
-    match split(entry)[..] {
-        ["arn", p, "iam", "", a, "root"] => p == partition && a == account,
-        ["arn", p, "iam", "", a, rest] if rest.starts_with("role/") => {
-            let name = rest.rsplit('/').next();
-            p == partition && a == account && role.is_some() && role == name
-        }
-        _ => entry == raw,
-    }
+    caller.identities(raw).iter().any(|id| id.listed_by(entry))
 }
 
 #[cfg(test)]

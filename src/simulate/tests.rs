@@ -240,12 +240,75 @@ fn not_principal_deny_denies_everyone_else() {
             vec![Principal::Aws("arn:aws:iam::111122223333:user/alice".into())],
         ),
     ]);
-    let alice = run(&p, PolicyType::Resource, &by("arn:aws:iam::111122223333:user/alice", s3req()));
-    assert_eq!((alice.decision, alice.matched), (Decision::Allow, vec![0]));
-    for who in ["anonymous", "arn:aws:iam::111122223333:user/bob", "service:x"] {
+    // Alice's account is not listed: AWS evaluates her as her account too, and denies it
+    // (IAM User Guide, "IAM JSON policy elements: NotPrincipal").
+    for who in [
+        "arn:aws:iam::111122223333:user/alice",
+        "anonymous",
+        "arn:aws:iam::111122223333:user/bob",
+        "service:x",
+    ] {
         let sim = run(&p, PolicyType::Resource, &by(who, s3req()));
         assert_eq!((sim.decision, sim.matched), (Decision::ExplicitDeny, vec![0, 1]), "{who}");
     }
+}
+
+/// The NotPrincipal page's examples: a user escapes with its account listed, a role session
+/// with its role and its account; an account listed alone exempts only its root.
+#[test]
+fn not_principal_deny_exempts_a_caller_only_when_all_its_identities_are_listed() {
+    let deny_except = |entries: &[&str]| {
+        policy(vec![
+            with_principal(allow(), false, vec![Principal::Everyone]),
+            with_principal(
+                deny(),
+                true,
+                entries.iter().map(|e| Principal::Aws(e.to_string())).collect(),
+            ),
+        ])
+    };
+    let decision = |p: &Policy, who: &str| run(p, PolicyType::Resource, &by(who, s3req())).decision;
+    let bob = "arn:aws:iam::444455556666:user/Bob";
+    let root = "arn:aws:iam::444455556666:root";
+    let p = deny_except(&[bob, root]);
+    assert_eq!(decision(&p, bob), Decision::Allow);
+    assert_eq!(decision(&p, root), Decision::Allow);
+    assert_eq!(decision(&p, "arn:aws:iam::444455556666:user/Alice"), Decision::ExplicitDeny);
+    let p = deny_except(&["444455556666"]);
+    assert_eq!(decision(&p, root), Decision::Allow);
+    assert_eq!(decision(&p, bob), Decision::ExplicitDeny);
+    let session = "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/app";
+    let role = "arn:aws:iam::444455556666:role/cross-account-read-only-role";
+    let p = deny_except(&[session, role, root]);
+    assert_eq!(decision(&p, session), Decision::Allow);
+    let other = "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/other";
+    assert_eq!(decision(&p, other), Decision::ExplicitDeny);
+    for missing in [&[session, root][..], &[session, role][..], &[role, root][..]] {
+        assert_eq!(decision(&deny_except(missing), session), Decision::ExplicitDeny, "{missing:?}");
+    }
+}
+
+#[test]
+fn a_principal_in_another_partition_than_the_resource_is_rejected() {
+    let p = policy(vec![with_principal(allow(), false, vec![Principal::Everyone])]);
+    let req = by("arn:aws-cn:iam::111122223333:root", s3req());
+    let err = simulate(&p, PolicyType::Resource, &req).err().unwrap_or_default();
+    assert!(err.contains("partitions are isolated"), "{err}");
+    let ok = by(
+        "arn:aws-cn:iam::111122223333:root",
+        Request { resource: "arn:aws-cn:s3:::b".into(), ..s3req() },
+    );
+    assert_eq!(run(&p, PolicyType::Resource, &ok).decision, Decision::Allow);
+    // Callers without a partition act on resources of any partition.
+    assert_eq!(
+        run(
+            &p,
+            PolicyType::Resource,
+            &by("anonymous", Request { resource: "arn:aws-cn:s3:::b".into(), ..s3req() })
+        )
+        .decision,
+        Decision::Allow
+    );
 }
 
 #[test]

@@ -3,8 +3,7 @@
 
 use super::arn::split;
 
-/// The partitions a resource or principal ARN may name.
-pub(crate) use crate::iam::partition::PARTITIONS;
+use crate::iam::partition::PARTITIONS;
 
 /// Checks the action: `[a-z0-9-]+:[a-z0-9_-]+` after ASCII lower-casing.
 pub(crate) fn check_action(action: &str) -> Result<(), String> {
@@ -49,6 +48,18 @@ fn check_arn_shape(arn: &str) -> Result<(), String> {
         return Err("empty resource part".into());
     }
     Ok(())
+}
+
+/// Checks that the caller is in the resource's partition: "partitions are isolated"
+/// (docs/semantics.md §2), so a request across partitions is none AWS can receive.
+pub(crate) fn check_partition(resource: &str, caller: Option<&str>) -> Result<(), String> {
+    let resource_partition = crate::iam::partition::of_arn(resource);
+    match (caller, resource_partition) {
+        (Some(c), Some(r)) if c != r => Err(format!(
+            "the principal's partition `{c}` is not the resource's `{r}`: partitions are isolated"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Whether `text` contains an ASCII control character.

@@ -1,37 +1,30 @@
 //! `iamcheck batch`: check requests from JSON Lines, results as JSON Lines, on all cores.
 //!
-//! One request per line, with Access Analyzer's request field names:
-//! `{"id": any, "check": "check-no-new-access", "existingPolicyDocument": DOC,
-//!   "newPolicyDocument": DOC, "policyType": "IDENTITY_POLICY"}`, `check-access-not-granted`
-//! (`policyDocument`, `access`, `policyType`) and `check-no-public-access` (`policyDocument`,
-//! `resourceType`); a DOC is the policy as a JSON string or as an object. `"stats": true` adds
-//! `elapsedMicros` (parse and check) to that result. Each result is the single check's report
-//! with `id` first; a request that cannot be run gives `{"id", "result": "ERROR", "message"}`
-//! and the batch goes on. Results come in input order.
+//! The request format is `iamcheck batch --help` (args.rs): Access Analyzer's request field
+//! names, every check, unknown fields rejected. Each result is the single check's report with
+//! `id` first; a request that cannot be run gives `{"id", "result": "ERROR", "message"}` and the
+//! batch goes on. Results come in input order; a reader that goes away ends the batch.
 
+use crate::failure::Failure;
 use crate::input;
+use crate::out;
 use crate::run::Exit;
-use iamcheck::report::{CheckKind, CheckReport};
-use iamcheck::{Config, PolicyType, ResourceType, Verdict};
+use iamcheck::report::CheckKind;
+use iamcheck::{Check, Config, PolicyType, Verdict};
 use serde_json::{Map, Value};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Run checks from JSON Lines (one request per line) and print one JSON result per line.
-///
-/// A request: `{"id": any, "check": "check-no-new-access", "existingPolicyDocument": DOC,
-/// "newPolicyDocument": DOC, "policyType": "IDENTITY_POLICY"}`; `check-access-not-granted` takes
-/// `policyDocument`, `access` (as in the AWS CLI, or the shorthand) and `policyType`;
-/// `check-no-public-access` takes `policyDocument` and `resourceType`. DOC is the policy as a
-/// JSON string or object. `"stats": true` adds `elapsedMicros` to the result.
-///
-/// Each result is the check's JSON report with `id` first, in input order; a bad line gives
-/// `{"id": ..., "result": "ERROR", "message": ...}` and the batch goes on. Exit code: 2 if any
-/// ERROR, else 1 if any FAIL, else 3 if any UNKNOWN, else 0.
-///
-/// Example:
-///   iamcheck batch --input pairs.jsonl --jobs 2 > results.jsonl
+pub const EXAMPLE: &str = "\
+Example:
+  echo '{\"id\": 1, \"check\": \"check-no-public-access\",
+         \"policyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": {
+           \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sqs:*\",
+           \"Resource\": \"*\"}},
+         \"resourceType\": \"AWS::SQS::Queue\"}' | iamcheck batch
+  iamcheck batch --input requests.jsonl --jobs 2 > results.jsonl";
+
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
     /// The requests: a JSON Lines file, or `-` for standard input.
@@ -57,7 +50,7 @@ enum Outcome {
 /// Lines read and checked per round; results are printed after each round.
 const ROUND: usize = 256;
 
-pub fn run(args: BatchArgs) -> Result<Exit, String> {
+pub fn run(args: BatchArgs) -> Result<Exit, Failure> {
     let jobs = args
         .jobs
         .filter(|&n| n > 0)
@@ -68,21 +61,18 @@ pub fn run(args: BatchArgs) -> Result<Exit, String> {
     } else {
         let path = args.input.strip_prefix("file://").unwrap_or(&args.input);
         let file = std::fs::File::open(path)
-            .map_err(|e| format!("error: batch input: cannot read `{path}`: {e}"))?;
+            .map_err(|e| format!("batch input: cannot read `{path}`: {e}"))?;
         Box::new(std::io::BufReader::new(file))
     };
-    let config = Config::default();
+    let config = crate::limits::config();
     let mut worst = Outcome::Pass;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
     let mut lines = reader.lines();
     let mut number = 0usize;
     loop {
         let mut round = Vec::with_capacity(ROUND);
         for line in lines.by_ref() {
             number += 1;
-            let line =
-                line.map_err(|e| format!("error: batch input: cannot read line {number}: {e}"))?;
+            let line = line.map_err(|e| format!("batch input: cannot read line {number}: {e}"))?;
             if !line.trim().is_empty() {
                 round.push((number, line));
             }
@@ -93,11 +83,15 @@ pub fn run(args: BatchArgs) -> Result<Exit, String> {
         if round.is_empty() {
             break;
         }
+        let mut results = String::new();
         for (outcome, result) in check_all(&round, jobs, &config, args.stats) {
             worst = worst.max(outcome);
-            writeln!(out, "{result}").map_err(|e| format!("error: cannot write results: {e}"))?;
+            results.push_str(&result);
+            results.push('\n');
         }
-        out.flush().map_err(|e| format!("error: cannot write results: {e}"))?;
+        if !out::print(&results) {
+            break;
+        }
     }
     Ok(match worst {
         Outcome::Pass => Exit::Pass,
@@ -170,12 +164,13 @@ fn check_line(number: usize, line: &str, config: &Config, stats: bool) -> (Outco
         }
     };
     let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let (kind, verdict) = match check(&request, config) {
-        Ok(done) => done,
+    let check = match check(&request) {
+        Ok(check) => check,
         Err(message) => {
             return (Outcome::Error, error_line(&id, &format!("line {number}: {message}")))
         }
     };
+    let verdict = check.run(config);
     let outcome = match verdict {
         Verdict::Pass => Outcome::Pass,
         Verdict::Fail { .. } => Outcome::Fail,
@@ -183,7 +178,7 @@ fn check_line(number: usize, line: &str, config: &Config, stats: bool) -> (Outco
     };
     let mut result = Map::new();
     result.insert("id".into(), id);
-    if let Ok(Value::Object(report)) = serde_json::to_value(CheckReport::new(kind, &verdict)) {
+    if let Ok(Value::Object(report)) = serde_json::to_value(check.report(&verdict)) {
         result.extend(report);
     }
     if stats || request.get("stats").and_then(Value::as_bool) == Some(true) {
@@ -201,44 +196,79 @@ fn error_line(id: &Value, message: &str) -> String {
     Value::Object(result).to_string()
 }
 
-/// Runs the check a request names.
-fn check(request: &Map<String, Value>, config: &Config) -> Result<(CheckKind, Verdict), String> {
-    let check = request
+/// The fields every request may have.
+const COMMON_FIELDS: [&str; 3] = ["id", "check", "stats"];
+
+/// Builds the check a request names, rejecting fields it does not take.
+fn check(request: &Map<String, Value>) -> Result<Check, String> {
+    let name = request
         .get("check")
         .and_then(Value::as_str)
         .ok_or("`check` must name the check, e.g. \"check-no-new-access\"")?;
-    match check {
-        "check-no-new-access" => {
+    let kind = iamcheck::check::kind_named(name).map_err(|e| e.to_string())?;
+    let fields: &[&str] = match kind {
+        CheckKind::NoNewAccess => &["existingPolicyDocument", "newPolicyDocument", "policyType"],
+        CheckKind::AccessNotGranted => &["policyDocument", "access", "policyType"],
+        CheckKind::NoPublicAccess => &["policyDocument", "resourceType"],
+        CheckKind::NoExternalAccess => &["policyDocument", "trustedAccounts", "trustedOrgs"],
+    };
+    if let Some(unknown) = request
+        .keys()
+        .find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !fields.contains(&k.as_str()))
+    {
+        let candidates = COMMON_FIELDS.iter().chain(fields).copied();
+        let help = match iamcheck::parse::suggest::did_you_mean(unknown, candidates) {
+            Some(help) => help,
+            None => format!("{name} takes {}", fields.join(", ")),
+        };
+        return Err(format!("unknown field `{unknown}` (help: {help})"));
+    }
+    let check = match kind {
+        CheckKind::NoNewAccess => {
             let ty = policy_type(request)?;
             let existing = policy(request, "existingPolicyDocument", ty)?;
             let new = policy(request, "newPolicyDocument", ty)?;
-            Ok((CheckKind::NoNewAccess, iamcheck::check_no_new_access(&existing, &new, ty, config)))
+            Check::no_new_access(existing, new, ty)
         }
-        "check-access-not-granted" => {
+        CheckKind::AccessNotGranted => {
             let ty = policy_type(request)?;
             let doc = policy(request, "policyDocument", ty)?;
             let access = match request.get("access") {
                 Some(Value::String(s)) => input::access(s),
                 Some(v) => input::access(&v.to_string()),
-                None => Err("error: `access` is missing".to_string()),
+                None => Err("`access` is missing".to_string()),
             }
-            .map_err(|e| e.trim_start_matches("error: ").replace("--access", "`access`"))?;
-            let verdict = iamcheck::check_access_not_granted(&doc, &access, ty, config);
-            Ok((CheckKind::AccessNotGranted, verdict))
+            .map_err(|e| e.replace("--access", "`access`"))?;
+            Check::access_not_granted(doc, access, ty).map_err(|e| format!("`access`: {e}"))?
         }
-        "check-no-public-access" => {
+        CheckKind::NoPublicAccess => {
             let ty = request
                 .get("resourceType")
                 .and_then(Value::as_str)
                 .ok_or("`resourceType` must be a string such as \"AWS::S3::Bucket\"")?;
-            let ty = ResourceType::parse(ty).map_err(|e| e.to_string())?;
             let doc = policy(request, "policyDocument", PolicyType::Resource)?;
-            Ok((CheckKind::NoPublicAccess, iamcheck::check_no_public_access(&doc, ty, config)))
+            Check::no_public_access(doc, ty).map_err(|e| format!("`resourceType`: {e}"))?
         }
-        other => Err(format!(
-            "unknown check `{other}`: expected check-no-new-access, check-access-not-granted \
-             or check-no-public-access"
-        )),
+        CheckKind::NoExternalAccess => {
+            let accounts = strings(request, "trustedAccounts")?;
+            let orgs = strings(request, "trustedOrgs")?;
+            let doc = policy(request, "policyDocument", PolicyType::Resource)?;
+            Check::no_external_access(doc, accounts, orgs)
+                .map_err(|e| format!("`trustedAccounts`, `trustedOrgs`: {e}"))?
+        }
+    };
+    Ok(check)
+}
+
+/// A list of strings (absent: empty).
+fn strings(request: &Map<String, Value>, field: &str) -> Result<Vec<String>, String> {
+    let wrong = || format!("`{field}` must be a list of strings");
+    match request.get(field) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            items.iter().map(|v| v.as_str().map(str::to_string).ok_or_else(wrong)).collect()
+        }
+        Some(_) => Err(wrong()),
     }
 }
 

@@ -1,12 +1,21 @@
-//! `iamcheck diff`: every region of access the new policy adds or removes.
+//! `iamcheck diff`: every region of access the new policy adds or removes;
+//! and the regions explaining a failed check (`--explain`, text output).
 
-use crate::args::PolicyTypeArg;
+use crate::args::{Output, PolicyTypeArg};
+use crate::failure::Failure;
 use crate::input;
-use crate::run::{parse, Exit};
+use crate::out;
+use crate::run::{parse, Exit, Loaded};
 use iamcheck::decide::diff::DiffOptions;
 use iamcheck::report::diff as report;
-use iamcheck::PolicyType;
-use std::io::IsTerminal;
+use iamcheck::{Check, Config, Verdict};
+
+pub const EXAMPLE: &str = "\
+Example:
+  iamcheck diff \\
+    --existing-policy-document file://examples/public-put.json \\
+    --new-policy-document file://examples/account-put-delete.json \\
+    --policy-type RESOURCE_POLICY --output markdown";
 
 /// The operands of `diff`.
 #[derive(Debug, clap::Args)]
@@ -20,8 +29,9 @@ pub struct DiffArgs {
     /// IDENTITY_POLICY or RESOURCE_POLICY (role trust policies are resource policies).
     #[arg(long, value_name = "TYPE")]
     pub policy_type: PolicyTypeArg,
-    /// Output format; defaults to text on a terminal and json otherwise.
-    #[arg(long)]
+    /// Output format: json, text or markdown (a short table for a pull-request comment);
+    /// defaults to text on a terminal and json otherwise.
+    #[arg(long, value_name = "FORMAT")]
     pub output: Option<DiffOutput>,
     /// List at most N regions per side; the rest are counted (`"complete": false`).
     #[arg(long, value_name = "N")]
@@ -37,39 +47,51 @@ pub enum DiffOutput {
     Markdown,
 }
 
-pub fn run(args: DiffArgs) -> Result<Exit, String> {
-    let ty = match args.policy_type {
-        PolicyTypeArg::Identity => PolicyType::Identity,
-        PolicyTypeArg::Resource => PolicyType::Resource,
-    };
+impl DiffOutput {
+    /// The check output format errors are reported in.
+    pub fn format(self) -> Output {
+        match self {
+            DiffOutput::Json => Output::Json,
+            DiffOutput::Text | DiffOutput::Markdown => Output::Text,
+        }
+    }
+}
+
+pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
+    let ty = args.policy_type.policy_type();
     let existing_doc = input::load(&args.existing_policy_document, "existing policy document")?;
     let new_doc = input::load(&args.new_policy_document, "new policy document")?;
-    let existing = parse(&existing_doc, ty, "existing policy document")?;
-    let new = parse(&new_doc, ty, "new policy document")?;
+    let existing = parse(&existing_doc, ty, "existing policy document");
+    let new = parse(&new_doc, ty, "new policy document");
+    let (existing, new) = match (existing, new) {
+        (Ok(existing), Ok(new)) => (existing, new),
+        (Err(a), Err(b)) => return Err(Failure { errors: [a.errors, b.errors].concat(), ..a }),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let options = DiffOptions { max_regions: args.max_regions, ..DiffOptions::default() };
     let config = crate::limits::config();
-    let output = args.output.unwrap_or(if std::io::stdout().is_terminal() {
+    let output = args.output.unwrap_or(if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         DiffOutput::Text
     } else {
         DiffOutput::Json
     });
     match iamcheck::diff(&existing.policy, &new.policy, ty, &config, &options) {
         Ok(diff) => {
-            match output {
-                DiffOutput::Json => println!("{}", report::to_json(&diff)),
-                DiffOutput::Text => print!("{}", report::to_text(&diff)),
-                DiffOutput::Markdown => print!("{}", report::to_markdown(&diff)),
-            }
+            out::print(&match output {
+                DiffOutput::Json => format!("{}\n", report::to_json(&diff)),
+                DiffOutput::Text => report::to_text(&diff),
+                DiffOutput::Markdown => report::to_markdown(&diff),
+            });
             Ok(if diff.relation.adds_access() { Exit::Fail } else { Exit::Pass })
         }
         Err(undecided) => {
-            match output {
-                DiffOutput::Json => println!("{}", report::undecided_json(&undecided)),
-                DiffOutput::Text | DiffOutput::Markdown => println!(
+            out::println(&match output {
+                DiffOutput::Json => report::undecided_json(&undecided).to_string(),
+                DiffOutput::Text | DiffOutput::Markdown => format!(
                     "UNKNOWN ({}): iamcheck could not describe the difference exactly: {undecided}",
                     undecided.kind.as_str()
                 ),
-            }
+            });
             Ok(Exit::Unknown)
         }
     }
@@ -79,9 +101,29 @@ pub fn run(args: DiffArgs) -> Result<Exit, String> {
 /// `--explain` asks for them in JSON, or the output is text.
 pub type Explanation = Result<iamcheck::Diff, iamcheck::Undecided>;
 
-/// Whether to compute the regions of a verdict.
-pub fn wanted(verdict: &iamcheck::Verdict, explain: bool, text: bool) -> bool {
-    matches!(verdict, iamcheck::Verdict::Fail { .. }) && (explain || text)
+/// The regions of a failed check-no-new-access or check-access-not-granted, when `--explain`
+/// asks for them in JSON or the output is text.
+pub fn explain(
+    loaded: &Loaded,
+    verdict: &Verdict,
+    output: Output,
+    config: &Config,
+) -> Option<Explanation> {
+    let wanted = matches!(verdict, Verdict::Fail { .. })
+        && (output == Output::Text || (output == Output::Json && loaded.explain));
+    if !wanted {
+        return None;
+    }
+    let options = DiffOptions::default();
+    match &loaded.check {
+        Check::NoNewAccess { existing, new, policy_type } => {
+            Some(iamcheck::diff(existing, new, *policy_type, config, &options))
+        }
+        Check::AccessNotGranted { policy, access, policy_type } => Some(
+            iamcheck::decide::diff::access_regions(policy, access, *policy_type, config, &options),
+        ),
+        Check::NoPublicAccess { .. } | Check::NoExternalAccess { .. } => None,
+    }
 }
 
 /// Adds `regions` (or `regionsUnknown`) to a check's JSON report; a PASS has no regions.

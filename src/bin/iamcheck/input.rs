@@ -15,7 +15,7 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| format!("error: {what}: cannot read standard input: {e}"))?;
+            .map_err(|e| format!("{what}: cannot read standard input: {e}"))?;
         return Ok(Doc { name: "stdin".into(), text });
     }
     let trimmed = arg.trim_start();
@@ -23,13 +23,9 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
         return Ok(Doc { name: "inline".into(), text: arg.to_string() });
     }
     let path = arg.strip_prefix("file://").unwrap_or(arg);
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("error: {what}: cannot read `{path}`: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{what}: cannot read `{path}`: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "error: {what}: `{path}` is not valid UTF-8 (byte {})",
-            e.utf8_error().valid_up_to()
-        )
+        format!("{what}: `{path}` is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())
     })?;
     Ok(Doc { name: path.to_string(), text })
 }
@@ -44,37 +40,34 @@ pub fn access(arg: &str) -> Result<Access, String> {
         access_shorthand(trimmed)?
     };
     if access.actions.is_empty() && access.resources.is_empty() {
-        return Err("error: --access must list at least one action or resource".into());
+        return Err("--access must list at least one action or resource".into());
     }
     Ok(access)
 }
 
 fn access_json(text: &str) -> Result<Access, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("error: --access is not valid JSON: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("--access is not valid JSON: {e}"))?;
     let object = match value {
         serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
         serde_json::Value::Array(items) => {
-            return Err(format!(
-                "error: --access takes exactly one access object, got {}",
-                items.len()
-            ))
+            return Err(format!("--access takes exactly one access object, got {}", items.len()))
         }
         other => other,
     };
     let serde_json::Value::Object(map) = object else {
-        return Err("error: --access must be an object with `actions` and/or `resources`".into());
+        return Err("--access must be an object with `actions` and/or `resources`".into());
     };
     let mut access = Access::default();
     for (k, v) in map {
-        let list = strings(&v)
-            .ok_or_else(|| format!("error: --access `{k}` must be a list of strings"))?;
+        let list =
+            strings(&v).ok_or_else(|| format!("--access `{k}` must be a list of strings"))?;
         match k.as_str() {
             "actions" => access.actions = list,
             "resources" => access.resources = list,
             other => {
                 return Err(format!(
-                    "error: --access has unknown field `{other}`: expected actions, resources"
+                    "--access has unknown field `{other}`: expected actions, resources"
                 ))
             }
         }
@@ -108,11 +101,11 @@ fn access_shorthand(text: &str) -> Result<Access, String> {
         let value = value.trim_matches('"').trim_matches('\'');
         let Some(list) = current.as_deref_mut() else {
             return Err(format!(
-                "error: --access shorthand must start with `actions=` or `resources=`, got `{text}`"
+                "--access shorthand must start with `actions=` or `resources=`, got `{text}`"
             ));
         };
         if value.is_empty() {
-            return Err(format!("error: --access has an empty entry in `{text}`"));
+            return Err(format!("--access has an empty entry in `{text}`"));
         }
         list.push(value.to_string());
     }

@@ -12,29 +12,29 @@ use std::time::Duration;
 #[derive(Debug, Clone, clap::Args)]
 pub struct LimitArgs {
     /// Largest policy document, in bytes (exceeded: error, exit 2).
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = ParseLimits::default().max_size)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "BYTES", default_value_t = ParseLimits::default().max_size)]
     pub max_document_bytes: usize,
     /// Deepest JSON nesting (exceeded: error, exit 2; at most 512).
-    #[arg(long, global = true, value_name = "N", default_value_t = ParseLimits::default().max_depth)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "N", default_value_t = ParseLimits::default().max_depth)]
     pub max_depth: usize,
     /// Most statements in a policy (exceeded: error, exit 2).
-    #[arg(long, global = true, value_name = "N", default_value_t = ParseLimits::default().max_statements)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "N", default_value_t = ParseLimits::default().max_statements)]
     pub max_statements: usize,
     /// Longest string (action, resource, principal, condition key or value) in characters
     /// (exceeded: error, exit 2).
-    #[arg(long, global = true, value_name = "N", default_value_t = ParseLimits::default().max_string_length)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "N", default_value_t = ParseLimits::default().max_string_length)]
     pub max_pattern_length: usize,
     /// Memory for one field's automaton states, in bytes (exceeded: UNKNOWN, exit 3).
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = AtomBudget::default().cache_bytes)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "BYTES", default_value_t = AtomBudget::default().cache_bytes)]
     pub max_automaton_bytes: usize,
     /// Most automaton search nodes per field (exceeded: UNKNOWN, exit 3).
-    #[arg(long, global = true, value_name = "N", default_value_t = AtomBudget::default().max_nodes)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "N", default_value_t = AtomBudget::default().max_nodes)]
     pub max_automaton_nodes: usize,
     /// Most product-search nodes per check (exceeded: UNKNOWN, exit 3).
-    #[arg(long, global = true, value_name = "N", default_value_t = Config::default().max_search_nodes)]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "N", default_value_t = Config::default().max_search_nodes)]
     pub max_search_nodes: usize,
     /// Time limit per check in seconds, e.g. 2.5 (exceeded: UNKNOWN, exit 3; default: none).
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, help_heading = "Limits", value_name = "SECONDS")]
     pub timeout: Option<f64>,
 }
 
@@ -44,7 +44,7 @@ static LIMITS: OnceLock<LimitArgs> = OnceLock::new();
 pub fn set(args: LimitArgs) -> Result<(), String> {
     if let Some(t) = args.timeout {
         if !(t.is_finite() && t > 0.0) {
-            return Err(format!("error: --timeout must be a positive number of seconds, got {t}"));
+            return Err(format!("--timeout must be a positive number of seconds, got {t}"));
         }
     }
     let _ = LIMITS.set(args);

@@ -1,194 +1,65 @@
-//! Running one subcommand.
+//! Running one subcommand: the check commands build a library [`Check`],
+//! run it and report its verdict.
 
 use crate::args::{
-    AccessNotGrantedArgs, Cli, Command, Common, NoNewAccessArgs, Output, PolicyTypeArg,
+    AccessNotGrantedArgs, Cli, Command, NoExternalAccessArgs, NoNewAccessArgs, NoPublicAccessArgs,
+    Output, PolicyTypeArg,
 };
+use crate::failure::Failure;
 use crate::input::{self, Doc};
+use crate::out;
 use iamcheck::report::text::{self, Source};
-use iamcheck::report::{CheckKind, CheckReport};
-use iamcheck::{Decision, Parsed, PolicyType, Request, ResourceType, Verdict, ZoneOfTrust};
-use std::io::IsTerminal;
+use iamcheck::{Check, Decision, Parsed, PolicyType, Request, Verdict};
 
-/// Exit codes (the contract: 0 pass, 1 fail, 2 error, 3 unknown).
+/// How a command ended, before the exit-code style maps it to a number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
-    Pass = 0,
-    Fail = 1,
-    Error = 2,
-    Unknown = 3,
+    Pass,
+    Fail,
+    Error,
+    Unknown,
 }
 
-pub fn run(cli: Cli) -> Result<Exit, String> {
+/// A check built from the command line, with the documents reports quote.
+pub struct Loaded {
+    pub check: Check,
+    /// The policy under test's document.
+    pub doc: Doc,
+    /// `--explain`: the regions of a FAIL in the JSON report.
+    pub explain: bool,
+}
+
+impl Loaded {
+    fn explained(self, explain: bool) -> Loaded {
+        Loaded { explain, ..self }
+    }
+}
+
+pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
-    match cli.command {
-        Command::CheckNoNewAccess(args) => {
-            let (new_doc, new, existing) = load_no_new_access(&args)?;
-            let ty = policy_type(&args.common);
-            let config = crate::limits::config();
-            let verdict = iamcheck::check_no_new_access(&existing.policy, &new.policy, ty, &config);
-            let out = output(args.common.output);
-            let explanation = crate::diff_cmd::wanted(&verdict, args.explain, out == Output::Text)
-                .then(|| {
-                    iamcheck::diff(&existing.policy, &new.policy, ty, &config, &Default::default())
-                });
-            Ok(report_with(
-                CheckKind::NoNewAccess,
-                &verdict,
-                &new_doc,
-                &new,
-                Some(out),
-                explanation.as_ref(),
-                args.explain,
-            ))
-        }
+    let loaded = match cli.command {
+        Command::CheckNoNewAccess(args) => load_no_new_access(&args)?.explained(args.explain),
         Command::CheckAccessNotGranted(args) => {
-            let (doc, parsed, access) = load_access_not_granted(&args)?;
-            let ty = policy_type(&args.common);
-            let config = crate::limits::config();
-            let verdict = iamcheck::check_access_not_granted(&parsed.policy, &access, ty, &config);
-            let out = output(args.common.output);
-            let explanation = crate::diff_cmd::wanted(&verdict, args.explain, out == Output::Text)
-                .then(|| {
-                    iamcheck::decide::diff::access_regions(
-                        &parsed.policy,
-                        &access,
-                        ty,
-                        &config,
-                        &Default::default(),
-                    )
-                });
-            Ok(report_with(
-                CheckKind::AccessNotGranted,
-                &verdict,
-                &doc,
-                &parsed,
-                Some(out),
-                explanation.as_ref(),
-                args.explain,
-            ))
+            load_access_not_granted(&args)?.explained(args.explain)
         }
-        Command::CheckNoPublicAccess { policy_document, resource_type, output } => {
-            let ty = ResourceType::parse(&resource_type).map_err(|e| format!("error: {e}"))?;
-            let doc = input::load(&policy_document, "policy document")?;
-            let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
-            let verdict =
-                iamcheck::check_no_public_access(&parsed.policy, ty, &crate::limits::config());
-            Ok(report(CheckKind::NoPublicAccess, &verdict, &doc, &parsed, output))
+        Command::CheckNoPublicAccess(args) => load_no_public_access(args)?,
+        Command::CheckNoExternalAccess(args) => load_no_external_access(args)?,
+        Command::Simulate { policy_document, request, policy_type, .. } => {
+            return simulate(&policy_document, &request, policy_type, output)
         }
-        Command::CheckNoExternalAccess {
-            policy_document,
-            trusted_account,
-            trusted_org,
-            output,
-        } => {
-            let zone = zone_of_trust(trusted_account, trusted_org)?;
-            let doc = input::load(&policy_document, "policy document")?;
-            let parsed = parse(&doc, PolicyType::Resource, "policy document")?;
-            let config = crate::limits::config();
-            let verdict = iamcheck::check_no_external_access(&parsed.policy, &zone, &config);
-            Ok(report(CheckKind::NoExternalAccess, &verdict, &doc, &parsed, output))
-        }
-        Command::Simulate { policy_document, request, common } => {
-            simulate(&policy_document, &request, &common)
-        }
-        Command::Smtlib(args) => crate::smtlib_cmd::run(args),
-        Command::Batch(args) => crate::batch::run(args),
-        Command::Diff(args) => crate::diff_cmd::run(args),
-    }
+        Command::Smtlib(args) => return crate::smtlib_cmd::run(args, output),
+        Command::Batch(args) => return crate::batch::run(args),
+        Command::Diff(args) => return crate::diff_cmd::run(args),
+    };
+    let config = crate::limits::config();
+    let verdict = loaded.check.run(&config);
+    let explanation = crate::diff_cmd::explain(&loaded, &verdict, output, &config);
+    report(&loaded, &verdict, output, explanation.as_ref())?;
+    Ok(exit_of(&verdict))
 }
 
-/// Loads and parses check-no-new-access's documents: (new document, new
-/// policy, existing policy).
-pub(crate) fn load_no_new_access(args: &NoNewAccessArgs) -> Result<(Doc, Parsed, Parsed), String> {
-    let ty = policy_type(&args.common);
-    let existing_doc = input::load(&args.existing_policy_document, "existing policy document")?;
-    let new_doc = input::load(&args.new_policy_document, "new policy document")?;
-    let existing = parse(&existing_doc, ty, "existing policy document")?;
-    let new = parse(&new_doc, ty, "new policy document")?;
-    Ok((new_doc, new, existing))
-}
-
-/// Loads check-access-not-granted's operands: (document, policy, access).
-pub(crate) fn load_access_not_granted(
-    args: &AccessNotGrantedArgs,
-) -> Result<(Doc, Parsed, iamcheck::Access), String> {
-    let access = input::access(&args.access)?;
-    let doc = input::load(&args.policy_document, "policy document")?;
-    let parsed = parse(&doc, policy_type(&args.common), "policy document")?;
-    Ok((doc, parsed, access))
-}
-
-pub(crate) fn policy_type(common: &Common) -> PolicyType {
-    match common.policy_type {
-        PolicyTypeArg::Identity => PolicyType::Identity,
-        PolicyTypeArg::Resource => PolicyType::Resource,
-    }
-}
-
-fn output(chosen: Option<Output>) -> Output {
-    chosen.unwrap_or_else(
-        || {
-            if std::io::stdout().is_terminal() {
-                Output::Text
-            } else {
-                Output::Json
-            }
-        },
-    )
-}
-
-/// Parses a document, printing its warnings; errors name the document.
-pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, String> {
-    match iamcheck::parse_policy_with(&doc.text, ty, &crate::limits::parse_limits()) {
-        Ok(parsed) => {
-            for w in &parsed.warnings {
-                eprintln!("{what} `{}`: {w}", doc.name);
-            }
-            Ok(parsed)
-        }
-        Err(errors) => {
-            let lines: Vec<String> =
-                errors.errors.iter().map(|e| format!("{what} `{}`: {e}", doc.name)).collect();
-            Err(lines.join("\n"))
-        }
-    }
-}
-
-fn report(
-    kind: CheckKind,
-    verdict: &Verdict,
-    doc: &Doc,
-    parsed: &Parsed,
-    chosen: Option<Output>,
-) -> Exit {
-    report_with(kind, verdict, doc, parsed, chosen, None, false)
-}
-
-/// [`report`] with the regions explaining a FAIL (`--explain`, text output).
-fn report_with(
-    kind: CheckKind,
-    verdict: &Verdict,
-    doc: &Doc,
-    parsed: &Parsed,
-    chosen: Option<Output>,
-    explanation: Option<&crate::diff_cmd::Explanation>,
-    explain: bool,
-) -> Exit {
-    let report = CheckReport::new(kind, verdict);
-    match output(chosen) {
-        Output::Json if explain => {
-            let mut value = serde_json::to_value(&report).unwrap_or_default();
-            crate::diff_cmd::add_json(&mut value, explanation, *verdict == Verdict::Pass);
-            println!("{value}");
-        }
-        Output::Json => println!("{}", report.to_json()),
-        Output::Text => {
-            let source = Source { name: &doc.name, text: &doc.text, policy: &parsed.policy };
-            let mut out = text::render(kind, &report, &source);
-            crate::diff_cmd::add_text(&mut out, explanation);
-            print!("{out}");
-        }
-    }
+/// The exit of a verdict.
+pub fn exit_of(verdict: &Verdict) -> Exit {
     match verdict {
         Verdict::Pass => Exit::Pass,
         Verdict::Fail { .. } => Exit::Fail,
@@ -196,74 +67,189 @@ fn report_with(
     }
 }
 
-fn simulate(policy_document: &str, request: &str, common: &Common) -> Result<Exit, String> {
-    let ty = policy_type(common);
+/// check-no-new-access's documents and check.
+pub(crate) fn load_no_new_access(args: &NoNewAccessArgs) -> Result<Loaded, Failure> {
+    let ty = args.policy_type.policy_type();
+    let existing_doc = input::load(&args.existing_policy_document, "existing policy document")?;
+    let new_doc = input::load(&args.new_policy_document, "new policy document")?;
+    let existing = parse(&existing_doc, ty, "existing policy document");
+    let new = parse(&new_doc, ty, "new policy document");
+    let (existing, new) = match (existing, new) {
+        (Ok(existing), Ok(new)) => (existing, new),
+        (Err(a), Err(b)) => return Err(Failure { errors: [a.errors, b.errors].concat(), ..a }),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let check = Check::no_new_access(existing.policy, new.policy, ty);
+    Ok(Loaded { check, doc: new_doc, explain: false })
+}
+
+/// check-access-not-granted's document and check.
+pub(crate) fn load_access_not_granted(args: &AccessNotGrantedArgs) -> Result<Loaded, Failure> {
+    let ty = args.policy_type.policy_type();
+    let access = input::access(&args.access)?;
+    let doc = input::load(&args.policy_document, "policy document")?;
+    let parsed = parse(&doc, ty, "policy document")?;
+    let check = Check::access_not_granted(parsed.policy, access, ty)
+        .map_err(|e| Failure::new(format!("--access: {e}")))?;
+    Ok(Loaded { check, doc, explain: false })
+}
+
+fn load_no_public_access(args: NoPublicAccessArgs) -> Result<Loaded, Failure> {
+    // The resource type first: a misspelling is reported before the document is read.
+    let resource_type = iamcheck::check::resource_type_named(&args.resource_type)
+        .map_err(|e| Failure::new(format!("--resource-type: {e}")))?;
+    let doc = input::load(&args.policy_document, "policy document")?;
+    let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
+    Ok(Loaded { check: Check::NoPublicAccess { policy, resource_type }, doc, explain: false })
+}
+
+fn load_no_external_access(args: NoExternalAccessArgs) -> Result<Loaded, Failure> {
+    let zone = iamcheck::check::zone_of_trust(args.trusted_account, args.trusted_org)
+        .map_err(|e| Failure::new(format!("--trusted-account, --trusted-org: {e}")))?;
+    let doc = input::load(&args.policy_document, "policy document")?;
+    let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
+    Ok(Loaded { check: Check::NoExternalAccess { policy, zone }, doc, explain: false })
+}
+
+/// Parses a document, printing its warnings; errors name the document.
+pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, Failure> {
+    match iamcheck::parse_policy_with(&doc.text, ty, &crate::limits::parse_limits()) {
+        Ok(parsed) => {
+            for w in &parsed.warnings {
+                out::eprintln(&format!("{what} `{}`: {w}", doc.name));
+            }
+            Ok(parsed)
+        }
+        Err(errors) => {
+            let n = errors.errors.len();
+            let plural = if n == 1 { "" } else { "s" };
+            Err(Failure {
+                message: format!("{what} `{}` is not a valid policy ({n} error{plural})", doc.name),
+                errors: errors
+                    .errors
+                    .into_iter()
+                    .map(|e| (format!("{what} `{}`", doc.name), e))
+                    .collect(),
+            })
+        }
+    }
+}
+
+fn report(
+    loaded: &Loaded,
+    verdict: &Verdict,
+    output: Output,
+    explanation: Option<&crate::diff_cmd::Explanation>,
+) -> Result<(), Failure> {
+    let report = loaded.check.report(verdict);
+    match output {
+        Output::Json if loaded.explain => {
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            crate::diff_cmd::add_json(&mut value, explanation, *verdict == Verdict::Pass);
+            out::println(&value.to_string());
+        }
+        Output::Json => {
+            out::println(&report.to_json());
+        }
+        Output::Text => {
+            let doc = &loaded.doc;
+            let source = Source { name: &doc.name, text: &doc.text, policy: loaded.check.policy() };
+            let mut text = text::render(loaded.check.kind(), &report, &source);
+            crate::diff_cmd::add_text(&mut text, explanation);
+            out::print(&text);
+        }
+        Output::Sarif => return Err(Failure::new("--output sarif is not available yet")),
+    }
+    Ok(())
+}
+
+fn simulate(
+    policy_document: &str,
+    request: &str,
+    policy_type: PolicyTypeArg,
+    output: Output,
+) -> Result<Exit, Failure> {
+    if output == Output::Sarif {
+        return Err(Failure::new("simulate has no SARIF output: use --output text or json"));
+    }
+    let ty = policy_type.policy_type();
     let doc = input::load(policy_document, "policy document")?;
     let parsed = parse(&doc, ty, "policy document")?;
     let req_doc = input::load(request, "request")?;
-    let req = Request::from_json(&req_doc.text).map_err(|e| format!("error: {e}"))?;
-    let sim =
-        iamcheck::simulate(&parsed.policy, ty, &req).map_err(|e| format!("error: request: {e}"))?;
-    let statements: Vec<serde_json::Value> = sim
-        .matched
-        .iter()
-        .filter_map(|&i| parsed.policy.statements.get(i))
-        .map(|s| {
-            let mut o =
-                serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
-            if let Some(sid) = &s.sid {
-                if let Some(map) = o.as_object_mut() {
-                    map.insert("statementId".into(), sid.clone().into());
-                }
-            }
-            o
-        })
-        .collect();
+    let req = Request::from_json(&req_doc.text)?;
+    let sim = iamcheck::simulate(&parsed.policy, ty, &req)
+        .map_err(|e| Failure::new(format!("request: {e}{}", role_hint(&req))))?;
     let decision = format!("{:?}", sim.decision);
-    match output(common.output) {
+    let matched = sim.matched.iter().filter_map(|&i| parsed.policy.statements.get(i));
+    match output {
         Output::Json => {
-            let mut out = serde_json::json!({"decision": decision, "statements": statements});
+            let statements: Vec<serde_json::Value> = matched
+                .map(|s| {
+                    let mut o = serde_json::json!({"statementIndex": s.index, "effect": format!("{:?}", s.effect)});
+                    if let (Some(sid), Some(map)) = (&s.sid, o.as_object_mut()) {
+                        map.insert("statementId".into(), sid.clone().into());
+                    }
+                    o
+                })
+                .collect();
+            let mut o = serde_json::json!({"decision": decision, "statements": statements});
             if !sim.undecided.is_empty() {
                 let undecided: Vec<&str> = sim.undecided.iter().map(|(_, r)| r.as_str()).collect();
-                if let Some(map) = out.as_object_mut() {
+                if let Some(map) = o.as_object_mut() {
                     map.insert("undecided".into(), undecided.into());
                 }
             }
-            println!("{out}");
+            out::println(&o.to_string());
         }
-        Output::Text => {
-            println!("{decision}");
-            for s in &statements {
-                println!("  matches statement {}", s);
+        Output::Text | Output::Sarif => {
+            let mut text = format!("{decision}  ({})\n", decision_meaning(sim.decision));
+            let mut any = false;
+            for s in matched {
+                any = true;
+                let lines = match s.lines {
+                    (0, _) => String::new(),
+                    (first, last) => format!(", {}:{first}-{last}", doc.name),
+                };
+                text.push_str(&format!(
+                    "  matches the {:?} statement with {}{lines}\n",
+                    s.effect,
+                    s.label()
+                ));
             }
-            for (_, r) in &sim.undecided {
-                println!("  undecided: {r}");
+            if !any && sim.undecided.is_empty() {
+                text.push_str("  no statement matches the request\n");
             }
+            for (i, r) in &sim.undecided {
+                text.push_str(&format!("  statement {i} undecided: {r}\n"));
+            }
+            out::print(&text);
         }
     }
     Ok(if sim.decision == Decision::Unknown { Exit::Unknown } else { Exit::Pass })
 }
 
-/// Validates the zone of trust: 12-digit accounts, `o-` organization ids.
-fn zone_of_trust(accounts: Vec<String>, organizations: Vec<String>) -> Result<ZoneOfTrust, String> {
-    if accounts.is_empty() && organizations.is_empty() {
-        return Err(
-            "error: name the zone of trust with --trusted-account and/or --trusted-org".into()
-        );
+fn decision_meaning(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allow => "an Allow statement matches and no Deny does",
+        Decision::ExplicitDeny => "a Deny statement matches",
+        Decision::ImplicitDeny => "no Allow statement matches",
+        Decision::Unknown => "a statement's match depends on a construct not evaluated yet",
     }
-    if let Some(bad) =
-        accounts.iter().find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(format!("error: --trusted-account `{bad}` is not a 12-digit account id"));
+}
+
+/// A pointer to the session form when the principal is a role ARN: a role
+/// never calls AWS itself, its sessions do.
+fn role_hint(req: &Request) -> String {
+    let Some(p) = &req.principal else { return String::new() };
+    let parts: Vec<&str> = p.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "iam", "", account, rest] if rest.starts_with("role/") => {
+            let name = rest.rsplit('/').next().unwrap_or("ROLE");
+            format!(
+                " (help: a role calls AWS through a session: give its session ARN, \
+                 `arn:{partition}:sts::{account}:assumed-role/{name}/SESSION`)"
+            )
+        }
+        _ => String::new(),
     }
-    let org_ok = |o: &String| {
-        o.strip_prefix("o-").is_some_and(|r| {
-            (10..=32).contains(&r.len())
-                && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-    };
-    if let Some(bad) = organizations.iter().find(|o| !org_ok(o)) {
-        return Err(format!("error: --trusted-org `{bad}` is not an organization id (`o-` and 10 to 32 lowercase letters or digits)"));
-    }
-    Ok(ZoneOfTrust { accounts, organizations })
 }

@@ -1,19 +1,18 @@
 //! `iamcheck smtlib CHECK …`: prints the SMT-LIB 2 script of a check
 //! (satisfiable iff the check FAILs) instead of deciding it.
 
-use crate::args::{AccessNotGrantedArgs, NoNewAccessArgs};
-use crate::run::{policy_type, Exit};
-use iamcheck::report::smtlib;
+use crate::args::{AccessNotGrantedArgs, NoNewAccessArgs, Output};
+use crate::failure::Failure;
+use crate::out;
+use crate::run::Exit;
 
-/// Print an SMT-LIB 2 script whose satisfiability means the check FAILs.
-///
-/// Takes the same flags as the check (`--output` is accepted and ignored: the script is always
-/// SMT-LIB). Exit codes: 0 script printed, 2 invalid input, 3 a construct the export cannot
-/// express exactly (named on standard error).
-///
-/// Example:
-///   iamcheck smtlib check-no-new-access --existing-policy-document file://ref.json \
-///     --new-policy-document file://candidate.json --policy-type IDENTITY_POLICY | z3 -in
+pub const EXAMPLE: &str = "\
+Example:
+  iamcheck smtlib check-no-new-access \\
+    --existing-policy-document file://examples/reference-account-only.json \\
+    --new-policy-document file://examples/public-put.json \\
+    --policy-type RESOURCE_POLICY | z3 -in";
+
 #[derive(Debug, clap::Args)]
 pub struct SmtlibArgs {
     #[command(subcommand)]
@@ -29,24 +28,34 @@ pub enum SmtlibCommand {
     CheckAccessNotGranted(AccessNotGrantedArgs),
 }
 
-pub fn run(args: SmtlibArgs) -> Result<Exit, String> {
-    let script = match args.command {
-        SmtlibCommand::CheckNoNewAccess(args) => {
-            let (_, new, existing) = crate::run::load_no_new_access(&args)?;
-            smtlib::no_new_access(&existing.policy, &new.policy, policy_type(&args.common))
+impl SmtlibArgs {
+    /// `--output` as given (the script itself is always SMT-LIB; json
+    /// changes how errors and refusals are printed).
+    pub fn output(&self) -> Option<Output> {
+        match &self.command {
+            SmtlibCommand::CheckNoNewAccess(a) => a.output.chosen,
+            SmtlibCommand::CheckAccessNotGranted(a) => a.output.chosen,
         }
-        SmtlibCommand::CheckAccessNotGranted(args) => {
-            let (_, parsed, access) = crate::run::load_access_not_granted(&args)?;
-            smtlib::access_not_granted(&parsed.policy, &access, policy_type(&args.common))
-        }
+    }
+}
+
+pub fn run(args: SmtlibArgs, output: Output) -> Result<Exit, Failure> {
+    let loaded = match &args.command {
+        SmtlibCommand::CheckNoNewAccess(args) => crate::run::load_no_new_access(args)?,
+        SmtlibCommand::CheckAccessNotGranted(args) => crate::run::load_access_not_granted(args)?,
     };
-    match script {
+    match loaded.check.smtlib() {
         Ok(script) => {
-            print!("{script}");
+            out::print(&script);
             Ok(Exit::Pass)
         }
         Err(e) => {
-            eprintln!("{e}");
+            out::eprintln(&e.to_string());
+            if output == Output::Json {
+                let o = serde_json::json!({"result": "UNKNOWN", "message": e.to_string(),
+                                           "reasons": e.reasons()});
+                out::println(&o.to_string());
+            }
             Ok(Exit::Unknown)
         }
     }

@@ -185,7 +185,9 @@ impl<'a> Walk<'a> {
             .fields
             .iter()
             .filter_map(|f| match &f.kind {
-                crate::encode::FieldKind::Opaque { description } => Some(description.clone()),
+                crate::encode::FieldKind::Opaque { construct } => {
+                    Some(construct.description.clone())
+                }
                 _ => None,
             })
             .collect()

@@ -14,7 +14,7 @@
 //! parts is a caller, and every caller has such parts.
 
 use super::keys::Key;
-use super::strings::{and, or, Writer, ACCOUNT, NAME, PARTITIONS};
+use super::strings::{account, and, name, or, Writer, PARTITIONS};
 use crate::request::caller::KEYS;
 use std::collections::BTreeMap;
 
@@ -53,8 +53,11 @@ pub(super) fn model(w: &mut Writer, keys: &BTreeMap<String, Key>, resource_polic
     let partitions: Vec<String> =
         PARTITIONS.iter().map(|p| format!("(= c_part {})", w.string(p))).collect();
     out.push_str(&format!("(assert {})\n", or(partitions)));
+    // Partitions are isolated: the caller is in the resource's partition (kinds 1–4 have one).
+    out.push_str("(assert (=> (and (<= 1 c_kind) (<= c_kind 4)) (= c_part r_partition)))\n");
+    let (name, account) = (name(), account());
     out.push_str(&format!(
-        "(assert (str.in_re c_acct {ACCOUNT}))\n(assert (str.in_re c_path (re.* (re.++ {NAME} (str.to_re \"/\")))))\n(assert (str.in_re c_name {NAME}))\n(assert (str.in_re c_session {NAME}))\n(assert (str.in_re c_uid (re.+ (re.union (re.range \"A\" \"Z\") (re.range \"0\" \"9\")))))\n"
+        "(assert (str.in_re c_acct {account}))\n(assert (str.in_re c_path (re.* (re.++ {name} (str.to_re \"/\")))))\n(assert (str.in_re c_name {name}))\n(assert (str.in_re c_session {name}))\n(assert (str.in_re c_uid (re.+ (re.union (re.range \"A\" \"Z\") (re.range \"0\" \"9\")))))\n"
     ));
     let arn =
         |svc: &str, rest: &str| format!("(str.++ \"arn:\" c_part \":{svc}::\" c_acct \":{rest}");

@@ -21,9 +21,8 @@ pub(super) const NOT_CONTROL: &str =
 /// Any character but ASCII controls and `:`.
 pub(super) const NOT_CONTROL_COLON: &str =
     r#"(re.union (re.range "\u{20}" "9") (re.range ";" "\u{7e}") (re.range "\u{80}" "\u{2ffff}"))"#;
-/// The partitions a request ARN may name (`encode::principal::PARTITIONS`).
-pub(super) const PARTITIONS: &[&str] =
-    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+/// The partitions a request ARN may name.
+pub(super) use crate::iam::partition::PARTITIONS;
 /// The resource ARN's segment variables: `resource` is
 /// `arn:` r_partition `:` r_service `:` r_region `:` r_account `:` r_resource,
 /// and the first of the six segments is always `arn`.
@@ -277,24 +276,51 @@ impl Writer {
     }
 
     pub(super) fn aws(&mut self, value: &str) -> Pat {
-        if is_account_id(value) {
+        if is_account(value) {
             // The engine writes `[^:]+`; on the principal universe, whose
             // partitions are these, the two agree.
             return self.account(partitions(), value);
         }
-        let parts: Vec<&str> = value.splitn(6, ':').collect();
-        match parts.as_slice() {
-            ["arn", partition, "iam", "", acct, "root"] if is_account_id(acct) => {
-                let p = self.literal(partition);
-                self.account(p, acct)
-            }
-            ["arn", partition, "iam", "", acct, rest] if rest.starts_with("role/") => {
-                let name = rest.rsplit('/').next().unwrap_or_default();
-                let prefix = format!("arn:{partition}:sts::{acct}:assumed-role/{name}/");
-                Pat::Re(concat(vec![self.literal(&prefix), ANY.to_string()]))
-            }
-            _ => Pat::Re(self.literal(value)),
+        if let Some((partition, acct)) = root_arn(value) {
+            let p = self.literal(partition);
+            return self.account(p, acct);
         }
+        if let Some((partition, acct, name)) = role_arn(value) {
+            let prefix = format!("arn:{partition}:sts::{acct}:assumed-role/{name}/");
+            return Pat::Re(concat(vec![self.literal(&prefix), ANY.to_string()]));
+        }
+        Pat::Re(self.literal(value))
+    }
+
+    /// The principals a `NotPrincipal` element with `entries` exempts
+    /// (`encode::principal::exempt`: those all of whose identities are listed).
+    pub(super) fn exempt(&mut self, entries: &[Principal]) -> Pat {
+        use crate::encode::principal::{exempt, Exempt};
+        let mut pats = Vec::new();
+        for e in exempt(entries) {
+            pats.push(match e {
+                Exempt::Everyone => return Pat::All,
+                Exempt::Root { partition, account } => {
+                    let p = match partition {
+                        Some(p) => self.literal(&p),
+                        None => partitions(),
+                    };
+                    Pat::Re(concat(vec![
+                        self.literal("arn:"),
+                        p,
+                        self.literal(&format!(":iam::{account}:root")),
+                    ]))
+                }
+                Exempt::Exact(s) => Pat::Re(self.literal(&s)),
+                Exempt::Prefix(prefix) => {
+                    Pat::Re(concat(vec![self.literal(prefix), ANY.to_string()]))
+                }
+                Exempt::Session { partition, account, role, session } => Pat::Re(self.literal(
+                    &format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"),
+                )),
+            });
+        }
+        union_of(pats)
     }
 
     /// A condition value's pattern (`encode::keys::value_pattern`).
@@ -318,9 +344,7 @@ impl Writer {
     }
 }
 
-pub(super) fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
+use crate::iam::grammar::{is_account, role_arn, root_arn};
 
 /// `re.++` of the parts, with adjacent literals merged (escaped literals
 /// concatenate as text: their escapes never span the boundary).
@@ -472,14 +496,27 @@ pub(super) fn resource_universe() -> String {
     out
 }
 
-/// IAM's name characters, one or more.
-pub(super) const NAME: &str = r#"(re.+ (re.union (re.range "a" "z") (re.range "A" "Z") (re.range "0" "9") (str.to_re "+") (str.to_re "=") (str.to_re ",") (str.to_re ".") (str.to_re "@") (str.to_re "_") (str.to_re "-")))"#;
-/// A 12-digit account id.
-pub(super) const ACCOUNT: &str = r#"((_ re.loop 12 12) (re.range "0" "9"))"#;
+/// IAM's name characters, one or more (`iam::grammar::NAME`).
+pub(super) fn name() -> String {
+    let punctuation: Vec<String> = crate::iam::grammar::NAME_PUNCTUATION
+        .chars()
+        .map(|c| format!("(str.to_re \"{c}\")"))
+        .collect();
+    format!(
+        r#"(re.+ (re.union (re.range "a" "z") (re.range "A" "Z") (re.range "0" "9") {}))"#,
+        punctuation.join(" ")
+    )
+}
+
+/// An account id (`iam::grammar::ACCOUNT`).
+pub(super) fn account() -> String {
+    let n = crate::iam::grammar::ACCOUNT_DIGITS;
+    format!(r#"((_ re.loop {n} {n}) (re.range "0" "9"))"#)
+}
 
 /// The principal universe (`encode::principal::principal_universe`).
 pub(super) fn principal_universe() -> String {
-    let (name, acct) = (NAME, ACCOUNT);
+    let (name, acct) = (name(), account());
     let free = format!("(re.+ {NOT_CONTROL})");
     let arn = |service: &str, acct_rest: String| {
         format!(

@@ -42,7 +42,7 @@ fn balanced(script: &str) -> bool {
 
 #[test]
 fn partitions_match_the_engine() {
-    let engine = crate::encode::principal::PARTITIONS;
+    let engine = crate::iam::partition::regex();
     assert_eq!(format!("(?:{})", PARTITIONS.join("|")), engine);
 }
 

@@ -16,6 +16,10 @@ fn request(principal: Option<&str>, context: &[(&str, &str)]) -> Request {
 /// The derived context of `principal` as a request.
 fn derived_request(principal: &str) -> Request {
     let mut req = request(Some(principal), &[]);
+    // In the caller's partition: partitions are isolated.
+    if let Some(p) = crate::iam::partition::of_arn(principal) {
+        req.resource = format!("arn:{p}:s3:::b");
+    }
     for (key, value) in derived(principal).unwrap() {
         if let Some(v) = value {
             req.context.insert(key.to_string(), ContextValue::Single(v));
@@ -115,4 +119,19 @@ fn identity_requests_need_one_caller() {
     let mut anon = derived_request("anonymous");
     anon.principal = None;
     assert!(inconsistency(&anon, PolicyType::Identity).is_some());
+}
+
+#[test]
+fn callers_in_another_partition_than_the_resource_are_inconsistent() {
+    let mut req = derived_request("arn:aws-cn:sts::111122223333:assumed-role/R/s1");
+    assert_eq!(inconsistency(&req, PolicyType::Resource), None);
+    req.resource = "arn:aws:s3:::b".into();
+    let why = inconsistency(&req, PolicyType::Resource).unwrap_or_default();
+    assert!(why.contains("partition `aws-cn` is not the resource's `aws`"), "{why}");
+    // Identity policies: the partition of `aws:PrincipalArn`.
+    req.principal = None;
+    let why = inconsistency(&req, PolicyType::Identity).unwrap_or_default();
+    assert!(why.contains("partitions are isolated"), "{why}");
+    req.resource = "arn:aws-cn:s3:::b".into();
+    assert_eq!(inconsistency(&req, PolicyType::Identity), None);
 }

@@ -1,0 +1,281 @@
+//! `NotPrincipal` as AWS evaluates it and partition isolation (docs/semantics.md §2, §3):
+//! check-level tests in both directions, every FAIL's witness replayed through `simulate`
+//! (by the `common` helpers), and a property test against brute force over a small
+//! principal alphabet.
+
+use crate::common::{access_not_granted, no_new_access, policy, result};
+use iamcheck::{simulate, Access, Decision, Policy, PolicyType, Request, Verdict};
+use proptest::prelude::*;
+use proptest::test_runner::{Config as PtConfig, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{json, Value};
+
+const TY: PolicyType = PolicyType::Resource;
+
+fn doc(statements: Value) -> Policy {
+    policy(&json!({"Version": "2012-10-17", "Statement": statements}).to_string(), TY)
+}
+
+/// Allow everyone, deny everyone but the `NotPrincipal` entries.
+fn deny_except(entries: &[&str]) -> Policy {
+    doc(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "NotPrincipal": {"AWS": entries}, "Action": "s3:*", "Resource": "*"}
+    ]))
+}
+
+/// Allows exactly `principal`.
+fn allow_only(principal: &str) -> Policy {
+    doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:*", "Resource": "*"}]),
+    )
+}
+
+const BOB: &str = "arn:aws:iam::444455556666:user/Bob";
+const ROOT: &str = "arn:aws:iam::444455556666:root";
+const SESSION: &str =
+    "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/cross-account-audit-app";
+const ROLE: &str = "arn:aws:iam::444455556666:role/cross-account-read-only-role";
+
+fn witness_principal(v: &Verdict) -> Option<String> {
+    match v {
+        Verdict::Fail { witness, .. } => witness.principal.clone(),
+        _ => None,
+    }
+}
+
+/// Allows nothing.
+fn nothing() -> Policy {
+    doc(json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]))
+}
+
+/// Allows exactly the callers of account 444455556666 whose `aws:PrincipalArn` is one of
+/// `arns`, and the `sessions`.
+fn exactly(arns: &[&str], sessions: &[&str]) -> Policy {
+    let mut st = vec![
+        json!({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "s3:*", "Resource": "*",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": arns}}}),
+    ];
+    if !sessions.is_empty() {
+        st.push(json!({"Effect": "Allow", "Principal": {"AWS": sessions}, "Action": "s3:*", "Resource": "*"}));
+    }
+    doc(Value::Array(st))
+}
+
+/// Whether `p` and `q` allow the same requests (both directions of check-no-new-access,
+/// witnesses replayed).
+fn same(p: &Policy, q: &Policy) -> bool {
+    result(&no_new_access(p, q, TY)) == "PASS" && result(&no_new_access(q, p, TY)) == "PASS"
+}
+
+fn decision(p: &Policy, who: &str) -> Decision {
+    simulate(p, TY, &request(who, "arn:aws:s3:::b")).unwrap().decision
+}
+
+#[test]
+fn the_user_example_exempts_bob_only_with_his_account() {
+    // The NotPrincipal page's first example: Bob and his account listed. Allowed: Bob and the
+    // account's root, nobody else.
+    let p = deny_except(&[BOB, ROOT]);
+    assert!(same(&p, &exactly(&[BOB, ROOT], &[])));
+    let v = no_new_access(&allow_only(BOB), &p, TY);
+    assert_eq!(witness_principal(&v).as_deref(), Some(ROOT));
+    // Bob alone: "the effect of the policy might be to explicitly deny access to the AWS
+    // account that contains the user Bob", and Bob with it. Nobody is allowed (this was a
+    // FAIL with Bob as the witness before).
+    let p = deny_except(&[BOB]);
+    assert!(same(&p, &nothing()));
+    assert_eq!(decision(&p, BOB), Decision::ExplicitDeny);
+}
+
+#[test]
+fn listing_an_account_exempts_only_its_root() {
+    let p = deny_except(&["444455556666"]);
+    // Only the account's root, in any partition: its users and sessions are denied.
+    assert!(same(&p, &exactly(&["arn:*:iam::444455556666:root"], &[])));
+    assert_eq!(decision(&p, BOB), Decision::ExplicitDeny);
+    assert_eq!(decision(&p, ROOT), Decision::Allow);
+    // Against the root of `aws` only, the new access is the `aws-cn` root, on a resource
+    // of `aws-cn` (partitions are isolated).
+    let v = no_new_access(&exactly(&[ROOT], &[]), &p, TY);
+    assert_eq!(witness_principal(&v).as_deref(), Some("arn:aws-cn:iam::444455556666:root"));
+    if let Verdict::Fail { witness, .. } = &v {
+        assert!(witness.resource.starts_with("arn:aws-cn:"), "{witness:?}");
+    }
+}
+
+#[test]
+fn the_role_example_needs_session_role_and_account() {
+    let p = deny_except(&[SESSION, ROLE, ROOT]);
+    assert!(same(&p, &exactly(&[ROOT], &[SESSION])));
+    let other = "arn:aws:sts::444455556666:assumed-role/cross-account-read-only-role/other";
+    assert_eq!(decision(&p, other), Decision::ExplicitDeny);
+    // Without its role or its account, the session is denied.
+    for (missing, root_allowed) in
+        [([SESSION, ROOT], true), ([SESSION, ROLE], false), ([ROLE, ROOT], true)]
+    {
+        let p = deny_except(&missing);
+        assert_eq!(decision(&p, SESSION), Decision::ExplicitDeny, "{missing:?}");
+        let expected = if root_allowed { exactly(&[ROOT], &[]) } else { nothing() };
+        assert!(same(&p, &expected), "{missing:?}");
+        let v = no_new_access(&exactly(&[ROOT], &[SESSION]), &p, TY);
+        assert_eq!(result(&v), "PASS", "{missing:?}");
+        let v = no_new_access(&p, &exactly(&[ROOT], &[SESSION]), TY);
+        let witness = witness_principal(&v);
+        assert!(witness.as_deref() == Some(SESSION) || !root_allowed, "{missing:?}: {v:?}");
+    }
+}
+
+#[test]
+fn not_principal_with_allow_allows_every_caller_with_an_identity_not_listed() {
+    // "Doing so allows all principals except the one named" (the page's earlier text; it now
+    // says the combination is not supported): the same rule as with Deny.
+    let p = doc(
+        json!([{"Effect": "Allow", "NotPrincipal": {"AWS": [BOB, ROOT]}, "Action": "s3:*", "Resource": "*"}]),
+    );
+    let v = no_new_access(&nothing(), &p, TY);
+    assert_eq!(witness_principal(&v).as_deref(), Some("anonymous"));
+    for exempt in [BOB, ROOT] {
+        assert_eq!(decision(&p, exempt), Decision::ImplicitDeny);
+    }
+    // Bob's colleague is allowed although the account is listed: not all her identities are.
+    let alice = "arn:aws:iam::444455556666:user/Alice";
+    assert_eq!(decision(&p, alice), Decision::Allow);
+    let v = no_new_access(&exactly(&[], &[]), &p, TY);
+    assert_eq!(result(&v), "FAIL");
+}
+
+#[test]
+fn no_witness_crosses_partitions() {
+    // A principal of `aws-cn` on a resource of `aws`: AWS can never receive such a request.
+    let p = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws-cn:iam::111122223333:root"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]),
+    );
+    assert_eq!(result(&no_new_access(&nothing(), &p, TY)), "PASS");
+    let access = Access { actions: vec!["s3:GetObject".into()], resources: vec![] };
+    assert_eq!(result(&access_not_granted(&p, &access, TY)), "PASS");
+    // The same within one partition is a FAIL, and its witness stays there.
+    let p = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:*", "Resource": "arn:aws-us-gov:s3:::b/*"}]),
+    );
+    let v = no_new_access(&nothing(), &p, TY);
+    assert_eq!(witness_principal(&v).as_deref(), Some("arn:aws-us-gov:iam::111122223333:root"));
+    // Identity policies: the caller keys carry the partition too.
+    let ty = PolicyType::Identity;
+    let id = policy(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws-cn:iam::*"}}}]}).to_string(), ty);
+    let empty = policy(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}).to_string(), ty);
+    assert_eq!(result(&no_new_access(&empty, &id, ty)), "PASS");
+    let id = policy(&json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws-cn:s3:::b/*",
+        "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws-cn:iam::*"}}}]}).to_string(), ty);
+    assert_eq!(result(&no_new_access(&empty, &id, ty)), "FAIL");
+}
+
+fn request(principal: &str, resource: &str) -> Request {
+    Request {
+        principal: Some(principal.into()),
+        action: "s3:GetObject".into(),
+        resource: resource.into(),
+        ..Default::default()
+    }
+}
+
+// Property test: NotPrincipal/Principal policies over a small principal alphabet against
+// brute force over a small set of callers in two partitions.
+
+const ENTRIES: &[&str] = &[
+    "111111111111",
+    "arn:aws:iam::111111111111:root",
+    "arn:aws-cn:iam::111111111111:root",
+    "arn:aws:iam::111111111111:user/u",
+    "arn:aws-cn:iam::111111111111:user/u",
+    "arn:aws:iam::111111111111:role/r",
+    "arn:aws:iam::111111111111:role/p/r",
+    "arn:aws:sts::111111111111:assumed-role/r/s",
+    "arn:aws:sts::111111111111:federated-user/f",
+    "arn:aws:iam::222222222222:root",
+    "arn:aws:iam::222222222222:user/u",
+];
+
+const CALLERS: &[&str] = &[
+    "anonymous",
+    "service:s.amazonaws.com",
+    "arn:aws:iam::111111111111:root",
+    "arn:aws-cn:iam::111111111111:root",
+    "arn:aws:iam::111111111111:user/u",
+    "arn:aws:iam::111111111111:user/v",
+    "arn:aws-cn:iam::111111111111:user/u",
+    "arn:aws:sts::111111111111:assumed-role/r/s",
+    "arn:aws:sts::111111111111:assumed-role/r/t",
+    "arn:aws:sts::111111111111:assumed-role/q/s",
+    "arn:aws:sts::111111111111:federated-user/f",
+    "arn:aws:iam::222222222222:user/u",
+    "arn:aws:iam::222222222222:root",
+];
+
+fn statement() -> impl Strategy<Value = Value> {
+    (
+        any::<bool>(),
+        0u8..3,
+        prop::collection::vec(prop::sample::select(ENTRIES), 1..4),
+        prop::sample::select(&["*", "arn:aws:s3:::b", "arn:aws-cn:s3:::b", "arn:*:s3:::b"][..]),
+        any::<bool>(),
+    )
+        .prop_map(|(allow, kind, entries, resource, service)| {
+            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }, "Action": "s3:GetObject", "Resource": resource});
+            let mut map = json!({"AWS": entries});
+            if service {
+                map["Service"] = "s.amazonaws.com".into();
+            }
+            match kind {
+                0 => s["Principal"] = "*".into(),
+                1 => s["Principal"] = map,
+                _ => s["NotPrincipal"] = map,
+            }
+            s
+        })
+}
+
+fn doc_strategy() -> impl Strategy<Value = Value> {
+    prop::collection::vec(statement(), 1..4)
+        .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
+}
+
+#[test]
+fn not_principal_agrees_with_brute_force() {
+    let mut requests = Vec::new();
+    for caller in CALLERS {
+        for resource in ["arn:aws:s3:::b", "arn:aws-cn:s3:::b"] {
+            let partition = resource.split(':').nth(1).unwrap_or_default();
+            let own = caller.split(':').nth(1).filter(|_| caller.starts_with("arn:"));
+            if own.is_some_and(|p| p != partition) {
+                continue;
+            }
+            requests.push(request(caller, resource));
+        }
+    }
+    let allows = |p: &Policy, r: &Request| simulate(p, TY, r).unwrap().decision == Decision::Allow;
+    let config = PtConfig { cases: 300, failure_persistence: None, ..PtConfig::default() };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
+    let fails = std::cell::Cell::new(0);
+    runner
+        .run(&(doc_strategy(), doc_strategy()), |(e, n)| {
+            let (existing, new) = (policy(&e.to_string(), TY), policy(&n.to_string(), TY));
+            // `no_new_access` replays every FAIL's witness through simulate.
+            let verdict = no_new_access(&existing, &new, TY);
+            let brute = requests.iter().find(|r| allows(&new, r) && !allows(&existing, r));
+            match (&verdict, brute) {
+                (Verdict::Unknown { reason }, _) => prop_assert!(false, "UNKNOWN: {reason}"),
+                (Verdict::Pass, Some(r)) => {
+                    prop_assert!(false, "PASS, but {r:?} is new access\nexisting {e}\nnew {n}")
+                }
+                (Verdict::Fail { .. }, _) => fails.set(fails.get() + 1),
+                _ => {}
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Both verdicts occur.
+    let fails = fails.get();
+    assert!(fails > 30 && fails < 270, "{fails} FAILs");
+}
