@@ -176,6 +176,8 @@ pub enum UndecidedKind {
     Budget,
     /// A region's witness could not be made a request a caller can send.
     Witness,
+    /// An invariant of the engine failed (a bug: please report it).
+    Internal,
 }
 
 impl UndecidedKind {
@@ -186,6 +188,7 @@ impl UndecidedKind {
             UndecidedKind::OpaqueConstruct => "opaque-construct",
             UndecidedKind::Budget => "budget",
             UndecidedKind::Witness => "witness",
+            UndecidedKind::Internal => "internal",
         }
     }
 }
@@ -364,7 +367,7 @@ impl<'a> Engine<'a> {
             self.limits,
             self.max_boxes,
         );
-        let boxes = regions::merge(walk.run()?);
+        let boxes = regions::merge(walk.run()?, &self.enc);
         let policies: Vec<&Policy> = self.policies.to_vec();
         let mut describer = describe::Describer::new(&self.enc, &self.labels, self.policy_type);
         let mut out = Vec::with_capacity(boxes.len());

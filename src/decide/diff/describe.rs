@@ -65,6 +65,8 @@ impl<'a> Describer<'a> {
         cell: &Cell,
     ) -> Result<BTreeMap<FieldName, Vec<Term>>, Undecided> {
         let mut out = BTreeMap::new();
+        let free = self.partition_free(cell);
+        let mut described: Vec<FixedBitSet> = cell.fields.clone();
         for (d, atoms) in cell.fields.iter().enumerate() {
             let Some(field) = self.enc.fields.get(d) else { continue };
             let name = match &field.kind {
@@ -82,9 +84,19 @@ impl<'a> Describer<'a> {
             if everything && matches!(name, FieldName::Condition(_)) {
                 continue;
             }
-            let terms = if everything { vec![any()] } else { self.terms(d, atoms)? };
+            let terms = if everything {
+                vec![any()]
+            } else {
+                let none = FixedBitSet::new();
+                let (terms, union) = self.terms(d, atoms, free.get(d).unwrap_or(&none))?;
+                if let Some(slot) = described.get_mut(d) {
+                    *slot = union;
+                }
+                terms
+            };
             out.insert(name, terms);
         }
+        self.partitions_exact(cell, &described)?;
         for name in [FieldName::Actions, FieldName::Resources] {
             out.entry(name).or_insert_with(|| vec![any()]);
         }
@@ -92,6 +104,77 @@ impl<'a> Describer<'a> {
             out.entry(FieldName::Principals).or_insert_with(|| vec![any()]);
         }
         Ok(out)
+    }
+
+    /// The partition bits of atom `a` of field `d`.
+    fn partitions_of(&self, d: usize, a: usize) -> FixedBitSet {
+        let n = self.enc.statements.len();
+        let mut p = FixedBitSet::with_capacity(self.enc.width());
+        if let Some(atom) = self.enc.fields.get(d).and_then(|f| f.atoms.get(a)) {
+            p.extend(atom.sat.ones().filter(|&b| b >= n));
+        }
+        p
+    }
+
+    /// Per field, the atoms outside the box that no request of the box's other fields can
+    /// meet (their partitions never fit): a description may include them or not.
+    fn partition_free(&self, cell: &Cell) -> Vec<FixedBitSet> {
+        if self.enc.partition_bits == 0 {
+            return Vec::new();
+        }
+        let unions: Vec<FixedBitSet> = cell
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(d, atoms)| {
+                let mut u = FixedBitSet::with_capacity(self.enc.width());
+                for a in atoms.ones() {
+                    u.union_with(&self.partitions_of(d, a));
+                }
+                u
+            })
+            .collect();
+        (0..cell.fields.len())
+            .map(|d| {
+                let mut others = FixedBitSet::with_capacity(self.enc.width());
+                others.insert_range(self.enc.statements.len()..);
+                for (e, u) in unions.iter().enumerate().filter(|(e, _)| *e != d) {
+                    let _ = e;
+                    others.intersect_with(u);
+                }
+                let n = self.enc.fields.get(d).map_or(0, |f| f.atoms.len());
+                let mut free = FixedBitSet::with_capacity(n);
+                for b in 0..n {
+                    let inside = cell.fields.get(d).is_some_and(|g| g.contains(b));
+                    free.set(b, !inside && self.partitions_of(d, b).is_disjoint(&others));
+                }
+                free
+            })
+            .collect()
+    }
+
+    /// Checks that the described sets meet only the box's requests: per partition, either
+    /// some field describes no atom of it, or every field describes exactly the box's atoms
+    /// of it.
+    fn partitions_exact(&self, cell: &Cell, described: &[FixedBitSet]) -> Result<(), Undecided> {
+        let n = self.enc.statements.len();
+        for p in n..self.enc.width() {
+            let of = |d: usize, set: &FixedBitSet| -> FixedBitSet {
+                set.ones().filter(|&a| self.partitions_of(d, a).contains(p)).collect()
+            };
+            let pairs: Vec<(FixedBitSet, FixedBitSet)> = cell
+                .fields
+                .iter()
+                .zip(described)
+                .enumerate()
+                .map(|(d, (g, dd))| (of(d, g), of(d, dd)))
+                .collect();
+            let empty = pairs.iter().any(|(_, dd)| dd.is_clear());
+            if !empty && pairs.iter().any(|(g, dd)| g != dd) {
+                return Err(inexact());
+            }
+        }
+        Ok(())
     }
 
     fn field_labels(&mut self, d: usize) -> &FieldLabels {
@@ -122,10 +205,19 @@ impl<'a> Describer<'a> {
         })
     }
 
-    /// The terms whose union is exactly the atoms `wanted` of field `d`.
-    fn terms(&mut self, d: usize, wanted: &FixedBitSet) -> Result<Vec<Term>, Undecided> {
+    /// The terms whose union covers the atoms `wanted` of field `d` and stays within them
+    /// and `free` (atoms no request of the box can have), with that union.
+    fn terms(
+        &mut self,
+        d: usize,
+        wanted: &FixedBitSet,
+        free: &FixedBitSet,
+    ) -> Result<(Vec<Term>, FixedBitSet), Undecided> {
         let labels = self.labels;
         let field = self.field_labels(d);
+        let mut allowed = wanted.clone();
+        allowed.grow(field.atoms);
+        allowed.union_with(free);
         let mut universe = FixedBitSet::with_capacity(field.atoms);
         universe.insert_range(..);
         let mut uncovered = wanted.clone();
@@ -134,7 +226,7 @@ impl<'a> Describer<'a> {
             let heads = field.labels.iter().filter(|(_, m)| !m.is_disjoint(&uncovered));
             let mut best: Option<(usize, Vec<usize>, Vec<usize>, FixedBitSet)> = None;
             for (label, m) in heads {
-                if let Some(exceptions) = exceptions(m, wanted, &field.labels) {
+                if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
                     let gain = m.intersection(&uncovered).count();
                     if best
                         .as_ref()
@@ -145,7 +237,7 @@ impl<'a> Describer<'a> {
                 }
             }
             if best.is_none() {
-                if let Some(exceptions) = exceptions(&universe, wanted, &field.labels) {
+                if let Some(exceptions) = exceptions(&universe, wanted, &allowed, &field.labels) {
                     best = Some((0, Vec::new(), exceptions, universe.clone()));
                 }
             }
@@ -172,31 +264,34 @@ impl<'a> Describer<'a> {
                     one.insert(atom);
                     let candidates: Vec<(usize, FixedBitSet)> =
                         field.labels.iter().filter(|(_, m)| !m.contains(atom)).cloned().collect();
-                    let none_of = cover(&head.difference(&one).collect(), field.atoms, &candidates);
+                    let none_of =
+                        cover(&head.difference(&allowed).collect(), field.atoms, &candidates);
                     (all_of, none_of, one)
                 }
             };
             uncovered.difference_with(&covered);
             out.push((all_of, none_of));
         }
-        exact(field, wanted, &out)?;
-        Ok(out
+        let union = exact(field, wanted, &allowed, &out)?;
+        let terms = out
             .into_iter()
             .map(|(all_of, none_of)| Term {
                 all_of: all_of.iter().map(|&l| labels.text(l).to_string()).collect(),
                 none_of: none_of.iter().map(|&l| labels.text(l).to_string()).collect(),
                 ids: (all_of, none_of),
             })
-            .collect())
+            .collect();
+        Ok((terms, union))
     }
 }
 
-/// Checks that the terms' union is exactly `wanted`.
+/// The terms' union, checked to cover `wanted` within `allowed`.
 fn exact(
     field: &FieldLabels,
     wanted: &FixedBitSet,
+    allowed: &FixedBitSet,
     terms: &[(Vec<usize>, Vec<usize>)],
-) -> Result<(), Undecided> {
+) -> Result<FixedBitSet, Undecided> {
     let set = |l: &usize| field.labels.iter().find(|(k, _)| k == l).map(|(_, m)| m);
     let mut union = FixedBitSet::with_capacity(field.atoms);
     for (all_of, none_of) in terms {
@@ -210,16 +305,19 @@ fn exact(
         }
         union.union_with(&t);
     }
-    let mut want = wanted.clone();
-    want.grow(field.atoms);
-    if union == want {
-        Ok(())
+    if wanted.is_subset(&union) && union.is_subset(allowed) {
+        Ok(union)
     } else {
-        Err(Undecided::new(
-            UndecidedKind::Budget,
-            "internal inconsistency, please report it: a region's description is not exact",
-        ))
+        Err(inexact())
     }
+}
+
+/// A description that is not exact: an engine invariant failed.
+fn inexact() -> Undecided {
+    Undecided::new(
+        UndecidedKind::Internal,
+        "internal inconsistency, please report it: a region's description is not exact",
+    )
 }
 
 /// The term matching any value.
@@ -227,16 +325,17 @@ fn any() -> Term {
     Term { all_of: Vec::new(), none_of: Vec::new(), ids: (Vec::new(), Vec::new()) }
 }
 
-/// Labels whose union covers `head` minus `wanted` without touching
-/// `wanted` inside `head` (so `head` minus them is exactly `head ∩
-/// wanted`), chosen greedily; `None` when there are none such.
+/// Labels whose union covers `head` outside `allowed` without touching
+/// `wanted` inside `head` (so `head` minus them holds `head ∩ wanted` and
+/// stays within `allowed`), chosen greedily; `None` when there are none such.
 fn exceptions(
     head: &FixedBitSet,
     wanted: &FixedBitSet,
+    allowed: &FixedBitSet,
     labels: &[(usize, FixedBitSet)],
 ) -> Option<Vec<usize>> {
-    let bad = head.difference(wanted).collect::<FixedBitSet>();
-    if bad.count_ones(..) == 0 {
+    let bad = head.difference(allowed).collect::<FixedBitSet>();
+    if bad.is_clear() {
         return Some(Vec::new());
     }
     let inside = head.intersection(wanted).collect::<FixedBitSet>();

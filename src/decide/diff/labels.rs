@@ -12,6 +12,7 @@ enum LabelKind {
     Action,
     Resource,
     Principal,
+    NotPrincipal,
     Condition,
 }
 
@@ -50,11 +51,20 @@ impl Labels {
                         });
                     }
                 }
+                // `NotPrincipal` is no negated `Principal` (an account's role sessions, for
+                // one): its entries are labels of their own.
+                let negated = s.principal.as_ref().is_some_and(|e| e.negated);
                 for pr in s.principal.iter().flat_map(|e| &e.values) {
-                    let text = principal_text(pr);
-                    if seen.insert((LabelKind::Principal, text.clone())) {
+                    let (kind, text) = match negated {
+                        false => (LabelKind::Principal, principal_text(pr)),
+                        true => (
+                            LabelKind::NotPrincipal,
+                            format!("NotPrincipal {}", principal_text(pr)),
+                        ),
+                    };
+                    if seen.insert((kind, text.clone())) {
                         labels.push(text, |st| {
-                            st.principal = Some(single(pr.clone()));
+                            st.principal = Some(Element { negated, values: vec![pr.clone()] });
                         });
                     }
                 }

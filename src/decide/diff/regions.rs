@@ -7,7 +7,8 @@
 //! paths part at the first field where their groups differ, and groups are
 //! disjoint, so the boxes are disjoint and their union is exactly the set
 //! of requests reaching the goal. Boxes are then merged where they differ
-//! in one field only (their union is again a box).
+//! in one field only (their union is again a box), or only in their
+//! partitions (`encode::partitions`: a request's fields share one).
 
 use super::super::search::{Goal, Limits, Masks, OutOfBudget};
 use super::{Undecided, UndecidedKind};
@@ -29,7 +30,7 @@ pub(super) struct Walk<'a> {
     enc: &'a Encoded,
     masks: &'a Masks,
     goal: Goal,
-    /// The statements of the two policies (not the labels).
+    /// The statements of the two policies (not the labels) and the partition bits.
     real: FixedBitSet,
     nodes: &'a mut usize,
     limits: Limits,
@@ -54,10 +55,13 @@ impl<'a> Walk<'a> {
         limits: Limits,
         max_boxes: usize,
     ) -> Walk<'a> {
-        let mut real = FixedBitSet::with_capacity(enc.statements.len());
+        // The policies' statements, and the partition bits (`encode::partitions`), which
+        // must stay alive like the search's.
+        let mut real = FixedBitSet::with_capacity(enc.width());
         for (i, s) in enc.statements.iter().enumerate() {
             real.set(i, s.policy < 2);
         }
+        real.insert_range(enc.statements.len()..enc.width());
         Walk {
             enc,
             masks,
@@ -194,9 +198,27 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Merges boxes equal in every field but one, until none are; the union of
-/// two such disjoint boxes is a box disjoint from the others.
-pub(super) fn merge(mut cells: Vec<Cell>) -> Vec<Cell> {
+/// Merges boxes equal in every field but one, and boxes that differ only in
+/// their partitions, until none are mergeable.
+pub(super) fn merge(mut cells: Vec<Cell>, enc: &Encoded) -> Vec<Cell> {
+    loop {
+        let before = cells.len();
+        cells = merge_one_field(cells);
+        if enc.partition_bits > 0 && cells.len() <= MAX_PARTITION_MERGE {
+            cells = merge_partitions(cells, enc);
+        }
+        if cells.len() == before {
+            return cells;
+        }
+    }
+}
+
+/// Most boxes the pairwise partition merge considers.
+const MAX_PARTITION_MERGE: usize = 2000;
+
+/// Merges boxes equal in every field but one: the union of two such disjoint
+/// boxes is a box disjoint from the others.
+fn merge_one_field(mut cells: Vec<Cell>) -> Vec<Cell> {
     let fields = cells.first().map_or(0, |c| c.fields.len());
     loop {
         let before = cells.len();
@@ -227,4 +249,42 @@ pub(super) fn merge(mut cells: Vec<Cell>) -> Vec<Cell> {
             return cells;
         }
     }
+}
+
+/// Merges two boxes when, in every partition, one of them holds all the
+/// merged box's atoms of that partition: the merged box's requests (those
+/// whose fields share a partition) are then exactly the two boxes'.
+fn merge_partitions(cells: Vec<Cell>, enc: &Encoded) -> Vec<Cell> {
+    let n = enc.statements.len();
+    let of = |d: usize, set: &FixedBitSet, p: usize| -> FixedBitSet {
+        let atoms = enc.fields.get(d).map_or(&[][..], |f| f.atoms.as_slice());
+        set.ones().filter(|&a| atoms.get(a).is_some_and(|x| x.sat.contains(p))).collect()
+    };
+    let mergeable = |x: &Cell, y: &Cell| {
+        (n..enc.width()).all(|p| {
+            let mut from_x = true;
+            let mut from_y = true;
+            for (d, (a, b)) in x.fields.iter().zip(&y.fields).enumerate() {
+                let (pa, pb) = (of(d, a, p), of(d, b, p));
+                let mut u = pa.clone();
+                u.union_with(&pb);
+                from_x &= u == pa;
+                from_y &= u == pb;
+            }
+            from_x || from_y
+        })
+    };
+    let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        match out.iter_mut().find(|c| mergeable(c, &cell)) {
+            Some(into) => {
+                for (a, b) in into.fields.iter_mut().zip(&cell.fields) {
+                    a.union_with(b);
+                }
+                into.alive.union_with(&cell.alive);
+            }
+            None => out.push(cell),
+        }
+    }
+    out
 }
