@@ -270,9 +270,7 @@ pub fn zone_of_trust(
             "name trusted accounts (12 digits) and/or organizations (`o-…`)",
         ));
     }
-    if let Some(bad) =
-        accounts.iter().find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if let Some(bad) = accounts.iter().find(|a| !crate::iam::grammar::is_account(a)) {
         return Err(error(
             format!("trusted account `{bad}` is not an account id"),
             "an account id is 12 digits, e.g. `123456789012`",

@@ -9,6 +9,7 @@
 mod concrete;
 mod concretize;
 pub mod diff;
+mod facts;
 mod outsider;
 mod search;
 mod witness;
@@ -142,6 +143,15 @@ fn decide(
     config: &Config,
     restrict: &Restrict,
 ) -> Verdict {
+    // Only requests AWS can receive: keys as each kind of caller carries them (`facts`).
+    let facts = facts::policy(policies, policy_type);
+    let mut with_facts: Vec<&Policy> = policies.to_vec();
+    let mut all_terms = terms.to_vec();
+    if let Some(f) = &facts {
+        all_terms.push((with_facts.len(), true));
+        with_facts.push(f);
+    }
+    let (policies, terms) = (&with_facts[..], &all_terms[..]);
     let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
     let mut budget = config.encode.clone();
     budget.atoms.deadline = deadline;

@@ -39,6 +39,7 @@ pub mod check;
 pub mod decide;
 pub mod encode;
 pub mod error;
+pub mod iac;
 pub mod iam;
 pub mod parse;
 pub mod policy;

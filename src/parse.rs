@@ -24,7 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod json;
+pub(crate) mod json;
 pub mod limits;
 mod lower;
 pub mod suggest;

@@ -11,9 +11,10 @@
 //! depends on a construct of §6: policy variables); the parts of a
 //! statement combine by Kleene AND (`No` dominates, then `Unknown`).
 
-mod arn;
+pub(crate) mod arn;
 mod condition;
 pub(crate) mod glob;
+mod keys;
 mod principal;
 mod statement;
 #[cfg(test)]
@@ -80,6 +81,7 @@ pub fn simulate(
 ) -> Result<Simulation, String> {
     validate::check_action(&request.action)?;
     validate::check_resource(&request.resource)?;
+    keys::check_context(policy_type, request)?;
     let caller = request_caller(policy_type, request)?;
     validate::check_partition(&request.resource, caller.and_then(|(c, _)| c.partition()))?;
     let input = Input::new(policy, request, caller);

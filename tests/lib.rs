@@ -9,6 +9,7 @@
 
 mod common;
 
+mod action;
 mod adversarial;
 mod batch;
 mod cli;
@@ -16,12 +17,16 @@ mod corpus;
 mod diff;
 mod errors;
 mod examples;
+mod iac;
+mod keys;
 mod laws;
 mod oracle;
 mod principals;
 mod props;
 mod public;
 mod regression;
+mod sarif;
+mod scripting;
 mod smtlib;
 mod variable_checks;
 mod variables;

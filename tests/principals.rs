@@ -279,3 +279,33 @@ fn not_principal_agrees_with_brute_force() {
     let fails = fails.get();
     assert!(fails > 30 && fails < 270, "{fails} FAILs");
 }
+
+fn userid_policy(ty: PolicyType, pattern: &str) -> Policy {
+    let mut st = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringLike": {"aws:userid": pattern}}});
+    if ty == PolicyType::Resource {
+        st["Principal"] = "*".into();
+    }
+    policy(&json!({"Version": "2012-10-17", "Statement": [st]}).to_string(), ty)
+}
+
+#[test]
+fn userid_patterns_of_role_sessions_get_role_session_witnesses() {
+    let access = Access { actions: vec!["s3:GetObject".into()], resources: vec![] };
+    for ty in [PolicyType::Resource, PolicyType::Identity] {
+        let p = userid_policy(ty, "AROA1234567890EXAMPLE:*");
+        let v = access_not_granted(&p, &access, ty);
+        let Verdict::Fail { witness, .. } = &v else { panic!("{ty:?}: {v:?}") };
+        let userid = witness.context_value("aws:userid").map(|v| v.values().join(","));
+        assert_eq!(userid.as_deref(), Some("AROA1234567890EXAMPLE:example"), "{ty:?}");
+        if ty == PolicyType::Resource {
+            let principal = witness.principal.clone().unwrap_or_default();
+            assert!(principal.ends_with(":assumed-role/example/example"), "{principal}");
+        }
+        // Both directions: a narrower session pattern is no new access, a wider one is.
+        let narrower = userid_policy(ty, "AROA1234567890EXAMPLE:s*");
+        assert_eq!(result(&no_new_access(&p, &narrower, ty)), "PASS", "{ty:?}");
+        let wider = userid_policy(ty, "AROA*");
+        assert_eq!(result(&no_new_access(&p, &wider, ty)), "FAIL", "{ty:?}");
+    }
+}

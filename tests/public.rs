@@ -431,8 +431,131 @@ fn policy_variables_in_access_checks() {
         PolicyType::Resource,
     );
     assert!(matches!(public(&owner, "AWS::S3::Bucket"), Verdict::Unknown { .. }));
-    // The external-access model restricts only the caller's own keys, so
-    // `aws:SourceAccount` is free there and the relation is concretized.
+    // Only a service principal's requests carry `aws:SourceAccount` (KEYS), and services
+    // are inside the zone of trust of the external-access check: no outsider matches.
     let ext = external(&owner, &["111122223333"], &[]);
-    assert!(matches!(ext, Verdict::Fail { .. }), "{ext:?}");
+    assert_eq!(ext, Verdict::Pass);
+}
+
+/// Each service's published definition of public, key by key, both ways
+/// (docs/public-access.md §2): a listed key with a fixed value keeps a `Principal: *`
+/// statement private; a wildcard, a variable or an unlisted key does not.
+#[test]
+fn each_service_follows_its_published_definition() {
+    const S3: &str = "AWS::S3::Bucket";
+    const S3AP: &str = "AWS::S3::AccessPoint";
+    const EFS: &str = "AWS::EFS::FileSystem";
+    const DDB: &str = "AWS::DynamoDB::Table";
+    const SQS: &str = "AWS::SQS::Queue";
+    const KMS: &str = "AWS::KMS::Key";
+    let ap_wild = json!({"ArnLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/*"}});
+    let role_wild = json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}});
+    let paths =
+        json!({"ForAnyValue:StringEquals": {"aws:PrincipalOrgPaths": "o-abcdefghij/r-ab12/"}});
+    let role_session = json!({"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}});
+    let cases: Vec<(&str, Value, bool)> = vec![
+        // S3, "The meaning of public".
+        (S3, json!({"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}), false),
+        (S3, json!({"StringLike": {"aws:SourceVpce": "vpce-*"}}), true),
+        (S3, json!({"StringEquals": {"aws:SourceVpce": "${aws:SourceVpc}"}}), true),
+        (S3, ap_wild.clone(), false),
+        (S3AP, ap_wild, true),
+        (
+            S3AP,
+            json!({"ArnEquals": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/ap"}}),
+            false,
+        ),
+        (S3, json!({"StringEquals": {"s3:DataAccessPointAccount": "123456789012"}}), false),
+        (S3, role_wild.clone(), true),
+        (
+            S3,
+            json!({"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/r"}}),
+            false,
+        ),
+        (S3, role_session.clone(), false),
+        (S3, json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111122223333:*"}}), true),
+        (S3, paths.clone(), true),
+        (S3, json!({"StringEquals": {"kms:CallerAccount": "111122223333"}}), true),
+        (S3, json!({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}), true),
+        (S3, json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), false),
+        (S3, json!({"Bool": {"aws:PrincipalIsAWSService": "true"}}), true),
+        // EFS, "The meaning of public".
+        (EFS, json!({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}), false),
+        (EFS, json!({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}}), true),
+        (S3, json!({"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}), true),
+        (EFS, json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), false),
+        (
+            EFS,
+            json!({"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:t"}}),
+            false,
+        ),
+        (EFS, role_session.clone(), false),
+        (EFS, paths.clone(), true),
+        // DynamoDB, "Blocking public access with resource-based policies".
+        (DDB, json!({"Bool": {"aws:PrincipalIsAWSService": "true"}}), false),
+        (
+            DDB,
+            json!({"StringEquals": {"aws:PrincipalServiceName": "dynamodb.amazonaws.com"}}),
+            false,
+        ),
+        (DDB, json!({"StringEquals": {"aws:SourceOrgID": "o-abcdefghij"}}), false),
+        (DDB, json!({"StringEquals": {"aws:Ec2InstanceSourceVpc": "vpc-1a2b3c4d"}}), false),
+        (DDB, paths.clone(), false),
+        (DDB, json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abcdefghij/*"}}), true),
+        (DDB, role_wild.clone(), true),
+        (DDB, role_session, true),
+        (DDB, json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), true),
+        (DDB, json!({"StringEquals": {"aws:SourceOwner": "111122223333"}}), true),
+        // No page: Access Analyzer's keys.
+        (SQS, role_wild, false),
+        (SQS, paths, false),
+        (SQS, json!({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}), false),
+        (KMS, json!({"StringEquals": {"kms:CallerAccount": "111122223333"}}), false),
+        (SQS, json!({"Bool": {"aws:PrincipalIsAWSService": "true"}}), true),
+    ];
+    for (ty, c, is_public) in cases {
+        let p = doc(json!([statement("*", "*", json!("*"), Some(c.clone()))]));
+        let v = public(&p, ty);
+        let text = c.to_string();
+        if is_public && text.contains("${") {
+            // A variable tying a trusted key to another key (§2): never PASS, UNKNOWN for now.
+            assert!(matches!(v, Verdict::Unknown { .. }), "{ty} {c} must not pass: {v:?}");
+        } else if is_public && text.contains("aws:userid") {
+            // `aws:userid` patterns of role sessions get role-session witnesses
+            // (semantics.md §6, issue 11 §7).
+            let Verdict::Fail { witness, .. } = &v else {
+                panic!("{ty} {c} must be public: {v:?}")
+            };
+            let principal = witness.principal.as_deref().unwrap_or_default();
+            assert!(principal.contains(":assumed-role/"), "{ty} {c}: {witness:?}");
+        } else if is_public {
+            assert!(matches!(v, Verdict::Fail { .. }), "{ty} {c} must be public: {v:?}");
+        } else {
+            assert!(is_pass(&v), "{ty} {c} must not be public: {v:?}");
+        }
+    }
+}
+
+/// The OIDC subject key of a provider whose URL has a path (EKS) restricts like any other
+/// provider's (docs/public-access.md §2: `PROVIDER:sub`).
+#[test]
+fn eks_oidc_subjects_restrict() {
+    let host = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let trust = |c: Value| {
+        doc(json!([statement(
+            "sts:AssumeRoleWithWebIdentity",
+            "",
+            json!({"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{host}")}),
+            Some(c)
+        )]))
+    };
+    let ty = "AWS::IAM::AssumeRolePolicyDocument";
+    let fixed = trust(
+        json!({"StringEquals": {format!("{host}:sub"): "system:serviceaccount:default:app"}}),
+    );
+    assert!(is_pass(&public(&fixed, ty)));
+    let wild = trust(json!({"StringLike": {format!("{host}:sub"): "system:serviceaccount:*"}}));
+    assert!(witness_principal(&public(&wild, ty)).starts_with("federated:"));
+    let aud = trust(json!({"StringEquals": {format!("{host}:aud"): "sts.amazonaws.com"}}));
+    assert!(matches!(public(&aud, ty), Verdict::Fail { .. }));
 }

@@ -169,7 +169,7 @@ fn only_oidc_hosts_subjects_restrict_public_access() {
 #[test]
 fn simulate_decides_an_entry_a_plain_value_decides() {
     let p = identity(
-        json!([{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:PrincipalTag/team": ["a*", "${aws:PrincipalTag/team}-*"]}}}]),
+        json!([{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"svc:team": ["a*", "${svc:team}-*"]}}}]),
         "2012-10-17",
     );
     let decide = |team: &[&str]| {
@@ -179,7 +179,8 @@ fn simulate_decides_an_entry_a_plain_value_decides() {
             ..Default::default()
         };
         let values = team.iter().map(|s| s.to_string()).collect();
-        r.context.insert("aws:PrincipalTag/team".into(), iamcheck::ContextValue::Multi(values));
+        // A service key qualified with `ForAnyValue:` is read as multivalued (`iam::keys`).
+        r.context.insert("svc:team".into(), iamcheck::ContextValue::Multi(values));
         simulate(&p, PolicyType::Identity, &r).unwrap().decision
     };
     assert_eq!(decide(&["a*"]), Decision::Allow);

@@ -249,6 +249,17 @@ pub(crate) fn candidates(
         }
         push(&mut out, instantiated(r, templates.iter()));
     }
+    // A wildcard of a template's text made non-empty: the value is then in
+    // that template and not in one that has nothing in its place.
+    for r in &assigned {
+        for t in templates.iter().filter(|t| t.glob) {
+            let mut c = r.clone();
+            if let Some(value) = instantiate_with(t, r, "x") {
+                set(&mut c, &t.site, &value);
+                push(&mut out, c);
+            }
+        }
+    }
     out
 }
 
@@ -339,6 +350,11 @@ fn assignments(
 /// The template's value in `request`, made concrete (`*` empty, `?` one
 /// character), if its variables' keys allow one.
 fn instantiate(t: &Templated, request: &Request) -> Option<String> {
+    instantiate_with(t, request, "")
+}
+
+/// [`instantiate`], each `*` made `star`.
+fn instantiate_with(t: &Templated, request: &Request, star: &str) -> Option<String> {
     let lookup = |key: &str| match request.context_value(key) {
         None => Lookup::Absent,
         Some(ContextValue::Single(v)) => Lookup::Value(v.as_str()),
@@ -347,10 +363,10 @@ fn instantiate(t: &Templated, request: &Request) -> Option<String> {
     match t.template.instance(t.glob, lookup) {
         Instance::Tokens(toks) => Some(
             toks.iter()
-                .filter_map(|t| match t {
-                    Tok::Char(c) => Some(*c),
-                    Tok::One => Some('x'),
-                    Tok::Star => None,
+                .map(|t| match t {
+                    Tok::Char(c) => c.to_string(),
+                    Tok::One => "x".to_string(),
+                    Tok::Star => star.to_string(),
                 })
                 .collect(),
         ),
@@ -423,40 +439,44 @@ fn tokens_of(parts: &[Part], glob: bool) -> Vec<Tok> {
 /// `aws:userid`. Every one is checked by the caller's consistency rule and
 /// `simulate`.
 pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<Request> {
-    use crate::request::caller::{inconsistency, is_account, is_name};
+    use crate::request::caller::inconsistency;
     if inconsistency(request, policy_type).is_none() {
         return Vec::new();
     }
-    let id = match request.context_value("aws:userid") {
-        Some(ContextValue::Single(id)) if request.principal.is_some() => id.as_str(),
-        _ => "",
+    // Partitions are isolated: candidates are in the resource's partition.
+    let partition = crate::iam::partition::of_arn(&request.resource).unwrap_or("aws");
+    let mut out = Vec::new();
+    let stated = match request.context_value("aws:userid") {
+        Some(ContextValue::Single(id)) => Some(id.as_str()),
+        _ => None,
     };
-    let unique =
-        |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    let account = "123456789012";
-    let mut principals = Vec::new();
-    if id == "anonymous" {
-        principals.push("anonymous".to_string());
-    }
-    if is_account(id) {
-        principals.push(format!("arn:aws:iam::{id}:root"));
-    }
-    if unique(id) {
-        principals.push(format!("arn:aws:iam::{account}:user/example"));
-    }
-    if let Some((head, rest)) = id.split_once(':') {
-        if is_account(head) && is_name(rest) {
-            principals.push(format!("arn:aws:sts::{head}:federated-user/{rest}"));
+    if let Some(id) = stated {
+        let name = request
+            .context
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("aws:userid"))
+            .cloned()
+            .unwrap_or_else(|| "aws:userid".to_string());
+        // The `aws:userid` itself, then the same completed to a caller's form (`AROA…:`
+        // becomes the role session `AROA…:example`).
+        let mut ids = vec![id.to_string()];
+        ids.extend(userid_completions(id).into_iter().filter(|c| c != id));
+        for completed in ids {
+            let mut base = request.clone();
+            base.context.insert(name.clone(), ContextValue::Single(completed.clone()));
+            if request.principal.is_none() {
+                if completed != id {
+                    out.push(base);
+                }
+                continue;
+            }
+            for p in userid_principals(&completed, partition) {
+                if request.principal.as_deref() != Some(p.as_str()) || completed != id {
+                    out.push(Request { principal: Some(p), ..base.clone() });
+                }
+            }
         }
-        if unique(head) && is_name(rest) {
-            principals.push(format!("arn:aws:sts::{account}:assumed-role/example/{rest}"));
-        }
     }
-    let mut out: Vec<Request> = principals
-        .into_iter()
-        .filter(|p| request.principal.as_deref() != Some(p.as_str()))
-        .map(|p| Request { principal: Some(p), ..request.clone() })
-        .collect();
     // The other way round: a caller the request's keys suggest, with all
     // its keys.
     if let Some(caller) = suggested_caller(request) {
@@ -483,6 +503,53 @@ pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<
     out
 }
 
+/// The principals whose `aws:userid` can be `id` (docs/semantics.md §2), in `partition`.
+fn userid_principals(id: &str, partition: &str) -> Vec<String> {
+    use crate::iam::grammar::{is_account, is_name, is_unique_id};
+    let account = "123456789012";
+    let mut principals = Vec::new();
+    if id == "anonymous" {
+        principals.push("anonymous".to_string());
+    }
+    if is_account(id) {
+        principals.push(format!("arn:{partition}:iam::{id}:root"));
+    }
+    if is_unique_id(id) {
+        principals.push(format!("arn:{partition}:iam::{account}:user/example"));
+    }
+    if let Some((head, rest)) = id.split_once(':') {
+        if is_account(head) && is_name(rest) {
+            principals.push(format!("arn:{partition}:sts::{head}:federated-user/{rest}"));
+        }
+        if is_unique_id(head) && is_name(rest) {
+            principals.push(format!("arn:{partition}:sts::{account}:assumed-role/example/{rest}"));
+        }
+    }
+    principals
+}
+
+/// `id` completed to the `aws:userid` of some caller, where a part is empty: `ID:` (a role
+/// session's unique id, the session missing) → `ID:example`; `:S` → `AROAEXAMPLE:S` and
+/// `123456789012:S`; empty → `AIDAEXAMPLE`.
+fn userid_completions(id: &str) -> Vec<String> {
+    use crate::iam::grammar::{is_account, is_name, is_unique_id};
+    if id.is_empty() {
+        return vec!["AIDAEXAMPLE".to_string()];
+    }
+    let Some((head, rest)) = id.split_once(':') else { return Vec::new() };
+    let rests: Vec<&str> = match rest {
+        "" => vec!["example"],
+        r if is_name(r) => vec![r],
+        _ => return Vec::new(),
+    };
+    let heads: Vec<&str> = match head {
+        "" => vec!["AROAEXAMPLE", "123456789012"],
+        h if is_unique_id(h) || is_account(h) => vec![h],
+        _ => return Vec::new(),
+    };
+    heads.iter().flat_map(|h| rests.iter().map(move |r| format!("{h}:{r}"))).collect()
+}
+
 /// The caller a request's keys point at: its principal; else the one
 /// `aws:PrincipalArn` names (a role's session `example`); else one built
 /// from `aws:PrincipalType`, `aws:PrincipalAccount` and `aws:username`.
@@ -501,12 +568,14 @@ fn suggested_caller(request: &Request) -> Option<String> {
     }
     let account = get("aws:PrincipalAccount").filter(|a| is_account(a)).unwrap_or("123456789012");
     let name = get("aws:username").filter(|n| is_name(n)).unwrap_or("example");
+    // Partitions are isolated: the caller is in the resource's partition.
+    let p = crate::iam::partition::of_arn(&request.resource).unwrap_or("aws");
     Some(match get("aws:PrincipalType") {
-        Some("Account") => format!("arn:aws:iam::{account}:root"),
-        Some("AssumedRole") => format!("arn:aws:sts::{account}:assumed-role/example/example"),
-        Some("FederatedUser") => format!("arn:aws:sts::{account}:federated-user/{name}"),
+        Some("Account") => format!("arn:{p}:iam::{account}:root"),
+        Some("AssumedRole") => format!("arn:{p}:sts::{account}:assumed-role/example/example"),
+        Some("FederatedUser") => format!("arn:{p}:sts::{account}:federated-user/{name}"),
         Some("Anonymous") => "anonymous".to_string(),
-        _ => format!("arn:aws:iam::{account}:user/{name}"),
+        _ => format!("arn:{p}:iam::{account}:user/{name}"),
     })
 }
 

@@ -73,8 +73,63 @@ impl ResourceType {
         self.0
     }
 
-    fn is_s3(self) -> bool {
-        self.0.starts_with("AWS::S3")
+    /// The published definition of "public" that applies to the type
+    /// (docs/public-access.md §2).
+    fn rule(self) -> Rule {
+        match self.0 {
+            "AWS::S3::Bucket" | "AWS::S3Express::DirectoryBucket" | "AWS::S3Outposts::Bucket" => {
+                Rule::S3Bucket
+            }
+            "AWS::S3::AccessPoint"
+            | "AWS::S3Outposts::AccessPoint"
+            | "AWS::S3Express::AccessPoint" => Rule::S3AccessPoint,
+            "AWS::EFS::FileSystem" => Rule::Efs,
+            "AWS::DynamoDB::Table" | "AWS::DynamoDB::Stream" => Rule::DynamoDb,
+            _ => Rule::AccessAnalyzer,
+        }
+    }
+}
+
+/// A published definition of a non-public policy: its trusted keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// S3 User Guide, "The meaning of public", bucket policies.
+    S3Bucket,
+    /// The same page, access point policies.
+    S3AccessPoint,
+    /// EFS User Guide, "Blocking public access", "The meaning of public".
+    Efs,
+    /// DynamoDB Developer Guide, "Blocking public access with resource-based policies".
+    DynamoDb,
+    /// No page for the type: the keys Access Analyzer's findings report (AACON, AAFK).
+    AccessAnalyzer,
+}
+
+impl Rule {
+    /// The trusted condition keys, folded, with how their values identify.
+    fn keys(self) -> &'static [(&'static str, KeyKind)] {
+        match self {
+            Rule::S3Bucket => S3_BUCKET_KEYS,
+            Rule::S3AccessPoint => S3_ACCESS_POINT_KEYS,
+            Rule::Efs => EFS_KEYS,
+            Rule::DynamoDb => DYNAMODB_KEYS,
+            Rule::AccessAnalyzer => ACCESS_ANALYZER_KEYS,
+        }
+    }
+
+    /// The keys holding the caller's address whose small ranges identify.
+    fn ip_keys(self) -> &'static [&'static str] {
+        match self {
+            Rule::S3Bucket | Rule::S3AccessPoint | Rule::Efs => &["aws:sourceip"],
+            Rule::DynamoDb => &[],
+            Rule::AccessAnalyzer => &["aws:sourceip", "aws:vpcsourceip"],
+        }
+    }
+
+    /// Whether an OIDC provider's `HOST:sub` key identifies (Access Analyzer's web-identity
+    /// keys; no service page lists it).
+    fn oidc_subject(self) -> bool {
+        self == Rule::AccessAnalyzer
     }
 }
 
@@ -106,11 +161,100 @@ enum KeyKind {
     OrgPaths,
     /// `aws:userid`: fixed values, and every `ID:…` of a pattern `ID:*`.
     UserId,
+    /// Only this value identifies (ASCII case aside), whatever the policy's values.
+    Is(&'static str),
 }
 
-/// Keys that identify the caller or its origin, for every resource type
+/// S3 bucket policies (S3PUB, "The meaning of public"): "fixed values … for one or more of
+/// the following: An AWS principal, user, role, or service principal (e.g.
+/// `aws:PrincipalOrgID`) … `aws:SourceArn` `aws:SourceVpc` `aws:SourceVpce`
+/// `aws:SourceOwner` `aws:SourceAccount` `s3:x-amz-server-side-encryption-aws-kms-key-id`
+/// `aws:userid`, outside the pattern "`AROLEID:*`" `s3:DataAccessPointArn` (… can contain a
+/// wildcard for the access point name … as long as the account id is fixed)
+/// `s3:DataAccessPointAccount`".
+const S3_BUCKET_KEYS: &[(&str, KeyKind)] = &[
+    ("aws:principalaccount", KeyKind::Fixed),
+    ("aws:principalarn", KeyKind::Fixed),
+    ("aws:principalorgid", KeyKind::Fixed),
+    ("aws:sourcearn", KeyKind::Fixed),
+    ("aws:sourcevpc", KeyKind::Fixed),
+    ("aws:sourcevpce", KeyKind::Fixed),
+    ("aws:sourceowner", KeyKind::Fixed),
+    ("aws:sourceaccount", KeyKind::Fixed),
+    ("s3:x-amz-server-side-encryption-aws-kms-key-id", KeyKind::Fixed),
+    ("aws:userid", KeyKind::UserId),
+    ("s3:dataaccesspointarn", KeyKind::Arn),
+    ("s3:dataaccesspointaccount", KeyKind::Fixed),
+];
+
+/// S3 access point policies: as buckets, except "An access point policy that grants access
+/// to a set of access points using `s3:DataAccessPointArn` is considered public".
+const S3_ACCESS_POINT_KEYS: &[(&str, KeyKind)] = &[
+    ("aws:principalaccount", KeyKind::Fixed),
+    ("aws:principalarn", KeyKind::Fixed),
+    ("aws:principalorgid", KeyKind::Fixed),
+    ("aws:sourcearn", KeyKind::Fixed),
+    ("aws:sourcevpc", KeyKind::Fixed),
+    ("aws:sourcevpce", KeyKind::Fixed),
+    ("aws:sourceowner", KeyKind::Fixed),
+    ("aws:sourceaccount", KeyKind::Fixed),
+    ("s3:x-amz-server-side-encryption-aws-kms-key-id", KeyKind::Fixed),
+    ("aws:userid", KeyKind::UserId),
+    ("s3:dataaccesspointarn", KeyKind::Fixed),
+    ("s3:dataaccesspointaccount", KeyKind::Fixed),
+];
+
+/// EFS ("The meaning of public"): "fixed values (values that don't contain a wild card) of
+/// one or more of the following: … `aws:SourceIp` … An AWS principal, user, role, or service
+/// principal (for example, `aws:PrincipalOrgID`) `aws:SourceArn` `aws:SourceVpc`
+/// `aws:SourceVpce` `aws:SourceOwner` `aws:SourceAccount`
+/// `elasticfilesystem:AccessedViaMountTarget` `aws:userid, outside the pattern
+/// "AROLEID:*"`"; the mount-target key "set to true".
+const EFS_KEYS: &[(&str, KeyKind)] = &[
+    ("aws:principalaccount", KeyKind::Fixed),
+    ("aws:principalarn", KeyKind::Fixed),
+    ("aws:principalorgid", KeyKind::Fixed),
+    ("aws:sourcearn", KeyKind::Fixed),
+    ("aws:sourcevpc", KeyKind::Fixed),
+    ("aws:sourcevpce", KeyKind::Fixed),
+    ("aws:sourceowner", KeyKind::Fixed),
+    ("aws:sourceaccount", KeyKind::Fixed),
+    ("elasticfilesystem:accessedviamounttarget", KeyKind::Is("true")),
+    ("aws:userid", KeyKind::UserId),
+];
+
+/// DynamoDB ("Blocking public access with resource-based policies"): "the following trusted
+/// condition keys …: aws:PrincipalAccount aws:PrincipalArn aws:PrincipalOrgID
+/// aws:PrincipalOrgPaths aws:SourceAccount aws:SourceArn aws:SourceVpc aws:SourceVpce
+/// aws:UserId aws:PrincipalServiceName aws:PrincipalServiceNamesList
+/// aws:PrincipalIsAWSService aws:Ec2InstanceSourceVpc aws:SourceOrgID aws:SourceOrgPaths …
+/// the values for … ARN and string keys must not contain wildcards or variables. If your
+/// resource-based policy uses the aws:PrincipalIsAWSService key, you must make sure that
+/// you've set the key value to true."
+const DYNAMODB_KEYS: &[(&str, KeyKind)] = &[
+    ("aws:principalaccount", KeyKind::Fixed),
+    ("aws:principalarn", KeyKind::Fixed),
+    ("aws:principalorgid", KeyKind::Fixed),
+    ("aws:principalorgpaths", KeyKind::Fixed),
+    ("aws:sourceaccount", KeyKind::Fixed),
+    ("aws:sourcearn", KeyKind::Fixed),
+    ("aws:sourcevpc", KeyKind::Fixed),
+    ("aws:sourcevpce", KeyKind::Fixed),
+    ("aws:userid", KeyKind::Fixed),
+    ("aws:principalservicename", KeyKind::Fixed),
+    ("aws:principalservicenameslist", KeyKind::Fixed),
+    ("aws:principalisawsservice", KeyKind::Is("true")),
+    ("aws:ec2instancesourcevpc", KeyKind::Fixed),
+    ("aws:sourceorgid", KeyKind::Fixed),
+    ("aws:sourceorgpaths", KeyKind::Fixed),
+];
+
+/// Types without a published definition: the conditions Access Analyzer's findings report
+/// as restricting (AACON, AAFK: `aws:PrincipalArn`, `aws:PrincipalOrgID`,
+/// `aws:PrincipalOrgPaths`, `aws:SourceIp`, `aws:SourceVpc`, `aws:UserId`,
+/// `kms:CallerAccount`, web-identity audience keys) and S3's source keys, as before
 /// (docs/public-access.md §2).
-const GLOBAL_KEYS: &[(&str, KeyKind)] = &[
+const ACCESS_ANALYZER_KEYS: &[(&str, KeyKind)] = &[
     ("aws:principalaccount", KeyKind::Fixed),
     ("aws:sourceaccount", KeyKind::Fixed),
     ("aws:sourceowner", KeyKind::Fixed),
@@ -127,10 +271,6 @@ const GLOBAL_KEYS: &[(&str, KeyKind)] = &[
     ("graph.facebook.com:app_id", KeyKind::Fixed),
     ("www.amazon.com:app_id", KeyKind::Fixed),
 ];
-
-/// Extra keys for S3 resource types (S3PUB).
-const S3_KEYS: &[(&str, KeyKind)] =
-    &[("s3:x-amz-server-side-encryption-aws-kms-key-id", KeyKind::Fixed)];
 
 /// Web identity providers: a principal of theirs is anyone with a token.
 const WEB_IDENTITY: &[&str] = &[
@@ -159,21 +299,18 @@ pub fn check_no_external_access(policy: &Policy, zone: &ZoneOfTrust, config: &Co
 }
 
 fn public_restrict(policy: &Policy, resource_type: ResourceType) -> Restrict {
-    let mut keys: Vec<(&str, KeyKind)> = GLOBAL_KEYS.to_vec();
-    if resource_type.is_s3() {
-        keys.extend_from_slice(S3_KEYS);
-    }
+    let rule = resource_type.rule();
+    let keys = rule.keys();
     let mut restrict = Restrict {
         principal: named_principals(policy),
-        typed_keys: source_ip_ranges(policy),
+        typed_keys: source_ip_ranges(policy, rule.ip_keys()),
         ..Restrict::default()
     };
     for (key, values) in condition_values(policy) {
-        let kind = keys
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, kind)| *kind)
-            .or_else(|| is_oidc_subject(&key).then_some(KeyKind::Fixed));
+        let kind =
+            keys.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind).or_else(|| {
+                (rule.oidc_subject() && is_oidc_subject(&key)).then_some(KeyKind::Fixed)
+            });
         if let Some(kind) = kind {
             restrict.keys.insert(key, identifying(kind, &values));
         }
@@ -208,12 +345,12 @@ fn external_restrict(policy: &Policy, zone: &ZoneOfTrust) -> Restrict {
 /// are small enough to belong to one organization — an IPv4 prefix of at
 /// least /8, an IPv6 prefix of at least /32 (ours: Zelkova's threshold is
 /// unpublished; a /8 is the largest block ever assigned to one holder).
-fn source_ip_ranges(policy: &Policy) -> BTreeMap<String, Vec<Predicate>> {
+fn source_ip_ranges(policy: &Policy, ip_keys: &[&str]) -> BTreeMap<String, Vec<Predicate>> {
     let mut out: BTreeMap<String, Vec<Predicate>> = BTreeMap::new();
     for s in &policy.statements {
         for c in &s.conditions {
             let key = c.key_folded();
-            if c.operator.base.family() != Family::Ip || !IP_KEYS.contains(&key.as_str()) {
+            if c.operator.base.family() != Family::Ip || !ip_keys.contains(&key.as_str()) {
                 continue;
             }
             let ranges = c.values.iter().filter_map(|v| IpRange::parse(v).ok());
@@ -226,9 +363,6 @@ fn source_ip_ranges(policy: &Policy) -> BTreeMap<String, Vec<Predicate>> {
     }
     out
 }
-
-/// Keys holding the caller's address.
-const IP_KEYS: &[&str] = &["aws:sourceip", "aws:vpcsourceip"];
 
 /// The principals a policy names (in `Principal` or `NotPrincipal`): an
 /// outsider is none of them. Wildcards and web identity providers name
@@ -252,10 +386,15 @@ fn named_principals(policy: &Policy) -> Vec<Principal> {
     out
 }
 
-/// `HOST:sub`, an OIDC provider's subject key: the part before `:sub` is a
-/// host name (a dot, no `/`), not a tag key that happens to end so.
+/// `PROVIDER:sub`, an OIDC provider's subject key, where PROVIDER is the provider's URL
+/// without `https://`: a host name (with a dot), optionally followed by a path
+/// (`oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`), and no `:` — not a tag key that
+/// happens to end so (docs/public-access.md §2).
 fn is_oidc_subject(key: &str) -> bool {
-    key.strip_suffix(":sub").is_some_and(|host| host.contains('.') && !host.contains(['/', ':']))
+    key.strip_suffix(":sub").is_some_and(|provider| {
+        let host = provider.split('/').next().unwrap_or_default();
+        host.contains('.') && !provider.contains(':') && !provider.split('/').any(str::is_empty)
+    })
 }
 
 /// Web identity providers and OIDC provider ARNs (SAML provider ARNs name
@@ -264,7 +403,8 @@ fn is_web_identity(v: &str) -> bool {
     WEB_IDENTITY.contains(&v) || v.contains(":oidc-provider/")
 }
 
-/// Every String/Arn condition value of the policy, by folded key.
+/// Every String/Arn condition value of the policy, by folded key (every key the policy
+/// compares appears, with no values for other operator families).
 fn condition_values(policy: &Policy) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for s in &policy.statements {
@@ -285,11 +425,14 @@ fn is_fixed(v: &str) -> bool {
 
 /// The values of a restricting key that identify someone the policy names.
 fn identifying(kind: KeyKind, values: &[String]) -> Vec<Pattern> {
+    if let KeyKind::Is(value) = kind {
+        return vec![glob::literal_ignore_ascii_case(value)];
+    }
     let mut out: Vec<Pattern> =
         values.iter().filter(|v| is_fixed(v)).map(|v| glob::literal(v)).collect();
     for v in values {
         let extra = match kind {
-            KeyKind::Fixed => None,
+            KeyKind::Fixed | KeyKind::Is(_) => None,
             KeyKind::Arn => {
                 v.split(':').nth(4).filter(|a| !a.is_empty() && is_fixed(a)).map(account_arns)
             }

@@ -11,6 +11,7 @@ use super::principal::KEY_UNIVERSE;
 use super::table::{dedup, PatRef, PatternTable};
 use super::variables;
 use super::{AtomValue, EncodeBudget, EncodeError, Field, FieldAtom, FieldKind, Stmts};
+use crate::iam::keys::{self as table_keys, GlobalKey, KeySort};
 use crate::policy::condition::Family;
 use crate::policy::template::{Template, Tok};
 use crate::policy::{BaseOperator, Condition, Qualifier};
@@ -18,15 +19,6 @@ use crate::unknown::{Construct, ConstructKind};
 use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
 use std::collections::{BTreeMap, HashSet};
-
-/// Condition keys AWS documents as multivalued (KEYS, SVMV).
-pub(crate) const MULTIVALUED: &[&str] = &[
-    "aws:tagkeys",
-    "aws:principalorgpaths",
-    "aws:resourceorgpaths",
-    "aws:principalservicenameslist",
-    "aws:calledvia",
-];
 
 /// One condition entry on a key, ready to evaluate.
 #[derive(Debug)]
@@ -67,11 +59,15 @@ impl Clause {
         }
     }
 
+    /// The entry on a single-valued key; a qualified operator reads the value as a
+    /// one-element set (docs/semantics.md §4).
     fn holds_single(&self, value: Option<&FixedBitSet>) -> bool {
-        match (self.base, value) {
-            (BaseOperator::Null, v) => self.null_holds(v.is_some()),
-            (_, None) => self.if_exists || self.base.is_negated(),
-            (_, Some(m)) => self.value_holds(m),
+        match (self.qualifier, self.base, value) {
+            (Some(q), BaseOperator::Null, _) => q == Qualifier::ForAllValues,
+            (None, BaseOperator::Null, v) => self.null_holds(v.is_some()),
+            (Some(_), _, None) => self.holds_absent_multi(),
+            (None, _, None) => self.if_exists || self.base.is_negated(),
+            (_, _, Some(m)) => self.value_holds(m),
         }
     }
 
@@ -98,36 +94,7 @@ impl Clause {
     }
 }
 
-/// Opaque constructs of a query, keyed by their canonical text so that the
-/// same construct in two policies is one free Boolean.
-#[derive(Debug, Default)]
-pub(crate) struct OpaqueSet {
-    entries: BTreeMap<String, (Construct, Vec<usize>)>,
-}
-
-impl OpaqueSet {
-    pub(crate) fn add(&mut self, key: String, statement: usize, construct: Construct) {
-        let entry = self.entries.entry(key).or_insert_with(|| (construct, Vec::new()));
-        entry.1.push(statement);
-    }
-
-    pub(crate) fn into_fields(self, n: usize) -> Vec<Field> {
-        self.entries
-            .into_values()
-            .map(|(construct, stmts)| {
-                let atoms = [true, false].map(|b| {
-                    let mut sat = FixedBitSet::with_capacity(n);
-                    sat.insert_range(..);
-                    if !b {
-                        stmts.iter().for_each(|&s| sat.set(s, false));
-                    }
-                    FieldAtom { value: AtomValue::Opaque(b), sat }
-                });
-                Field { kind: FieldKind::Opaque { construct }, atoms: atoms.into() }
-            })
-            .collect()
-    }
-}
+pub(crate) use super::opaque::OpaqueSet;
 
 /// Why a condition entry is opaque (with no clause), if it is.
 fn opaque_reason(
@@ -135,6 +102,7 @@ fn opaque_reason(
     variables: bool,
     multi: bool,
     sort: Option<Sort>,
+    epoch: bool,
 ) -> Option<Construct> {
     let op = c.operator;
     let family = op.base.family();
@@ -149,7 +117,7 @@ fn opaque_reason(
     .or_else(|| match family {
         // A key's values have one sort; an operator of another sort on it
         // (`aws:EpochTime` with Date and Numeric operators) stays opaque.
-        f if f != Family::Null && Sort::of(f) != sort => Some((
+        f if f != Family::Null && sort_of(f, epoch) != sort => Some((
             ConstructKind::MixedTypes,
             "a key compared with operators of different types (strings, numbers, dates, IP addresses, binary) is not decided exactly yet",
         )),
@@ -225,14 +193,18 @@ pub(crate) fn key_fields(
 ) -> Result<Vec<Field>, EncodeError> {
     let mut fields = Vec::new();
     for (folded, entries) in group_by_key(all) {
-        let multi = MULTIVALUED.contains(&folded.as_str())
-            || entries.iter().any(|(_, _, c)| c.operator.qualifier.is_some());
-        let sort = key_sort(&entries);
+        let row = table_keys::lookup(&folded);
+        let qualified = entries.iter().any(|(_, _, c)| c.operator.qualifier.is_some());
+        let multi = table_keys::is_multivalued(&folded, qualified);
+        // `aws:EpochTime` is epoch seconds under Date and Numeric operators alike: one
+        // numeric sort (KEYS: "Data type – Date, Numeric").
+        let epoch = row.is_some_and(|k| k.sort == KeySort::EpochSeconds);
+        let sort = key_sort(&entries, epoch).or_else(|| only_null(&entries, row));
         let mut values = match sort {
-            Some(sort) => Values::Typed(sort, Vec::new()),
-            None => Values::Strings(PatternTable::default()),
+            Some(sort) => Values::Typed { sort, preds: Vec::new(), epoch, row },
+            None => Values::Strings(PatternTable::default(), row),
         };
-        if let (Values::Strings(table), Some(patterns)) = (&mut values, forbidden.get(&folded)) {
+        if let (Values::Strings(table, _), Some(patterns)) = (&mut values, forbidden.get(&folded)) {
             table.forbid(patterns);
         }
         let mut clauses = Vec::new();
@@ -241,7 +213,7 @@ pub(crate) fn key_fields(
             // The same text means something else where `${…}` is literal
             // (Version 2008-10-17 or none): a distinct construct.
             let key = format!("{} {folded} {:?} variables={has_vars}", c.operator, c.values);
-            if let Some(reason) = opaque_reason(c, has_vars, multi, sort) {
+            if let Some(reason) = opaque_reason(c, has_vars, multi, sort, epoch) {
                 opaque.add(key, s_id, reason);
                 continue;
             }
@@ -271,7 +243,7 @@ pub(crate) fn key_fields(
                                 c.values.join(", ")
                             ),
                         };
-                        opaque.add(key, s_id, what);
+                        variables::gate_condition(opaque, c, multi, s_id, (key, what));
                     }
                     clauses.push(cl);
                 }
@@ -300,7 +272,7 @@ pub(crate) fn key_fields(
             }
         }
         let name = entries.first().map(|(_, _, c)| c.key.clone()).unwrap_or_default();
-        if let Values::Strings(table) = &mut values {
+        if let Values::Strings(table, _) = &mut values {
             // Values every entry lists together need not be told apart:
             // 50,000 values of one entry make one automaton pattern.
             let mut users: Vec<Vec<usize>> = Vec::new();
@@ -319,21 +291,50 @@ pub(crate) fn key_fields(
             table.merge_by_users(&users);
         }
         let raw = values.raw_atoms(typed_forbidden.get(&folded), budget)?;
+        // A key every request carries has no "absent" atom (docs/semantics.md §2a).
+        let absent = !row.is_some_and(GlobalKey::always_present);
         let atoms = if multi {
-            multi_atoms(raw, &clauses, all.len(), budget)?
+            multi_atoms(raw, &clauses, all.len(), budget, absent)?
         } else {
-            single_atoms(raw, &clauses, all.len())
+            single_atoms(raw, &clauses, all.len(), absent)
         };
         fields.push(Field { kind: FieldKind::Key { name, multi }, atoms });
     }
     Ok(fields)
 }
 
-/// A key's value domain: strings (automata) or one typed sort.
+/// A key's value domain: strings (automata) or one typed sort, with the key's row of the
+/// global key table if it has one (its values' shape).
 #[derive(Debug)]
 enum Values {
-    Strings(PatternTable),
-    Typed(Sort, Vec<Predicate>),
+    Strings(PatternTable, Option<&'static GlobalKey>),
+    Typed {
+        sort: Sort,
+        preds: Vec<Predicate>,
+        /// `aws:EpochTime`: Date values are read as epoch seconds, request values are
+        /// non-negative integers.
+        epoch: bool,
+        row: Option<&'static GlobalKey>,
+    },
+}
+
+/// The sort an operator family gives a key's values; `epoch`: Date is Numeric.
+fn sort_of(family: Family, epoch: bool) -> Option<Sort> {
+    match Sort::of(family) {
+        Some(Sort::Date) if epoch => Some(Sort::Numeric),
+        s => s,
+    }
+}
+
+/// Whether a documented key's values all have `sort` (then no request value fails to
+/// parse, and the "not of the sort" atom does not exist).
+fn documented_sort(row: Option<&GlobalKey>, sort: Sort) -> bool {
+    matches!(
+        (row.map(|k| k.sort), sort),
+        (Some(KeySort::Date), Sort::Date)
+            | (Some(KeySort::Numeric | KeySort::EpochSeconds), Sort::Numeric)
+            | (Some(KeySort::Ip), Sort::Ip)
+    )
 }
 
 impl Values {
@@ -341,9 +342,10 @@ impl Values {
     /// value does not parse (the parser rejects those).
     fn intern(&mut self, base: BaseOperator, value: &str) -> Option<PatRef> {
         match self {
-            Values::Strings(table) => Some(table.intern(value_pattern(base, value))),
-            Values::Typed(_, preds) => {
+            Values::Strings(table, _) => Some(table.intern(value_pattern(base, value))),
+            Values::Typed { preds, epoch, .. } => {
                 let p = values::predicate(base, value).ok()?;
+                let p = if *epoch { instant_as_number(p) } else { p };
                 let i = preds.iter().position(|q| *q == p).unwrap_or_else(|| {
                     preds.push(p);
                     preds.len() - 1
@@ -361,10 +363,13 @@ impl Values {
         budget: &EncodeBudget,
     ) -> Result<Vec<(String, FixedBitSet)>, EncodeError> {
         match self {
-            Values::Strings(table) => table
-                .raw_atoms(KEY_UNIVERSE, &budget.atoms)
-                .map_err(|e| EncodeError::atoms(crate::unknown::AutomatonField::ConditionKey, e)),
-            Values::Typed(sort, preds) => {
+            Values::Strings(table, row) => {
+                let universe = row.and_then(|k| k.grammar).unwrap_or(KEY_UNIVERSE);
+                table.raw_atoms(universe, &budget.atoms).map_err(|e| {
+                    EncodeError::atoms(crate::unknown::AutomatonField::ConditionKey, e)
+                })
+            }
+            Values::Typed { sort, preds, epoch, row } => {
                 let n = preds.len();
                 let mut all = preds.clone();
                 all.extend(forbidden.into_iter().flatten().cloned());
@@ -373,14 +378,41 @@ impl Values {
                     .filter(|a| !(n..all.len()).any(|i| a.matched.contains(i)))
                     .map(|a| (a.witness, a.matched))
                     .collect();
+                if *epoch {
+                    // Epoch seconds: only atoms holding a non-negative integer (the
+                    // simplest value of an interval is an integer if it holds one).
+                    out.retain(|(w, _)| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
+                }
                 // A request value that is not of the sort: no operator value
                 // matches it (docs/semantics.md §4), so positive operators
                 // are false and negated ones true. Last, so witnesses prefer
-                // real values.
-                out.push((unparsable(*sort).to_string(), FixedBitSet::with_capacity(all.len())));
+                // real values. None for a key AWS documents of this sort.
+                if !documented_sort(*row, *sort) {
+                    out.push((
+                        unparsable(*sort).to_string(),
+                        FixedBitSet::with_capacity(all.len()),
+                    ));
+                }
                 Ok(out)
             }
         }
+    }
+}
+
+/// A Date predicate as the same predicate on epoch seconds (`aws:EpochTime`).
+fn instant_as_number(p: Predicate) -> Predicate {
+    use values::Value;
+    let number = |v: Value| match v {
+        Value::Instant(i) => Value::Number(i.to_number()),
+        v => v,
+    };
+    match p {
+        Predicate::Eq(v) => Predicate::Eq(number(v)),
+        Predicate::Lt(v) => Predicate::Lt(number(v)),
+        Predicate::Le(v) => Predicate::Le(number(v)),
+        Predicate::Gt(v) => Predicate::Gt(number(v)),
+        Predicate::Ge(v) => Predicate::Ge(number(v)),
+        p @ Predicate::In(_) => p,
     }
 }
 
@@ -395,16 +427,29 @@ fn unparsable(sort: Sort) -> &'static str {
 }
 
 /// The typed sort of a key: `Some` when every non-`Null` entry without a
-/// variable uses the operators of one typed sort.
-fn key_sort(entries: &[(usize, bool, &Condition)]) -> Option<Sort> {
+/// variable uses the operators of one typed sort (`epoch`: Date and Numeric are one).
+fn key_sort(entries: &[(usize, bool, &Condition)], epoch: bool) -> Option<Sort> {
     let mut sorts = entries
         .iter()
         .filter(|(_, vars, c)| !(*vars && c.values.iter().any(|v| v.contains("${"))))
         .map(|(_, _, c)| c.operator.base.family())
         .filter(|f| *f != Family::Null)
-        .map(Sort::of);
+        .map(|f| sort_of(f, epoch));
     let first = sorts.next()??;
     sorts.all(|s| s == Some(first)).then_some(first)
+}
+
+/// A documented typed key compared with `Null` only: its present values are of its sort.
+fn only_null(entries: &[(usize, bool, &Condition)], row: Option<&GlobalKey>) -> Option<Sort> {
+    if !entries.iter().all(|(_, _, c)| c.operator.base == BaseOperator::Null) {
+        return None;
+    }
+    match row?.sort {
+        KeySort::Date => Some(Sort::Date),
+        KeySort::Numeric | KeySort::EpochSeconds => Some(Sort::Numeric),
+        KeySort::Ip => Some(Sort::Ip),
+        KeySort::String | KeySort::Arn | KeySort::Bool => None,
+    }
 }
 
 fn clause(values: &mut Values, statement: usize, c: &Condition) -> Option<Clause> {
@@ -428,7 +473,7 @@ fn token_clause(
     c: &Condition,
     tokens: &[Vec<Tok>],
 ) -> Option<Clause> {
-    let Values::Strings(table) = values else {
+    let Values::Strings(table, _) = values else {
         return None;
     };
     let base = c.operator.base;
@@ -449,15 +494,22 @@ fn sat_of(n: usize, clauses: &[Clause], holds: impl Fn(&Clause) -> bool) -> Fixe
     sat
 }
 
-fn single_atoms(raw: Vec<(String, FixedBitSet)>, clauses: &[Clause], n: usize) -> Vec<FieldAtom> {
+fn single_atoms(
+    raw: Vec<(String, FixedBitSet)>,
+    clauses: &[Clause],
+    n: usize,
+    may_be_absent: bool,
+) -> Vec<FieldAtom> {
     let present = raw.into_iter().map(|(w, m)| FieldAtom {
         value: AtomValue::Str(w),
         sat: sat_of(n, clauses, |c| c.holds_single(Some(&m))),
     });
-    let absent =
-        FieldAtom { value: AtomValue::Absent, sat: sat_of(n, clauses, |c| c.holds_single(None)) };
+    let absent = may_be_absent.then(|| FieldAtom {
+        value: AtomValue::Absent,
+        sat: sat_of(n, clauses, |c| c.holds_single(None)),
+    });
     // Absent first: witnesses then name only the keys a violation needs.
-    dedup(std::iter::once(absent).chain(present))
+    dedup(absent.into_iter().chain(present))
 }
 
 fn multi_atoms(
@@ -465,6 +517,7 @@ fn multi_atoms(
     clauses: &[Clause],
     n: usize,
     budget: &EncodeBudget,
+    may_be_absent: bool,
 ) -> Result<Vec<FieldAtom>, EncodeError> {
     // Classes: element atoms on which every per-value test agrees.
     let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
@@ -502,10 +555,13 @@ fn multi_atoms(
             return Err(EncodeError::multivalued_classes(budget.max_set_states));
         }
     }
-    let mut atoms = vec![FieldAtom {
-        value: AtomValue::Absent,
-        sat: sat_of(n, clauses, Clause::holds_absent_multi),
-    }];
+    let mut atoms: Vec<FieldAtom> = may_be_absent
+        .then(|| FieldAtom {
+            value: AtomValue::Absent,
+            sat: sat_of(n, clauses, Clause::holds_absent_multi),
+        })
+        .into_iter()
+        .collect();
     for (some, all, chosen) in states {
         let values = chosen.iter().filter_map(|&i| classes.get(i)).map(|c| c.1.clone()).collect();
         let mut sat = FixedBitSet::with_capacity(n);

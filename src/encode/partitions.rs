@@ -100,7 +100,10 @@ fn principal_mask(p: &Principal) -> Found {
 }
 
 fn mask(value: &str, how: Reading) -> Found {
-    if value.contains("${") {
+    // A variable up to the partition segment may make it anything (its value may hold `:`);
+    // one further on leaves the partition alone.
+    let head_end = value.match_indices(':').nth(1).map_or(value.len(), |(i, _)| i);
+    if value.get(..head_end).is_none_or(|head| head.contains("${")) {
         return Found::SplitAll;
     }
     let literal = |text: &str| match text.strip_prefix("arn:") {
@@ -155,5 +158,8 @@ mod tests {
         assert_eq!(m("arn:aws-c*root", Reading::Glob), Some(vec!["all"]));
         assert_eq!(m("arn:aws:iam::*", Reading::Glob), Some(vec!["aws"]));
         assert_eq!(m("arn:${x}:s3:::b", Reading::Segments), Some(vec!["all"]));
+        assert_eq!(m("${x}", Reading::Segments), Some(vec!["all"]));
+        let home = "arn:aws:s3:::b/home/${aws:username}/*";
+        assert_eq!(m(home, Reading::Segments), Some(vec!["aws"]));
     }
 }

@@ -66,10 +66,16 @@ impl CheckReport {
                 code: None,
                 reasons: reasons
                     .iter()
-                    .map(|r| ReasonReport {
-                        description: kind.reason(r.statement_index, r.statement_id.as_deref()),
-                        statement_index: r.statement_index,
-                        statement_id: r.statement_id.clone(),
+                    .map(|r| {
+                        // An empty Sid reads as no Sid: Access Analyzer names
+                        // the statement by index then (tf-policy-validator's
+                        // recorded findings for `"Sid": ""` statements).
+                        let sid = r.statement_id.clone().filter(|s| !s.is_empty());
+                        ReasonReport {
+                            description: kind.reason(r.statement_index, sid.as_deref()),
+                            statement_index: r.statement_index,
+                            statement_id: sid,
+                        }
                     })
                     .collect(),
                 witness: Some(witness.clone()),

@@ -162,11 +162,18 @@ pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Optio
         stated.push((key, value));
     }
     if stated.iter().take(4).all(|(_, v)| v.is_none()) {
-        // Only `aws:userid`, a key of its own: checked against a principal, if any.
-        let principal =
-            request.principal.as_deref().filter(|_| policy_type == PolicyType::Resource);
-        let k = principal.and_then(kind)?;
+        // Only `aws:userid`, a key of its own: checked against a principal, if any; without
+        // one (identity policies), it must be the `aws:userid` of some IAM user, role session
+        // or federated user.
         let userid = stated.get(4).and_then(|(_, v)| *v)?;
+        if policy_type == PolicyType::Identity {
+            return (!identity_userid(userid)).then(|| {
+                format!(
+                    "`aws:userid` `{userid}` is no IAM user's, role session's or federated user's"
+                )
+            });
+        }
+        let k = request.principal.as_deref().and_then(kind)?;
         return (!allows(&k, "aws:userid", Some(userid))).then(|| {
             format!(
                 "`aws:userid` does not fit the principal `{}`",
@@ -193,6 +200,15 @@ pub(crate) fn inconsistency(request: &Request, policy_type: PolicyType) -> Optio
                 Some("no IAM user, role session or federated user has these caller keys".into())
             }
         }
+    }
+}
+
+/// Whether `userid` is the `aws:userid` of some IAM user (`AIDA…`), role session
+/// (`AROA…:SESSION`) or federated user (`ACCOUNT:NAME`).
+fn identity_userid(userid: &str) -> bool {
+    match userid.split_once(':') {
+        None => is_unique_id(userid),
+        Some((head, name)) => is_name(name) && (is_unique_id(head) || is_account(head)),
     }
 }
 

@@ -139,6 +139,14 @@ pub enum Command {
     /// UNKNOWN, else 0.
     #[command(after_help = crate::batch::EXAMPLE)]
     Batch(crate::batch::BatchArgs),
+    /// Print every policy of a CloudFormation template or Terraform plan, as JSON.
+    ///
+    /// The four checks take `--template-path PATH` in place of their document flags, with
+    /// cfn-policy-validator's and tf-policy-validator's flags (docs/templates.md).
+    ///
+    /// Example:
+    ///   iamcheck check-no-public-access --template-path template.yaml --output json
+    Parse(crate::template::ParseArgs),
     /// Every region of access the new policy adds to the existing one, and every one it removes.
     ///
     /// Prints the relation (EQUIVALENT, MORE_PERMISSIVE, LESS_PERMISSIVE, INCOMPARABLE) and the
@@ -273,7 +281,7 @@ impl Command {
             | Command::Simulate { output, .. } => output.chosen,
             Command::Smtlib(args) => return args.output().unwrap_or(Output::Text),
             // batch writes JSON Lines.
-            Command::Batch(_) => return Output::Json,
+            Command::Batch(_) | Command::Parse(_) => return Output::Json,
             Command::Diff(args) => args.output.map(crate::diff_cmd::DiffOutput::format),
         };
         chosen.unwrap_or_else(|| {

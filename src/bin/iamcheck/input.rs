@@ -2,6 +2,7 @@
 
 use iamcheck::Access;
 use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 /// A loaded document: its display name and text.
 pub struct Doc {
@@ -28,6 +29,53 @@ pub fn load(arg: &str, what: &str) -> Result<Doc, String> {
         format!("{what}: `{path}` is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())
     })?;
     Ok(Doc { name: path.to_string(), text })
+}
+
+/// A document as a SARIF artifact: its path relative to the repository
+/// root (the nearest directory above the current one holding `.git`, else
+/// the current directory), with `/` separators; `stdin` and `inline` as is.
+pub fn artifact(doc: &Doc) -> iamcheck::report::sarif::Artifact {
+    iamcheck::report::sarif::Artifact { uri: repository_uri(&doc.name), first_line: 1 }
+}
+
+pub fn repository_uri(name: &str) -> String {
+    let path = Path::new(name);
+    if name == "stdin" || name == "inline" {
+        return name.to_string();
+    }
+    let Ok(cwd) = std::env::current_dir() else { return slashes(path) };
+    let root = cwd.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&cwd).to_path_buf();
+    let absolute = normalize(&cwd.join(path));
+    match absolute.strip_prefix(normalize(&root)) {
+        Ok(relative) => slashes(relative),
+        Err(_) => slashes(path),
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slashes(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            c => c.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    parts.join("/").trim_start_matches("./").to_string()
 }
 
 /// Parses `--access`: AWS CLI JSON (a one-element list or the object) or

@@ -8,7 +8,9 @@ mod input;
 mod limits;
 mod out;
 mod run;
+mod sarif_template;
 mod smtlib_cmd;
+mod template;
 
 use args::{ExitCodes, Output};
 use clap::Parser;
@@ -17,7 +19,11 @@ use run::Exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if template::wants(&argv) {
+        return template::main(argv);
+    }
+    let cli = match args::Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };

@@ -8,6 +8,7 @@ use crate::args::{
 use crate::failure::Failure;
 use crate::input::{self, Doc};
 use crate::out;
+use iamcheck::report::sarif;
 use iamcheck::report::text::{self, Source};
 use iamcheck::{Check, Decision, Parsed, PolicyType, Request, Verdict};
 
@@ -25,6 +26,8 @@ pub struct Loaded {
     pub check: Check,
     /// The policy under test's document.
     pub doc: Doc,
+    /// The reference policy's document (check-no-new-access).
+    pub reference: Option<Doc>,
     /// `--explain`: the regions of a FAIL in the JSON report.
     pub explain: bool,
 }
@@ -49,6 +52,7 @@ pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
         }
         Command::Smtlib(args) => return crate::smtlib_cmd::run(args, output),
         Command::Batch(args) => return crate::batch::run(args),
+        Command::Parse(args) => return crate::template::parse(args),
         Command::Diff(args) => return crate::diff_cmd::run(args),
     };
     let config = crate::limits::config();
@@ -80,7 +84,7 @@ pub(crate) fn load_no_new_access(args: &NoNewAccessArgs) -> Result<Loaded, Failu
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let check = Check::no_new_access(existing.policy, new.policy, ty);
-    Ok(Loaded { check, doc: new_doc, explain: false })
+    Ok(Loaded { check, doc: new_doc, reference: Some(existing_doc), explain: false })
 }
 
 /// check-access-not-granted's document and check.
@@ -91,7 +95,7 @@ pub(crate) fn load_access_not_granted(args: &AccessNotGrantedArgs) -> Result<Loa
     let parsed = parse(&doc, ty, "policy document")?;
     let check = Check::access_not_granted(parsed.policy, access, ty)
         .map_err(|e| Failure::new(format!("--access: {e}")))?;
-    Ok(Loaded { check, doc, explain: false })
+    Ok(Loaded { check, doc, reference: None, explain: false })
 }
 
 fn load_no_public_access(args: NoPublicAccessArgs) -> Result<Loaded, Failure> {
@@ -100,7 +104,12 @@ fn load_no_public_access(args: NoPublicAccessArgs) -> Result<Loaded, Failure> {
         .map_err(|e| Failure::new(format!("--resource-type: {e}")))?;
     let doc = input::load(&args.policy_document, "policy document")?;
     let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
-    Ok(Loaded { check: Check::NoPublicAccess { policy, resource_type }, doc, explain: false })
+    Ok(Loaded {
+        check: Check::NoPublicAccess { policy, resource_type },
+        doc,
+        reference: None,
+        explain: false,
+    })
 }
 
 fn load_no_external_access(args: NoExternalAccessArgs) -> Result<Loaded, Failure> {
@@ -108,7 +117,12 @@ fn load_no_external_access(args: NoExternalAccessArgs) -> Result<Loaded, Failure
         .map_err(|e| Failure::new(format!("--trusted-account, --trusted-org: {e}")))?;
     let doc = input::load(&args.policy_document, "policy document")?;
     let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
-    Ok(Loaded { check: Check::NoExternalAccess { policy, zone }, doc, explain: false })
+    Ok(Loaded {
+        check: Check::NoExternalAccess { policy, zone },
+        doc,
+        reference: None,
+        explain: false,
+    })
 }
 
 /// Parses a document, printing its warnings; errors name the document.
@@ -158,7 +172,13 @@ fn report(
             crate::diff_cmd::add_text(&mut text, explanation);
             out::print(&text);
         }
-        Output::Sarif => return Err(Failure::new("--output sarif is not available yet")),
+        Output::Sarif => {
+            let file = input::artifact(&loaded.doc);
+            let reference = loaded.reference.as_ref().map(input::artifact);
+            let findings = sarif::findings(&loaded.check, verdict, &file, reference.as_ref());
+            let log = sarif::log(&findings);
+            out::println(&serde_json::to_string_pretty(&log).unwrap_or_default());
+        }
     }
     Ok(())
 }

@@ -265,3 +265,18 @@ fn outsiders_have_the_keys_of_their_principal() {
         v => panic!("{v:?}"),
     }
 }
+
+/// A key asked about as folded that is not: an internal error (UNKNOWN), not slot 0.
+#[test]
+fn an_unfolded_key_is_an_internal_error() {
+    let mut b = super::Builder {
+        table: crate::encode::table::PatternTable::default(),
+        kinds: super::RESOURCE_KINDS,
+        error: None,
+    };
+    let _ = b.presence("aws:userid", true);
+    assert_eq!(b.error.as_deref(), Some("`aws:userid` is no folded key of the caller"));
+    let e = crate::encode::EncodeError::internal("x");
+    assert!(matches!(e.reason(), crate::unknown::UnknownReason::Internal { .. }), "{e}");
+    assert_eq!(e.reason().code(), "internal");
+}

@@ -5,7 +5,6 @@
 
 use super::condition::item_path;
 use super::{join_index, join_key, Json, Kind, Lowerer, Site};
-use crate::encode::keys::MULTIVALUED;
 use crate::policy::condition::Family;
 use crate::policy::template::{Part, Template};
 use crate::policy::Operator;
@@ -103,7 +102,7 @@ impl Lowerer {
 
     fn multivalued_variables(&mut self, template: &Template, path: &str, json: &Json) {
         for key in template.keys() {
-            if MULTIVALUED.contains(&key.to_ascii_lowercase().as_str()) {
+            if crate::iam::keys::lookup(key).is_some_and(|k| k.multivalued) {
                 let message = format!(
                     "policy variable `${{{key}}}` names a multivalued key: AWS substitutes only single-valued keys"
                 );

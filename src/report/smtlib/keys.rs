@@ -24,7 +24,6 @@
 //! model (present, the used elements) is a request set.
 
 use super::strings::{and, dedup, member, not, or, union_of, Writer};
-use crate::encode::keys::MULTIVALUED;
 use crate::policy::condition::Family;
 use crate::policy::template::Template;
 use crate::policy::{BaseOperator, Condition, Policy, Qualifier};
@@ -232,8 +231,10 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
     }
     let mut out = BTreeMap::new();
     for (index, (folded, entries)) in by_key.into_iter().enumerate() {
-        let multi = MULTIVALUED.contains(&folded.as_str())
-            || entries.iter().any(|(_, c)| c.operator.qualifier.is_some());
+        let multi = crate::iam::keys::is_multivalued(
+            &folded,
+            entries.iter().any(|(_, c)| c.operator.qualifier.is_some()),
+        );
         let families: Vec<Family> = entries
             .iter()
             .map(|(_, c)| c.operator.base.family())
@@ -316,7 +317,10 @@ pub(super) fn condition(
     }
     let Some(m) = key.elements else {
         let holds = test(w, key.sort, c, &key.value(), (all, variables));
-        return if c.operator.if_exists || base.is_negated() {
+        // A qualifier reads a single value as a one-element set (docs/semantics.md §4).
+        return if c.operator.qualifier == Some(Qualifier::ForAnyValue) {
+            and(vec![present, holds])
+        } else if c.operator.qualifier.is_some() || c.operator.if_exists || base.is_negated() {
             format!("(or (not {present}) {holds})")
         } else {
             and(vec![present, holds])

@@ -1,0 +1,339 @@
+//! Templates and plans from ../shared/iac-corpus/ (its README.md says what
+//! each file is and where it comes from): every policy is found, the
+//! Terraform plans with AWS-recorded findings give the same findings
+//! offline (docs/templates.md explains each difference), and every template
+//! resolves, with its unresolved values named.
+
+use iamcheck::iac::findings::{self, FindingType, ReportOptions, TemplateCheck};
+use iamcheck::iac::{extract, Found, Options};
+use iamcheck::{parse_policy, Access, Config, ParseLimits, PolicyType};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The corpus: `../shared/iac-corpus` beside the repository (CI lays a copy
+/// of shared/ there), or two levels up for a worktree under `wt/`.
+fn corpus() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [root.join("../shared/iac-corpus"), root.join("../../shared/iac-corpus")];
+    candidates
+        .iter()
+        .find(|p| p.join("README.md").is_file())
+        .cloned()
+        .unwrap_or_else(|| panic!("the IaC corpus is missing: looked in {candidates:?}"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn load(path: &Path) -> Found {
+    extract(&path.display().to_string(), &read(path), &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn files(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, keep, out);
+        } else if keep(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// A finding as the comparison sees it: type, code, resource, policy,
+/// statement indexes of its reasons.
+type Key = (String, String, String, String, Vec<u64>);
+
+fn key(f: &Value) -> Key {
+    let reasons = f["details"]["reasons"].as_array().cloned().unwrap_or_default();
+    let mut indexes: Vec<u64> =
+        reasons.iter().filter_map(|r| r["statementIndex"].as_u64()).collect();
+    indexes.sort_unstable();
+    let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+    (s("findingType"), s("code"), s("resourceName"), s("policyName"), indexes)
+}
+
+/// Differences from AWS's recorded findings, each explained in
+/// docs/templates.md ("Differences from the recorded findings"):
+/// (findings file, finding recorded by AWS only or found by iamcheck only).
+const EXPLAINED: &[(&str, &str, &str)] = &[
+    // tf-policy-validator names an inline_policy block's resource `fakename`
+    // (it looks the name up under the block's address); iamcheck names the role.
+    (
+        "identity_policies/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.example.inline_policy.0",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.example.inline_policy.1",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "iamcheck",
+        "yak_role|aws_iam_role.example.inline_policy.0",
+    ),
+    (
+        "identity_policies/findings/identity_findings.json",
+        "iamcheck",
+        "yak_role|aws_iam_role.example.inline_policy.1",
+    ),
+    (
+        "role_inline_assume_policy/findings/identity_findings.json",
+        "aws",
+        "fakename|aws_iam_role.test_role.inline_policy.0",
+    ),
+    (
+        "role_inline_assume_policy/findings/identity_findings.json",
+        "iamcheck",
+        "test_role|aws_iam_role.test_role.inline_policy.0",
+    ),
+    // `principal = "*"` on an aws_lambda_permission: public. tf-policy-validator
+    // sent Access Analyzer a function ARN without partition, region or account.
+    (
+        "public_access/findings/public_access_findings.json",
+        "iamcheck",
+        "lambda_called_from_sns|aws_lambda_permission.with_sns",
+    ),
+];
+
+fn explained(file: &str, side: &str, k: &Key) -> bool {
+    let id = format!("{}|{}", k.2, k.3);
+    EXPLAINED.iter().any(|(f, s, i)| *f == file && *s == side && *i == id)
+}
+
+#[test]
+fn terraform_plans_reproduce_the_findings_aws_recorded() {
+    let dir = corpus().join("terraform/awslabs-terraform-iam-policy-validator");
+    let mut compared = 0;
+    for case in [
+        "identity_policies",
+        "multiple_policies",
+        "no_access_granted",
+        "public_access",
+        "role_inline_assume_policy",
+    ] {
+        let meta: Value = serde_json::from_str(&read(&dir.join(case).join("meta.json"))).unwrap();
+        let found = load(&dir.join(case).join("plan.json"));
+        for label in meta["labels"].as_array().unwrap() {
+            let file = label["findings_file"].as_str().unwrap();
+            let strings = |k: &str| -> Vec<String> {
+                label[k]
+                    .as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                    .unwrap_or_default()
+            };
+            let check_name = label["check"].as_str().unwrap();
+            let check = if check_name.starts_with("check-no-new-access") {
+                let text = read(&dir.join(case).join(label["reference_policy"].as_str().unwrap()));
+                let ty = match label["reference_policy_type"].as_str().unwrap() {
+                    "identity" => PolicyType::Identity,
+                    _ => PolicyType::Resource,
+                };
+                TemplateCheck::NoNewAccess {
+                    reference: parse_policy(&text, ty).unwrap().policy,
+                    reference_type: ty,
+                }
+            } else if check_name.starts_with("check-access-not-granted") {
+                let access =
+                    Access { actions: strings("actions"), resources: strings("resources") };
+                if access.resources.iter().any(|r| !r.starts_with("arn:")) {
+                    continue; // the ValidationException file: an invalid --resources value
+                }
+                TemplateCheck::AccessNotGranted { access }
+            } else {
+                TemplateCheck::NoPublicAccess
+            };
+            let report = findings::check(
+                &found,
+                &check,
+                &ParseLimits::default(),
+                &Config::default(),
+                &ReportOptions::default(),
+            );
+            let got: BTreeSet<Key> = serde_json::to_value(&report).unwrap()["BlockingFindings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["findingType"] == "SECURITY_WARNING" || f["findingType"] == "ERROR")
+                .map(key)
+                .collect();
+            let expected: Value = serde_json::from_str(&read(&dir.join(case).join(file))).unwrap();
+            let want: BTreeSet<Key> = ["BlockingFindings", "NonBlockingFindings"]
+                .iter()
+                .flat_map(|k| expected[k].as_array().unwrap().iter().map(key).collect::<Vec<_>>())
+                .collect();
+            let path = format!("{case}/{file}");
+            for k in want.difference(&got) {
+                assert!(
+                    explained(&path, "aws", k),
+                    "{path}: AWS recorded {k:?}, iamcheck did not find it"
+                );
+            }
+            for k in got.difference(&want) {
+                assert!(
+                    explained(&path, "iamcheck", k),
+                    "{path}: iamcheck found {k:?}, AWS did not record it"
+                );
+            }
+            // Every FAIL carries a witness, and a source line.
+            for f in
+                report.blocking.iter().filter(|f| f.finding_type == FindingType::SecurityWarning)
+            {
+                assert!(f.details.get("witness").is_some(), "{path}: {f:?}");
+                assert!(f.location.line > 0 && !f.statement_locations.is_empty(), "{path}: {f:?}");
+            }
+            compared += 1;
+        }
+    }
+    // 14 files: all but `validate` (ValidatePolicy is not a custom policy
+    // check) and the ValidationException one (`--resources example`).
+    assert_eq!(compared, 12);
+}
+
+/// The addresses meta.json lists as policy-bearing: every one is found (as
+/// a policy, or skipped with a reason), in child modules too.
+#[test]
+fn every_terraform_plan_yields_every_policy() {
+    let mut plans = Vec::new();
+    files(
+        &corpus().join("terraform"),
+        &|p| p.file_name().is_some_and(|n| n == "plan.json"),
+        &mut plans,
+    );
+    assert_eq!(plans.len(), 33);
+    let mut in_modules = 0;
+    for plan in &plans {
+        let found = load(plan);
+        let meta: Value = serde_json::from_str(&read(&plan.with_file_name("meta.json"))).unwrap();
+        let seen: BTreeSet<&str> = found
+            .policies
+            .iter()
+            .map(|p| p.resource.as_str())
+            .chain(found.skipped.iter().map(|s| s.resource.as_str()))
+            .collect();
+        let analysis = &meta["analysis"];
+        for address in analysis["policies_under_modules"].as_array().into_iter().flatten() {
+            let a = address.as_str().unwrap();
+            if a.contains(".data.") || !is_policy_resource(a) {
+                continue;
+            }
+            assert!(seen.contains(a), "{}: {a} not found", plan.display());
+            in_modules += 1;
+        }
+        // Unknown policies are reported (document None), never passed.
+        for p in found.policies.iter().filter(|p| p.document.is_none()) {
+            assert!(
+                !p.unresolved.is_empty(),
+                "{}: {} has no document and no reason",
+                plan.display(),
+                p.resource
+            );
+        }
+    }
+    assert!(in_modules >= 4, "policies in child modules found: {in_modules}");
+}
+
+fn is_policy_resource(address: &str) -> bool {
+    let ty = address.rsplit('.').nth(1).unwrap_or_default();
+    iamcheck::iac::terraform::is_policy_type(ty)
+}
+
+/// The CloudFormation templates (tests and sample templates, CDK output):
+/// each resolves, every policy-bearing resource index.json lists is found,
+/// and every policy document parses or is reported.
+#[test]
+fn every_cloudformation_template_resolves() {
+    let root = corpus().join("cloudformation");
+    let mut templates = Vec::new();
+    let keep = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let template = name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || name.ends_with(".template.json")
+            || name.ends_with(".json");
+        template
+            && !name.ends_with(".meta.json")
+            && name != "index.json"
+            && !p.to_string_lossy().contains("unit_tests")
+            && !name.contains("parameters")
+            && !name.contains("reference_policy")
+            && !name.contains("configuration")
+            && !name.contains("evaluations")
+            && !name.starts_with("invalid_file")
+            && name != "bad_template.json"
+    };
+    files(&root, &keep, &mut templates);
+    assert!(templates.len() >= 140, "{}", templates.len());
+    let (mut policies, mut named) = (0, 0);
+    for t in &templates {
+        let found = load(t);
+        let index = t.parent().unwrap().join("index.json");
+        if index.is_file() {
+            let index: Value = serde_json::from_str(&read(&index)).unwrap();
+            let name = t.file_name().unwrap().to_str().unwrap();
+            let entry = index["files"].as_array().unwrap().iter().find(|f| f["file"] == name);
+            for pair in entry.and_then(|e| e["policy_resources"].as_array()).into_iter().flatten() {
+                let (id, ty) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+                if !iamcheck::iac::cfn::is_policy_type(ty) {
+                    continue;
+                }
+                let seen = found.policies.iter().any(|p| p.resource.split(',').any(|r| r == id))
+                    || found.skipped.iter().any(|s| s.resource == id)
+                    || OPTIONAL.contains(&ty);
+                assert!(seen, "{}: {id} ({ty}) not found", t.display());
+            }
+        }
+        for p in &found.policies {
+            policies += 1;
+            named += p.unresolved.len();
+            assert!(p.line > 0, "{}: {} has no line", t.display(), p.resource);
+            let doc = p.document.as_ref().unwrap();
+            assert_eq!(
+                p.statement_lines.len(),
+                doc["Statement"].as_array().map_or(1, Vec::len),
+                "{}: {}",
+                t.display(),
+                p.resource
+            );
+        }
+    }
+    assert!(policies > 400, "{policies}");
+    assert!(named > 0);
+}
+
+/// Types whose policy property is optional: such a resource may hold none.
+const OPTIONAL: &[&str] = &[
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::S3::AccessPoint",
+    "AWS::ApiGateway::RestApi",
+    "AWS::CodeArtifact::Domain",
+    "AWS::Backup::BackupVault",
+    "AWS::S3Express::AccessPoint",
+];
+
+/// The CLI end to end: a YAML template checked in one command, located
+/// findings in the validators' shape, exit 1.
+#[test]
+fn cli_checks_a_template_in_one_command() {
+    let t = corpus().join("cloudformation/awslabs-aws-cloudformation-iam-policy-validator/skills_fixtures/public-bucket.yaml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamcheck"))
+        .args(["check-no-public-access", "--template-path"])
+        .arg(&t)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &report["BlockingFindings"][0];
+    assert_eq!(f["code"], "policy-analysis-CheckNoPublicAccess");
+    assert!(f["location"]["line"].as_u64().unwrap() > 1);
+    assert_eq!(f["details"]["result"], "FAIL");
+    assert!(report["NonBlockingFindings"].is_array());
+}
