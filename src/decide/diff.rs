@@ -337,7 +337,8 @@ impl<'a> Engine<'a> {
         let labels = Labels::of(policies, policy_type);
         let mut budget = config.encode.clone();
         budget.atoms.deadline = deadline;
-        let all = [policies[0], policies[1], labels.policy()];
+        let [first, second] = *policies;
+        let all = [first, second, labels.policy()];
         let enc = encode(&all, policy_type, &budget, &Restrict::default()).map_err(|e| {
             Undecided::new(UndecidedKind::Budget, format!("a budget was exceeded: {e}"))
         })?;
