@@ -208,6 +208,8 @@ impl std::fmt::Display for Undecided {
     }
 }
 
+impl std::error::Error for Undecided {}
+
 impl Undecided {
     fn new(kind: UndecidedKind, message: impl Into<String>) -> Undecided {
         Undecided { kind, message: message.into() }
