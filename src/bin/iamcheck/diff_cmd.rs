@@ -3,9 +3,8 @@
 
 use crate::args::{Output, PolicyTypeArg};
 use crate::failure::Failure;
-use crate::input;
 use crate::out;
-use crate::run::{parse, Exit, Loaded};
+use crate::run::{Exit, Loaded};
 use iamcheck::decide::diff::DiffOptions;
 use iamcheck::report::diff as report;
 use iamcheck::{Check, Config, Verdict};
@@ -59,14 +58,17 @@ impl DiffOutput {
 
 pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
     let ty = args.policy_type.policy_type();
-    let existing_doc = input::load(&args.existing_policy_document, "existing policy document")?;
-    let new_doc = input::load(&args.new_policy_document, "new policy document")?;
-    let existing = parse(&existing_doc, ty, "existing policy document");
-    let new = parse(&new_doc, ty, "new policy document");
-    let (existing, new) = match (existing, new) {
-        (Ok(existing), Ok(new)) => (existing, new),
-        (Err(a), Err(b)) => return Err(Failure { errors: [a.errors, b.errors].concat(), ..a }),
-        (Err(e), _) | (_, Err(e)) => return Err(e),
+    // The documents load and parse as check-no-new-access's.
+    let operands = crate::args::NoNewAccessArgs {
+        existing_policy_document: args.existing_policy_document.clone(),
+        new_policy_document: args.new_policy_document.clone(),
+        explain: false,
+        policy_type: args.policy_type,
+        output: crate::args::OutputArg { chosen: None },
+    };
+    let Check::NoNewAccess { existing, new, .. } = crate::run::load_no_new_access(&operands)?.check
+    else {
+        return Err(Failure::new("internal error: check-no-new-access's operands"));
     };
     let options = DiffOptions { max_regions: args.max_regions, ..DiffOptions::default() };
     let config = crate::limits::config();
@@ -75,7 +77,7 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
     } else {
         DiffOutput::Json
     });
-    match iamcheck::diff(&existing.policy, &new.policy, ty, &config, &options) {
+    match iamcheck::diff(&existing, &new, ty, &config, &options) {
         Ok(diff) => {
             out::print(&match output {
                 DiffOutput::Json => format!("{}\n", report::to_json(&diff)),
