@@ -8,6 +8,7 @@
 
 mod concrete;
 mod concretize;
+pub mod diff;
 mod facts;
 mod outsider;
 mod search;

@@ -50,6 +50,7 @@ pub mod unknown;
 pub mod values;
 
 pub use check::{Check, CheckError};
+pub use decide::diff::{diff, Diff, DiffOptions, Relation, Undecided};
 pub use decide::{
     check_access_not_granted, check_no_external_access, check_no_new_access,
     check_no_public_access, Access, Config, Reason, RequestModel, ResourceType, Verdict,

@@ -1,6 +1,7 @@
 //! Reporting: verdicts in Access Analyzer's JSON shape (plus the witness),
 //! as text for a terminal, and as SARIF for code scanning.
 
+pub mod diff;
 pub mod json;
 pub mod sarif;
 pub mod smtlib;

@@ -15,6 +15,7 @@ mod batch;
 mod catalog;
 mod cli;
 mod corpus;
+mod diff;
 mod errors;
 mod examples;
 mod iac;

@@ -143,18 +143,18 @@ fn condition_statement() -> impl Strategy<Value = Value> {
     })
 }
 
-fn condition_doc() -> impl Strategy<Value = Value> {
+pub fn condition_doc() -> impl Strategy<Value = Value> {
     prop::collection::vec(condition_statement(), 1..4)
         .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
 }
 
-fn policy_doc(resource_policy: bool) -> impl Strategy<Value = Value> {
+pub fn policy_doc(resource_policy: bool) -> impl Strategy<Value = Value> {
     prop::collection::vec(statement(resource_policy), 1..4)
         .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
 }
 
 /// The finite universe the brute force enumerates.
-fn universe(resource_policy: bool) -> Vec<Request> {
+pub fn universe(resource_policy: bool) -> Vec<Request> {
     let actions = ["a:x", "a:y", "A:z", "b:x", "b:yy", "c:x"];
     let resources = [
         "arn:aws:s3:::a",
@@ -220,11 +220,11 @@ fn universe(resource_policy: bool) -> Vec<Request> {
     out
 }
 
-fn allows(p: &Policy, ty: PolicyType, r: &Request) -> bool {
+pub fn allows(p: &Policy, ty: PolicyType, r: &Request) -> bool {
     simulate(p, ty, r).unwrap().decision == Decision::Allow
 }
 
-fn runner(cases: u32) -> TestRunner {
+pub fn runner(cases: u32) -> TestRunner {
     let config = PtConfig { cases, failure_persistence: None, ..PtConfig::default() };
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]))
 }

@@ -118,7 +118,7 @@ impl Masks {
 
     /// Whether some completion of `alive` from field `d` on may reach the
     /// goal (exact at the leaf).
-    fn possible(&self, goal: &Goal, d: usize, alive: &FixedBitSet) -> bool {
+    pub(crate) fn possible(&self, goal: &Goal, d: usize, alive: &FixedBitSet) -> bool {
         let Some(settled) = self.settled.get(d) else {
             return false;
         };

@@ -177,6 +177,13 @@ pub enum Command {
     /// Example:
     ///   iamcheck check-no-public-access --template-path template.yaml --output json
     Parse(crate::template::ParseArgs),
+    /// Every region of access the new policy adds to the existing one, and every one it removes.
+    ///
+    /// Prints the relation (EQUIVALENT, MORE_PERMISSIVE, LESS_PERMISSIVE, INCOMPARABLE) and the
+    /// regions in the policies' own patterns, each with the statements responsible and a witness
+    /// (docs/diff.md). Exit codes: 0 nothing added, 1 access added, 2 error, 3 undecided.
+    #[command(after_help = crate::diff_cmd::EXAMPLE)]
+    Diff(crate::diff_cmd::DiffArgs),
 }
 
 /// The operands of check-no-new-access (also `smtlib check-no-new-access`).
@@ -188,6 +195,10 @@ pub struct NoNewAccessArgs {
     /// The policy under test (DOC); reasons point at its statements.
     #[arg(long, value_name = "DOC")]
     pub new_policy_document: String,
+    /// On FAIL, add `regions` to the JSON: all the new access, in the policies' patterns
+    /// (see `iamcheck diff`). The text output of a FAIL always shows them.
+    #[arg(long)]
+    pub explain: bool,
     /// IDENTITY_POLICY or RESOURCE_POLICY (role trust policies are resource policies).
     #[arg(long, value_name = "TYPE")]
     pub policy_type: PolicyTypeArg,
@@ -205,6 +216,10 @@ pub struct AccessNotGrantedArgs {
     /// shorthand `actions=a,b` / `resources=r1,r2` / `actions=a,resources=r`.
     #[arg(long, value_name = "ACCESS")]
     pub access: String,
+    /// On FAIL, add `regions` to the JSON: all the listed access the policy grants, in the
+    /// policy's patterns. The text output of a FAIL always shows them.
+    #[arg(long)]
+    pub explain: bool,
     /// IDENTITY_POLICY or RESOURCE_POLICY (role trust policies are resource policies).
     #[arg(long, value_name = "TYPE")]
     pub policy_type: PolicyTypeArg,
@@ -297,6 +312,7 @@ impl Command {
             Command::Smtlib(args) => return args.output().unwrap_or(Output::Text),
             // batch writes JSON Lines.
             Command::Batch(_) | Command::Parse(_) => return Output::Json,
+            Command::Diff(args) => args.output.map(crate::diff_cmd::DiffOutput::format),
         };
         chosen.unwrap_or_else(|| {
             if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

@@ -2,6 +2,7 @@
 
 mod args;
 mod batch;
+mod diff_cmd;
 mod failure;
 mod input;
 mod limits;

@@ -28,14 +28,24 @@ pub struct Loaded {
     pub doc: Doc,
     /// The reference policy's document (check-no-new-access).
     pub reference: Option<Doc>,
+    /// `--explain`: the regions of a FAIL in the JSON report.
+    pub explain: bool,
+}
+
+impl Loaded {
+    fn explained(self, explain: bool) -> Loaded {
+        Loaded { explain, ..self }
+    }
 }
 
 pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
     crate::limits::set_model(cli.request_model.model());
     let loaded = match cli.command {
-        Command::CheckNoNewAccess(args) => load_no_new_access(&args)?,
-        Command::CheckAccessNotGranted(args) => load_access_not_granted(&args)?,
+        Command::CheckNoNewAccess(args) => load_no_new_access(&args)?.explained(args.explain),
+        Command::CheckAccessNotGranted(args) => {
+            load_access_not_granted(&args)?.explained(args.explain)
+        }
         Command::CheckNoPublicAccess(args) => load_no_public_access(args)?,
         Command::CheckNoExternalAccess(args) => load_no_external_access(args)?,
         Command::Simulate { policy_document, request, policy_type, .. } => {
@@ -44,9 +54,12 @@ pub fn run(cli: Cli, output: Output) -> Result<Exit, Failure> {
         Command::Smtlib(args) => return crate::smtlib_cmd::run(args, output),
         Command::Batch(args) => return crate::batch::run(args),
         Command::Parse(args) => return crate::template::parse(args),
+        Command::Diff(args) => return crate::diff_cmd::run(args),
     };
-    let verdict = loaded.check.run(&crate::limits::config());
-    report(&loaded, &verdict, output)?;
+    let config = crate::limits::config();
+    let verdict = loaded.check.run(&config);
+    let explanation = crate::diff_cmd::explain(&loaded, &verdict, output, &config);
+    report(&loaded, &verdict, output, explanation.as_ref())?;
     Ok(exit_of(&verdict))
 }
 
@@ -72,7 +85,7 @@ pub(crate) fn load_no_new_access(args: &NoNewAccessArgs) -> Result<Loaded, Failu
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let check = Check::no_new_access(existing.policy, new.policy, ty);
-    Ok(Loaded { check, doc: new_doc, reference: Some(existing_doc) })
+    Ok(Loaded { check, doc: new_doc, reference: Some(existing_doc), explain: false })
 }
 
 /// check-access-not-granted's document and check.
@@ -83,7 +96,7 @@ pub(crate) fn load_access_not_granted(args: &AccessNotGrantedArgs) -> Result<Loa
     let parsed = parse(&doc, ty, "policy document")?;
     let check = Check::access_not_granted(parsed.policy, access, ty)
         .map_err(|e| Failure::new(format!("--access: {e}")))?;
-    Ok(Loaded { check, doc, reference: None })
+    Ok(Loaded { check, doc, reference: None, explain: false })
 }
 
 fn load_no_public_access(args: NoPublicAccessArgs) -> Result<Loaded, Failure> {
@@ -92,7 +105,12 @@ fn load_no_public_access(args: NoPublicAccessArgs) -> Result<Loaded, Failure> {
         .map_err(|e| Failure::new(format!("--resource-type: {e}")))?;
     let doc = input::load(&args.policy_document, "policy document")?;
     let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
-    Ok(Loaded { check: Check::NoPublicAccess { policy, resource_type }, doc, reference: None })
+    Ok(Loaded {
+        check: Check::NoPublicAccess { policy, resource_type },
+        doc,
+        reference: None,
+        explain: false,
+    })
 }
 
 fn load_no_external_access(args: NoExternalAccessArgs) -> Result<Loaded, Failure> {
@@ -100,7 +118,12 @@ fn load_no_external_access(args: NoExternalAccessArgs) -> Result<Loaded, Failure
         .map_err(|e| Failure::new(format!("--trusted-account, --trusted-org: {e}")))?;
     let doc = input::load(&args.policy_document, "policy document")?;
     let policy = parse(&doc, PolicyType::Resource, "policy document")?.policy;
-    Ok(Loaded { check: Check::NoExternalAccess { policy, zone }, doc, reference: None })
+    Ok(Loaded {
+        check: Check::NoExternalAccess { policy, zone },
+        doc,
+        reference: None,
+        explain: false,
+    })
 }
 
 /// Parses a document, printing its warnings; errors name the document.
@@ -127,16 +150,28 @@ pub(crate) fn parse(doc: &Doc, ty: PolicyType, what: &str) -> Result<Parsed, Fai
     }
 }
 
-fn report(loaded: &Loaded, verdict: &Verdict, output: Output) -> Result<(), Failure> {
+fn report(
+    loaded: &Loaded,
+    verdict: &Verdict,
+    output: Output,
+    explanation: Option<&crate::diff_cmd::Explanation>,
+) -> Result<(), Failure> {
     let report = loaded.check.report(verdict);
     match output {
+        Output::Json if loaded.explain => {
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            crate::diff_cmd::add_json(&mut value, explanation, *verdict == Verdict::Pass);
+            out::println(&crate::limits::with_request_model(value.to_string()));
+        }
         Output::Json => {
             out::println(&crate::limits::with_request_model(report.to_json()));
         }
         Output::Text => {
             let doc = &loaded.doc;
             let source = Source { name: &doc.name, text: &doc.text, policy: loaded.check.policy() };
-            out::print(&text::render(loaded.check.kind(), &report, &source));
+            let mut text = text::render(loaded.check.kind(), &report, &source);
+            crate::diff_cmd::add_text(&mut text, explanation);
+            out::print(&text);
             if let Some(model) = crate::limits::request_model_json() {
                 let version = model.get("catalogVersion").and_then(|v| v.as_str()).unwrap_or("");
                 out::println(&format!(

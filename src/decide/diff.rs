@@ -1,0 +1,476 @@
+//! `iamcheck diff`: every region of access one policy adds to another, and
+//! every region it removes, described in the policies' own patterns.
+//!
+//! How (docs/diff.md): the two policies are encoded together with one
+//! *label* statement per pattern and per condition entry they write
+//! ([`labels`]), so that every atom of every field is exactly a class of
+//! values on which every written pattern agrees. A walk over the fields
+//! ([`regions`]) splits the requests one policy allows and the other does
+//! not into disjoint boxes (one set of atoms per field), merged where they
+//! differ in one field only; each box's atom sets are then written as
+//! patterns with exceptions ([`describe`]).
+//!
+//! Exactness contract: the union of the added regions is exactly the set of
+//! requests of the request model (docs/semantics.md §2) that `new` allows
+//! and `existing` does not, and likewise for the removed ones; regions of
+//! one list do not overlap. Where the encoding is not exact (policy
+//! variables, opaque constructs that decide part of a region) the diff is
+//! [`Undecided`], never a guess.
+
+mod describe;
+mod labels;
+mod regions;
+
+use super::search::{Goal, Limits, Masks, OutOfBudget};
+use super::{Config, Reason};
+use crate::encode::{encode, Restrict};
+use crate::policy::{Policy, PolicyType};
+use crate::request::Request;
+use crate::simulate::{simulate, Decision};
+use labels::Labels;
+use std::collections::BTreeMap;
+
+/// How the new policy relates to the existing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// Both allow exactly the same requests.
+    Equivalent,
+    /// New allows everything existing allows, and more.
+    MorePermissive,
+    /// New allows a strict subset of what existing allows.
+    LessPermissive,
+    /// Each allows a request the other does not.
+    Incomparable,
+}
+
+impl Relation {
+    /// `EQUIVALENT`, `MORE_PERMISSIVE`, `LESS_PERMISSIVE` or `INCOMPARABLE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Equivalent => "EQUIVALENT",
+            Relation::MorePermissive => "MORE_PERMISSIVE",
+            Relation::LessPermissive => "LESS_PERMISSIVE",
+            Relation::Incomparable => "INCOMPARABLE",
+        }
+    }
+
+    fn of(added: bool, removed: bool) -> Relation {
+        match (added, removed) {
+            (false, false) => Relation::Equivalent,
+            (true, false) => Relation::MorePermissive,
+            (false, true) => Relation::LessPermissive,
+            (true, true) => Relation::Incomparable,
+        }
+    }
+
+    /// Whether the new policy adds access (the diff's exit code 1).
+    pub fn adds_access(self) -> bool {
+        matches!(self, Relation::MorePermissive | Relation::Incomparable)
+    }
+}
+
+/// One term of a field's description: the values every `all_of` label
+/// matches and no `none_of` label matches (an empty `all_of`: any value).
+/// A field's description is the union of its terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// Labels (patterns, condition entries) that all match.
+    pub all_of: Vec<String>,
+    /// Labels none of which match: the exceptions.
+    pub none_of: Vec<String>,
+    /// The label indices of `all_of` and `none_of` (for [`Diff::contains`]).
+    ids: (Vec<usize>, Vec<usize>),
+}
+
+/// Where a field's description goes in a region.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FieldName {
+    /// The action.
+    Actions,
+    /// The resource.
+    Resources,
+    /// The principal (resource policies).
+    Principals,
+    /// A condition key (or, in identity policies, the caller keys), as first written.
+    Condition(String),
+}
+
+/// One region: a set of requests, the product of one described set per field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Per constrained field, the union of its terms. A field not listed
+    /// takes any value (a condition key: absent included).
+    pub fields: BTreeMap<FieldName, Vec<Term>>,
+    /// The Allow statements of the side that gains this access which grant
+    /// some request of the region.
+    pub statements: Vec<Reason>,
+    /// A request of the region: allowed by the gaining side, not by the other.
+    pub witness: Request,
+}
+
+/// The full comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diff {
+    /// The relation of new to existing.
+    pub relation: Relation,
+    /// What new allows and existing does not.
+    pub added: Vec<Region>,
+    /// What existing allows and new does not.
+    pub removed: Vec<Region>,
+    /// Regions left out of `added` and `removed` by `max_regions`.
+    pub omitted: (usize, usize),
+    labels: Labels,
+}
+
+impl Diff {
+    /// Whether every region is listed.
+    pub fn complete(&self) -> bool {
+        self.omitted == (0, 0)
+    }
+
+    /// Whether `request` lies in `region` (evaluated with `simulate` on the
+    /// labels' statements; `None` when `simulate` cannot decide a label).
+    pub fn contains(&self, region: &Region, request: &Request) -> Option<bool> {
+        contains(&self.labels, &region.fields, request)
+    }
+}
+
+/// Whether `request` lies in the described fields (Kleene: `None` when a
+/// label is undecided and decides the answer).
+fn contains(
+    labels: &Labels,
+    fields: &BTreeMap<FieldName, Vec<Term>>,
+    request: &Request,
+) -> Option<bool> {
+    let term = |t: &Term| {
+        let each = t.ids.0.iter().map(|&i| labels.matches(i, request));
+        let each = each.chain(t.ids.1.iter().map(|&i| labels.matches(i, request).map(|m| !m)));
+        kleene(each, true)
+    };
+    kleene(fields.values().map(|terms| kleene(terms.iter().map(term), false)), true)
+}
+
+/// Kleene AND (`and`) or OR of three-valued Booleans.
+fn kleene(values: impl Iterator<Item = Option<bool>>, and: bool) -> Option<bool> {
+    let mut result = Some(and);
+    for v in values {
+        match v {
+            Some(b) if b != and => return Some(b),
+            Some(_) => {}
+            None => result = None,
+        }
+    }
+    result
+}
+
+/// Why a diff is not answered exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UndecidedKind {
+    /// A policy uses policy variables (`${…}`), which the regions cannot
+    /// describe exactly yet.
+    PolicyVariables,
+    /// A construct iamcheck does not decide exactly (docs/semantics.md §6)
+    /// decides part of a region.
+    OpaqueConstruct,
+    /// A budget (encoding, search nodes, regions, time) ran out.
+    Budget,
+    /// A region's witness could not be made a request a caller can send.
+    Witness,
+    /// An invariant of the engine failed (a bug: please report it).
+    Internal,
+}
+
+impl UndecidedKind {
+    /// The kind as scripts read it (`policy-variables`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UndecidedKind::PolicyVariables => "policy-variables",
+            UndecidedKind::OpaqueConstruct => "opaque-construct",
+            UndecidedKind::Budget => "budget",
+            UndecidedKind::Witness => "witness",
+            UndecidedKind::Internal => "internal",
+        }
+    }
+}
+
+/// The diff could not be answered exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undecided {
+    /// The kind of reason.
+    pub kind: UndecidedKind,
+    /// The reason in prose.
+    pub message: String,
+}
+
+impl std::fmt::Display for Undecided {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Undecided {}
+
+impl Undecided {
+    fn new(kind: UndecidedKind, message: impl Into<String>) -> Undecided {
+        Undecided { kind, message: message.into() }
+    }
+}
+
+impl From<OutOfBudget> for Undecided {
+    fn from(e: OutOfBudget) -> Undecided {
+        Undecided::new(UndecidedKind::Budget, crate::unknown::UnknownReason::from(e).to_string())
+    }
+}
+
+/// Options of a diff.
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// List at most this many regions per side (the rest are counted in
+    /// [`Diff::omitted`]).
+    pub max_regions: Option<usize>,
+    /// Maximum boxes the walk may produce before merging (a budget: past
+    /// it the diff is [`Undecided`]).
+    pub max_boxes: usize,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions { max_regions: None, max_boxes: 20_000 }
+    }
+}
+
+/// The regions of access `new` adds to `existing` and removes from it.
+///
+/// # Errors
+/// [`Undecided`] when the regions cannot be described exactly (policy
+/// variables, an opaque construct deciding part of a region) or a budget
+/// runs out.
+///
+/// # Example
+/// ```
+/// use iamcheck::decide::diff::{diff, DiffOptions, FieldName, Relation};
+/// use iamcheck::{parse_policy, PolicyType};
+/// let old = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#, PolicyType::Identity)?;
+/// let new = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity)?;
+/// let d = diff(&old.policy, &new.policy, PolicyType::Identity, &Default::default(), &DiffOptions::default())?;
+/// assert_eq!(d.relation, Relation::MorePermissive);
+/// let actions = &d.added[0].fields[&FieldName::Actions][0];
+/// assert_eq!((actions.all_of.clone(), actions.none_of.clone()), (vec!["s3:*".to_string()], vec!["s3:Get*".to_string()]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn diff(
+    existing: &Policy,
+    new: &Policy,
+    policy_type: PolicyType,
+    config: &Config,
+    options: &DiffOptions,
+) -> Result<Diff, Undecided> {
+    let policies = [new, existing];
+    let mut engine = Engine::new(&policies, policy_type, config, options)?;
+    let added = engine.regions(&[(0, true), (1, false)])?;
+    let removed = engine.regions(&[(1, true), (0, false)])?;
+    let relation = Relation::of(!added.is_empty(), !removed.is_empty());
+    let cut = |mut v: Vec<Region>| {
+        let keep = options.max_regions.unwrap_or(usize::MAX);
+        let omitted = v.len().saturating_sub(keep);
+        v.truncate(keep);
+        (v, omitted)
+    };
+    let (added, omitted_added) = cut(added);
+    let (removed, omitted_removed) = cut(removed);
+    Ok(Diff {
+        relation,
+        added,
+        removed,
+        omitted: (omitted_added, omitted_removed),
+        labels: engine.labels,
+    })
+}
+
+/// The regions of requests `policy` allows within `access` (what
+/// check-access-not-granted's `--explain` lists), described like a diff's.
+///
+/// # Errors
+/// As [`diff`].
+pub fn access_regions(
+    policy: &Policy,
+    access: &super::Access,
+    policy_type: PolicyType,
+    config: &Config,
+    options: &DiffOptions,
+) -> Result<Diff, Undecided> {
+    let target = super::access_policy(access, policy_type);
+    let policies = [policy, &target];
+    let mut engine = Engine::new(&policies, policy_type, config, options)?;
+    let mut added = engine.regions(&[(0, true), (1, true)])?;
+    let relation = Relation::of(!added.is_empty(), false);
+    let keep = options.max_regions.unwrap_or(usize::MAX);
+    let omitted = added.len().saturating_sub(keep);
+    added.truncate(keep);
+    Ok(Diff { relation, added, removed: Vec::new(), omitted: (omitted, 0), labels: engine.labels })
+}
+
+/// The two policies encoded with their labels.
+struct Engine<'a> {
+    policies: [&'a Policy; 2],
+    policy_type: PolicyType,
+    enc: crate::encode::Encoded,
+    masks: Masks,
+    labels: Labels,
+    limits: Limits,
+    nodes: usize,
+    max_boxes: usize,
+}
+
+impl<'a> Engine<'a> {
+    fn new(
+        policies: &[&'a Policy; 2],
+        policy_type: PolicyType,
+        config: &Config,
+        options: &DiffOptions,
+    ) -> Result<Engine<'a>, Undecided> {
+        if let Some(where_) = policies.iter().find_map(|p| labels::variable_in(p)) {
+            return Err(Undecided::new(
+                UndecidedKind::PolicyVariables,
+                format!("the regions of a policy with policy variables cannot be described exactly yet ({where_})"),
+            ));
+        }
+        let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
+        let labels = Labels::of(policies, policy_type);
+        let mut budget = config.encode.clone();
+        budget.atoms.deadline = deadline;
+        let [first, second] = *policies;
+        let all = [first, second, labels.policy()];
+        let enc = encode(&all, policy_type, &budget, &Restrict::default()).map_err(|e| {
+            Undecided::new(UndecidedKind::Budget, format!("a budget was exceeded: {e}"))
+        })?;
+        let masks = Masks::new(&enc, all.len());
+        Ok(Engine {
+            policies: *policies,
+            policy_type,
+            enc,
+            masks,
+            labels,
+            limits: Limits { max_nodes: config.max_search_nodes, deadline },
+            nodes: 0,
+            max_boxes: options.max_boxes,
+        })
+    }
+
+    /// The described regions of the requests reaching `terms` (policy 0 or
+    /// 1 allowing or not), the first term's policy being the gaining side.
+    fn regions(&mut self, terms: &[(usize, bool)]) -> Result<Vec<Region>, Undecided> {
+        let goal = Goal { terms: terms.to_vec() };
+        let gaining = terms.first().map_or(0, |t| t.0);
+        let mut walk = regions::Walk::new(
+            &self.enc,
+            &self.masks,
+            goal,
+            &mut self.nodes,
+            self.limits,
+            self.max_boxes,
+        );
+        let boxes = regions::merge(walk.run()?, &self.enc);
+        let policies: Vec<&Policy> = self.policies.to_vec();
+        let mut describer = describe::Describer::new(&self.enc, &self.labels, self.policy_type);
+        let mut out = Vec::with_capacity(boxes.len());
+        for b in boxes {
+            let fields = describer.region(&b)?;
+            let statements = self.reasons(&b, gaining);
+            let witness = self.witness(&b, &policies, terms, &fields)?;
+            out.push(Region { fields, statements, witness });
+        }
+        Ok(out)
+    }
+
+    /// The Allow statements of `gaining` alive in some cell of the box.
+    fn reasons(&self, b: &regions::Cell, gaining: usize) -> Vec<Reason> {
+        let Some(policy) = self.policies.get(gaining) else { return Vec::new() };
+        let indices: std::collections::BTreeSet<usize> = b
+            .alive
+            .ones()
+            .filter_map(|i| self.enc.statements.get(i))
+            .filter(|s| s.policy == gaining && s.effect == crate::policy::Effect::Allow)
+            .map(|s| s.index)
+            .collect();
+        indices
+            .into_iter()
+            .filter_map(|i| policy.statements.get(i))
+            .map(|s| Reason { statement_index: s.index, statement_id: s.sid.clone() })
+            .collect()
+    }
+
+    /// A request of the box that `simulate` confirms, polished when the
+    /// polished request stays in the region.
+    fn witness(
+        &self,
+        b: &regions::Cell,
+        policies: &[&Policy],
+        terms: &[(usize, bool)],
+        fields: &BTreeMap<FieldName, Vec<Term>>,
+    ) -> Result<Request, Undecided> {
+        let first: Vec<usize> =
+            b.fields.iter().map(|atoms| atoms.ones().next().unwrap_or(0)).collect();
+        // The first atoms; else the same with one field's atom changed (a key the encoding keeps
+        // apart from the caller, `aws:userid`, may not fit the first caller).
+        let others = b.fields.iter().enumerate().flat_map(|(d, atoms)| {
+            let first = &first;
+            atoms.ones().skip(1).take(MAX_WITNESS_TRIES).map(move |a| {
+                let mut path = first.clone();
+                if let Some(slot) = path.get_mut(d) {
+                    *slot = a;
+                }
+                path
+            })
+        });
+        let mut why = String::new();
+        let mut found = None;
+        for path in std::iter::once(first.clone()).chain(others) {
+            let candidate = super::witness::request(&self.enc, &path, policies, self.policy_type);
+            let repairs = super::concretize::caller_repairs(&candidate, self.policy_type);
+            let repaired =
+                repairs.into_iter().filter(|r| contains(&self.labels, fields, r) == Some(true));
+            for c in std::iter::once(candidate).chain(repaired) {
+                match super::witness::contradiction(&c, policies, terms, self.policy_type) {
+                    None => {
+                        found = Some(c);
+                        break;
+                    }
+                    Some(w) if why.is_empty() => why = w,
+                    Some(_) => {}
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        let Some(witness) = found else {
+            return Err(Undecided::new(
+                UndecidedKind::Witness,
+                format!("a region's witness is not confirmed: {why}"),
+            ));
+        };
+        let mut polished = witness.clone();
+        super::witness::polish(
+            &mut polished,
+            policies,
+            terms,
+            self.policy_type,
+            &Restrict::default(),
+        );
+        let inside = contains(&self.labels, fields, &polished) == Some(true);
+        Ok(if inside { polished } else { witness })
+    }
+}
+
+/// Atoms tried per field for a region's witness after the first.
+const MAX_WITNESS_TRIES: usize = 32;
+
+/// Whether `policy` allows `request` (`None`: undecided or invalid).
+pub(crate) fn allows(policy: &Policy, policy_type: PolicyType, request: &Request) -> Option<bool> {
+    match simulate(policy, policy_type, request).ok()?.decision {
+        Decision::Allow => Some(true),
+        Decision::ExplicitDeny | Decision::ImplicitDeny => Some(false),
+        Decision::Unknown => None,
+    }
+}

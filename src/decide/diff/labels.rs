@@ -1,0 +1,169 @@
+//! Labels: one statement per pattern and per condition entry the two
+//! policies write, encoded with them so that every atom is a class of values
+//! on which every written pattern agrees (the vocabulary of descriptions).
+
+use crate::policy::template::Template;
+use crate::policy::{Condition, Effect, Element, Policy, PolicyType, Principal, Statement};
+use crate::request::Request;
+
+/// What a label constrains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum LabelKind {
+    Action,
+    Resource,
+    Principal,
+    NotPrincipal,
+    Condition,
+}
+
+/// The labels of a query: an Allow statement per label, constrained only
+/// where the label is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Labels {
+    policy: Policy,
+    texts: Vec<String>,
+    policy_type: PolicyType,
+    /// One single-statement policy per label, for `simulate`.
+    singles: Vec<Policy>,
+}
+
+impl Labels {
+    /// The labels of every pattern and condition entry of `policies`, each once.
+    pub(super) fn of(policies: &[&Policy], policy_type: PolicyType) -> Labels {
+        let mut labels = Labels {
+            policy: Policy { version: None, id: None, statements: Vec::new() },
+            texts: Vec::new(),
+            policy_type,
+            singles: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for p in policies {
+            for s in &p.statements {
+                for a in &s.action.values {
+                    if seen.insert((LabelKind::Action, a.to_ascii_lowercase())) {
+                        labels.push(a.clone(), |st| st.action = single(a.clone()));
+                    }
+                }
+                for r in s.resource.iter().flat_map(|e| &e.values) {
+                    if seen.insert((LabelKind::Resource, r.clone())) {
+                        labels.push(r.clone(), |st| {
+                            st.resource = Some(single(r.clone()));
+                        });
+                    }
+                }
+                // `NotPrincipal` is no negated `Principal` (an account's role sessions, for
+                // one): its entries are labels of their own.
+                let negated = s.principal.as_ref().is_some_and(|e| e.negated);
+                for pr in s.principal.iter().flat_map(|e| &e.values) {
+                    let (kind, text) = match negated {
+                        false => (LabelKind::Principal, principal_text(pr)),
+                        true => (
+                            LabelKind::NotPrincipal,
+                            format!("NotPrincipal {}", principal_text(pr)),
+                        ),
+                    };
+                    if seen.insert((kind, text.clone())) {
+                        labels.push(text, |st| {
+                            st.principal = Some(Element { negated, values: vec![pr.clone()] });
+                        });
+                    }
+                }
+                for c in &s.conditions {
+                    let text = condition_text(c);
+                    let key = format!("{} {} {:?}", c.operator, c.key_folded(), c.values);
+                    if seen.insert((LabelKind::Condition, key)) {
+                        labels.push(text, |st| st.conditions = vec![c.clone()]);
+                    }
+                }
+            }
+        }
+        labels
+    }
+
+    fn push(&mut self, text: String, constrain: impl FnOnce(&mut Statement)) {
+        let index = self.policy.statements.len();
+        let mut st = Statement {
+            index,
+            sid: None,
+            effect: Effect::Allow,
+            principal: (self.policy_type == PolicyType::Resource)
+                .then(|| single(Principal::Everyone)),
+            action: single("*".to_string()),
+            resource: Some(single("*".to_string())),
+            conditions: Vec::new(),
+            lines: (0, 0),
+        };
+        constrain(&mut st);
+        let mut alone = st.clone();
+        alone.index = 0;
+        self.singles.push(Policy { version: None, id: None, statements: vec![alone] });
+        self.policy.statements.push(st);
+        self.texts.push(text);
+    }
+
+    /// The labels as one policy (statement `i` is label `i`).
+    pub(super) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Label `i` as written in the policy.
+    pub(super) fn text(&self, i: usize) -> &str {
+        self.texts.get(i).map_or("", String::as_str)
+    }
+
+    /// Whether label `i`'s pattern or entry holds for `request`.
+    pub(super) fn matches(&self, i: usize, request: &Request) -> Option<bool> {
+        super::allows(self.singles.get(i)?, self.policy_type, request)
+    }
+}
+
+fn single<T>(value: T) -> Element<T> {
+    Element { negated: false, values: vec![value] }
+}
+
+/// A principal entry as a label: `*`, the AWS value, or `Service:…` and the like.
+fn principal_text(p: &Principal) -> String {
+    match p {
+        Principal::Everyone => "*".to_string(),
+        Principal::Aws(v) => v.clone(),
+        Principal::Service(v) => format!("Service:{v}"),
+        Principal::Federated(v) => format!("Federated:{v}"),
+        Principal::CanonicalUser(v) => format!("CanonicalUser:{v}"),
+    }
+}
+
+/// A condition entry as a label: `StringEquals aws:SourceVpc vpc-1, vpc-2`.
+fn condition_text(c: &Condition) -> String {
+    format!("{} {} {}", c.operator, c.key, c.values.join(", "))
+}
+
+/// Where `policy` uses a policy variable, if it substitutes them.
+pub(super) fn variable_in(policy: &Policy) -> Option<String> {
+    if !policy.substitutes_variables() {
+        return None;
+    }
+    let var = |v: &String| Template::mentions_variable(v);
+    policy.statements.iter().find_map(|s| {
+        let found = s
+            .resource
+            .iter()
+            .flat_map(|e| &e.values)
+            .find(|v| var(v))
+            .or_else(|| s.action.values.iter().find(|v| var(v)))
+            .or_else(|| s.conditions.iter().flat_map(|c| &c.values).find(|v| var(v)))
+            .or_else(|| {
+                s.principal.iter().flat_map(|e| &e.values).find_map(|p| match p {
+                    Principal::Aws(v)
+                    | Principal::Service(v)
+                    | Principal::Federated(v)
+                    | Principal::CanonicalUser(v)
+                        if var(v) =>
+                    {
+                        Some(v)
+                    }
+                    _ => None,
+                })
+            });
+        found.map(|v| format!("statement {}: `{v}`", s.label()))
+    })
+}

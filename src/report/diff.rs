@@ -1,0 +1,272 @@
+//! `iamcheck diff` reports: JSON (the contract), text for a terminal, and
+//! Markdown for a pull-request comment.
+//!
+//! # JSON
+//! ```json
+//! {"relation": "EQUIVALENT|MORE_PERMISSIVE|LESS_PERMISSIVE|INCOMPARABLE",
+//!  "added": [{"actions": [{"match": ["s3:*"], "except": ["s3:Get*"]}],
+//!             "resources": [{"match": ["*"]}],
+//!             "conditions": {"aws:SourceIp": [{"match": ["*"], "except": ["IpAddress aws:SourceIp 10.0.0.0/8"]}]},
+//!             "newStatements": [{"statementIndex": 1, "statementId": "Sid"}],
+//!             "witness": {"action": "s3:AbortMultipartUpload", "resource": "…"}}],
+//!  "removed": [… "existingStatements" …],
+//!  "complete": true}
+//! ```
+//! A field is the union of its terms; a term is the values every `match`
+//! label matches (`*`: any value) and no `except` label matches. `principals`
+//! appears for resource policies; a condition key not listed takes any value
+//! (absent included). `complete: false` comes with `"omitted": {"added": n,
+//! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
+//! {"kind": "…", "message": "…"}}`.
+
+use crate::decide::diff::{Diff, FieldName, Region, Term, Undecided};
+use crate::decide::Reason;
+use serde_json::{json, Map, Value};
+
+/// Which side gains a list of regions: names its statements' field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Regions of new access: `newStatements`.
+    New,
+    /// Regions of removed access: `existingStatements`.
+    Existing,
+    /// Regions of one policy (`--explain` of check-access-not-granted): `statements`.
+    Policy,
+}
+
+impl Side {
+    fn key(self) -> &'static str {
+        match self {
+            Side::New => "newStatements",
+            Side::Existing => "existingStatements",
+            Side::Policy => "statements",
+        }
+    }
+}
+
+/// The diff as its JSON value.
+pub fn to_json(diff: &Diff) -> Value {
+    let mut out = json!({
+        "relation": diff.relation.as_str(),
+        "added": regions_json(&diff.added, Side::New),
+        "removed": regions_json(&diff.removed, Side::Existing),
+        "complete": diff.complete(),
+    });
+    if !diff.complete() {
+        if let Some(map) = out.as_object_mut() {
+            map.insert(
+                "omitted".into(),
+                json!({"added": diff.omitted.0, "removed": diff.omitted.1}),
+            );
+        }
+    }
+    out
+}
+
+/// An undecided diff as JSON.
+pub fn undecided_json(u: &Undecided) -> Value {
+    json!({"relation": "UNKNOWN", "reason": {"kind": u.kind.as_str(), "message": u.message}})
+}
+
+/// Regions as a JSON array, their statements under `side`'s name.
+pub fn regions_json(regions: &[Region], side: Side) -> Value {
+    Value::Array(regions.iter().map(|r| region_json(r, side)).collect())
+}
+
+fn region_json(region: &Region, side: Side) -> Value {
+    let mut map = Map::new();
+    let mut conditions = Map::new();
+    for (name, terms) in &region.fields {
+        let terms = Value::Array(terms.iter().map(term_json).collect());
+        match name {
+            FieldName::Actions => map.insert("actions".into(), terms),
+            FieldName::Resources => map.insert("resources".into(), terms),
+            FieldName::Principals => map.insert("principals".into(), terms),
+            FieldName::Condition(key) => conditions.insert(key.clone(), terms),
+        };
+    }
+    if !conditions.is_empty() {
+        map.insert("conditions".into(), Value::Object(conditions));
+    }
+    map.insert(side.key().into(), statements_json(&region.statements));
+    map.insert("witness".into(), serde_json::to_value(&region.witness).unwrap_or(Value::Null));
+    Value::Object(map)
+}
+
+fn term_json(term: &Term) -> Value {
+    let all: Vec<&str> = if term.all_of.is_empty() {
+        vec!["*"]
+    } else {
+        term.all_of.iter().map(String::as_str).collect()
+    };
+    let mut t = json!({ "match": all });
+    if !term.none_of.is_empty() {
+        if let Some(map) = t.as_object_mut() {
+            map.insert("except".into(), json!(term.none_of));
+        }
+    }
+    t
+}
+
+fn statements_json(reasons: &[Reason]) -> Value {
+    Value::Array(
+        reasons
+            .iter()
+            .map(|r| match &r.statement_id {
+                Some(sid) => json!({"statementIndex": r.statement_index, "statementId": sid}),
+                None => json!({"statementIndex": r.statement_index}),
+            })
+            .collect(),
+    )
+}
+
+/// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns; for
+/// condition entries, `A and not (B)`.
+fn term_text(term: &Term, entries: bool) -> String {
+    if entries {
+        let not = term.none_of.iter().map(|e| format!("not ({e})"));
+        let parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
+        return if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
+    }
+    let head = if term.all_of.is_empty() { "*".to_string() } else { term.all_of.join(" and ") };
+    if term.none_of.is_empty() {
+        head
+    } else {
+        format!("{head} except {}", term.none_of.join(", "))
+    }
+}
+
+/// A field's terms in prose (terms with exceptions parenthesized when several).
+pub fn field_text(name: &FieldName, terms: &[Term]) -> String {
+    let entries = matches!(name, FieldName::Condition(_));
+    let several = terms.len() > 1;
+    let parts: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            let s = term_text(t, entries);
+            if several && (!t.none_of.is_empty() || t.all_of.len() > 1) {
+                format!("({s})")
+            } else {
+                s
+            }
+        })
+        .collect();
+    parts.join(if entries { " or " } else { ", " })
+}
+
+fn statements_text(reasons: &[Reason]) -> String {
+    let names: Vec<String> = reasons
+        .iter()
+        .map(|r| match &r.statement_id {
+            Some(sid) => format!("{} ({sid})", r.statement_index),
+            None => r.statement_index.to_string(),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// Regions as indented text, one block per region.
+pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
+    for (i, r) in regions.iter().enumerate() {
+        let mut first = true;
+        for (name, terms) in &r.fields {
+            let label = match name {
+                FieldName::Actions => "actions".to_string(),
+                FieldName::Resources => "resources".to_string(),
+                FieldName::Principals => "principals".to_string(),
+                FieldName::Condition(_) => "when".to_string(),
+            };
+            let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
+            first = false;
+            out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
+        }
+        out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
+        let witness = serde_json::to_string(&r.witness).unwrap_or_default();
+        out.push_str(&format!("     {:<11} {witness}\n", "witness"));
+    }
+}
+
+/// The diff as text for a terminal.
+pub fn to_text(diff: &Diff) -> String {
+    let mut out = format!(
+        "{}: {} region(s) of access added, {} removed{}\n",
+        diff.relation.as_str(),
+        diff.added.len() + diff.omitted.0,
+        diff.removed.len() + diff.omitted.1,
+        if diff.complete() { "" } else { " (list cut by --max-regions)" }
+    );
+    for (title, regions, omitted, statements) in [
+        ("Added (allowed by new, not by existing)", &diff.added, diff.omitted.0, "new stmts"),
+        ("Removed (allowed by existing, not by new)", &diff.removed, diff.omitted.1, "old stmts"),
+    ] {
+        if regions.is_empty() && omitted == 0 {
+            continue;
+        }
+        out.push_str(&format!("\n{title}:\n"));
+        regions_text(&mut out, regions, statements);
+        if omitted > 0 {
+            out.push_str(&format!("  … and {omitted} more region(s)\n"));
+        }
+    }
+    out
+}
+
+/// The diff as Markdown for a pull-request comment: a short table.
+pub fn to_markdown(diff: &Diff) -> String {
+    let mut out = format!(
+        "### iamcheck diff: `{}`\n\n{} region(s) of access added, {} removed.\n",
+        diff.relation.as_str(),
+        diff.added.len() + diff.omitted.0,
+        diff.removed.len() + diff.omitted.1
+    );
+    if diff.added.is_empty() && diff.removed.is_empty() {
+        return out;
+    }
+    let all = || diff.added.iter().chain(&diff.removed);
+    let principals = all().any(|r| r.fields.contains_key(&FieldName::Principals));
+    let conditions = all().any(|r| r.fields.keys().any(|n| matches!(n, FieldName::Condition(_))));
+    let mut header = vec!["", "Actions", "Resources"];
+    header.extend(principals.then_some("Principals"));
+    header.extend(conditions.then_some("Conditions"));
+    header.push("Statements");
+    out.push_str(&format!("\n| {} |\n", header.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for (sign, regions) in [("added", &diff.added), ("removed", &diff.removed)] {
+        for r in regions.iter() {
+            let cell = |name: &FieldName| {
+                r.fields.get(name).map(|t| md(&field_text(name, t))).unwrap_or_default()
+            };
+            let mut row =
+                vec![sign.to_string(), cell(&FieldName::Actions), cell(&FieldName::Resources)];
+            if principals {
+                row.push(cell(&FieldName::Principals));
+            }
+            if conditions {
+                let entries: Vec<String> = r
+                    .fields
+                    .iter()
+                    .filter(|(n, _)| matches!(n, FieldName::Condition(_)))
+                    .map(|(n, t)| md(&field_text(n, t)))
+                    .collect();
+                row.push(entries.join("<br>"));
+            }
+            row.push(md(&statements_text(&r.statements)));
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+    }
+    if !diff.complete() {
+        out.push_str(&format!(
+            "\n{} more added and {} more removed region(s) not listed (`--max-regions`).\n",
+            diff.omitted.0, diff.omitted.1
+        ));
+    }
+    out
+}
+
+/// Text as a Markdown table cell: code, with `|` escaped.
+fn md(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("`{}`", text.replace('|', "\\|").replace('`', "'"))
+}

@@ -1,0 +1,291 @@
+//! `iamcheck diff`: exactness against brute force on small alphabets (fixed
+//! seed), witnesses replayed through `simulate`, the relation against
+//! check-no-new-access both ways on the labelled corpora, and the CLI.
+
+use crate::common::{example, iamcheck, iamcheck_json, no_new_access, policy, repo, result};
+use crate::props::{allows, condition_doc, policy_doc, runner, universe};
+use iamcheck::decide::diff::{diff, Diff, DiffOptions, Relation};
+use iamcheck::{Config, Policy, PolicyType, Request};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn run_diff(existing: &Policy, new: &Policy, ty: PolicyType) -> Option<Diff> {
+    diff(existing, new, ty, &Config::default(), &DiffOptions::default()).ok()
+}
+
+/// The regions' union is the brute-force difference, regions of one side do
+/// not overlap, and each witness lies in its region and replays.
+fn check_exact(
+    existing: &Policy,
+    new: &Policy,
+    ty: PolicyType,
+    requests: &[Request],
+) -> Result<(), TestCaseError> {
+    let Some(d) = run_diff(existing, new, ty) else {
+        return Err(TestCaseError::fail("diff undecided on a policy without variables"));
+    };
+    for (regions, gains, other) in [(&d.added, new, existing), (&d.removed, existing, new)] {
+        for r in regions.iter() {
+            prop_assert!(allows(gains, ty, &r.witness), "witness {:?} not allowed", r.witness);
+            prop_assert!(!allows(other, ty, &r.witness), "witness {:?} allowed by both", r.witness);
+            prop_assert_eq!(d.contains(r, &r.witness), Some(true), "witness outside its region");
+            prop_assert!(!r.statements.is_empty(), "a region names its statements");
+        }
+        for q in requests {
+            let expected = allows(gains, ty, q) && !allows(other, ty, q);
+            let inside = regions.iter().filter(|r| d.contains(r, q) == Some(true)).count();
+            prop_assert_eq!(inside, usize::from(expected), "request {:?}", q);
+        }
+    }
+    let added = requests.iter().any(|q| allows(new, ty, q) && !allows(existing, ty, q));
+    let removed = requests.iter().any(|q| allows(existing, ty, q) && !allows(new, ty, q));
+    // The finite universe may miss a difference, never invent one.
+    prop_assert!(!added || d.relation.adds_access());
+    prop_assert!(
+        !removed || matches!(d.relation, Relation::LessPermissive | Relation::Incomparable)
+    );
+    Ok(())
+}
+
+fn exact_pairs(resource_policy: bool, docs: impl Strategy<Value = (Value, Value)>, cases: u32) {
+    let ty = if resource_policy { PolicyType::Resource } else { PolicyType::Identity };
+    let requests = universe(resource_policy);
+    runner(cases)
+        .run(&docs, |(e, n)| {
+            check_exact(&policy(&e.to_string(), ty), &policy(&n.to_string(), ty), ty, &requests)
+        })
+        .unwrap();
+}
+
+#[test]
+fn regions_are_exact_identity() {
+    exact_pairs(false, (policy_doc(false), policy_doc(false)), 48);
+}
+
+#[test]
+fn regions_are_exact_resource() {
+    exact_pairs(true, (policy_doc(true), policy_doc(true)), 16);
+}
+
+#[test]
+fn regions_are_exact_conditions() {
+    exact_pairs(false, (condition_doc(), condition_doc()), 48);
+}
+
+/// The relation agrees with check-no-new-access in both directions; returns
+/// (pairs compared, diffs undecided).
+fn agree(existing: &Policy, new: &Policy, ty: PolicyType, id: &str) -> (usize, usize) {
+    let forward = result(&no_new_access(existing, new, ty));
+    let backward = result(&no_new_access(new, existing, ty));
+    let Some(d) = run_diff(existing, new, ty) else { return (0, 1) };
+    if forward == "UNKNOWN" || backward == "UNKNOWN" {
+        return (0, 0);
+    }
+    let removes = matches!(d.relation, Relation::LessPermissive | Relation::Incomparable);
+    assert_eq!(d.relation.adds_access(), forward == "FAIL", "{id}: added vs check-no-new-access");
+    assert_eq!(removes, backward == "FAIL", "{id}: removed vs the reverse check");
+    (1, 0)
+}
+
+#[test]
+fn relation_agrees_with_the_directional_checks_on_aa_samples() {
+    let text = std::fs::read_to_string(repo("tests/data/aa-samples.jsonl")).unwrap();
+    let (mut compared, mut undecided) = (0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let case: Value = serde_json::from_str(line).unwrap();
+        let ty = match case["policy_type"].as_str() {
+            Some("RESOURCE_POLICY") => PolicyType::Resource,
+            _ => PolicyType::Identity,
+        };
+        let existing = policy(&case["existing_policy"].to_string(), ty);
+        let new = policy(&case["new_policy"].to_string(), ty);
+        let (c, u) = agree(&existing, &new, ty, case["id"].as_str().unwrap());
+        compared += c;
+        undecided += u;
+    }
+    println!("aa-samples: diff agrees on {compared} pairs, undecided on {undecided}");
+    assert!(compared >= 120, "only {compared} pairs compared");
+}
+
+#[test]
+fn relation_agrees_with_the_directional_checks_on_quacky_pairs() {
+    let text = std::fs::read_to_string(repo("tests/data/quacky-pairs.jsonl")).unwrap();
+    let has_principal = |doc: &Value| doc.to_string().contains("\"Principal\"");
+    let (mut compared, mut undecided) = (0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: Value = serde_json::from_str(line).unwrap();
+        let (original, mutant) = (&row["original"], &row["mutant"]);
+        let ty = if has_principal(original) || has_principal(mutant) {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
+        let existing = policy(&original.to_string(), ty);
+        let new = policy(&mutant.to_string(), ty);
+        let (c, u) = agree(&existing, &new, ty, row["id"].as_str().unwrap());
+        compared += c;
+        undecided += u;
+    }
+    println!("Quacky: diff agrees on {compared} pairs, undecided on {undecided}");
+    assert!(compared >= 300, "only {compared} pairs compared");
+}
+
+/// Golden outputs: the article's examples and managed-policy versions
+/// (tests/data/diff/, from the npm package scripts/crosscheck/install-managed.sh pins).
+/// `IAMCHECK_BLESS=1` rewrites the golden files.
+const GOLDEN: &[(&str, &str, &str, &str, i32)] = &[
+    (
+        "public-put-to-account-put-delete",
+        "examples/public-put.json",
+        "examples/account-put-delete.json",
+        "RESOURCE_POLICY",
+        1,
+    ),
+    (
+        "account-put-delete-to-public-put",
+        "examples/account-put-delete.json",
+        "examples/public-put.json",
+        "RESOURCE_POLICY",
+        1,
+    ),
+    (
+        "public-put-to-deny-outside",
+        "examples/public-put.json",
+        "examples/public-put-deny-outside.json",
+        "RESOURCE_POLICY",
+        0,
+    ),
+    (
+        "identity-ec2-s3-itself",
+        "examples/identity-ec2-s3.json",
+        "examples/identity-ec2-s3.json",
+        "IDENTITY_POLICY",
+        0,
+    ),
+    (
+        "PowerUserAccess-v4-v5",
+        "tests/data/diff/PowerUserAccess-v4.json",
+        "tests/data/diff/PowerUserAccess-v5.json",
+        "IDENTITY_POLICY",
+        1,
+    ),
+    (
+        "AmazonSSMServiceRolePolicy-v2-v3",
+        "tests/data/diff/AmazonSSMServiceRolePolicy-v2.json",
+        "tests/data/diff/AmazonSSMServiceRolePolicy-v3.json",
+        "IDENTITY_POLICY",
+        1,
+    ),
+    (
+        "AmazonEC2RoleforAWSCodeDeployLimited-v1-v2",
+        "tests/data/diff/AmazonEC2RoleforAWSCodeDeployLimited-v1.json",
+        "tests/data/diff/AmazonEC2RoleforAWSCodeDeployLimited-v2.json",
+        "IDENTITY_POLICY",
+        0,
+    ),
+];
+
+fn golden(name: &str, ext: &str, got: &str) {
+    let path = repo(&format!("tests/data/diff/{name}.golden.{ext}"));
+    if std::env::var_os("IAMCHECK_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        got,
+        want,
+        "{name}.{ext} differs from {} (IAMCHECK_BLESS=1 rewrites it)",
+        path.display()
+    );
+}
+
+#[test]
+fn golden_outputs() {
+    for &(name, existing, new, ty, code) in GOLDEN {
+        let (existing, new) =
+            (repo(existing).display().to_string(), repo(new).display().to_string());
+        let args = [
+            "diff",
+            "--existing-policy-document",
+            &existing,
+            "--new-policy-document",
+            &new,
+            "--policy-type",
+            ty,
+        ];
+        let (got_code, json) = iamcheck_json(&args);
+        assert_eq!(got_code, code, "{name}: exit code");
+        golden(name, "json", &format!("{}\n", serde_json::to_string_pretty(&json).unwrap()));
+        let mut md = args.to_vec();
+        md.extend(["--output", "markdown"]);
+        golden(name, "md", &String::from_utf8(iamcheck(&md).stdout).unwrap());
+    }
+}
+
+#[test]
+fn cli_contract() {
+    let (existing, new) = (example("public-put.json"), example("account-put-delete.json"));
+    let args = [
+        "diff",
+        "--existing-policy-document",
+        &existing,
+        "--new-policy-document",
+        &new,
+        "--policy-type",
+        "RESOURCE_POLICY",
+    ];
+    let mut capped = args.to_vec();
+    capped.extend(["--max-regions", "0"]);
+    let (code, json) = iamcheck_json(&capped);
+    assert_eq!(code, 1);
+    assert_eq!(json["relation"], "INCOMPARABLE");
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["omitted"], serde_json::json!({"added": 1, "removed": 1}));
+    // Policy variables: undecided, typed, exit 3.
+    let with_var = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#;
+    let plain = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
+    let (code, json) = iamcheck_json(&[
+        "diff",
+        "--existing-policy-document",
+        plain,
+        "--new-policy-document",
+        with_var,
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(code, 3);
+    assert_eq!(json["relation"], "UNKNOWN");
+    assert_eq!(json["reason"]["kind"], "policy-variables");
+    // --explain on the checks.
+    let check = [
+        "check-no-new-access",
+        "--existing-policy-document",
+        &existing,
+        "--new-policy-document",
+        &new,
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--explain",
+    ];
+    let (code, json) = iamcheck_json(&check);
+    assert_eq!(code, 1);
+    assert_eq!(json["regions"][0]["actions"][0]["match"][0], "s3:DeleteBucket");
+    let (_, plain_json) = iamcheck_json(&check[..check.len() - 1]);
+    assert!(plain_json.get("regions").is_none(), "regions are opt-in");
+    let access = [
+        "check-access-not-granted",
+        "--policy-document",
+        &new,
+        "--access",
+        "actions=s3:*",
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--explain",
+    ];
+    let (code, json) = iamcheck_json(&access);
+    assert_eq!(code, 1);
+    let regions = json["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 1, "{json}");
+    let actions = regions[0]["actions"].to_string();
+    assert!(actions.contains("s3:PutObject") && actions.contains("s3:DeleteBucket"), "{actions}");
+}
