@@ -173,6 +173,7 @@ fn no_witness_crosses_partitions() {
 fn request(principal: &str, resource: &str) -> Request {
     Request {
         principal: Some(principal.into()),
+        federated_by: None,
         action: "s3:GetObject".into(),
         resource: resource.into(),
         ..Default::default()

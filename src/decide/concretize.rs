@@ -456,7 +456,9 @@ pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<
             }
             for p in userid_principals(&completed, partition) {
                 if request.principal.as_deref() != Some(p.as_str()) || completed != id {
-                    out.push(Request { principal: Some(p), ..base.clone() });
+                    // `federatedBy` belongs to the request's own principal only.
+                    let by = base.federated_by.clone().filter(|_| request.principal == Some(p.clone()));
+                    out.push(Request { principal: Some(p), federated_by: by, ..base.clone() });
                 }
             }
         }
@@ -572,7 +574,10 @@ pub(crate) fn admitted(restrict: &Restrict, request: &Request) -> bool {
         let forbidden = restrict
             .principal
             .iter()
-            .any(|e| crate::simulate::principal_entry_matches(e, p) != Some(false));
+            .any(|e| {
+                crate::simulate::principal_entry_matches(e, p, request.federated_by.as_deref())
+                    != Some(false)
+            });
         if forbidden {
             return false;
         }
