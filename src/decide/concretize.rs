@@ -457,7 +457,8 @@ pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<
             for p in userid_principals(&completed, partition) {
                 if request.principal.as_deref() != Some(p.as_str()) || completed != id {
                     // `federatedBy` belongs to the request's own principal only.
-                    let by = base.federated_by.clone().filter(|_| request.principal == Some(p.clone()));
+                    let by =
+                        base.federated_by.clone().filter(|_| request.principal == Some(p.clone()));
                     out.push(Request { principal: Some(p), federated_by: by, ..base.clone() });
                 }
             }
@@ -571,13 +572,10 @@ fn suggested_caller(request: &Request) -> Option<String> {
 /// outside it is no witness of those checks.
 pub(crate) fn admitted(restrict: &Restrict, request: &Request) -> bool {
     if let Some(p) = &request.principal {
-        let forbidden = restrict
-            .principal
-            .iter()
-            .any(|e| {
-                crate::simulate::principal_entry_matches(e, p, request.federated_by.as_deref())
-                    != Some(false)
-            });
+        let forbidden = restrict.principal.iter().any(|e| {
+            crate::simulate::principal_entry_matches(e, p, request.federated_by.as_deref())
+                != Some(false)
+        });
         if forbidden {
             return false;
         }

@@ -56,9 +56,11 @@ pub fn from_configuration_file(text: &str) -> Result<BTreeMap<String, String>, S
                         };
                         out.insert(k.to_string(), v);
                     }
-                    _ => return Err(format!(
+                    _ => {
+                        return Err(format!(
                         "item {i} is neither `KEY=VALUE` nor a ParameterKey/ParameterValue object"
-                    )),
+                    ))
+                    }
                 }
             }
         }

@@ -37,7 +37,10 @@ pub(crate) fn parse_caller(text: &str) -> Result<Caller<'_>, String> {
 /// # Errors
 /// A message when `text` is no request principal, or `by` is given for a principal that is
 /// no federated user or is no IAM user ARN of the federated user's partition and account.
-pub(crate) fn parse_federated<'a>(text: &'a str, by: Option<&'a str>) -> Result<Caller<'a>, String> {
+pub(crate) fn parse_federated<'a>(
+    text: &'a str,
+    by: Option<&'a str>,
+) -> Result<Caller<'a>, String> {
     let caller = parse_caller(text)?;
     let Some(user) = by else { return Ok(caller) };
     if !matches!(caller, Caller::FederatedUser { .. }) {

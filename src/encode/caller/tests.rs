@@ -277,10 +277,6 @@ fn an_unfolded_key_is_an_internal_error() {
     let _ = b.presence("aws:userid", true);
     assert_eq!(b.error.as_deref(), Some("`aws:userid` is no folded key of the caller"));
     let e = crate::encode::EncodeError::internal("x");
-<<<<<<< HEAD
-    assert!(matches!(e.reason(), crate::UnknownReason::Internal { .. }), "{e}");
-=======
-    assert!(matches!(e.reason(), crate::unknown::UnknownReason::Internal { .. }));
+    assert!(matches!(e.reason(), crate::unknown::UnknownReason::Internal { .. }), "{e}");
     assert_eq!(e.reason().code(), "internal");
->>>>>>> main
 }

@@ -525,9 +525,7 @@ pub(super) fn resource_universe() -> String {
 /// (`encode::principal::federator`).
 pub(super) fn federator() -> String {
     let (name, sep) = (name(), crate::iam::caller::FEDERATOR);
-    format!(
-        r#"(re.opt (re.++ (str.to_re "{sep}") (re.* (re.++ {name} (str.to_re "/"))) {name}))"#
-    )
+    format!(r#"(re.opt (re.++ (str.to_re "{sep}") (re.* (re.++ {name} (str.to_re "/"))) {name}))"#)
 }
 
 pub(super) fn name() -> String {
