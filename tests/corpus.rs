@@ -87,13 +87,19 @@ fn placeholder_filled() {
 /// iamcheck gives there).
 #[test]
 fn quacky_pairs() {
-    const MIN_QUACKY: usize = 700;
+    // 695 since the IAM user who federated (docs/semantics.md §3): five pairs of
+    // `s3_policy_for_lambda_function` allow `user/myuser` and `Deny` `s3:Put*` with
+    // `NotPrincipal` [root, myuser]; myuser's federated sessions are allowed and, not being
+    // listed, denied `s3:Put*` by the existing policy but not by the mutant, a new access
+    // Quacky does not model.
+    const MIN_QUACKY: usize = 695;
     const GROUPS: &[(&str, &str)] = &[
         ("ec2_require_mfa_session_token", "PASS"),
         ("ec2_terminate_instance_ip", "FAIL"),
         ("ec2_validate_attach_volume", "FAIL"),
         ("iam_role_policy_modify_iam_but_not_own_policies", "FAIL"),
         ("ec2_allow_ebs_volume_owners", "FAIL"),
+        ("s3_policy_for_lambda_function", "FAIL"),
     ];
     let has_principal = |doc: &Value| {
         let sts = match &doc["Statement"] {
