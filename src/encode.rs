@@ -15,6 +15,7 @@
 pub(crate) mod caller;
 pub mod glob;
 pub(crate) mod keys;
+mod opaque;
 mod partitions;
 pub mod principal;
 mod table;
@@ -231,15 +232,22 @@ pub fn encode(
 ) -> Result<Encoded, EncodeError> {
     // Statements split where policy variables make an OR more precise
     // (`variables::split`); every variant keeps its statement's index.
-    let mut variants: Vec<(usize, &Policy, std::borrow::Cow<'_, crate::policy::Statement>)> =
-        Vec::new();
+    let literals = variables::literals(policies);
+    let mut variants: Vec<(usize, &Policy, Cow<'_, crate::policy::Statement>)> = Vec::new();
+    let mut except: Vec<Vec<String>> = Vec::new();
     for (p, policy) in policies.iter().enumerate() {
         for s in &policy.statements {
-            match variables::split(s).filter(|_| policy.substitutes_variables()) {
+            match variables::split(s, &literals).filter(|_| policy.substitutes_variables()) {
                 Some(split) => {
-                    variants.extend(split.into_iter().map(|v| (p, *policy, Cow::Owned(v))));
+                    for v in split {
+                        variants.push((p, *policy, Cow::Owned(v.statement)));
+                        except.push(v.except);
+                    }
                 }
-                None => variants.push((p, *policy, Cow::Borrowed(s))),
+                None => {
+                    variants.push((p, *policy, Cow::Borrowed(s)));
+                    except.push(Vec::new());
+                }
             }
         }
     }
@@ -249,7 +257,7 @@ pub fn encode(
         .collect();
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
-    let mut opaque = keys::OpaqueSet::default();
+    let mut opaque = opaque::OpaqueSet::default();
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);
     let has_caller = !folded.is_empty() || policy_type == PolicyType::Resource;
@@ -257,7 +265,7 @@ pub fn encode(
         if has_caller { partitions::query_classes(&all, &folded, restrict) } else { Vec::new() };
     let classes = if classes.len() > 1 { classes } else { Vec::new() };
     let mut fields = vec![action_field(&all, budget)?];
-    fields.push(resource_field(&all, &mut opaque, budget, &classes)?);
+    fields.push(resource_field(&all, &except, &mut opaque, budget, &classes)?);
     let stripped = caller::without_folded(&all, &folded);
     let rest: Vec<(&Policy, &crate::policy::Statement)> =
         all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
@@ -365,7 +373,8 @@ fn action_field(all: &Stmts<'_>, budget: &EncodeBudget) -> Result<Field, EncodeE
 
 fn resource_field(
     all: &Stmts<'_>,
-    opaque: &mut keys::OpaqueSet,
+    except: &[Vec<String>],
+    opaque: &mut opaque::OpaqueSet,
     budget: &EncodeBudget,
     classes: &[crate::iam::partition::Set],
 ) -> Result<Field, EncodeError> {
@@ -378,7 +387,9 @@ fn resource_field(
                 match variables::bound(&el.values, true, true, el.negated, None) {
                     Some((tokens, dependent)) => {
                         if dependent {
-                            opaque.add(element_key("Resource", el), s_id, describe_element(el));
+                            variables::gate_element(opaque, el, s_id, || {
+                                (element_key("Resource", el), describe_element(el))
+                            });
                         }
                         let el = Element { negated: el.negated, values: tokens };
                         Some(table.grouped_element(&el, |t| {
@@ -395,6 +406,17 @@ fn resource_field(
             Some(el) => {
                 Some(table.grouped_element(el, |t| (glob::resource(t), arn_service(t), None)))
             }
+        };
+        // Literal resources a variant leaves to its exact siblings.
+        let c = match (c, except.get(s_id)) {
+            (Some(c), Some(ex)) if !ex.is_empty() => {
+                let refs = ex
+                    .iter()
+                    .map(|r| table.intern_in(glob::resource(r), arn_service(r), None))
+                    .collect();
+                Some(c.except(refs))
+            }
+            (c, _) => c,
         };
         constraints.push(c);
     }

@@ -11,7 +11,7 @@
 //! depends on a construct of §6: policy variables); the parts of a
 //! statement combine by Kleene AND (`No` dominates, then `Unknown`).
 
-mod arn;
+pub(crate) mod arn;
 mod condition;
 pub(crate) mod glob;
 mod keys;

@@ -378,6 +378,7 @@ fn json_and_batch_outputs_carry_the_code() {
         .arg("batch")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{line}\n").as_bytes())

@@ -12,6 +12,7 @@ fn batch(args: &[&str], input: &str) -> (i32, Vec<Value>) {
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();

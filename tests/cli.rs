@@ -49,6 +49,7 @@ fn documents_may_be_inline_file_urls_or_stdin() {
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child.stdin.take().unwrap().write_all(inline.as_bytes()).unwrap();

@@ -11,6 +11,16 @@ pub fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// The shared IaC corpus: `../shared/iac-corpus` beside the repository, or two levels up for
+/// a worktree under `wt/`.
+pub fn iac_corpus() -> PathBuf {
+    let root = repo("");
+    [root.join("../shared/iac-corpus"), root.join("../../shared/iac-corpus")]
+        .into_iter()
+        .find(|p| p.join("README.md").is_file())
+        .expect("the IaC corpus (shared/iac-corpus)")
+}
+
 pub fn example(name: &str) -> String {
     repo(&format!("examples/{name}")).display().to_string()
 }

@@ -9,6 +9,7 @@
 
 mod common;
 
+mod action;
 mod adversarial;
 mod batch;
 mod cli;

@@ -54,8 +54,9 @@ fn assert_github_shape(log: &Value) {
     assert!(driver["version"].is_string() && driver["informationUri"].is_string(), "{driver}");
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    // The four checks first, then any other rule the results name.
     assert_eq!(
-        ids,
+        ids[..4],
         [
             "check-no-new-access",
             "check-access-not-granted",
@@ -263,4 +264,31 @@ fn new_access_points_at_the_exceeded_reference_statement() {
     let text: Vec<&str> = source.lines().skip(start - 1).take(end + 1 - start).collect();
     assert!(text.join("\n").contains("\"Sid\": \"OnlyMyAccount\""), "{text:?}");
     assert!(related["message"]["text"].as_str().unwrap().contains("OnlyMyAccount"), "{related}");
+}
+
+#[test]
+fn template_results_are_on_the_statements_line_in_the_template() {
+    let source = crate::common::iac_corpus()
+        .join("cloudformation/awslabs-aws-cloudformation-iam-policy-validator/skills_fixtures/public-bucket.yaml");
+    let text = std::fs::read_to_string(source).unwrap();
+    // Inside the repository, so the uri is relative to it.
+    let path = file("sarif-public-bucket.yaml", &text);
+    let log = sarif(&["check-no-public-access", "--template-path", &path], 1);
+    assert_github_shape(&log);
+    let failed: Vec<&Value> =
+        results(&log).iter().filter(|r| r["ruleId"] == "check-no-public-access").collect();
+    assert_eq!(failed.len(), 1, "{log}");
+    let r = failed[0];
+    assert_eq!(r["level"], "error");
+    let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+    assert_eq!(uri, "target/tmp/sarif-public-bucket.yaml");
+    let line = text.lines().nth(start_line(r) - 1).unwrap();
+    assert_eq!(line.trim(), "- Effect: Allow", "the statement's first line");
+    assert!(r["message"]["text"].as_str().unwrap().contains("\"action\":\"s3:GetObject\""), "{r}");
+    // The other findings (stand-ins for values known at deployment) have their own rules.
+    for other in results(&log).iter().filter(|r| r["ruleId"] != "check-no-public-access") {
+        let id = other["ruleId"].as_str().unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert!(rules.iter().any(|rule| rule["id"] == id), "{id} has no rule");
+    }
 }

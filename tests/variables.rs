@@ -168,3 +168,32 @@ fn variables_where_aws_does_not_substitute_them_are_warnings() {
     }
     assert_eq!(err.matches("warning:").count(), 5, "{err}");
 }
+
+/// The textbook home folder against one object through the CLI: exit 1
+/// with the owner as witness, which `iamcheck simulate` replays; exit 0
+/// where the folder is someone else's by condition.
+#[test]
+fn home_folder_access_check_through_the_cli() {
+    let check = |policy: &Value| {
+        iamcheck_json(&[
+            "check-access-not-granted",
+            "--policy-document",
+            &policy.to_string(),
+            "--access",
+            "resources=arn:aws:s3:::b/alice/file.txt",
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ])
+    };
+    let p = home_policy("2012-10-17");
+    let (code, out) = check(&p);
+    assert_eq!((code, out["result"].as_str()), (1, Some("FAIL")), "{out}");
+    let witness = &out["witness"];
+    assert_eq!(witness["context"]["aws:username"], json!("alice"), "{out}");
+    assert_eq!(witness["context"]["aws:PrincipalType"], json!("User"), "{out}");
+    assert_eq!(decision(&p, witness), (0, "Allow".into()));
+    let mut bob = p.clone();
+    bob["Statement"][0]["Condition"] = json!({"StringEquals": {"aws:username": "bob"}});
+    let (code, out) = check(&bob);
+    assert_eq!((code, out["result"].as_str()), (0, Some("PASS")), "{out}");
+}

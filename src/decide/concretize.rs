@@ -249,6 +249,17 @@ pub(crate) fn candidates(
         }
         push(&mut out, instantiated(r, templates.iter()));
     }
+    // A wildcard of a template's text made non-empty: the value is then in
+    // that template and not in one that has nothing in its place.
+    for r in &assigned {
+        for t in templates.iter().filter(|t| t.glob) {
+            let mut c = r.clone();
+            if let Some(value) = instantiate_with(t, r, "x") {
+                set(&mut c, &t.site, &value);
+                push(&mut out, c);
+            }
+        }
+    }
     out
 }
 
@@ -339,6 +350,11 @@ fn assignments(
 /// The template's value in `request`, made concrete (`*` empty, `?` one
 /// character), if its variables' keys allow one.
 fn instantiate(t: &Templated, request: &Request) -> Option<String> {
+    instantiate_with(t, request, "")
+}
+
+/// [`instantiate`], each `*` made `star`.
+fn instantiate_with(t: &Templated, request: &Request, star: &str) -> Option<String> {
     let lookup = |key: &str| match request.context_value(key) {
         None => Lookup::Absent,
         Some(ContextValue::Single(v)) => Lookup::Value(v.as_str()),
@@ -347,10 +363,10 @@ fn instantiate(t: &Templated, request: &Request) -> Option<String> {
     match t.template.instance(t.glob, lookup) {
         Instance::Tokens(toks) => Some(
             toks.iter()
-                .filter_map(|t| match t {
-                    Tok::Char(c) => Some(*c),
-                    Tok::One => Some('x'),
-                    Tok::Star => None,
+                .map(|t| match t {
+                    Tok::Char(c) => c.to_string(),
+                    Tok::One => "x".to_string(),
+                    Tok::Star => star.to_string(),
                 })
                 .collect(),
         ),

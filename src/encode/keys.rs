@@ -94,36 +94,7 @@ impl Clause {
     }
 }
 
-/// Opaque constructs of a query, keyed by their canonical text so that the
-/// same construct in two policies is one free Boolean.
-#[derive(Debug, Default)]
-pub(crate) struct OpaqueSet {
-    entries: BTreeMap<String, (Construct, Vec<usize>)>,
-}
-
-impl OpaqueSet {
-    pub(crate) fn add(&mut self, key: String, statement: usize, construct: Construct) {
-        let entry = self.entries.entry(key).or_insert_with(|| (construct, Vec::new()));
-        entry.1.push(statement);
-    }
-
-    pub(crate) fn into_fields(self, n: usize) -> Vec<Field> {
-        self.entries
-            .into_values()
-            .map(|(construct, stmts)| {
-                let atoms = [true, false].map(|b| {
-                    let mut sat = FixedBitSet::with_capacity(n);
-                    sat.insert_range(..);
-                    if !b {
-                        stmts.iter().for_each(|&s| sat.set(s, false));
-                    }
-                    FieldAtom { value: AtomValue::Opaque(b), sat }
-                });
-                Field { kind: FieldKind::Opaque { construct }, atoms: atoms.into() }
-            })
-            .collect()
-    }
-}
+pub(crate) use super::opaque::OpaqueSet;
 
 /// Why a condition entry is opaque (with no clause), if it is.
 fn opaque_reason(
@@ -272,7 +243,7 @@ pub(crate) fn key_fields(
                                 c.values.join(", ")
                             ),
                         };
-                        opaque.add(key, s_id, what);
+                        variables::gate_condition(opaque, c, multi, s_id, (key, what));
                     }
                     clauses.push(cl);
                 }

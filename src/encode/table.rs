@@ -26,16 +26,24 @@ impl PatRef {
     }
 }
 
-/// An element's constraint: some listed pattern matches (xor negated).
+/// An element's constraint: some listed pattern matches (xor negated), and
+/// no pattern of `except` does.
 #[derive(Clone, Debug)]
 pub(crate) struct Constraint {
     negated: bool,
     refs: Vec<PatRef>,
+    except: Vec<PatRef>,
 }
 
 impl Constraint {
     pub(crate) fn nothing() -> Constraint {
-        Constraint { negated: false, refs: Vec::new() }
+        Constraint { negated: false, refs: Vec::new(), except: Vec::new() }
+    }
+
+    /// The constraint, and none of the values `except` match.
+    pub(crate) fn except(mut self, except: Vec<PatRef>) -> Constraint {
+        self.except.extend(except);
+        self
     }
 }
 
@@ -117,7 +125,7 @@ impl PatternTable {
                 self.intern_in(p, g, shape)
             })
             .collect();
-        Constraint { negated: el.negated, refs }
+        Constraint { negated: el.negated, refs, except: Vec::new() }
     }
 
     /// The atoms of this table's patterns within `universe`: (witness,
@@ -290,12 +298,22 @@ impl PatternTable {
         let mut always = FixedBitSet::with_capacity(n);
         let mut negated = FixedBitSet::with_capacity(n);
         let mut free = FixedBitSet::with_capacity(n);
+        // Per pattern: the statements it excludes values from (kept apart
+        // from `users` when merging patterns: `n + s`).
+        let mut excluders: Vec<Vec<usize>> = vec![Vec::new(); self.regexes.len()];
         for (s, c) in constraints.iter().enumerate() {
             let Some(c) = c else {
                 free.insert(s);
                 continue;
             };
             negated.set(s, c.negated);
+            for r in &c.except {
+                if let PatRef::Id(i) = *r {
+                    if let Some(u) = excluders.get_mut(i) {
+                        u.push(s);
+                    }
+                }
+            }
             for r in &c.refs {
                 match *r {
                     PatRef::All => always.insert(s),
@@ -310,7 +328,12 @@ impl PatternTable {
                 }
             }
         }
-        self.classes = self.usage_classes(&users);
+        let merged: Vec<Vec<usize>> = users
+            .iter()
+            .zip(&excluders)
+            .map(|(u, e)| u.iter().copied().chain(e.iter().map(|s| n + s)).collect())
+            .collect();
+        self.classes = self.usage_classes(&merged);
         let raw = self.grouped_atoms(universe, budget)?;
         let atoms = raw.into_iter().map(|(witness, matched)| {
             let mut sat = always.clone();
@@ -321,6 +344,11 @@ impl PatternTable {
             }
             sat.symmetric_difference_with(&negated);
             sat.union_with(&free);
+            for i in matched.ones() {
+                for &s in excluders.get(i).map_or(&[][..], Vec::as_slice) {
+                    sat.set(s, false);
+                }
+            }
             FieldAtom { value: AtomValue::Str(witness), sat }
         });
         Ok(dedup(atoms))

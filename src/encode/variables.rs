@@ -9,6 +9,12 @@
 //! for such constructs come from `decide`'s concretization, checked by
 //! `simulate`.
 
+mod literal;
+mod meaning;
+
+pub(crate) use literal::{literals, Literals};
+pub(crate) use meaning::{gate_condition, gate_element, Meaning};
+
 use crate::policy::condition::Family;
 use crate::policy::template::{Part, Template, Tok};
 use crate::policy::{BaseOperator, Condition, Operator, Qualifier, Statement};
@@ -80,7 +86,7 @@ pub(crate) fn bound(
 
 /// Whether `text` is exactly the variable of `key` (with or without a
 /// default).
-fn is_own_variable(text: &str, key: &str) -> bool {
+pub(super) fn is_own_variable(text: &str, key: &str) -> bool {
     match Template::parse(text).map(|t| t.parts) {
         Ok(parts) => {
             matches!(parts.as_slice(), [Part::Var { key: k, .. }] if k.eq_ignore_ascii_case(key))
@@ -93,8 +99,17 @@ fn is_own_variable(text: &str, key: &str) -> bool {
 /// encoded whole: sound, less precise).
 const MAX_VARIANTS: usize = 32;
 
+/// One variant of a statement: the statement, and the literal resources
+/// its `Resource` element does not match (the variants where they match
+/// are their own, exact: `literal::variants`).
+#[derive(Clone, Debug)]
+pub(crate) struct Variant {
+    pub(crate) statement: Statement,
+    pub(crate) except: Vec<String>,
+}
+
 /// A statement as a disjunction of variants, when policy variables make
-/// that more precise (`None`: no split). Two case splits, each exact:
+/// that more precise (`None`: no split). Four case splits, each exact:
 ///
 /// - on whether each variable's key is present (at most
 ///   [`MAX_PRESENCE_KEYS`] keys): a `Null` condition per key fixes it, and
@@ -104,24 +119,130 @@ const MAX_VARIANTS: usize = 32;
 ///   String/Arn condition entry (unqualified or `ForAnyValue:`) that mixes
 ///   entries with variables and others: such a list is an OR, so the
 ///   statement matches iff one of the statements keeping either its
-///   entries without variables or one entry with a variable does.
+///   entries without variables or one entry with a variable does;
+/// - a `NotResource` element with variables matches at least where the
+///   resource is outside every entry's widening (a variant with the
+///   widenings as constant entries), and otherwise as it says;
+/// - a `Resource` entry or a condition value with variables against the
+///   query's `literals` (resources, and values of the same key, written
+///   without wildcards): the values of the variables' keys that make it
+///   match one of them are finitely many, so one exact variant per
+///   solution (the template instantiated, each key's value fixed by a
+///   `StringEquals` condition), and the template itself elsewhere
+///   (`literal`).
 ///
-/// Each remaining entry with a variable then gets its own opaque Boolean,
-/// shared with the same entry elsewhere in the query.
-pub(crate) fn split(statement: &Statement) -> Option<Vec<Statement>> {
+/// Each remaining entry with a variable then gets its opaque Boolean
+/// (`encode::opaque`), shared with the same entry elsewhere in the query.
+pub(crate) fn split(statement: &Statement, literals: &Literals) -> Option<Vec<Variant>> {
     let mut variants = presence_variants(statement);
     let split_by_presence = variants.len() > 1;
-    let mut out = Vec::new();
+    let mut ors = Vec::new();
     for v in variants.drain(..) {
         match or_variants(&v) {
-            Some(more) => out.extend(more),
-            None => out.push(v),
+            Some(more) => ors.extend(more),
+            None => ors.push(v),
+        }
+        if ors.len() > MAX_VARIANTS {
+            return None;
+        }
+    }
+    let mut out: Vec<Variant> = Vec::new();
+    for v in ors {
+        for v in not_resource_variants(v) {
+            // Too many exact variants: the statement without them (sound).
+            match literal::variants(&v, literals) {
+                Some(more) if out.len() + more.len() <= MAX_VARIANTS => out.extend(more),
+                _ => out.push(Variant { statement: v, except: Vec::new() }),
+            }
         }
         if out.len() > MAX_VARIANTS {
             return None;
         }
     }
-    (split_by_presence || out.len() > 1).then_some(out)
+    (split_by_presence || out.len() > 1 || out.iter().any(|v| !v.except.is_empty())).then_some(out)
+}
+
+/// The statement, and before it, when its `NotResource` element has
+/// entries with variables, the statement with each such entry replaced by
+/// its widening as constant text: where the resource is outside the
+/// widening the entry cannot match, so the element does. Likewise for
+/// each unqualified negated String/Arn condition entry with variables,
+/// whose widenings become a `StringNotLike`/`ArnNotLike` entry.
+fn not_resource_variants(statement: Statement) -> Vec<Statement> {
+    let mut out = vec![statement];
+    if let Some(values) = out
+        .first()
+        .and_then(|s| s.resource.as_ref())
+        .filter(|el| el.negated)
+        .and_then(|el| outside(&el.values, true))
+    {
+        let mut more = Vec::with_capacity(out.len() * 2);
+        for s in out {
+            let mut o = s.clone();
+            if let Some(el) = o.resource.as_mut() {
+                el.values = values.clone();
+            }
+            more.extend([o, s]);
+        }
+        out = more;
+    }
+    let conditions = out.first().map(|s| s.conditions.clone()).unwrap_or_default();
+    for (i, c) in conditions.iter().enumerate() {
+        let base = c.operator.base;
+        let like = match base {
+            BaseOperator::StringNotEquals | BaseOperator::StringNotLike => {
+                BaseOperator::StringNotLike
+            }
+            BaseOperator::ArnNotEquals | BaseOperator::ArnNotLike => BaseOperator::ArnNotLike,
+            _ => continue,
+        };
+        if c.operator.qualifier.is_some() || out.len() * 2 > MAX_VARIANTS {
+            continue;
+        }
+        let glob = base != BaseOperator::StringNotEquals;
+        let values = c.values.iter().filter(|v| !is_own_variable(v, &c.key));
+        let values: Vec<String> = values.cloned().collect();
+        let Some(widened) = outside(&values, glob) else { continue };
+        let mut more = Vec::with_capacity(out.len() * 2);
+        for s in out {
+            let mut o = s.clone();
+            if let Some(oc) = o.conditions.get_mut(i) {
+                oc.operator.base = like;
+                oc.values = widened.clone();
+                // The key's own variable is its value: the entry is false
+                // wherever the key is present.
+                if values.len() < c.values.len() {
+                    oc.values.push("*".to_string());
+                }
+            }
+            more.extend([o, s]);
+        }
+        out = more;
+    }
+    out
+}
+
+/// The entries `values` (read with wildcards when `glob`) written as glob
+/// text for a `…NotLike` list, each entry with a variable as its widening;
+/// `None` when none has a variable.
+fn outside(values: &[String], glob: bool) -> Option<Vec<String>> {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let t = Template::parse(v).ok()?;
+        changed |= Template::mentions_variable(v) && !t.is_constant();
+        let mut text = String::new();
+        for part in &t.parts {
+            match part {
+                Part::Text(s) if glob => text.push_str(s),
+                Part::Text(s) => s.chars().for_each(|c| text.push_str(&constant(c))),
+                Part::Const(c) => text.push_str(&constant(*c)),
+                Part::Var { .. } => text.push('*'),
+            }
+        }
+        out.push(text);
+    }
+    changed.then_some(out)
 }
 
 /// At most this many variables' keys in one statement are split on.
@@ -225,7 +346,7 @@ fn without(text: &str, absent: &[&String]) -> Option<String> {
 
 /// A character as literal text of a string with variables: `*`, `?` and
 /// `$` as their constant variables.
-fn constant(c: char) -> String {
+pub(super) fn constant(c: char) -> String {
     match c {
         '*' | '?' | '$' => format!("${{{c}}}"),
         c => c.to_string(),
@@ -321,5 +442,33 @@ mod tests {
             bound(&own, true, false, false, Some("k")),
             Some((vec![vec![Tok::Star]], false))
         );
+    }
+
+    #[test]
+    fn split_variants() {
+        let stmt = |resource: serde_json::Value, condition: serde_json::Value| {
+            let text = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Action": "s3:GetObject", "NotResource": resource,
+                "Condition": condition}]})
+            .to_string();
+            let parsed = crate::parse::parse_policy(&text, crate::policy::PolicyType::Identity)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            parsed.policy.statements.first().cloned().unwrap_or_else(|| panic!("no statement"))
+        };
+        let s = stmt(
+            serde_json::json!("arn:aws:s3:::b/${aws:username}/*"),
+            serde_json::json!({"StringNotEquals": {"k": ["${aws:username}*", "p"]}}),
+        );
+        let v = split(&s, &Literals::default()).unwrap_or_default();
+        // Present: (outside the NotResource widening or not) × (outside the
+        // condition's or not); absent: the entries with the variable dropped.
+        assert_eq!(v.len(), 2 * 2 + 1);
+        let outside = v.iter().find(|v| {
+            v.statement.resource.as_ref().is_some_and(|el| el.values == ["arn:aws:s3:::b/*/*"])
+                && v.statement.conditions.iter().any(|c| {
+                    c.operator.base == BaseOperator::StringNotLike && c.values == ["*${*}", "p"]
+                })
+        });
+        assert!(outside.is_some(), "{v:#?}");
     }
 }

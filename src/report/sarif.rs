@@ -74,10 +74,12 @@ impl Artifact {
 /// How serious a result is (SARIF's `level`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
-    /// A FAIL: the policy grants what the check forbids.
+    /// A FAIL: the policy grants what the check forbids (or it is invalid).
     Error,
     /// An UNKNOWN: the check could not be decided exactly.
     Warning,
+    /// Informational.
+    Note,
 }
 
 impl Level {
@@ -85,6 +87,32 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// What a result is about: one of the four checks, or another rule of a
+/// front end (a template's invalid or unresolved policy), with its id and
+/// a one-line description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A check's verdict.
+    Check(CheckKind),
+    /// Another finding.
+    Other {
+        /// The rule id, e.g. `iamcheck-invalid-policy`.
+        id: String,
+        /// What the rule finds, one line.
+        description: String,
+    },
+}
+
+impl Rule {
+    fn id(&self) -> &str {
+        match self {
+            Rule::Check(kind) => kind.name(),
+            Rule::Other { id, .. } => id,
         }
     }
 }
@@ -103,8 +131,8 @@ pub struct Place {
 /// One result: a rule (a check) broken or undecided at a place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// The check.
-    pub rule: CheckKind,
+    /// The check, or another rule.
+    pub rule: Rule,
     /// Error (FAIL) or warning (UNKNOWN).
     pub level: Level,
     /// The message, witness included.
@@ -136,7 +164,7 @@ pub fn findings(
         Verdict::Unknown { .. } => {
             let first = policy.statements.first().map_or(1, |s| s.lines.0);
             vec![Finding {
-                rule,
+                rule: Rule::Check(rule),
                 level: Level::Warning,
                 message: report.message,
                 location: Place {
@@ -179,7 +207,7 @@ pub fn findings(
                         None => format!("index: {}", reason.statement_index),
                     };
                     Finding {
-                        rule,
+                        rule: Rule::Check(rule),
                         level: Level::Error,
                         message: format!(
                             "{} {} Witness (replay with `iamcheck simulate --request`): {}",
@@ -223,6 +251,18 @@ fn exceeded<'p>(
         };
         let one = Policy { version: existing.version, id: None, statements: vec![relaxed] };
         simulate(&one, *policy_type, witness).is_ok_and(|sim| sim.decision == Decision::Allow)
+    })
+}
+
+/// A rule of another kind: its description as every text.
+fn other_rule(id: &str, description: &str) -> Value {
+    json!({
+        "id": id,
+        "shortDescription": {"text": description},
+        "fullDescription": {"text": description},
+        "help": {"text": description, "markdown": description},
+        "helpUri": INFORMATION_URI,
+        "defaultConfiguration": {"level": "warning"},
     })
 }
 
@@ -290,10 +330,10 @@ fn place(p: &Place) -> Value {
     json!({"physicalLocation": {"artifactLocation": {"uri": p.uri}, "region": region}})
 }
 
-fn result(f: &Finding) -> Value {
+fn result(f: &Finding, rule_ids: &[&str]) -> Value {
     let mut r = json!({
-        "ruleId": f.rule.name(),
-        "ruleIndex": CheckKind::ALL.iter().position(|k| *k == f.rule).unwrap_or(0),
+        "ruleId": f.rule.id(),
+        "ruleIndex": rule_ids.iter().position(|id| *id == f.rule.id()).unwrap_or(0),
         "level": f.level.name(),
         "message": {"text": f.message},
         "locations": [place(&f.location)],
@@ -321,10 +361,19 @@ fn result(f: &Finding) -> Value {
 }
 
 /// The SARIF log of some findings (every check is a rule, whether it has
-/// results or not).
+/// results or not, then the other rules the findings name).
 pub fn log(findings: &[Finding]) -> Value {
-    let rules: Vec<Value> = CheckKind::ALL.into_iter().map(rule).collect();
-    let results: Vec<Value> = findings.iter().map(result).collect();
+    let mut rules: Vec<Value> = CheckKind::ALL.into_iter().map(rule).collect();
+    let mut rule_ids: Vec<&str> = CheckKind::ALL.iter().map(|k| k.name()).collect();
+    for f in findings {
+        if let Rule::Other { id, description } = &f.rule {
+            if !rule_ids.contains(&id.as_str()) {
+                rule_ids.push(id);
+                rules.push(other_rule(id, description));
+            }
+        }
+    }
+    let results: Vec<Value> = findings.iter().map(|f| result(f, &rule_ids)).collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

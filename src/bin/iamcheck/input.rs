@@ -38,7 +38,7 @@ pub fn artifact(doc: &Doc) -> iamcheck::report::sarif::Artifact {
     iamcheck::report::sarif::Artifact { uri: repository_uri(&doc.name), first_line: 1 }
 }
 
-fn repository_uri(name: &str) -> String {
+pub fn repository_uri(name: &str) -> String {
     let path = Path::new(name);
     if name == "stdin" || name == "inline" {
         return name.to_string();

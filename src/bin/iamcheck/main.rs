@@ -7,6 +7,7 @@ mod input;
 mod limits;
 mod out;
 mod run;
+mod sarif_template;
 mod smtlib_cmd;
 mod template;
 

@@ -304,7 +304,7 @@ fn run_check(
             out::print(&findings::render_text(&report, &found));
         }
         Output::Sarif => {
-            return Err(Failure::new("--output sarif is not available for templates yet"))
+            out::println(&crate::sarif_template::render(&report));
         }
     }
     Ok(match report.exit_code() {
