@@ -143,10 +143,10 @@ fn decide(
     restrict: &Restrict,
 ) -> Verdict {
     // Only requests AWS can receive: keys as each kind of caller carries them (`facts`).
-    let facts = facts::policy(policies, policy_type);
+    let facts = facts::policies(policies, policy_type);
     let mut with_facts: Vec<&Policy> = policies.to_vec();
     let mut all_terms = terms.to_vec();
-    if let Some(f) = &facts {
+    for f in &facts {
         all_terms.push((with_facts.len(), true));
         with_facts.push(f);
     }

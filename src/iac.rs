@@ -47,7 +47,7 @@
 //! let policy = &found.policies[0];
 //! assert_eq!(policy.resource, "BucketPolicy");
 //! assert_eq!(policy.public_access_type.as_deref(), Some("AWS::S3::Bucket"));
-//! assert_eq!(policy.statement_lines, vec![12]);
+//! assert_eq!(policy.statement_lines, vec![11]);
 //! // The bucket has no BucketName: its generated name is a stand-in, and named.
 //! assert!(found.policies[0].unresolved.iter().any(|u| u.what.contains("Bucket")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())

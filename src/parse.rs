@@ -24,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod access;
+mod grammar;
 pub(crate) mod json;
 pub mod limits;
 mod lower;
@@ -31,6 +33,7 @@ pub mod suggest;
 
 use crate::error::{Diagnostic, Location, ParseErrors, Severity};
 use crate::policy::{Policy, PolicyType};
+pub use access::{check_access, AccessFindings};
 
 /// The default [`ParseLimits::max_depth`]: policies nest about six levels.
 pub const DEFAULT_MAX_DEPTH: usize = 64;

@@ -374,16 +374,7 @@ fn json_and_batch_outputs_carry_the_code() {
     let doc: serde_json::Value = serde_json::from_slice(&doc).unwrap();
     let line = json!({"id": 7, "check": "check-access-not-granted", "policyDocument": doc,
         "access": [{"actions": ["s3:GetObject"]}], "policyType": "IDENTITY_POLICY"});
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iamcheck"))
-        .arg("batch")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{line}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = crate::common::batch_output(&format!("{line}\n"));
     let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         (out.status.code(), &result["id"], &result["code"]),

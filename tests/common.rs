@@ -36,6 +36,21 @@ pub fn iamcheck(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_iamcheck")).args(args).output().expect("run iamcheck")
 }
 
+/// Runs `iamcheck batch` on `input` (standard input): its whole output.
+pub fn batch_output(input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamcheck"))
+        .arg("batch")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run iamcheck batch");
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("write batch input");
+    }
+    child.wait_with_output().expect("batch output")
+}
+
 /// Runs the binary with `--output json` and parses stdout.
 pub fn iamcheck_json(args: &[&str]) -> (i32, serde_json::Value) {
     let mut all: Vec<&str> = args.to_vec();

@@ -337,3 +337,83 @@ fn cli_checks_a_template_in_one_command() {
     assert_eq!(f["details"]["result"], "FAIL");
     assert!(report["NonBlockingFindings"].is_array());
 }
+
+fn iamcheck(args: &[&str]) -> (Option<i32>, String, String) {
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_iamcheck")).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// The validators' flags on the command line: parameters (flag over file),
+/// a configuration file, exclusions, ignored findings, non-blocking, SARIF,
+/// and a located error for a broken template.
+#[test]
+fn cli_template_flags() {
+    let dir = std::env::temp_dir().join(format!("iamcheck-iac-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let t = dir.join("t.yaml");
+    std::fs::write(
+        &t,
+        "Parameters:\n  Who: {Type: String}\nResources:\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [https://sqs.us-east-1.amazonaws.com/123456789012/q]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: !Ref Who}\n            Action: sqs:SendMessage\n            Resource: '*'\n",
+    )
+    .unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, r#"{"Parameters": {"Who": "arn:aws:iam::123456789012:root"}}"#)
+        .unwrap();
+    let t = t.to_str().unwrap();
+    let c = config.to_str().unwrap();
+    let public = ["check-no-public-access", "--template-path", t, "--output", "json"];
+    let (code, out, _) = iamcheck(&[&public[..], &["--template-configuration-file", c]].concat());
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = iamcheck(
+        &[&public[..], &["--template-configuration-file", c, "--parameters", "Who=*"]].concat(),
+    );
+    assert_eq!(code, Some(1), "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["BlockingFindings"][0]["resourceName"], "q");
+    assert_eq!(report["BlockingFindings"][0]["location"]["line"], 10);
+    for extra in [
+        &["--ignore-finding", "q"][..],
+        &["--exclude-resource-types", "AWS::SQS::QueuePolicy"],
+        &["--treat-findings-as-non-blocking"],
+    ] {
+        let (code, out, _) = iamcheck(&[&public[..], &["--parameters", "Who=*"], extra].concat());
+        assert_eq!(code, Some(0), "{extra:?}: {out}");
+    }
+    let (code, out, _) = iamcheck(&[
+        "check-no-public-access",
+        "--template-path",
+        t,
+        "--parameters",
+        "Who=*",
+        "--output",
+        "sarif",
+    ]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        10
+    );
+    // The missing parameter is a named stand-in in `parse`.
+    let (code, out, _) = iamcheck(&["parse", "--template-path", t]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("parameter `Who` has no value"), "{out}");
+    // A broken template: exit 2, located.
+    std::fs::write(dir.join("bad.yaml"), "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !Join [a]\n").unwrap();
+    let (code, _, err) = iamcheck(&[
+        "check-no-public-access",
+        "--template-path",
+        dir.join("bad.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("line 5") && err.contains("`Fn::Join` takes a list of 2 arguments"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

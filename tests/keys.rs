@@ -19,6 +19,16 @@ fn resource(statements: Value) -> Policy {
     )
 }
 
+/// An identity policy allowing everything under the condition block `c`.
+fn identity(c: Value) -> Policy {
+    policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+            "Resource": "*", "Condition": c}]})
+        .to_string(),
+        PolicyType::Identity,
+    )
+}
+
 fn witness(v: &Verdict) -> &Request {
     match v {
         Verdict::Fail { witness, .. } => witness,
@@ -83,14 +93,6 @@ fn service_keys_follow_the_caller() {
     assert_eq!(no_new_access(&only_services, &named, PolicyType::Resource), Verdict::Pass);
     assert_eq!(no_new_access(&named, &only_services, PolicyType::Resource), Verdict::Pass);
     // Identity policies: the caller is an IAM principal, never a service.
-    let identity = |c: Value| {
-        policy(
-            &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
-                "Resource": "*", "Condition": c}]})
-            .to_string(),
-            PolicyType::Identity,
-        )
-    };
     let svc = identity(json!({"Bool": {"aws:PrincipalIsAWSService": "true"}}));
     let arn = identity(json!({"Null": {"aws:SourceArn": "false"}}));
     let none = identity(json!({"Null": {"aws:SecureTransport": "true"}}));
@@ -319,4 +321,35 @@ fn key_availability_engine_agrees_with_brute_force() {
             Ok(())
         })
         .unwrap();
+}
+
+/// An organization's paths begin with its organization ID, and a principal has both or
+/// neither: a `Deny` on any other organization ID covers every path outside it.
+#[test]
+fn organization_paths_begin_with_the_organization_id() {
+    let p = resource(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+         "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-aaaaaaaaaa/*"}}},
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"}}}]));
+    let allow_org = resource(
+        json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"}}}]),
+    );
+    assert_eq!(no_new_access(&allow_org, &p, PolicyType::Resource), Verdict::Pass);
+    let v = access_not_granted(&p, &Access::default(), PolicyType::Resource);
+    let w = witness(&v);
+    assert_eq!(
+        w.context_value("aws:PrincipalOrgID"),
+        Some(&ContextValue::Single("o-aaaaaaaaaa".into()))
+    );
+    let paths = match w.context_value("aws:PrincipalOrgPaths") {
+        Some(ContextValue::Multi(ps)) => ps.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!paths.is_empty() && paths.iter().all(|p| p.starts_with("o-aaaaaaaaaa/")), "{w:?}");
+    // Identity policies too: a path under another organization means another ID.
+    let both = identity(json!({"StringEquals": {"aws:PrincipalOrgID": "o-aaaaaaaaaa"},
+        "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-bbbbbbbbbb/*"}}));
+    assert_eq!(access_not_granted(&both, &Access::default(), PolicyType::Identity), Verdict::Pass);
 }

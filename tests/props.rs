@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 
-const ACTIONS: &[&str] = &["a:x", "a:y", "a:*", "A:X", "b:x", "*", "a:?", "*:x", "b*"];
+const ACTIONS: &[&str] = &["a:x", "a:y", "a:*", "A:X", "b:x", "*", "a:?", "*:x", "b*:*"];
 const RESOURCES: &[&str] = &[
     "*",
     "arn:aws:s3:::a",

@@ -458,3 +458,29 @@ fn account_arns(account: &str) -> Pattern {
 fn org_paths(org: &str) -> Pattern {
     Pattern::Regex(format!("{}/{ANY}", escape(org)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_oidc_subject, ResourceType, Rule};
+
+    #[test]
+    fn oidc_subject_keys_of_providers_with_a_path() {
+        assert!(is_oidc_subject("token.actions.githubusercontent.com:sub"));
+        assert!(is_oidc_subject(
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"
+        ));
+        for not in ["aws:RequestTag/team:sub", "team:sub", "a.b//c:sub", "a.b/:sub", "a.b:aud"] {
+            assert!(!is_oidc_subject(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn every_type_has_a_rule() {
+        let rule = |t: &str| ResourceType::parse(t).map(ResourceType::rule);
+        assert_eq!(rule("AWS::S3::Bucket"), Ok(Rule::S3Bucket));
+        assert_eq!(rule("AWS::S3Express::AccessPoint"), Ok(Rule::S3AccessPoint));
+        assert_eq!(rule("AWS::EFS::FileSystem"), Ok(Rule::Efs));
+        assert_eq!(rule("AWS::DynamoDB::Stream"), Ok(Rule::DynamoDb));
+        assert_eq!(rule("AWS::S3::Glacier"), Ok(Rule::AccessAnalyzer));
+    }
+}

@@ -169,3 +169,33 @@ fn group_field(entries: &[Entry], members: &[usize], implies: &[Vec<usize>], n: 
     }
     Field { kind: FieldKind::Opaque { construct }, atoms: super::table::dedup(atoms) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::variables::Mode;
+
+    fn construct() -> Construct {
+        Construct { kind: ConstructKind::PolicyVariable, description: "x".into() }
+    }
+
+    #[test]
+    fn related_meanings_share_a_field_of_allowed_valuations() {
+        let m =
+            |t: &str| Meaning::of("resource", Mode::Arn, t, true).unwrap_or_else(|| panic!("{t}"));
+        let mut set = OpaqueSet::default();
+        // Statement 0 needs `docs` true, 1 needs `home` true, 2 needs `home` false.
+        set.add_meaning(m("arn:aws:s3:::b/${u}/docs/*"), 0, true, construct());
+        set.add_meaning(m("arn:aws:s3:::b/${U}/*"), 1, true, construct());
+        set.add_meaning(m("arn:aws:s3:::b/${u}/*"), 2, false, construct());
+        set.add(String::from("other"), 3, construct());
+        let fields = set.into_fields(4);
+        assert_eq!(fields.len(), 2);
+        let group =
+            fields.iter().find(|f| f.atoms.len() == 3).unwrap_or_else(|| panic!("{fields:?}"));
+        let sats: Vec<Vec<usize>> = group.atoms.iter().map(|a| a.sat.ones().collect()).collect();
+        // docs ⇒ home: never statement 0 without statement 1; home false gives 2.
+        assert!(sats.iter().all(|s| !s.contains(&0) || s.contains(&1)), "{sats:?}");
+        assert!(sats.iter().any(|s| s.contains(&2) && !s.contains(&1)), "{sats:?}");
+    }
+}

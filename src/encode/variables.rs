@@ -13,6 +13,8 @@ mod literal;
 mod meaning;
 
 pub(crate) use literal::{literals, Literals};
+#[cfg(test)]
+pub(crate) use meaning::Mode;
 pub(crate) use meaning::{gate_condition, gate_element, Meaning};
 
 use crate::policy::condition::Family;

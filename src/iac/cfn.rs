@@ -10,7 +10,7 @@
 //! | `AWS::IAM::ManagedPolicy` | `PolicyDocument` | `ManagedPolicyName` or the logical name | identity | |
 //! | `AWS::SSO::PermissionSet` | `InlinePolicy` | `InlinePolicy` | identity | |
 //! | `AWS::S3::BucketPolicy` | `PolicyDocument` | `BucketPolicy` | resource | `AWS::S3::Bucket` |
-//! | … | | | | (the table [`SITES`]) |
+//! | … | | | | (the table `SITES` in this file) |
 //!
 //! `AWS::Lambda::Permission` resources become one statement each, and the
 //! statements of one function one `PermissionsPolicy`, as
@@ -557,12 +557,17 @@ impl Permissions {
         let arn =
             r.string_of(required("LayerVersionArn")?, &ctx.property_path("LayerVersionArn"))?;
         let principal = r.string_of(required("Principal")?, &ctx.property_path("Principal"))?;
-        let mut statement = serde_json::json!({"Effect": "Allow", "Action": action, "Resource": arn, "Principal": {"AWS": principal}});
+        let mut statement = serde_json::Map::new();
+        statement.insert("Effect".into(), "Allow".into());
+        statement.insert("Action".into(), action.into());
+        statement.insert("Resource".into(), arn.clone().into());
+        statement.insert("Principal".into(), serde_json::json!({"AWS": principal}));
         if let Some(org) = ctx.property("OrganizationId") {
             let org = r.string_of(org, &ctx.property_path("OrganizationId"))?;
-            statement["Condition"] =
-                serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": org}});
+            let condition = serde_json::json!({"StringEquals": {"aws:PrincipalOrgID": org}});
+            statement.insert("Condition".into(), condition);
         }
+        let statement = serde_json::Value::Object(statement);
         let unresolved = r.take_unresolved();
         self.push(LAYER_PERMISSION, arn, ctx, statement, unresolved);
         Ok(())
@@ -594,28 +599,13 @@ impl Permissions {
         let source_account = optional("SourceAccount")?;
         let source_arn = optional("SourceArn")?;
         let org = optional("PrincipalOrgID")?;
-        let mut statement = serde_json::json!({"Effect": "Allow", "Action": action});
-        let principal_key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
-        statement["Principal"] = serde_json::json!({ principal_key: principal });
         let arn = function_arn_for(&function, options);
-        statement["Resource"] = serde_json::Value::String(arn.clone());
-        let mut condition = serde_json::Map::new();
-        let mut equals = serde_json::Map::new();
-        if let Some(a) = source_account {
-            equals.insert("AWS:SourceAccount".into(), a.into());
-        }
-        if let Some(o) = org {
-            equals.insert("aws:PrincipalOrgID".into(), o.into());
-        }
-        if !equals.is_empty() {
-            condition.insert("StringEquals".into(), equals.into());
-        }
-        if let Some(s) = source_arn {
-            condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": s}));
-        }
-        if !condition.is_empty() {
-            statement["Condition"] = condition.into();
-        }
+        let statement = permission_statement(
+            &action,
+            &principal,
+            &arn,
+            &Conditions { source_account, source_arn, org },
+        );
         let unresolved = r.take_unresolved();
         self.push(LAMBDA_PERMISSION, arn, ctx, statement, unresolved);
         Ok(())
@@ -652,6 +642,49 @@ impl Permissions {
             })
             .collect()
     }
+}
+
+/// The conditions a Lambda permission adds to its statement.
+pub(crate) struct Conditions {
+    pub source_account: Option<String>,
+    pub source_arn: Option<String>,
+    pub org: Option<String>,
+}
+
+/// The statement of a Lambda permission (cfn-policy-validator
+/// `lambda_aws.py`, tf-policy-validator `generatePolicyForLambda`):
+/// `Principal` is a service when it contains `amazonaws`, else `AWS`;
+/// `aws:PrincipalOrgID` is the condition Lambda adds for `PrincipalOrgID`.
+pub(crate) fn permission_statement(
+    action: &str,
+    principal: &str,
+    function_arn: &str,
+    c: &Conditions,
+) -> serde_json::Value {
+    let key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
+    let mut statement = serde_json::Map::new();
+    statement.insert("Effect".into(), "Allow".into());
+    statement.insert("Action".into(), action.into());
+    statement.insert("Principal".into(), serde_json::json!({ key: principal }));
+    statement.insert("Resource".into(), function_arn.into());
+    let mut condition = serde_json::Map::new();
+    let mut equals = serde_json::Map::new();
+    if let Some(a) = &c.source_account {
+        equals.insert("AWS:SourceAccount".into(), a.clone().into());
+    }
+    if let Some(o) = &c.org {
+        equals.insert("aws:PrincipalOrgID".into(), o.clone().into());
+    }
+    if !equals.is_empty() {
+        condition.insert("StringEquals".into(), equals.into());
+    }
+    if let Some(s) = &c.source_arn {
+        condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": s}));
+    }
+    if !condition.is_empty() {
+        statement.insert("Condition".into(), condition.into());
+    }
+    serde_json::Value::Object(statement)
 }
 
 /// A Lambda function's ARN from a `FunctionName`: a full ARN, a partial

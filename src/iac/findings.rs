@@ -59,7 +59,8 @@ pub enum TemplateCheck {
 }
 
 impl TemplateCheck {
-    fn kind(&self) -> CheckKind {
+    /// Which check this is.
+    pub fn kind(&self) -> CheckKind {
         match self {
             TemplateCheck::NoNewAccess { .. } | TemplateCheck::NoNewAccessSinceBaseline { .. } => {
                 CheckKind::NoNewAccess
@@ -345,7 +346,7 @@ fn check_policy(
             match baseline_policy(p, baseline, limits) {
                 Ok(old) => Ok(Check::no_new_access(old, policy, p.policy_type)),
                 Err(f) => {
-                    out.push(f);
+                    out.push(*f);
                     return out;
                 }
             }
@@ -385,30 +386,30 @@ fn baseline_policy(
     p: &FoundPolicy,
     baseline: &Found,
     limits: &ParseLimits,
-) -> Result<Policy, Finding> {
+) -> Result<Policy, Box<Finding>> {
     let Some(old) = baseline.policies.iter().find(|o| same(p, o)) else {
         return Ok(Policy { version: None, id: None, statements: Vec::new() });
     };
     let Some(text) = old.text() else {
-        return Err(finding(
+        return Err(Box::new(finding(
             p,
             FindingType::Unknown,
             "iamcheck-unresolved-policy",
             "the baseline's policy is unknown until deployment, so the policy was not compared"
                 .into(),
             serde_json::to_value(&old.unresolved).unwrap_or_default(),
-        ));
+        )));
     };
     parse_policy_with(&text, old.policy_type, limits).map(|parsed| parsed.policy).map_err(
         |errors| {
             let messages = error_messages(&errors);
-            finding(
+            Box::new(finding(
                 p,
                 FindingType::Error,
                 "iamcheck-invalid-policy",
                 format!("the baseline's policy is not valid: {}", messages.join("; ")),
                 serde_json::json!({"errors": messages}),
-            )
+            ))
         },
     )
 }

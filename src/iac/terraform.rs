@@ -553,7 +553,7 @@ fn interpolate(v: &mut serde_json::Value, r: &Res<'_>, out: &mut Vec<Unresolved>
 /// ARN built as for CloudFormation and `principal_org_id` as the
 /// `aws:PrincipalOrgID` condition.
 fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacError> {
-    let name = format!("{}", r.address);
+    let name = r.address.clone();
     let mut p = base(r, "policy", name, r.node);
     let value =
         |k: &str| r.values.and_then(|v| get(v, k)).and_then(scalar_text).filter(|s| !s.is_empty());
@@ -588,30 +588,13 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
         });
         return Ok(p);
     };
-    let key = if principal.contains("amazonaws") { "Service" } else { "AWS" };
-    let mut statement = serde_json::json!({
-        "Effect": "Allow",
-        "Action": action,
-        "Principal": { key: principal },
-        "Resource": super::cfn::function_arn_for(&function, options),
-    });
-    let mut condition = serde_json::Map::new();
-    if let Some(a) = stand_in("source_arn", &mut p) {
-        condition.insert("ArnLike".into(), serde_json::json!({"AWS:SourceArn": a}));
-    }
-    let mut equals = serde_json::Map::new();
-    if let Some(a) = stand_in("source_account", &mut p) {
-        equals.insert("AWS:SourceAccount".into(), a.into());
-    }
-    if let Some(o) = stand_in("principal_org_id", &mut p) {
-        equals.insert("AWS:PrincipalOrgID".into(), o.into());
-    }
-    if !equals.is_empty() {
-        condition.insert("StringEquals".into(), equals.into());
-    }
-    if !condition.is_empty() {
-        statement["Condition"] = condition.into();
-    }
+    let conditions = super::cfn::Conditions {
+        source_arn: stand_in("source_arn", &mut p),
+        source_account: stand_in("source_account", &mut p),
+        org: stand_in("principal_org_id", &mut p),
+    };
+    let arn = super::cfn::function_arn_for(&function, options);
+    let statement = super::cfn::permission_statement(&action, &principal, &arn, &conditions);
     p.document = Some(serde_json::json!({"Version": "2012-10-17", "Statement": [statement]}));
     p.statement_lines = vec![r.node.line];
     Ok(p)
@@ -621,3 +604,6 @@ fn lambda_permission(r: &Res<'_>, options: &Options) -> Result<FoundPolicy, IacE
 pub fn is_policy_type(ty: &str) -> bool {
     ATTRIBUTES.iter().any(|(t, _)| *t == ty)
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@
 
 /// The kinds of callers availability depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Caller {
+pub enum CallerKind {
     /// `anonymous`: an unsigned request.
     Anonymous,
     /// An IAM principal: root, user, role session, federated user.
@@ -21,21 +21,22 @@ pub enum Caller {
     Other,
 }
 
-impl Caller {
+impl CallerKind {
     /// Every kind, in table order.
-    pub const ALL: [Caller; 4] = [Caller::Anonymous, Caller::Iam, Caller::Service, Caller::Other];
+    pub const ALL: [CallerKind; 4] =
+        [CallerKind::Anonymous, CallerKind::Iam, CallerKind::Service, CallerKind::Other];
 
     /// The kind of a request principal string (docs/semantics.md §2);
     /// `None` for a string of no kind.
-    pub fn of(principal: &str) -> Option<Caller> {
+    pub fn of(principal: &str) -> Option<CallerKind> {
         if principal == "anonymous" {
-            Some(Caller::Anonymous)
+            Some(CallerKind::Anonymous)
         } else if principal.starts_with("arn:") {
-            Some(Caller::Iam)
+            Some(CallerKind::Iam)
         } else if principal.starts_with("service:") {
-            Some(Caller::Service)
+            Some(CallerKind::Service)
         } else if principal.starts_with("federated:") || principal.starts_with("canonical-user:") {
-            Some(Caller::Other)
+            Some(CallerKind::Other)
         } else {
             None
         }
@@ -43,10 +44,10 @@ impl Caller {
 
     fn slot(self) -> usize {
         match self {
-            Caller::Anonymous => 0,
-            Caller::Iam => 1,
-            Caller::Service => 2,
-            Caller::Other => 3,
+            CallerKind::Anonymous => 0,
+            CallerKind::Iam => 1,
+            CallerKind::Service => 2,
+            CallerKind::Other => 3,
         }
     }
 }
@@ -113,7 +114,7 @@ pub struct GlobalKey {
     /// The values AWS puts in a request, as a regex over the whole value (per element for
     /// multivalued keys), when AWS documents their shape.
     pub grammar: Option<&'static str>,
-    /// Availability for anonymous, IAM, service and other callers (see [`Caller`]).
+    /// Availability for anonymous, IAM, service and other callers (see [`CallerKind`]).
     availability: [Availability; 4],
     /// Whether the key is a function of the caller (`request::caller`): its availability
     /// is decided there, not by this table.
@@ -122,7 +123,7 @@ pub struct GlobalKey {
 
 impl GlobalKey {
     /// Whether a request by `caller` carries the key.
-    pub fn availability(&self, caller: Caller) -> Availability {
+    pub fn availability(&self, caller: CallerKind) -> Availability {
         self.availability.get(caller.slot()).copied().unwrap_or(Availability::Maybe)
     }
 
@@ -293,8 +294,8 @@ mod tests {
     #[test]
     fn other_callers_allow_what_anonymous_and_iam_callers_do() {
         for k in GLOBAL_KEYS {
-            let other = k.availability(Caller::Other);
-            for c in [Caller::Anonymous, Caller::Iam] {
+            let other = k.availability(CallerKind::Other);
+            for c in [CallerKind::Anonymous, CallerKind::Iam] {
                 let a = k.availability(c);
                 let ok = match (a, other) {
                     (_, Maybe) => true,
@@ -309,10 +310,10 @@ mod tests {
 
     #[test]
     fn callers_by_principal() {
-        assert_eq!(Caller::of("anonymous"), Some(Caller::Anonymous));
-        assert_eq!(Caller::of("arn:aws:iam::111122223333:root"), Some(Caller::Iam));
-        assert_eq!(Caller::of("service:sns.amazonaws.com"), Some(Caller::Service));
-        assert_eq!(Caller::of("federated:accounts.google.com"), Some(Caller::Other));
-        assert_eq!(Caller::of("x"), None);
+        assert_eq!(CallerKind::of("anonymous"), Some(CallerKind::Anonymous));
+        assert_eq!(CallerKind::of("arn:aws:iam::111122223333:root"), Some(CallerKind::Iam));
+        assert_eq!(CallerKind::of("service:sns.amazonaws.com"), Some(CallerKind::Service));
+        assert_eq!(CallerKind::of("federated:accounts.google.com"), Some(CallerKind::Other));
+        assert_eq!(CallerKind::of("x"), None);
     }
 }

@@ -10,9 +10,11 @@ mod condition;
 mod principal;
 mod variables;
 
+use super::grammar;
 use super::json::{Json, Key, Kind};
 use super::suggest::did_you_mean;
 use crate::error::{Diagnostic, Location, Severity};
+use crate::policy::template::{Part, Template};
 use crate::policy::{
     Condition, Effect, Element, Policy, PolicyType, Principal, Statement, Version,
 };
@@ -505,8 +507,50 @@ impl Lowerer {
         let negated = key.name.starts_with("Not");
         let items = self.strings(value, path)?;
         self.check_not_empty(key, items.is_empty(), negated, value, path)?;
+        let resource = key.name.ends_with("Resource");
+        let mut ok = true;
+        for item in &items {
+            let shape = resource.then(|| self.resource_shape(item.text));
+            let checked = match &shape {
+                Some(shape) => grammar::resource(item.text, shape),
+                None => grammar::action(item.text),
+            };
+            let site = || Site::value(&item.path(path), item.json);
+            match checked {
+                Err(problem) => {
+                    self.error(site(), problem.message, problem.help);
+                    ok = false;
+                }
+                Ok(()) => {
+                    if let Some(w) = shape.and_then(|s| grammar::resource_warning(item.text, &s)) {
+                        self.warn(site(), w.message, w.help);
+                    }
+                }
+            }
+        }
         let values = items.into_iter().map(|item| item.text.to_string()).collect();
-        Some(Element { negated, values })
+        ok.then_some(Element { negated, values })
+    }
+
+    /// A resource's text with each policy variable (under Version
+    /// 2012-10-17) written `*`: the ARN grammar leaves variables to the
+    /// variable rules.
+    fn resource_shape(&self, text: &str) -> String {
+        if !self.variables || !Template::mentions_variable(text) {
+            return text.to_string();
+        }
+        match Template::parse(text) {
+            Ok(template) => template
+                .parts
+                .iter()
+                .map(|part| match part {
+                    Part::Text(text) => text.as_str(),
+                    Part::Const(_) | Part::Var { .. } => "*",
+                })
+                .collect(),
+            // Reported by the variable rules.
+            Err(_) => "*".to_string(),
+        }
     }
 
     /// Warns about an empty positive element, rejects an empty negated one.

@@ -4,7 +4,7 @@
 //! `simulate` evaluates. A key the request omits is absent for the evaluation; `simulate`
 //! does not require the keys AWS always sends (a request states the keys that matter).
 
-use crate::iam::keys::{lookup, Availability, Caller, KeySort};
+use crate::iam::keys::{lookup, Availability, CallerKind, KeySort};
 use crate::policy::PolicyType;
 use crate::request::{ContextValue, Request};
 use crate::values::{parse_request_value, Sort};
@@ -17,8 +17,8 @@ use regex_automata::meta::Regex;
 pub(crate) fn check_context(policy_type: PolicyType, request: &Request) -> Result<(), String> {
     let caller = match policy_type {
         // The caller of an identity policy is an IAM principal (docs/semantics.md §2).
-        PolicyType::Identity => Some(Caller::Iam),
-        PolicyType::Resource => request.principal.as_deref().and_then(Caller::of),
+        PolicyType::Identity => Some(CallerKind::Iam),
+        PolicyType::Resource => request.principal.as_deref().and_then(CallerKind::of),
     };
     for (name, value) in &request.context {
         let Some(row) = lookup(name) else { continue };
@@ -75,12 +75,12 @@ fn fits(sort: KeySort, grammar: Option<&str>, v: &str) -> bool {
     parses && shaped
 }
 
-fn describe(caller: Caller) -> &'static str {
+fn describe(caller: CallerKind) -> &'static str {
     match caller {
-        Caller::Anonymous => "an anonymous caller",
-        Caller::Iam => "an IAM principal",
-        Caller::Service => "a service principal",
-        Caller::Other => "a web-identity, SAML or canonical-user caller",
+        CallerKind::Anonymous => "an anonymous caller",
+        CallerKind::Iam => "an IAM principal",
+        CallerKind::Service => "a service principal",
+        CallerKind::Other => "a web-identity, SAML or canonical-user caller",
     }
 }
 
@@ -88,7 +88,7 @@ fn describe(caller: Caller) -> &'static str {
 mod tests {
     use super::*;
 
-    fn request(principal: &str, context: &[(&str, ContextValue)]) -> Request {
+    fn request(principal: &str, context: Vec<(&str, ContextValue)>) -> Request {
         Request {
             principal: Some(principal.to_string()),
             federated_by: None,
@@ -106,18 +106,17 @@ mod tests {
     fn availability_by_caller() {
         let arn = ("aws:SourceArn", s("arn:aws:sns:us-east-1:111122223333:t"));
         let r = PolicyType::Resource;
-        assert!(check_context(r, &request("anonymous", &[arn.clone()])).is_err());
-        assert!(
-            check_context(r, &request("arn:aws:iam::111122223333:root", &[arn.clone()])).is_err()
-        );
-        assert!(check_context(r, &request("service:sns.amazonaws.com", &[arn.clone()])).is_ok());
-        assert!(check_context(PolicyType::Identity, &request("x", &[arn])).is_err());
+        assert!(check_context(r, &request("anonymous", vec![arn.clone()])).is_err());
+        assert!(check_context(r, &request("arn:aws:iam::111122223333:root", vec![arn.clone()]))
+            .is_err());
+        assert!(check_context(r, &request("service:sns.amazonaws.com", vec![arn.clone()])).is_ok());
+        assert!(check_context(PolicyType::Identity, &request("x", vec![arn])).is_err());
         let org = ("aws:PrincipalOrgID", s("o-abcdefghij"));
-        assert!(check_context(r, &request("anonymous", &[org.clone()])).is_err());
-        assert!(check_context(r, &request("arn:aws:iam::111122223333:root", &[org])).is_ok());
+        assert!(check_context(r, &request("anonymous", vec![org.clone()])).is_err());
+        assert!(check_context(r, &request("arn:aws:iam::111122223333:root", vec![org])).is_ok());
         let svc = ("aws:PrincipalIsAWSService", s("true"));
-        assert!(check_context(r, &request("service:sns.amazonaws.com", &[svc.clone()])).is_ok());
-        let e = check_context(r, &request("arn:aws:iam::111122223333:root", &[svc]));
+        assert!(check_context(r, &request("service:sns.amazonaws.com", vec![svc.clone()])).is_ok());
+        let e = check_context(r, &request("arn:aws:iam::111122223333:root", vec![svc]));
         assert!(e.is_err_and(|e| e.contains("`true`")));
     }
 
@@ -135,11 +134,11 @@ mod tests {
             ("aws:SourceIp", "10.0.0.1", true),
             ("aws:SecureTransport", "yes", false),
         ] {
-            assert_eq!(check_context(r, &request(root, &[(k, s(v))])).is_ok(), ok, "{k} {v}");
+            assert_eq!(check_context(r, &request(root, vec![(k, s(v))])).is_ok(), ok, "{k} {v}");
         }
         let paths = ContextValue::Multi(vec!["o-abcdefghij/r-ab12/ou-ab12-abcdefgh/".into()]);
-        assert!(check_context(r, &request(root, &[("aws:PrincipalOrgPaths", paths)])).is_ok());
+        assert!(check_context(r, &request(root, vec![("aws:PrincipalOrgPaths", paths)])).is_ok());
         let set = ContextValue::Multi(vec!["vpce-1".into()]);
-        assert!(check_context(r, &request(root, &[("aws:SourceVpce", set)])).is_err());
+        assert!(check_context(r, &request(root, vec![("aws:SourceVpce", set)])).is_err());
     }
 }

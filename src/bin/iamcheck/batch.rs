@@ -233,12 +233,16 @@ fn check(request: &Map<String, Value>) -> Result<Check, String> {
         CheckKind::AccessNotGranted => {
             let ty = policy_type(request)?;
             let doc = policy(request, "policyDocument", ty)?;
-            let access = match request.get("access") {
-                Some(Value::String(s)) => input::access(s),
-                Some(v) => input::access(&v.to_string()),
+            let (access, warnings) = match request.get("access") {
+                Some(Value::String(s)) => input::access_with_warnings(s),
+                Some(v) => input::access_with_warnings(&v.to_string()),
                 None => Err("`access` is missing".to_string()),
             }
             .map_err(|e| e.replace("--access", "`access`"))?;
+            let id = request.get("id").cloned().unwrap_or(Value::Null);
+            for w in warnings {
+                crate::out::eprintln(&format!("warning: request {id}: `access`: {w}"));
+            }
             Check::access_not_granted(doc, access, ty).map_err(|e| format!("`access`: {e}"))?
         }
         CheckKind::NoPublicAccess => {

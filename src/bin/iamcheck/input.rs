@@ -79,8 +79,30 @@ fn slashes(path: &Path) -> String {
 }
 
 /// Parses `--access`: AWS CLI JSON (a one-element list or the object) or
-/// the shorthand `actions=a,b,resources=r`.
+/// the shorthand `actions=a,b,resources=r`. Entries AWS rejects are errors;
+/// where the list goes beyond Access Analyzer's `Access` shape, a warning
+/// goes to standard error (docs/semantics.md §7).
 pub fn access(arg: &str) -> Result<Access, String> {
+    let (access, warnings) = access_with_warnings(arg)?;
+    for w in warnings {
+        crate::out::eprintln(&format!("warning: --access: {w}"));
+    }
+    Ok(access)
+}
+
+/// [`access`] with the warnings returned rather than printed.
+pub fn access_with_warnings(arg: &str) -> Result<(Access, Vec<String>), String> {
+    let access = access_unchecked(arg)?;
+    let found = iamcheck::parse::check_access(&access);
+    if !found.errors.is_empty() {
+        // One line (the CLI prefixes `error: `), every error of the list.
+        let errors: Vec<String> = found.errors.iter().map(|e| format!("--access: {e}")).collect();
+        return Err(errors.join("; "));
+    }
+    Ok((access, found.warnings))
+}
+
+fn access_unchecked(arg: &str) -> Result<Access, String> {
     let trimmed = arg.trim();
     let access = if trimmed.starts_with('[') || trimmed.starts_with('{') {
         access_json(trimmed)?

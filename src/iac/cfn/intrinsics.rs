@@ -7,7 +7,7 @@
 //! CloudFormation user guide's "Intrinsic function reference" defines them.
 //!
 //! What cannot be known offline gets a stand-in and is recorded in
-//! [`Resolver::unresolved`]: a resource's generated physical name (the
+//! the policy's `unresolved` list: a resource's generated physical name (the
 //! logical name stands in, as in cfn-policy-validator), an import, a stack
 //! name, an SSM parameter's value, a dynamic reference, an attribute this
 //! table does not know. docs/templates.md lists every stand-in.
@@ -360,7 +360,7 @@ impl<'a> Resolver<'a> {
                 format!("`Fn::GetAtt` of `{id}`, which is not a resource"),
             ));
         };
-        let ty = get(resource, "Type").and_then(|t| scalar_text(t)).unwrap_or_default();
+        let ty = get(resource, "Type").and_then(scalar_text).unwrap_or_default();
         if ty == "Custom::AWSCDKCfnJson" && attribute == "Value" {
             // CDK's CfnJson: the custom resource returns its `Value`
             // property with every token resolved (aws-cdk-lib `CfnJson`).

@@ -1,6 +1,6 @@
 //! Lowering `Principal` and `NotPrincipal`.
 
-use super::{did_you_mean, join_key, Json, Key, Kind, Lowerer, Parts, Site};
+use super::{did_you_mean, grammar, join_key, Json, Key, Kind, Lowerer, Parts, Site};
 use crate::policy::{Element, PolicyType, Principal};
 
 /// The keys of a principal map.
@@ -60,6 +60,7 @@ impl Lowerer {
             return Some(vec![Principal::Everyone]);
         }
         self.check_principal_wildcard(text, value, path)?;
+        self.check_principal_grammar("AWS", text, value, path)?;
         let message = format!("`{}` `{text}` is read as `{{\"AWS\": \"{text}\"}}`", key.name);
         let help = Some("AWS accepts only `*` as a bare string: write the `AWS` key".to_string());
         self.warn(Site::value(path, value), message, help);
@@ -109,9 +110,34 @@ impl Lowerer {
         let items = self.strings(value, path)?;
         let mut ok = true;
         for item in &items {
-            ok &= self.check_principal_wildcard(item.text, item.json, &item.path(path)).is_some();
+            let path = item.path(path);
+            ok &= self.check_principal_wildcard(item.text, item.json, &path).is_some()
+                && self.check_principal_grammar(&key.name, item.text, item.json, &path).is_some();
         }
         ok.then(|| items.into_iter().map(|item| make(item.text.to_string())).collect())
+    }
+
+    /// An `AWS` or `Federated` entry AWS rejects (a malformed account ID
+    /// or ARN) is an error: it would match no request.
+    fn check_principal_grammar(
+        &mut self,
+        key: &str,
+        text: &str,
+        value: &Json,
+        path: &str,
+    ) -> Option<()> {
+        let checked = match key {
+            "AWS" if text != "*" => grammar::aws_principal(text),
+            "Federated" => grammar::federated_principal(text),
+            _ => Ok(()),
+        };
+        match checked {
+            Ok(()) => Some(()),
+            Err(problem) => {
+                self.error(Site::value(path, value), problem.message, problem.help);
+                None
+            }
+        }
     }
 
     fn check_principal_wildcard(&mut self, text: &str, value: &Json, path: &str) -> Option<()> {
