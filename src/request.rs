@@ -15,7 +15,9 @@
 //! `arn:PARTITION:iam::ACCOUNT:root`, `arn:PARTITION:iam::ACCOUNT:user/NAME`,
 //! `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`,
 //! `arn:PARTITION:sts::ACCOUNT:federated-user/NAME`, `anonymous`,
-//! `service:NAME`, `federated:PROVIDER`, `canonical-user:ID`.
+//! `service:NAME`, `federated:PROVIDER`, `canonical-user:ID`. A federated user's request may
+//! name the IAM user who federated: `"federatedBy": "arn:PARTITION:iam::ACCOUNT:user/NAME"`
+//! (same partition and account; absent: the root user federated).
 //! Context keys that are absent from the request are omitted.
 
 pub(crate) mod caller;
@@ -30,6 +32,11 @@ pub struct Request {
     /// The caller (resource policies only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal: Option<String>,
+    /// The IAM user who federated a federated-user caller (`GetFederationToken`), as its
+    /// ARN in the caller's partition and account; absent: the account's root user federated
+    /// (docs/semantics.md §2). A grant to this user reaches the session.
+    #[serde(default, rename = "federatedBy", skip_serializing_if = "Option::is_none")]
+    pub federated_by: Option<String>,
     /// The action, e.g. `s3:GetObject` (compared case-insensitively).
     pub action: String,
     /// The resource ARN.
@@ -91,6 +98,7 @@ impl Request {
         for (k, v) in map {
             match (k.as_str(), v) {
                 ("principal", Value::String(s)) => req.principal = Some(s.clone()),
+                ("federatedBy", Value::String(s)) => req.federated_by = Some(s.clone()),
                 ("action", Value::String(s)) => {
                     req.action = s.clone();
                     have_action = true;
@@ -106,13 +114,13 @@ impl Request {
                         req.context.insert(key.clone(), cv);
                     }
                 }
-                ("principal" | "action" | "resource", _) => {
+                ("principal" | "federatedBy" | "action" | "resource", _) => {
                     return Err(format!("request `{k}` must be a string"));
                 }
                 ("context", _) => return Err("request `context` must be an object".into()),
                 _ => {
                     return Err(format!(
-                        "unknown request field `{k}`: expected principal, action, resource, context"
+                        "unknown request field `{k}`: expected principal, federatedBy, action, resource, context"
                     ))
                 }
             }

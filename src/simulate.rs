@@ -24,16 +24,17 @@ mod variables;
 
 use crate::policy::{Effect, Policy, PolicyType};
 use crate::request::Request;
-use principal::{parse_caller, Caller};
+use principal::Caller;
 use statement::{evaluate, Input, Match};
 
 /// Whether the principal entry `entry` matches the request principal
-/// `principal` (`None` if `principal` is not a request principal).
+/// `principal`, federated by `by` if given (`None` if they are not a request principal).
 pub(crate) fn principal_entry_matches(
     entry: &crate::policy::Principal,
     principal: &str,
+    by: Option<&str>,
 ) -> Option<bool> {
-    let caller = parse_caller(principal).ok()?;
+    let caller = principal::parse_federated(principal, by).ok()?;
     Some(principal::entry_matches(entry, caller, principal))
 }
 
@@ -120,7 +121,7 @@ fn request_caller(
                 .principal
                 .as_deref()
                 .ok_or_else(|| "a resource-policy request needs a `principal`".to_string())?;
-            Ok(Some((parse_caller(raw)?, raw)))
+            Ok(Some((principal::parse_federated(raw, request.federated_by.as_deref())?, raw)))
         }
     }
 }

@@ -99,8 +99,12 @@ fn placeholder_filled() {
 #[test]
 fn quacky_pairs() {
     /// Of the 744 checks on valid policies (700 of 754 before the 10 on
-    /// invalid accounts became errors).
-    const MIN_QUACKY: usize = 690;
+    /// invalid accounts became errors); 685 since the IAM user who federated
+    /// (docs/semantics.md §3): five `s3_policy_for_lambda_function` pairs allow
+    /// `user/myuser` and `Deny` `s3:Put*` with `NotPrincipal` [root, myuser], so
+    /// myuser's federated sessions, not listed, gain `s3:Put*` under the mutant,
+    /// a new access Quacky does not model.
+    const MIN_QUACKY: usize = 685;
     /// Pairs whose policies AWS rejects (account IDs of 11 and 14 digits):
     /// errors, not verdicts (issue 11 §6).
     const REJECTED: &[&str] = &[
@@ -113,6 +117,7 @@ fn quacky_pairs() {
         ("ec2_validate_attach_volume", "FAIL"),
         ("iam_role_policy_modify_iam_but_not_own_policies", "FAIL"),
         ("ec2_allow_ebs_volume_owners", "FAIL"),
+        ("s3_policy_for_lambda_function", "FAIL"),
     ];
     let has_principal = |doc: &Value| {
         let sts = match &doc["Statement"] {

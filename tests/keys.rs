@@ -262,6 +262,7 @@ fn universe(probe: &Policy) -> Vec<Request> {
         for c in &contexts {
             let r = Request {
                 principal: Some(p.to_string()),
+                federated_by: None,
                 action: "a:a".into(),
                 resource: "arn:aws:s3:::a".into(),
                 context: c

@@ -171,8 +171,13 @@ fn no_witness_crosses_partitions() {
 }
 
 fn request(principal: &str, resource: &str) -> Request {
+    let (principal, by) = match principal.split_once(" by ") {
+        Some((p, by)) => (p, Some(by.to_string())),
+        None => (principal, None),
+    };
     Request {
         principal: Some(principal.into()),
+        federated_by: by,
         action: "s3:GetObject".into(),
         resource: resource.into(),
         ..Default::default()
@@ -192,6 +197,8 @@ const ENTRIES: &[&str] = &[
     "arn:aws:iam::111111111111:role/p/r",
     "arn:aws:sts::111111111111:assumed-role/r/s",
     "arn:aws:sts::111111111111:federated-user/f",
+    "arn:aws:sts::111111111111:federated-user/g",
+    "arn:aws:iam::111111111111:user/d/w",
     "arn:aws:iam::222222222222:root",
     "arn:aws:iam::222222222222:user/u",
 ];
@@ -208,6 +215,12 @@ const CALLERS: &[&str] = &[
     "arn:aws:sts::111111111111:assumed-role/r/t",
     "arn:aws:sts::111111111111:assumed-role/q/s",
     "arn:aws:sts::111111111111:federated-user/f",
+    // Federated users with the IAM user who federated (`federatedBy`).
+    "arn:aws:sts::111111111111:federated-user/f by arn:aws:iam::111111111111:user/u",
+    "arn:aws:sts::111111111111:federated-user/f by arn:aws:iam::111111111111:user/v",
+    "arn:aws:sts::111111111111:federated-user/g by arn:aws:iam::111111111111:user/d/w",
+    "arn:aws-cn:sts::111111111111:federated-user/f by arn:aws-cn:iam::111111111111:user/u",
+    "arn:aws:iam::111111111111:user/d/w",
     "arn:aws:iam::222222222222:user/u",
     "arn:aws:iam::222222222222:root",
 ];
@@ -308,4 +321,104 @@ fn userid_patterns_of_role_sessions_get_role_session_witnesses() {
         let wider = userid_policy(ty, "AROA*");
         assert_eq!(result(&no_new_access(&p, &wider, ty)), "FAIL", "{ty:?}");
     }
+}
+
+// The IAM user who federated (docs/semantics.md §2, §3): "if a resource-based policy grants
+// permission to the ARN of the IAM user who federated, then requests made by the federated
+// user during the session are limited by an implicit deny in a permission boundary or session
+// policy" ("Policy evaluation logic"), so a grant to the user reaches its federated sessions.
+
+const U: &str = "arn:aws:iam::111122223333:user/U";
+const N: &str = "arn:aws:sts::111122223333:federated-user/N";
+
+fn allow_u_deny(denied: &str) -> Policy {
+    doc(json!([
+        {"Effect": "Allow", "Principal": {"AWS": U}, "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": {"AWS": denied}, "Action": "s3:*", "Resource": "*"}
+    ]))
+}
+
+fn fed_request(by: Option<&str>) -> Request {
+    Request { federated_by: by.map(str::to_string), ..request(N, "arn:aws:s3:::b") }
+}
+
+#[test]
+fn a_grant_to_the_federating_user_reaches_its_sessions() {
+    let (existing, new) = (allow_u_deny(N), allow_only(U));
+    // simulate: U's session N is allowed by the new policy only; N federated by the root
+    // user or by another user is allowed by neither.
+    let decision = |p: &Policy, r: &Request| simulate(p, TY, r).unwrap().decision;
+    let by_u = fed_request(Some(U));
+    assert_eq!(decision(&new, &by_u), Decision::Allow);
+    assert_eq!(decision(&existing, &by_u), Decision::ExplicitDeny);
+    assert_eq!(decision(&new, &fed_request(None)), Decision::ImplicitDeny);
+    let by_v = fed_request(Some("arn:aws:iam::111122223333:user/V"));
+    assert_eq!(decision(&new, &by_v), Decision::ImplicitDeny);
+    // The check: FAIL, with U's federated session N as the witness (replayed by the helper).
+    let v = no_new_access(&existing, &new, TY);
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    assert_eq!(witness.principal.as_deref(), Some(N));
+    assert_eq!(witness.federated_by.as_deref(), Some(U));
+    assert_eq!(decision(&new, witness), Decision::Allow);
+    assert_ne!(decision(&existing, witness), Decision::Allow);
+    // The witness's JSON carries `federatedBy` and reads back.
+    let text = serde_json::to_string(witness).unwrap();
+    assert!(text.contains(r#""federatedBy":"arn:aws:iam::111122223333:user/U""#), "{text}");
+    assert_eq!(&Request::from_json(&text).unwrap(), witness);
+    // The converse: the new policy adds nothing.
+    assert_eq!(result(&no_new_access(&new, &existing, TY)), "PASS");
+    // A Deny naming the federating user reaches its sessions too (ours: the session's
+    // permissions are within the user's, docs/semantics.md §3).
+    let deny_u = allow_u_deny(U);
+    assert_eq!(decision(&deny_u, &by_u), Decision::ExplicitDeny);
+    let allow_n = allow_only(N);
+    let v = no_new_access(&deny_u, &allow_n, TY);
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    assert_eq!(witness.principal.as_deref(), Some(N));
+}
+
+#[test]
+fn not_principal_exempts_a_federated_user_only_with_the_user_who_federated() {
+    // Listing the session and its account exempts it when the root user federated, not
+    // when an unlisted IAM user did.
+    let p = deny_except(&[N, "111122223333"]);
+    let decision = |r: &Request| simulate(&p, TY, r).unwrap().decision;
+    assert_eq!(decision(&fed_request(None)), Decision::Allow);
+    assert_eq!(decision(&fed_request(Some(U))), Decision::ExplicitDeny);
+    let with_u = deny_except(&[N, U, "111122223333"]);
+    assert_eq!(simulate(&with_u, TY, &fed_request(Some(U))).unwrap().decision, Decision::Allow);
+    // The engine agrees: U and U's sessions N are new access of `with_u` over `p`; with U
+    // exempt in both, only U's sessions N are.
+    assert_eq!(result(&no_new_access(&p, &with_u, TY)), "FAIL");
+    assert_eq!(result(&no_new_access(&with_u, &p, TY)), "PASS");
+    let n_except = |listed: &[&str]| {
+        doc(json!([
+            {"Effect": "Allow", "Principal": {"AWS": N}, "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "NotPrincipal": {"AWS": listed}, "Action": "s3:*", "Resource": "*"}
+        ]))
+    };
+    let (p, only_user) = (n_except(&[N, "111122223333"]), n_except(&[N, U, "111122223333"]));
+    let v = no_new_access(&p, &only_user, TY);
+    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
+    assert_eq!(witness.federated_by.as_deref(), Some(U), "{witness:?}");
+}
+
+#[test]
+fn federated_by_is_checked() {
+    let p = allow_only(U);
+    let err = |r: &Request| simulate(&p, TY, r).unwrap_err();
+    let mut r = request(U, "arn:aws:s3:::b");
+    r.federated_by = Some(U.into());
+    assert!(err(&r).contains("only for a federated-user principal"), "{}", err(&r));
+    for bad in [
+        "arn:aws:iam::444455556666:user/U",
+        "arn:aws-cn:iam::111122223333:user/U",
+        "arn:aws:iam::111122223333:role/U",
+        "U",
+    ] {
+        let e = err(&fed_request(Some(bad)));
+        assert!(e.contains("invalid request `federatedBy`"), "{bad}: {e}");
+    }
+    let e = Request::from_json(r#"{"action":"s3:GetObject","resource":"r","federatedBy":1}"#);
+    assert!(e.unwrap_err().contains("`federatedBy` must be a string"));
 }

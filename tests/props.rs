@@ -194,6 +194,7 @@ pub fn universe(resource_policy: bool) -> Vec<Request> {
                         for &k3 in sets {
                             let mut req = Request {
                                 principal: p.map(str::to_string),
+                                federated_by: None,
                                 action: a.into(),
                                 resource: r.into(),
                                 ..Default::default()

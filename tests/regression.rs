@@ -72,6 +72,7 @@ fn simulate_rejects_principal_names_outside_iams_characters() {
     ] {
         let r = Request {
             principal: Some(principal.into()),
+            federated_by: None,
             action: "a:a".into(),
             resource: "arn:aws:s3:::x".into(),
             ..Default::default()

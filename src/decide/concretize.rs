@@ -472,7 +472,10 @@ pub(crate) fn caller_repairs(request: &Request, policy_type: PolicyType) -> Vec<
             }
             for p in userid_principals(&completed, partition) {
                 if request.principal.as_deref() != Some(p.as_str()) || completed != id {
-                    out.push(Request { principal: Some(p), ..base.clone() });
+                    // `federatedBy` belongs to the request's own principal only.
+                    let by =
+                        base.federated_by.clone().filter(|_| request.principal == Some(p.clone()));
+                    out.push(Request { principal: Some(p), federated_by: by, ..base.clone() });
                 }
             }
         }
@@ -588,10 +591,10 @@ pub(crate) fn admitted(restrict: &Restrict, request: &Request) -> bool {
         return false;
     }
     if let Some(p) = &request.principal {
-        let forbidden = restrict
-            .principal
-            .iter()
-            .any(|e| crate::simulate::principal_entry_matches(e, p) != Some(false));
+        let forbidden = restrict.principal.iter().any(|e| {
+            crate::simulate::principal_entry_matches(e, p, request.federated_by.as_deref())
+                != Some(false)
+        });
         if forbidden {
             return false;
         }

@@ -58,7 +58,11 @@ pub(crate) fn request(
         match (&field.kind, value) {
             (FieldKind::Action, AtomValue::Str(s)) => req.action = recase_action(s, policies),
             (FieldKind::Resource, AtomValue::Str(s)) => req.resource = s.clone(),
-            (FieldKind::Principal, AtomValue::Str(s)) => req.principal = Some(s.clone()),
+            (FieldKind::Principal, AtomValue::Str(s)) => {
+                let (principal, by) = crate::iam::caller::split_federator(s);
+                req.principal = Some(principal);
+                req.federated_by = by;
+            }
             (FieldKind::Caller { keys }, AtomValue::Str(s)) => caller = Some((s, keys)),
             (FieldKind::Key { name, .. }, AtomValue::Str(s)) => {
                 req.context.insert(name.clone(), ContextValue::Single(s.clone()));
@@ -71,6 +75,7 @@ pub(crate) fn request(
     }
     if policy_type == PolicyType::Identity {
         req.principal = None;
+        req.federated_by = None;
     }
     let userid_field = enc.fields.iter().any(
         |f| matches!(&f.kind, FieldKind::Key { name, .. } if name.eq_ignore_ascii_case("aws:userid")),

@@ -74,7 +74,9 @@ impl Kind {
             Kind::Root => format!("arn:{partitions}:iam::{ACCT}:root"),
             Kind::User => format!("arn:{partitions}:iam::{ACCT}:user/{NAME}(?:/{NAME})*"),
             Kind::Session => format!("arn:{partitions}:iam::{ACCT}:role/(?:{NAME}/)*{NAME}#{NAME}"),
-            Kind::FederatedUser => format!("arn:{partitions}:sts::{ACCT}:federated-user/{NAME}"),
+            Kind::FederatedUser => {
+                format!("arn:{partitions}:sts::{ACCT}:federated-user/{NAME}{}", plain::federator())
+            }
             Kind::Other => format!(
                 "(?:service|federated|canonical-user):[^\\x00-\\x1f\\x7f]+(?:\\x00(?:-|={FREE_VALUE})){{4}}"
             ),
@@ -103,6 +105,9 @@ impl Kind {
             }),
             (_, "aws:principalaccount") => Value::Hole(arn_kinds, ":[^:]*".into()),
             (Kind::Session, "aws:principalarn") => Value::Hole(String::new(), format!("#{NAME}")),
+            (Kind::FederatedUser, "aws:principalarn") => {
+                Value::Hole(String::new(), plain::federator())
+            }
             (_, "aws:principalarn") => Value::Hole(String::new(), String::new()),
             (Kind::User, _) => {
                 Value::Name(format!("arn:{partitions}:iam::{ACCT}:user/(?:{NAME}/)*"))
@@ -413,6 +418,7 @@ pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
             }
             Exempt::Exact(s) if s == "anonymous" => "anonymous(?:#account)?".to_string(),
             Exempt::Exact(s) if s.starts_with("arn:") => escape(&s),
+            Exempt::Federated { arn, users } => plain::federated_exempt_regex(&arn, &users),
             // `service:…`, `federated:…`, `canonical-user:…`, then the slots.
             Exempt::Exact(s) => format!("{}\\x00{ANY}", escape(&s)),
             Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
@@ -534,6 +540,7 @@ pub(crate) fn apply(
     let (principal, slots) = decode(caller);
     if policy_type == PolicyType::Resource {
         req.principal = Some(principal.clone());
+        req.federated_by = crate::iam::caller::split_federator(caller).1;
     }
     let derived = crate::request::caller::derived(&principal);
     for (i, key) in KEYS.iter().enumerate() {
@@ -571,6 +578,9 @@ fn decode(caller: &str) -> (String, Option<Vec<Option<String>>>) {
         // `aws:userid` has no slot: free, absent in the witness.
         slots.push(None);
         return (principal.to_string(), Some(slots));
+    }
+    if caller.contains(":federated-user/") {
+        return (crate::iam::caller::split_federator(caller).0, None);
     }
     if let Some((role_arn, session)) = caller.split_once('#') {
         let mut parts = role_arn.splitn(6, ':');

@@ -3,7 +3,7 @@
 //! (docs/semantics.md §2–§3).
 
 use super::glob::{Pattern, ANY};
-use crate::iam::caller::{parse, Caller};
+use crate::iam::caller::{parse, Caller, FEDERATOR};
 use crate::iam::grammar::{is_account, role_arn, root_arn, ACCOUNT, NAME};
 use crate::iam::partition;
 use crate::policy::Principal;
@@ -37,12 +37,18 @@ pub fn principal_universe() -> String {
         format!("arn:{partitions}:iam::{acct}:root"),
         format!("arn:{partitions}:iam::{acct}:user/{name}(?:/{name})*"),
         format!("arn:{partitions}:sts::{acct}:assumed-role/{name}/{name}"),
-        format!("arn:{partitions}:sts::{acct}:federated-user/{name}"),
+        format!("arn:{partitions}:sts::{acct}:federated-user/{name}{}", federator()),
         format!("service:{free}"),
         format!("federated:{free}"),
         format!("canonical-user:{free}"),
     ]
     .join("|")
+}
+
+/// The optional IAM user who federated, after a federated user's ARN (`caller::FEDERATOR`;
+/// none: the root user federated).
+pub(crate) fn federator() -> String {
+    format!("(?:{}(?:{NAME}/)*{NAME})?", escape(FEDERATOR))
 }
 
 /// Every value of a condition key.
@@ -88,7 +94,24 @@ fn aws(value: &str) -> Pattern {
             escape(&format!("arn:{partition}:sts::{acct}:assumed-role/{name}/"))
         ));
     }
-    Pattern::Regex(escape(value))
+    Pattern::Regex(match parse(value) {
+        // The user, and every federated user it federated (docs/semantics.md §3).
+        Some(Caller::User { partition, account, .. }) => format!(
+            "{}|{}{NAME}{}",
+            escape(value),
+            escape(&format!("arn:{partition}:sts::{account}:federated-user/")),
+            escape(&federated_suffix(value))
+        ),
+        // The federated user, whoever federated it.
+        Some(Caller::FederatedUser { .. }) => format!("{}{}", escape(value), federator()),
+        _ => escape(value),
+    })
+}
+
+/// What follows a federated user's ARN when the IAM user `user_arn` federated it.
+pub(crate) fn federated_suffix(user_arn: &str) -> String {
+    let path_name = user_arn.split_once(":user/").map_or("", |(_, p)| p);
+    format!("{FEDERATOR}{path_name}")
 }
 
 /// A caller that a `NotPrincipal` element's entries exempt: one all of whose identities
@@ -104,6 +127,9 @@ pub(crate) enum Exempt {
     Exact(String),
     /// Every caller whose principal string begins with this (`{"Service": "*"}`, …).
     Prefix(&'static str),
+    /// A federated user whose account is listed too, when the root user or one of `users`
+    /// (listed IAM users of its account, as `PATH/NAME`) federated it.
+    Federated { arn: String, users: Vec<String> },
     /// A role session whose role and account are listed too.
     Session { partition: String, account: String, role: String, session: String },
 }
@@ -140,9 +166,16 @@ pub(crate) fn exempt(entries: &[Principal]) -> Vec<Exempt> {
                 (Some((p, a)), _) => {
                     Some(Exempt::Root { partition: Some(p.to_string()), account: a.to_string() })
                 }
-                (None, Some(Caller::User { partition, account, .. }))
-                | (None, Some(Caller::FederatedUser { partition, account, .. })) => {
+                (None, Some(Caller::User { partition, account, .. })) => {
                     account_listed(partition, account).then(|| Exempt::Exact(v.clone()))
+                }
+                // Its identities: itself, the IAM user who federated (if not the root user)
+                // and its account.
+                (None, Some(Caller::FederatedUser { partition, account, .. })) => {
+                    account_listed(partition, account).then(|| Exempt::Federated {
+                        arn: v.clone(),
+                        users: listed_users(&aws, partition, account),
+                    })
                 }
                 (None, Some(Caller::Session { partition, account, role, session })) => {
                     (account_listed(partition, account) && role_listed(partition, account, role))
@@ -164,6 +197,31 @@ pub(crate) fn exempt(entries: &[Principal]) -> Vec<Exempt> {
         out.extend(found);
     }
     out
+}
+
+/// The IAM users of one partition and account that `aws` entries list, as `PATH/NAME`.
+fn listed_users(aws: &[&str], partition: &str, account: &str) -> Vec<String> {
+    aws.iter()
+        .filter_map(|v| match parse(v) {
+            Some(Caller::User { partition: p, account: a, .. })
+                if p == partition && a == account =>
+            {
+                v.split_once(":user/").map(|(_, path_name)| path_name.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The regex of an exempt federated user: its ARN, then nothing (the root user federated)
+/// or one of `users`.
+pub(crate) fn federated_exempt_regex(arn: &str, users: &[String]) -> String {
+    let by: Vec<String> = users.iter().map(|u| escape(&format!("{FEDERATOR}{u}"))).collect();
+    if by.is_empty() {
+        escape(arn)
+    } else {
+        format!("{}(?:{})?", escape(arn), by.join("|"))
+    }
 }
 
 fn exempt_prefixed(prefix: &'static str, value: &str) -> Exempt {
@@ -189,6 +247,7 @@ pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
             Exempt::Everyone => return Pattern::All,
             Exempt::Root { partition, account } => root_regex(partition.as_deref(), &account),
             Exempt::Exact(s) => escape(&s),
+            Exempt::Federated { arn, users } => federated_exempt_regex(&arn, &users),
             Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
             Exempt::Session { partition, account, role, session } => {
                 escape(&format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"))

@@ -55,6 +55,9 @@ pub enum Caller<'a> {
         account: &'a str,
         /// The name given to `GetFederationToken`.
         name: &'a str,
+        /// The IAM user who federated, as `PATH/NAME` after `user/` (same partition and
+        /// account); `None`: the account's root user federated (docs/semantics.md §2).
+        by: Option<&'a str>,
     },
     /// `service:NAME`.
     Service(&'a str),
@@ -92,7 +95,7 @@ pub fn parse(text: &str) -> Option<Caller<'_>> {
             Some(Caller::User { partition, account, path, name })
         }
         ("sts", Some(("federated-user", name))) if is_name(name) => {
-            Some(Caller::FederatedUser { partition, account, name })
+            Some(Caller::FederatedUser { partition, account, name, by: None })
         }
         ("sts", Some(("assumed-role", rs))) => {
             let (role, session) = rs.split_once('/')?;
@@ -131,15 +134,49 @@ impl<'a> Caller<'a> {
         }
     }
 
+    /// The federated user `self` as federated by the IAM user `user_arn` (the request's
+    /// `federatedBy`); `None` when `self` is no federated user or `user_arn` is no IAM user
+    /// of its partition and account.
+    pub fn federated_by(self, user_arn: &'a str) -> Option<Caller<'a>> {
+        let Caller::FederatedUser { partition, account, name, .. } = self else { return None };
+        let Some(Caller::User { partition: p, account: a, .. }) = parse(user_arn) else {
+            return None;
+        };
+        let by = user_arn.split_once(":user/").map(|(_, path_name)| path_name);
+        (p == partition && a == account).then_some(Caller::FederatedUser {
+            partition,
+            account,
+            name,
+            by,
+        })
+    }
+
+    /// The federating user's ARN of a federated user federated by an IAM user.
+    pub fn federating_user(&self) -> Option<String> {
+        match *self {
+            Caller::FederatedUser { partition, account, by: Some(user), .. } => {
+                Some(format!("arn:{partition}:iam::{account}:user/{user}"))
+            }
+            _ => None,
+        }
+    }
+
     /// The identities AWS evaluates the caller as; `raw` is the caller's principal string.
     pub fn identities(&self, raw: &'a str) -> Vec<Identity<'a>> {
         let account = |partition, account| Identity::Account { partition, account };
         match *self {
             Caller::Root { partition, account: a } => vec![account(partition, a)],
             Caller::User { partition, account: a, .. }
-            | Caller::FederatedUser { partition, account: a, .. } => {
+            | Caller::FederatedUser { partition, account: a, by: None, .. } => {
                 vec![Identity::Exact(raw), account(partition, a)]
             }
+            // A grant to the IAM user who federated reaches the session ("Policy evaluation
+            // logic"), so that user is one more identity (docs/semantics.md §3).
+            Caller::FederatedUser { partition, account: a, by: Some(user), .. } => vec![
+                Identity::Exact(raw),
+                Identity::User { partition, account: a, path_name: user },
+                account(partition, a),
+            ],
             Caller::Session { partition, account: a, role, .. } => vec![
                 Identity::Exact(raw),
                 Identity::Role { partition, account: a, name: role },
@@ -151,6 +188,21 @@ impl<'a> Caller<'a> {
             | Caller::CanonicalUser(_) => vec![Identity::Exact(raw)],
         }
     }
+}
+
+/// What joins a federated user's ARN to the `PATH/NAME` of the IAM user who federated in the
+/// engine's principal strings (`arn:P:sts::A:federated-user/N#user/PATH/NAME`; `#` is no IAM
+/// name character). Without it, the account's root user federated.
+pub const FEDERATOR: &str = "#user/";
+
+/// Splits an engine principal string into the request's `principal` and `federatedBy`.
+pub fn split_federator(s: &str) -> (String, Option<String>) {
+    if let Some((fed, user)) = s.split_once(FEDERATOR) {
+        if let Some(Caller::FederatedUser { partition, account, .. }) = parse(fed) {
+            return (fed.to_string(), Some(format!("arn:{partition}:iam::{account}:user/{user}")));
+        }
+    }
+    (s.to_string(), None)
 }
 
 /// One identity of a caller.
@@ -168,6 +220,15 @@ pub enum Identity<'a> {
         account: &'a str,
         /// The role's name.
         name: &'a str,
+    },
+    /// The IAM user who federated a federated user, by partition, account and `PATH/NAME`.
+    User {
+        /// The partition.
+        partition: &'a str,
+        /// The account.
+        account: &'a str,
+        /// The user's path and name, `dev/alice` or `alice`.
+        path_name: &'a str,
     },
     /// An account.
     Account {
@@ -194,6 +255,14 @@ impl Identity<'_> {
                 Identity::Exact(raw) => v == raw,
                 Identity::Role { partition, account, name } => {
                     role_arn(v) == Some((partition, account, name))
+                }
+                Identity::User { partition, account, path_name } => {
+                    v.strip_prefix("arn:")
+                        .and_then(|r| r.strip_prefix(partition))
+                        .and_then(|r| r.strip_prefix(":iam::"))
+                        .and_then(|r| r.strip_prefix(account))
+                        .and_then(|r| r.strip_prefix(":user/"))
+                        == Some(path_name)
                 }
                 Identity::Account { partition, account } => {
                     v == account || root_arn(v) == Some((partition, account))

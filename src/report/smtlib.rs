@@ -262,7 +262,8 @@ fn header(goal: &Goal<'_>, policy_type: PolicyType, keys: &BTreeMap<String, Key>
     if policy_type == PolicyType::Resource {
         h.push_str(";   principal  the caller: anonymous, arn:P:iam::ACCOUNT:root, arn:P:iam::ACCOUNT:user/NAME,\n");
         h.push_str(";              arn:P:sts::ACCOUNT:assumed-role/ROLE/SESSION, arn:P:sts::ACCOUNT:federated-user/NAME,\n");
-        h.push_str(";              service:NAME, federated:PROVIDER, canonical-user:ID\n");
+        h.push_str(";              service:NAME, federated:PROVIDER, canonical-user:ID; a federated user's\n");
+        h.push_str(";              ARN may end with #user/PATH/NAME, the IAM user who federated (federatedBy)\n");
     }
     for key in keys.values() {
         h.push_str(&key.header());

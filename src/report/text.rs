@@ -58,6 +58,9 @@ pub fn witness(out: &mut String, w: &Request) {
     if let Some(p) = &w.principal {
         let _ = writeln!(out, "  principal  {p}");
     }
+    if let Some(by) = &w.federated_by {
+        let _ = writeln!(out, "  federated by {by}");
+    }
     let _ = writeln!(out, "  action     {}", w.action);
     let _ = writeln!(out, "  resource   {}", w.resource);
     if w.context.is_empty() {

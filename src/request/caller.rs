@@ -78,7 +78,7 @@ fn arn_allowed(k: &Kind<'_>, v: &str) -> bool {
         Kind::User { partition, account, path, name } => {
             v == format!("arn:{partition}:iam::{account}:user/{path}{name}")
         }
-        Kind::FederatedUser { partition, account, name } => {
+        Kind::FederatedUser { partition, account, name, .. } => {
             v == format!("arn:{partition}:sts::{account}:federated-user/{name}")
         }
         Kind::Session { partition, account, role, .. } => {

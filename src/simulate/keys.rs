@@ -91,6 +91,7 @@ mod tests {
     fn request(principal: &str, context: Vec<(&str, ContextValue)>) -> Request {
         Request {
             principal: Some(principal.to_string()),
+            federated_by: None,
             action: "s3:GetObject".into(),
             resource: "arn:aws:s3:::b/k".into(),
             context: context.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),

@@ -31,6 +31,32 @@ pub(crate) fn parse_caller(text: &str) -> Result<Caller<'_>, String> {
     ))
 }
 
+/// Parses a request principal with its `federatedBy` (docs/semantics.md §2): the IAM user
+/// who federated a federated user, in its partition and account.
+///
+/// # Errors
+/// A message when `text` is no request principal, or `by` is given for a principal that is
+/// no federated user or is no IAM user ARN of the federated user's partition and account.
+pub(crate) fn parse_federated<'a>(
+    text: &'a str,
+    by: Option<&'a str>,
+) -> Result<Caller<'a>, String> {
+    let caller = parse_caller(text)?;
+    let Some(user) = by else { return Ok(caller) };
+    if !matches!(caller, Caller::FederatedUser { .. }) {
+        return Err(format!(
+            "request `federatedBy` is only for a federated-user principal (`arn:PARTITION:sts::ACCOUNT:federated-user/NAME`), not `{}`",
+            text.escape_debug()
+        ));
+    }
+    caller.federated_by(user).ok_or_else(|| {
+        format!(
+            "invalid request `federatedBy` `{}`: expected the ARN of an IAM user in the federated user's partition and account (`arn:PARTITION:iam::ACCOUNT:user/NAME`)",
+            user.escape_debug()
+        )
+    })
+}
+
 /// Whether a `Principal`/`NotPrincipal` element matches the caller whose string is `raw`
 /// (docs/semantics.md §3): `Principal` when some entry lists some identity of the caller,
 /// `NotPrincipal` when some identity of the caller is listed by no entry.

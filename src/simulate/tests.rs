@@ -75,6 +75,7 @@ fn policy(statements: Vec<Statement>) -> Policy {
 fn req(action: &str, resource: &str) -> Request {
     Request {
         principal: None,
+        federated_by: None,
         action: action.into(),
         resource: resource.into(),
         context: Default::default(),

@@ -117,7 +117,8 @@ pub enum Command {
     /// Evaluate one concrete request against a policy (replays witnesses).
     ///
     /// REQUEST has the witness's shape:
-    /// `{"principal":"...","action":"...","resource":"...","context":{"key":"v" or ["v"]}}`
+    /// `{"principal":"...","action":"...","resource":"...","context":{"key":"v" or ["v"]}}`,
+    /// plus `"federatedBy":"arn:aws:iam::ACCOUNT:user/NAME"` for a federated user
     /// (DOC forms accepted). A role's caller is its session,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. With `--output json` prints
     /// `{"decision":"Allow|ExplicitDeny|ImplicitDeny|Unknown","statements":[...]}`; exit 0 when

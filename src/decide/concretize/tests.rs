@@ -9,6 +9,7 @@ fn templated(site: Site, text: &str, glob: bool) -> Templated {
 fn req(resource: &str, context: &[(&str, &str)]) -> Request {
     Request {
         principal: None,
+        federated_by: None,
         action: "s3:GetObject".into(),
         resource: resource.into(),
         context: context

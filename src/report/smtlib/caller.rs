@@ -8,8 +8,9 @@
 //! identity or canonical user (whose keys are free: AWS documents none).
 //! The parts: partition `c_part`, account `c_acct`, user path or role path
 //! `c_path` (`name/` repeated), user/role/federated name `c_name`, session
-//! `c_session`, unique id `c_uid`. In a resource policy the request's
-//! `principal` is the caller's ARN; an identity policy's caller is an IAM
+//! `c_session`, unique id `c_uid`, the IAM user who federated `c_by`
+//! (`#user/PATH/NAME`, empty: the root user). In a resource policy the request's
+//! `principal` is the caller's ARN (a federated user's followed by `c_by`); an identity policy's caller is an IAM
 //! user, role session or federated user. This is exact: every choice of
 //! parts is a caller, and every caller has such parts.
 
@@ -46,7 +47,7 @@ pub(super) fn model(w: &mut Writer, keys: &BTreeMap<String, Key>, resource_polic
         }
     }
     let mut out = String::from("; the caller and its keys (docs/semantics.md §2)\n");
-    for v in ["c_part", "c_acct", "c_path", "c_name", "c_session", "c_uid"] {
+    for v in ["c_part", "c_acct", "c_path", "c_name", "c_session", "c_uid", "c_by"] {
         out.push_str(&format!("(declare-const {v} String)\n"));
     }
     out.push_str("(declare-const c_kind Int)\n");
@@ -65,11 +66,14 @@ pub(super) fn model(w: &mut Writer, keys: &BTreeMap<String, Key>, resource_polic
     let user = format!("{}user/\" c_path c_name)", arn("iam", ""));
     let session = format!("{}assumed-role/\" c_name \"/\" c_session)", arn("sts", ""));
     let federated = format!("{}federated-user/\" c_name)", arn("sts", ""));
+    // A federated user's `principal` ends with the IAM user who federated, if not the root.
+    out.push_str(&format!("(assert (str.in_re c_by {}))\n", super::strings::federator()));
+    let federated_principal = format!("(str.++ {federated} c_by)");
     let role = format!("{}role/\" c_path c_name)", arn("iam", ""));
     if resource_policy {
         out.push_str("(assert (and (<= 0 c_kind) (<= c_kind 5)))\n");
         out.push_str(&format!(
-            "(assert (ite (= c_kind 0) (= principal \"anonymous\") (ite (= c_kind 1) (= principal {root}) (ite (= c_kind 2) (= principal {user}) (ite (= c_kind 3) (= principal {session}) (ite (= c_kind 4) (= principal {federated}) (or (str.prefixof \"service:\" principal) (str.prefixof \"federated:\" principal) (str.prefixof \"canonical-user:\" principal))))))))\n"
+            "(assert (ite (= c_kind 0) (= principal \"anonymous\") (ite (= c_kind 1) (= principal {root}) (ite (= c_kind 2) (= principal {user}) (ite (= c_kind 3) (= principal {session}) (ite (= c_kind 4) (= principal {federated_principal}) (or (str.prefixof \"service:\" principal) (str.prefixof \"federated:\" principal) (str.prefixof \"canonical-user:\" principal))))))))\n"
         ));
     } else {
         // An identity policy applies to IAM users, role sessions and

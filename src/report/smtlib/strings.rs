@@ -289,7 +289,23 @@ impl Writer {
             let prefix = format!("arn:{partition}:sts::{acct}:assumed-role/{name}/");
             return Pat::Re(concat(vec![self.literal(&prefix), ANY.to_string()]));
         }
-        Pat::Re(self.literal(value))
+        use crate::iam::caller::{parse, Caller};
+        match parse(value) {
+            // The user, and every federated user it federated (`encode::principal::aws`).
+            Some(Caller::User { partition, account, .. }) => {
+                let fed = format!("arn:{partition}:sts::{account}:federated-user/");
+                let suffix = crate::encode::principal::federated_suffix(value);
+                Pat::Re(union(vec![
+                    self.literal(value),
+                    concat(vec![self.literal(&fed), name(), self.literal(&suffix)]),
+                ]))
+            }
+            // The federated user, whoever federated it.
+            Some(Caller::FederatedUser { .. }) => {
+                Pat::Re(concat(vec![self.literal(value), federator()]))
+            }
+            _ => Pat::Re(self.literal(value)),
+        }
     }
 
     /// The principals a `NotPrincipal` element with `entries` exempts
@@ -312,6 +328,14 @@ impl Writer {
                     ]))
                 }
                 Exempt::Exact(s) => Pat::Re(self.literal(&s)),
+                Exempt::Federated { arn, users } => {
+                    let mut by: Vec<String> = users
+                        .iter()
+                        .map(|u| self.literal(&format!("{}{u}", crate::iam::caller::FEDERATOR)))
+                        .collect();
+                    by.push(r#"(str.to_re "")"#.to_string());
+                    Pat::Re(concat(vec![self.literal(&arn), union(by)]))
+                }
                 Exempt::Prefix(prefix) => {
                     Pat::Re(concat(vec![self.literal(prefix), ANY.to_string()]))
                 }
@@ -497,6 +521,13 @@ pub(super) fn resource_universe() -> String {
 }
 
 /// IAM's name characters, one or more (`iam::grammar::NAME`).
+/// The optional IAM user who federated, after a federated user's ARN
+/// (`encode::principal::federator`).
+pub(super) fn federator() -> String {
+    let (name, sep) = (name(), crate::iam::caller::FEDERATOR);
+    format!(r#"(re.opt (re.++ (str.to_re "{sep}") (re.* (re.++ {name} (str.to_re "/"))) {name}))"#)
+}
+
 pub(super) fn name() -> String {
     let punctuation: Vec<String> = crate::iam::grammar::NAME_PUNCTUATION
         .chars()
@@ -529,7 +560,7 @@ pub(super) fn principal_universe() -> String {
         arn("iam", r#"(str.to_re ":root")"#.to_string()),
         arn("iam", format!(r#"(str.to_re ":user/") {name} (re.* (re.++ (str.to_re "/") {name}))"#)),
         arn("sts", format!(r#"(str.to_re ":assumed-role/") {name} (str.to_re "/") {name}"#)),
-        arn("sts", format!(r#"(str.to_re ":federated-user/") {name}"#)),
+        arn("sts", format!(r#"(str.to_re ":federated-user/") {name} {}"#, federator())),
         format!(r#"(re.++ (str.to_re "service:") {free})"#),
         format!(r#"(re.++ (str.to_re "federated:") {free})"#),
         format!(r#"(re.++ (str.to_re "canonical-user:") {free})"#),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 fn request(principal: Option<&str>, context: &[(&str, &str)]) -> Request {
     Request {
         principal: principal.map(str::to_string),
+        federated_by: None,
         action: "s3:GetObject".into(),
         resource: "arn:aws:s3:::b".into(),
         context: context
