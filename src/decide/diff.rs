@@ -3,12 +3,12 @@
 //!
 //! How (docs/diff.md): the two policies are encoded together with one
 //! *label* statement per pattern and per condition entry they write
-//! ([`labels`]), so that every atom of every field is exactly a class of
+//! (`labels`), so that every atom of every field is exactly a class of
 //! values on which every written pattern agrees. A walk over the fields
-//! ([`regions`]) splits the requests one policy allows and the other does
+//! (`regions`) splits the requests one policy allows and the other does
 //! not into disjoint boxes (one set of atoms per field), merged where they
 //! differ in one field only; each box's atom sets are then written as
-//! patterns with exceptions ([`describe`]).
+//! patterns with exceptions (`describe`).
 //!
 //! Exactness contract: the union of the added regions is exactly the set of
 //! requests of the request model (docs/semantics.md §2) that `new` allows
