@@ -52,3 +52,5 @@ step oracle oracle_summary -- ./scripts/oracle/ci.sh
 step crosscheck crosscheck_summary -- ./scripts/crosscheck/run.sh --corpus examples \
   --corpus aa-samples --corpus quacky --limit 30 --timeout 20
 echo "all passed; logs in $logs/" >&2
+# The plain closing line CI reads: the Rust tests' count.
+echo "cargo-test: $(cargo_summary "$logs/cargo-test.log" | cut -d' ' -f1) passed, 0 failed"

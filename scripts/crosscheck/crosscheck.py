@@ -102,8 +102,11 @@ def jsonl(name):
 def aa_cases(limit):
     cases = []
     for row in spread(jsonl("aa-samples.jsonl"), limit):
-        docs = {"--existing-policy-document": json.dumps(row["existing_policy"]),
-                "--new-policy-document": json.dumps(row["new_policy"])}
+        # The samples' `<ACCOUNT ID>` placeholder is an error for AWS and iamcheck alike
+        # (not a 12-digit account): filled as tests/laws.rs does.
+        fill = lambda doc: json.dumps(doc).replace("<ACCOUNT ID>", "111111111111")
+        docs = {"--existing-policy-document": fill(row["existing_policy"]),
+                "--new-policy-document": fill(row["new_policy"])}
         cases.append(Case("aa-samples", row["id"], "check-no-new-access", row["policy_type"],
                           docs, row["expected"]))
     return cases
@@ -260,6 +263,13 @@ def run_case(case, timeout):
                     s["model_ok"] = False
                     continue
                 s["replay"] = replay(case, args, request, d)
+                if any("invalid request" in str(v) for v in s["replay"].values()):
+                    # A model outside AWS's request universe (a value of the wrong shape, a key
+                    # the caller never carries): the export does not state key availability
+                    # and value shapes yet (docs/crosscheck.md); counted apart, not a witness.
+                    s["model_ok"] = None
+                    s["outside_universe"] = True
+                    continue
                 s["model_ok"] = model_witnesses(case, s["replay"])
         return rec
 
@@ -575,6 +585,9 @@ def main():
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"summary": rows, "records": records}, f, indent=1)
     errors = sum(r["iamcheck"] == "ERROR" for r in records)
+    outside = sum(bool(s.get("outside_universe")) for r in records for s in r.get("solvers", {}).values())
+    if outside:
+        print(f"\ncrosscheck: {outside} solver models lie outside AWS's request universe (not gated; docs/crosscheck.md)")
     print(f"\ncrosscheck: {failures} solver disagreements or rejected scripts; {errors} iamcheck errors")
     return 1 if failures or errors else 0
 
