@@ -53,6 +53,24 @@ pub(crate) struct Limits {
     pub(crate) deadline: Option<(std::time::Instant, std::time::Duration)>,
 }
 
+impl Limits {
+    /// Counts one search node in `nodes` (shared by every search of a
+    /// check); past the node budget or the deadline, the search stops.
+    pub(crate) fn tick(&self, nodes: &mut usize) -> Result<(), OutOfBudget> {
+        *nodes += 1;
+        if *nodes > self.max_nodes {
+            return Err(OutOfBudget::Nodes(self.max_nodes));
+        }
+        if let Some((deadline, limit)) = self.deadline {
+            // The clock is read every 256 nodes only.
+            if *nodes % 256 == 0 && std::time::Instant::now() > deadline {
+                return Err(OutOfBudget::Time(limit));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A found request: one atom index per field searched existentially, and
 /// the statements alive after them.
 #[derive(Clone, Debug)]
@@ -190,17 +208,7 @@ impl<'a> Search<'a> {
     }
 
     fn tick(&mut self) -> Result<(), OutOfBudget> {
-        *self.nodes += 1;
-        if *self.nodes > self.limits.max_nodes {
-            return Err(OutOfBudget::Nodes(self.limits.max_nodes));
-        }
-        if let Some((deadline, limit)) = self.limits.deadline {
-            // The clock is read every 256 nodes only.
-            if *self.nodes % 256 == 0 && std::time::Instant::now() > deadline {
-                return Err(OutOfBudget::Time(limit));
-            }
-        }
-        Ok(())
+        self.limits.tick(self.nodes)
     }
 
     /// The distinct successors of `alive` at field `d`: (first atom, alive).

@@ -84,16 +84,7 @@ impl<'a> Walk<'a> {
     }
 
     fn tick(&mut self) -> Result<(), OutOfBudget> {
-        *self.nodes += 1;
-        if *self.nodes > self.limits.max_nodes {
-            return Err(OutOfBudget::Nodes(self.limits.max_nodes));
-        }
-        if let Some((deadline, limit)) = self.limits.deadline {
-            if *self.nodes % 256 == 0 && std::time::Instant::now() > deadline {
-                return Err(OutOfBudget::Time(limit));
-            }
-        }
-        Ok(())
+        self.limits.tick(self.nodes)
     }
 
     fn walk(&mut self, d: usize, alive: FixedBitSet) -> Result<Rc<Vec<Cell>>, Undecided> {
