@@ -9,14 +9,18 @@ use regex_syntax::hir::Hir;
 use super::factor;
 use super::{AtomBudget, AtomError, Budget, NFA_SIZE_LIMIT};
 
-/// The two lazy DFAs of one atom computation.
+/// The two lazy DFAs of one atom computation, searched in product.
+///
+/// The universe is kept out of the patterns' DFA: each DFA then determinizes its own, smaller
+/// subsets (a product DFA would determinize every pair again), and a node whose patterns'
+/// state is dead can only show the empty pattern set.
 #[derive(Debug)]
 pub(super) struct Automata {
-    /// All patterns, then the universe as pattern number `patterns`.
+    /// All patterns (a pattern that never matches when there are none).
     pub(super) main: DFA,
-    /// The universe alone, used to prune search nodes that can no longer reach it.
+    /// The universe alone.
     pub(super) universe: DFA,
-    /// Number of caller patterns (the universe's index in `main`).
+    /// Number of caller patterns.
     pub(super) patterns: usize,
 }
 
@@ -45,7 +49,9 @@ impl Automata {
             hirs.push(parse(pattern).map_err(|e| AtomError::pattern(Some(i), &e))?);
         }
         let universe_hir = parse(universe).map_err(|e| AtomError::pattern(None, &e))?;
-        hirs.push(universe_hir.clone());
+        if hirs.is_empty() {
+            hirs.push(Hir::fail());
+        }
         let main = lazy_dfa(&hirs, budget)?;
         let universe = lazy_dfa(&[universe_hir], budget)?;
         Ok(Automata { main, universe, patterns: patterns.len() })
