@@ -17,7 +17,7 @@ use regex_automata::Anchored;
 
 use super::build::Automata;
 use super::utf8::{self, Edge};
-use super::{Atom, AtomBudget, AtomError, Budget};
+use super::{Atom, AtomBudget, AtomError, AtomErrorKind, Budget};
 
 /// A fast non-cryptographic hasher (FxHash-style) for small integer keys.
 #[derive(Clone, Copy, Debug, Default)]
@@ -89,7 +89,34 @@ struct Search<'a> {
 }
 
 /// Runs the search and returns every atom in discovery order.
+///
+/// The universe's DFA starts with the cache an earlier computation left, when there is one; if
+/// that cache fills up, the search runs again with a new one, so the budget means what it
+/// means for a computation alone.
 pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>, AtomError> {
+    let Some(kept) = automata.kept_universe_cache() else {
+        return run_with(automata, budget, automata.universe.create_cache());
+    };
+    match run_with(automata, budget, kept) {
+        Err(e)
+            if e.kind
+                == (AtomErrorKind::Exceeded {
+                    what: Budget::CacheBytes,
+                    limit: budget.cache_bytes,
+                }) =>
+        {
+            run_with(automata, budget, automata.universe.create_cache())
+        }
+        other => other,
+    }
+}
+
+/// [`run`] with this cache for the universe's DFA.
+fn run_with(
+    automata: &Automata,
+    budget: &AtomBudget,
+    universe_cache: Cache,
+) -> Result<Vec<Atom>, AtomError> {
     // Bytes are alike when both DFAs put them in the same class.
     let (main_classes, universe_classes) =
         (automata.main.byte_classes(), automata.universe.byte_classes());
@@ -104,7 +131,7 @@ pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>,
         automata,
         budget,
         main_cache: automata.main.create_cache(),
-        universe_cache: automata.universe.create_cache(),
+        universe_cache,
         edges: utf8::edge_table(|b| class_of.get(usize::from(b)).copied().unwrap_or(0)),
         nodes: Vec::new(),
         visited: FastSet::default(),
@@ -125,6 +152,7 @@ pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>,
         search.expand(next, node)?;
         next += 1;
     }
+    automata.keep_universe_cache(search.universe_cache);
     Ok(search.atoms)
 }
 
