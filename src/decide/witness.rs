@@ -91,9 +91,12 @@ pub(crate) fn request(
 /// Gives a lower-cased action witness AWS's spelling when the catalogue
 /// lists it, else the casing of the policy pattern whose literal prefix
 /// covers most of it (`ec2:describeinstance` → `ec2:DescribeInstance`
-/// from `ec2:DescribeInstance*`).
+/// from `ec2:DescribeInstance*`), with a capital first letter where every
+/// action the catalogue lists for its service has one (`budgets:describeBudget`
+/// → `budgets:DescribeBudget`: AWS's names of that service are PascalCase).
 fn recase_action(lower: &str, policies: &[&Policy]) -> String {
-    if let Some(a) = catalog().ok().and_then(|c| c.action(lower)) {
+    let c = catalog().ok();
+    if let Some(a) = c.and_then(|c| c.action(lower)) {
         return a.name();
     }
     let mut best: Option<&str> = None;
@@ -109,9 +112,21 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
             }
         }
     }
-    match best {
+    let spelled = match best {
         Some(prefix) => format!("{prefix}{}", lower.get(prefix.len()..).unwrap_or_default()),
         None => lower.to_string(),
+    };
+    let Some((service, name)) = spelled.split_once(':') else { return spelled };
+    let pascal = c.and_then(|c| c.service(&service.to_ascii_lowercase())).is_some_and(|s| {
+        !s.actions.is_empty()
+            && s.actions.iter().all(|a| a.name.starts_with(|ch: char| ch.is_ascii_uppercase()))
+    });
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if pascal => {
+            format!("{service}:{}{}", first.to_ascii_uppercase(), chars.as_str())
+        }
+        _ => spelled,
     }
 }
 
@@ -202,7 +217,8 @@ pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) ->
 /// caller's partition and account (`iam::catalog::fill`), whichever fits
 /// the action and keeps the witness first; a
 /// resource left free by the policies (`arn:aws:a:::a`) of an action the
-/// catalogue does not list becomes one of the action's service; a service
+/// catalogue does not list becomes `*` (as AWS evaluates an action that
+/// takes no resource type) or else one of the action's service; a service
 /// or federated caller becomes a real one (`service:ec2.amazonaws.com`,
 /// `federated:cognito-identity.amazonaws.com`) when that keeps it. Every
 /// candidate is checked with `simulate`, so a polished witness reaches the
@@ -233,7 +249,10 @@ pub(crate) fn polish(
             if witness.resource.split(':').nth(2) == Some(service.as_str()) {
                 return;
             }
+            // The catalogue cannot tell which types it takes (if any):
+            // `*` first, as AWS evaluates an action that takes none.
             vec![
+                "*".into(),
                 format!("arn:aws:{service}:us-east-1:123456789012:example"),
                 format!("arn:aws:{service}:::example"),
             ]

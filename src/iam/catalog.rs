@@ -283,7 +283,8 @@ pub fn format_matches(format: &str, resource: &str) -> bool {
     // holds `:` (`format_regex`), so it is the third `:`-part of both.
     let literal = |part: &str| !part.contains(['$', '*']);
     let mut parts = format.split(':');
-    if let (Some(arn), Some(partition), Some(service)) = (parts.next(), parts.next(), parts.next()) {
+    if let (Some(arn), Some(partition), Some(service)) = (parts.next(), parts.next(), parts.next())
+    {
         let fixed = literal(arn) && (partition == "${Partition}" || literal(partition));
         if fixed && literal(service) && resource.split(':').nth(2) != Some(service) {
             return false;

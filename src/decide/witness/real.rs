@@ -242,7 +242,8 @@ fn resources(
     }
     let mut out: Vec<String> = Vec::new();
     let fills = action.formats().map(|f| catalog::fill(f, place));
-    let all = std::iter::once(witness.resource.clone()).chain(patterns.iter().cloned()).chain(fills);
+    let all =
+        std::iter::once(witness.resource.clone()).chain(patterns.iter().cloned()).chain(fills);
     for r in all {
         if out.len() >= RESOURCES_PER_ACTION {
             break;
@@ -389,7 +390,8 @@ impl<'p> Screen<'p> {
                     (_, None) => true,
                     (Some(r), Some(u)) if !u.negated => {
                         u.values.iter().any(|v| v == "*")
-                            || (!r.negated && r.values.iter().all(|v| u.values.iter().any(|w| includes(w, v))))
+                            || (!r.negated
+                                && r.values.iter().all(|v| u.values.iter().any(|w| includes(w, v))))
                     }
                     (r, u) => r == u,
                 }

@@ -43,7 +43,8 @@ pub(crate) fn policy(
             lines: (0, 0),
         });
     };
-    let listed = |a: &super::Action| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.action, a)));
+    let listed =
+        |a: &super::Action| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.action, a)));
     let wanted = |s: &&Service| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.service, *s)));
     for service in catalog.services().iter().filter(wanted) {
         let patterns = entries.of_service(&service.prefix);
