@@ -18,8 +18,10 @@
 //! is bounded ([`TRIES`]), so the work is the same for the same input.
 //!
 //! When no catalogue action passes the screen, no real pair violates (the
-//! screen only drops actions every request of which misses the goal), and
-//! the caller stops there.
+//! screen only drops actions every request of which misses the goal, as far
+//! as statements tell), and the caller stops there; an action that takes no
+//! resource type counts as settled once its one real resource, `*`, was
+//! tried with the first witness's caller and context.
 
 use super::{concrete_patterns, place_of, reaches_goal_decidedly};
 use crate::decide::Query;
@@ -40,10 +42,12 @@ const OPEN_ACTIONS: usize = 8;
 pub(super) enum Outcome<'c> {
     /// A real request that reaches the goal.
     Found(Request),
-    /// No catalogue action passes the screen: no real pair violates.
+    /// No catalogue action passes the screen but type-less ones tried on
+    /// `*`: no real pair violates, as far as the screen tells.
     NoneReal,
-    /// Actions that pass the screen (the first [`OPEN_ACTIONS`], in
-    /// candidate order), none of whose tried requests reached the goal.
+    /// Actions that take resource types and pass the screen (the first
+    /// [`OPEN_ACTIONS`], in candidate order), none of whose tried requests
+    /// reached the goal.
     Open(Vec<ActionRef<'c>>),
 }
 
@@ -57,7 +61,7 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
         .collect();
     let mut marks: Vec<Vec<bool>> = vec![Vec::new(); screens.len()];
     let place = place_of(witness);
-    let patterns = patterns(query, &place);
+    let patterns = Patterns::new(query, &place);
     let mut tries = 0;
     let mut open = Vec::new();
     let mut seen = HashSet::new();
@@ -70,7 +74,8 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
         if !passes(&screens, &name, &mut marks) {
             continue;
         }
-        if tries < TRIES {
+        let tried = tries < TRIES;
+        if tried {
             for resource in resources(&action, witness, &patterns, &place) {
                 if tries >= TRIES {
                     break;
@@ -90,6 +95,11 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
                     return Outcome::Found(candidate);
                 }
             }
+        }
+        // An action that takes no resource type has one real request
+        // resource, `*`, which was just tried.
+        if tried && action.formats().next().is_none() {
+            continue;
         }
         open.push(action);
         if open.len() >= OPEN_ACTIONS && tries >= TRIES {
@@ -184,39 +194,48 @@ fn order<'c>(
     })
 }
 
-/// The policies' resource patterns made concrete (`concrete_patterns`):
-/// first those of the policies the goal wants to allow the request that no
-/// policy it wants to refuse it lists, then the others.
-fn patterns(query: &Query<'_>, place: &catalog::Place) -> Vec<String> {
-    let side = |want: bool| -> Vec<&Policy> {
-        let policies = query.terms.iter().filter(|&&(_, w)| w == want);
-        policies.filter_map(|&(p, _)| query.policies.get(p).copied()).collect()
-    };
-    let (allowing, refusing) = (side(true), side(false));
-    let listed = |v: &String| {
-        let statements = refusing.iter().flat_map(|p| &p.statements);
-        statements.filter_map(|s| s.resource.as_ref()).any(|r| r.values.contains(v))
-    };
-    let fresh: Vec<Policy> = allowing
-        .iter()
-        .map(|p| {
-            let mut p = (*p).clone();
-            for s in &mut p.statements {
-                if let Some(r) = &mut s.resource {
-                    r.values.retain(|v| !listed(v));
+/// The policies' resource patterns made concrete (`concrete_patterns`).
+struct Patterns {
+    /// Those of the policies the goal wants to allow the request whose
+    /// entry no entry of a policy it wants to refuse it [`includes`].
+    fresh: Vec<String>,
+    /// The others.
+    others: Vec<String>,
+}
+
+impl Patterns {
+    fn new(query: &Query<'_>, place: &catalog::Place) -> Patterns {
+        let side = |want: bool| -> Vec<&Policy> {
+            let policies = query.terms.iter().filter(|&&(_, w)| w == want);
+            policies.filter_map(|&(p, _)| query.policies.get(p).copied()).collect()
+        };
+        let (allowing, refusing) = (side(true), side(false));
+        let refused: Vec<&String> = refusing
+            .iter()
+            .flat_map(|p| &p.statements)
+            .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
+            .flat_map(|r| &r.values)
+            .collect();
+        let covered = |v: &String| refused.iter().any(|w| includes(w, v));
+        let fresh: Vec<Policy> = allowing
+            .iter()
+            .map(|p| {
+                let mut p = (*p).clone();
+                for s in &mut p.statements {
+                    if let Some(r) = &mut s.resource {
+                        r.values.retain(|v| !covered(v));
+                    }
                 }
-            }
-            p
-        })
-        .collect();
-    let fresh: Vec<&Policy> = fresh.iter().collect();
-    let mut out = concrete_patterns(&fresh, place);
-    for p in concrete_patterns(query.policies, place) {
-        if !out.contains(&p) {
-            out.push(p);
-        }
+                p
+            })
+            .collect();
+        let fresh = concrete_patterns(&fresh.iter().collect::<Vec<_>>(), place);
+        let others = concrete_patterns(query.policies, place)
+            .into_iter()
+            .filter(|p| !fresh.contains(p))
+            .collect();
+        Patterns { fresh, others }
     }
-    out
 }
 
 /// Where candidate actions come from.
@@ -228,13 +247,13 @@ enum Source {
 }
 
 /// The resources tried for `action`, at most [`RESOURCES_PER_ACTION`]: `*`
-/// for an action that takes no resource type; else the first witness's
-/// resource, the policies' patterns made concrete and the action's formats
-/// filled, those that fit its formats, without repeats.
+/// for an action that takes no resource type; else, of those that fit its
+/// formats, without repeats: the fresh patterns, the action's formats
+/// filled, the first witness's resource, the other patterns.
 fn resources(
     action: &ActionRef<'_>,
     witness: &Request,
-    patterns: &[String],
+    patterns: &Patterns,
     place: &catalog::Place,
 ) -> Vec<String> {
     if action.formats().next().is_none() {
@@ -242,8 +261,10 @@ fn resources(
     }
     let mut out: Vec<String> = Vec::new();
     let fills = action.formats().map(|f| catalog::fill(f, place));
-    let all =
-        std::iter::once(witness.resource.clone()).chain(patterns.iter().cloned()).chain(fills);
+    let all = (patterns.fresh.iter().cloned())
+        .chain(fills)
+        .chain(std::iter::once(witness.resource.clone()))
+        .chain(patterns.others.iter().cloned());
     for r in all {
         if out.len() >= RESOURCES_PER_ACTION {
             break;
@@ -257,9 +278,11 @@ fn resources(
 
 /// Whether every resource the entry `inner` matches, the entry `outer`
 /// matches too, as far as text tells: they are equal, or `outer` has no `?`
-/// and matches `inner` read as plain text (each wildcard of `inner` then
-/// lies within a `*` of `outer`, which matches whatever replaces it).
-/// Entries with a policy variable are compared as equal text only.
+/// and each of its six ARN parts (the whole entry when either is not an
+/// ARN) matches `inner`'s part read as plain text (each wildcard of `inner`
+/// then lies within a `*` of `outer`, which matches whatever replaces it;
+/// ARNs are matched part by part, docs/semantics.md §4). Entries with a
+/// policy variable are compared as equal text only.
 fn includes(outer: &str, inner: &str) -> bool {
     if outer == inner {
         return true;
@@ -267,8 +290,20 @@ fn includes(outer: &str, inner: &str) -> bool {
     if outer.contains('?') || outer.contains("${") || inner.contains("${") {
         return false;
     }
-    let pattern: Vec<Tok> = Tok::of_text(outer, true).collect();
-    crate::simulate::glob::glob_tokens(&pattern, inner)
+    let glob = |o: &str, i: &str| {
+        let pattern: Vec<Tok> = Tok::of_text(o, true).collect();
+        crate::simulate::glob::glob_tokens(&pattern, i)
+    };
+    if outer == "*" {
+        return true;
+    }
+    let (o, i): (Vec<&str>, Vec<&str>) =
+        (outer.splitn(6, ':').collect(), inner.splitn(6, ':').collect());
+    match (o.len(), i.len()) {
+        (6, 6) => o.iter().zip(&i).all(|(o, i)| glob(o, i)),
+        (6, _) | (_, 6) => false,
+        _ => glob(outer, inner),
+    }
 }
 
 /// What a policy does with every request of one action, as far as its
@@ -461,5 +496,9 @@ mod tests {
         assert!(super::includes("arn:aws:s3:::b/*", "arn:aws:s3:::b/*/c?"));
         assert!(!super::includes("arn:aws:s3:::b/?", "arn:aws:s3:::b/*"));
         assert!(!super::includes("arn:aws:s3:::b/*", "arn:aws:s3:::c/*"));
+        // Parts do not run into each other (AWSCloudFrontLogger v1->v2).
+        let old = "arn:aws:logs:*:*:/aws/cloudfront/*";
+        assert!(!super::includes(old, "arn:aws:logs:*:*:log-group:/aws/cloudfront/*"));
+        assert!(super::includes("*", old));
     }
 }
