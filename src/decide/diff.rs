@@ -106,6 +106,57 @@ pub struct Region {
     pub statements: Vec<Reason>,
     /// A request of the region: allowed by the gaining side, not by the other.
     pub witness: Request,
+    /// The catalogue's real actions in the region's actions ([`crate::iam::catalog`]),
+    /// when its actions are not any value.
+    pub real_actions: Option<RealActions>,
+}
+
+/// The real actions (of the catalogue shipped in the crate) a region's actions cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RealActions {
+    /// The first [`MAX_REAL_ACTIONS`] of them, as the catalogue spells them, sorted.
+    pub listed: Vec<String>,
+    /// How many there are in all (more than listed when cut).
+    pub count: usize,
+}
+
+/// Most real actions a region lists.
+pub const MAX_REAL_ACTIONS: usize = 20;
+
+/// The catalogue's actions in the actions field `terms` (`None`: any action, or no catalogue).
+fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
+    let catalog = crate::iam::catalog::catalog().ok()?;
+    if terms.iter().any(|t| t.ids.0.is_empty() && t.ids.1.is_empty()) {
+        return None;
+    }
+    let pattern = |i: &usize| labels.action_pattern(*i);
+    let matches = |i: &usize, name: &str| {
+        pattern(i).is_some_and(|p| crate::simulate::glob::glob_ignore_ascii_case(p, name))
+    };
+    let mut found = std::collections::BTreeSet::new();
+    for t in terms {
+        // A literal service prefix of a `match` pattern: only that service's actions.
+        let service = t.ids.0.iter().filter_map(pattern).find_map(|p| {
+            let (svc, _) = p.split_once(':')?;
+            (!svc.contains(['*', '?'])).then(|| svc.to_ascii_lowercase())
+        });
+        let services: Vec<&crate::iam::catalog::Service> = match &service {
+            Some(s) => catalog.service(s).into_iter().collect(),
+            None => catalog.services().iter().collect(),
+        };
+        for svc in services {
+            for a in &svc.actions {
+                let name = format!("{}:{}", svc.prefix, a.name);
+                if t.ids.0.iter().all(|i| matches(i, &name))
+                    && !t.ids.1.iter().any(|i| matches(i, &name))
+                {
+                    found.insert(name);
+                }
+            }
+        }
+    }
+    let count = found.len();
+    Some(RealActions { listed: found.into_iter().take(MAX_REAL_ACTIONS).collect(), count })
 }
 
 /// The full comparison.
@@ -425,8 +476,25 @@ impl<'a> Engine<'a> {
             };
             let fields = describer.region(&b)?;
             let statements = self.reasons(&b, gaining);
-            let witness = self.witness(&b, sendable, &policies, &terms, &fields)?;
-            out.push(Region { fields, statements, witness });
+            let mut witness = self.witness(&b, sendable, &policies, &terms, &fields)?;
+            let real_actions =
+                fields.get(&FieldName::Actions).and_then(|t| real_actions(&self.labels, t));
+            // A real action for the witness, when one keeps it in the region and replays.
+            let real = real_actions.iter().flat_map(|r| r.listed.iter().take(3));
+            let fits = |c: &Request| {
+                super::witness::contradiction(c, &policies, &terms, self.policy_type).is_none()
+                    && contains(&self.labels, &fields, c) == Some(true)
+            };
+            let unreal = crate::iam::catalog::catalog()
+                .is_ok_and(|c| c.action(&witness.action).is_none());
+            if let Some(c) = real
+                .filter(|_| unreal)
+                .map(|name| Request { action: name.clone(), ..witness.clone() })
+                .find(|c| c.action != witness.action && fits(c))
+            {
+                witness = c;
+            }
+            out.push(Region { fields, statements, witness, real_actions });
         }
         Ok(out)
     }
