@@ -87,9 +87,9 @@ impl Automata {
     }
 
     /// Keeps `cache` for the next computation over the same universe, unless it holds more
-    /// than a quarter of its budget.
+    /// than [`KEPT_CACHE_BYTES`] or a quarter of its budget.
     pub(super) fn keep_universe_cache(&self, cache: Cache) {
-        if cache.memory_usage() > self.universe_key.1 / 4 {
+        if cache.memory_usage() > KEPT_CACHE_BYTES.min(self.universe_key.1 / 4) {
             return;
         }
         UNIVERSES.with(|u| {
@@ -103,7 +103,11 @@ impl Automata {
 }
 
 /// At most this many universes are kept per thread (then all are dropped).
-const MAX_UNIVERSES: usize = 256;
+const MAX_UNIVERSES: usize = 128;
+
+/// A universe's cache is kept only up to this size (so a thread keeps at most 64 MB; a
+/// service's universe takes about 50 KB).
+const KEPT_CACHE_BYTES: usize = 512 << 10;
 
 /// A compiled universe and the cache its last computation left.
 type KeptUniverse = (Rc<DFA>, Option<Cache>);
