@@ -289,3 +289,20 @@ fn a_real_witness_takes_the_new_resource_pattern() {
     assert!(is_real(&w), "{w:?}");
     assert!(w.resource.contains("/aws/cloudfront/"), "{w:?}");
 }
+
+#[test]
+fn a_legacy_upper_case_bucket_is_a_real_resource() {
+    // Launch-article example 5: `s3:DeleteBucket` on `DOC-EXAMPLE-BUCKET`. A bucket created in
+    // us-east-1 before March 1, 2018 may have upper-case letters (S3 User Guide, "General
+    // purpose bucket naming rules"), so the catalogue model has this request and must FAIL.
+    let ty = PolicyType::Resource;
+    let read = |name: &str| std::fs::read_to_string(crate::common::example(name)).unwrap();
+    let existing = policy(&read("public-put.json"), ty);
+    let new = policy(&read("account-put-delete.json"), ty);
+    let v = check_no_new_access(&existing, &new, ty, &catalog_config());
+    let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+    assert_eq!(witness.action, "s3:DeleteBucket");
+    assert_eq!(witness.resource, "arn:aws:s3:::DOC-EXAMPLE-BUCKET");
+    assert!(is_real(&witness), "{witness:?}");
+    assert!(allows(&new, ty, &witness) && !allows(&existing, ty, &witness), "{witness:?}");
+}

@@ -221,9 +221,13 @@ impl Catalog {
 /// - `${Region}`, `${Account}`: any run without `:` (empty too: some
 ///   services' ARNs leave them empty, and AWS's managed policies have the
 ///   account `aws`);
-/// - `${BucketName}`: S3's bucket-name characters, lower-case letters,
-///   digits, `.` and `-` (S3 User Guide, "General purpose bucket naming
-///   rules"), so a bucket never contains `/`;
+/// - `${BucketName}`: S3's bucket-name characters, letters of both cases,
+///   digits, `.`, `-` and `_` (S3 User Guide, "General purpose bucket
+///   naming rules": lower-case only today, but "Before March 1, 2018,
+///   buckets created in the US East (N. Virginia) Region could have names
+///   that were up to 255 characters long and included uppercase letters
+///   and underscores", and such buckets still receive requests), so a
+///   bucket never contains `/`;
 /// - any other placeholder followed by `/` or `:` in the format: a
 ///   non-empty run without that delimiter (a name in the middle of an ARN
 ///   ends at its delimiter: `${ApiId}/${Stage}`,
@@ -257,7 +261,7 @@ pub fn format_regex(format: &str) -> String {
             out.push_str(match (name, rest.chars().next()) {
                 ("Partition", _) => "[a-z0-9-]+",
                 ("Region" | "Account", _) => "[^:]*",
-                ("BucketName", _) => "[a-z0-9.-]+",
+                ("BucketName", _) => "[A-Za-z0-9._-]+",
                 (_, Some('/')) => "[^/]+",
                 (_, Some(':')) => "[^:]+",
                 _ => "(?s:.)+",
@@ -389,6 +393,9 @@ mod tests {
         assert!(c.fits("s3:GetObject", "arn:aws:s3:::my-bucket/a/b.txt"));
         assert!(!c.fits("s3:GetObject", "arn:aws:s3:::my-bucket"));
         assert!(c.fits("s3:ListBucket", "arn:aws:s3:::my-bucket"));
+        // A legacy us-east-1 bucket (before March 1, 2018) may have upper-case letters and `_`.
+        assert!(c.fits("s3:DeleteBucket", "arn:aws:s3:::DOC-EXAMPLE-BUCKET"));
+        assert!(c.fits("s3:GetObject", "arn:aws:s3:::Legacy_Bucket/key"));
         assert!(!c.fits("s3:ListBucket", "arn:aws:s3:::my-bucket/key"));
         assert!(c.fits("s3:ListAllMyBuckets", "*"));
         assert!(!c.fits("s3:ListAllMyBuckets", "arn:aws:s3:::my-bucket"));
