@@ -128,6 +128,14 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
                     ));
                 }
             }
+            if resource_policy && crate::iam::caller::federator_undocumented(s) {
+                // An opaque construct of the engine (semantics.md §3).
+                w.refuse(format!(
+                    "{} (statement {})",
+                    crate::iam::caller::FEDERATOR_UNDOCUMENTED,
+                    s.index
+                ));
+            }
             let mut parts = vec![element(&mut w, "action", &s.action, |w, t| w.action(t))];
             match &s.resource {
                 None => {}
