@@ -46,6 +46,9 @@ pub(super) struct Key {
     pub(super) sort: Option<Sort>,
     /// `None`: single-valued; `Some(m)`: a set with `m` element variables.
     pub(super) elements: Option<usize>,
+    /// The SMT-LIB regex of the values AWS sends for a key of strings, when the key table
+    /// documents their shape (`iam::keys`, `grammar::regex`).
+    pub(super) grammar: Option<String>,
 }
 
 impl Key {
@@ -106,7 +109,13 @@ impl Key {
                 out.push_str(&format!("(declare-const {var}_bad Bool)\n"));
             }
             match self.sort {
-                None | Some(Sort::Numeric) => {}
+                None => {
+                    if let Some(re) = &self.grammar {
+                        // The shape of the values AWS sends (docs/semantics.md §2a).
+                        out.push_str(&format!("(assert (str.in_re {var} {re}))\n"));
+                    }
+                }
+                Some(Sort::Numeric) => {}
                 Some(Sort::Date) => out.push_str(&format!(
                     "(assert (and (<= {} {var}) (< {var} {})))\n",
                     real_int(DATE_MIN),
@@ -283,7 +292,11 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             .or_else(|| spelled.get(&folded).cloned())
             .unwrap_or_default();
         let elements = multi.then_some(tests.len());
-        out.insert(folded, Key { index, name, sort, elements });
+        let grammar = crate::iam::keys::lookup(&name)
+            .and_then(|row| row.grammar)
+            .filter(|_| sort.is_none())
+            .and_then(|g| super::grammar::regex(w, g));
+        out.insert(folded, Key { index, name, sort, elements, grammar });
     }
     out
 }
