@@ -24,6 +24,7 @@
 //! model (present, the used elements) is a request set.
 
 use super::strings::{and, dedup, member, not, or, union_of, Writer};
+use crate::iam::keys::KeySort;
 use crate::policy::condition::Family;
 use crate::policy::template::Template;
 use crate::policy::{BaseOperator, Condition, Policy, Qualifier};
@@ -49,6 +50,10 @@ pub(super) struct Key {
     /// The SMT-LIB regex of the values AWS sends for a key of strings, when the key table
     /// documents their shape (`iam::keys`, `grammar::regex`).
     pub(super) grammar: Option<String>,
+    /// Whether the key table documents the key's values as of its typed sort (`aws:SourceIp`
+    /// an IP address): then no value fails to parse (`VAR_bad` is false), as in the engine
+    /// (`encode::keys::documented_sort`).
+    pub(super) documented: bool,
 }
 
 impl Key {
@@ -107,6 +112,9 @@ impl Key {
             if self.sort.is_some() {
                 // A value that does not parse as the sort (matches nothing).
                 out.push_str(&format!("(declare-const {var}_bad Bool)\n"));
+                if self.documented {
+                    out.push_str(&format!("(assert (not {var}_bad))\n"));
+                }
             }
             match self.sort {
                 None => {
@@ -296,7 +304,13 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             .and_then(|row| row.grammar)
             .filter(|_| sort.is_none())
             .and_then(|g| super::grammar::regex(w, g));
-        out.insert(folded, Key { index, name, sort, elements, grammar });
+        let documented = matches!(
+            (crate::iam::keys::lookup(&name).map(|row| row.sort), sort),
+            (Some(KeySort::Date), Some(Sort::Date))
+                | (Some(KeySort::Numeric | KeySort::EpochSeconds), Some(Sort::Numeric))
+                | (Some(KeySort::Ip), Some(Sort::Ip))
+        );
+        out.insert(folded, Key { index, name, sort, elements, grammar, documented });
     }
     out
 }
