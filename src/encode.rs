@@ -20,6 +20,7 @@ pub(crate) mod keys;
 mod opaque;
 mod partitions;
 pub mod principal;
+mod sets;
 mod table;
 pub(crate) mod variables;
 
@@ -159,7 +160,7 @@ impl EncodeError {
     }
 
     /// A multivalued key with more kinds of value sets than `limit`.
-    fn multivalued_classes(limit: usize) -> EncodeError {
+    pub(crate) fn multivalued_classes(limit: usize) -> EncodeError {
         let limit = u64::try_from(limit).unwrap_or(u64::MAX);
         EncodeError { reason: UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit } }
     }

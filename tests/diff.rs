@@ -7,7 +7,8 @@ use crate::common::{
 };
 use crate::props::{allows, condition_doc, policy_doc, runner, universe};
 use iamcheck::decide::diff::{diff, Diff, DiffOptions, Relation};
-use iamcheck::{Config, Policy, PolicyType, Request};
+use iamcheck::{Config, ContextValue, Policy, PolicyType, Request};
+use serde_json::json;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -26,26 +27,39 @@ fn check_exact(
     let Some(d) = run_diff(existing, new, ty) else {
         return Err(TestCaseError::fail("diff undecided on a policy without variables"));
     };
+    // Exactness is among the requests AWS can send (the availability facts); a request it
+    // never sends may lie in a region or not.
+    let sendable: Vec<&Request> =
+        requests.iter().filter(|q| d.can_send(q) == Some(true)).collect();
     for (regions, gains, other) in [(&d.added, new, existing), (&d.removed, existing, new)] {
         for r in regions.iter() {
             prop_assert!(allows(gains, ty, &r.witness), "witness {:?} not allowed", r.witness);
             prop_assert!(!allows(other, ty, &r.witness), "witness {:?} allowed by both", r.witness);
             prop_assert_eq!(d.contains(r, &r.witness), Some(true), "witness outside its region");
+            prop_assert_eq!(d.can_send(&r.witness), Some(true), "witness AWS never sends");
             prop_assert!(!r.statements.is_empty(), "a region names its statements");
         }
-        for q in requests {
+        for &q in &sendable {
             let expected = allows(gains, ty, q) && !allows(other, ty, q);
             let inside = regions.iter().filter(|r| d.contains(r, q) == Some(true)).count();
             prop_assert_eq!(inside, usize::from(expected), "request {:?}", q);
         }
     }
-    let added = requests.iter().any(|q| allows(new, ty, q) && !allows(existing, ty, q));
-    let removed = requests.iter().any(|q| allows(existing, ty, q) && !allows(new, ty, q));
+    let added = sendable.iter().any(|q| allows(new, ty, q) && !allows(existing, ty, q));
+    let removed = sendable.iter().any(|q| allows(existing, ty, q) && !allows(new, ty, q));
     // The finite universe may miss a difference, never invent one.
     prop_assert!(!added || d.relation.adds_access());
     prop_assert!(
         !removed || matches!(d.relation, Relation::LessPermissive | Relation::Incomparable)
     );
+    // And the relation is the two directional checks'.
+    let (forward, backward) =
+        (result(&no_new_access(existing, new, ty)), result(&no_new_access(new, existing, ty)));
+    if forward != "UNKNOWN" && backward != "UNKNOWN" {
+        let removes = matches!(d.relation, Relation::LessPermissive | Relation::Incomparable);
+        prop_assert_eq!(d.relation.adds_access(), forward == "FAIL", "vs check-no-new-access");
+        prop_assert_eq!(removes, backward == "FAIL", "vs the reverse check");
+    }
     Ok(())
 }
 
@@ -72,6 +86,124 @@ fn regions_are_exact_resource() {
 #[test]
 fn regions_are_exact_conditions() {
     exact_pairs(false, (condition_doc(), condition_doc()), 48);
+}
+
+/// Resource-policy statements over keys whose availability depends on the caller
+/// (`aws:SourceAccount`: services only; `aws:MultiFactorAuthPresent`: never anonymous;
+/// `aws:PrincipalIsAWSService`: `true` exactly for services), with service, account and
+/// anonymous principals.
+fn facts_doc() -> impl Strategy<Value = Value> {
+    let principal = prop::sample::select(vec![
+        json!("*"),
+        json!({"AWS": "111111111111"}),
+        json!({"Service": "s.amazonaws.com"}),
+        json!({"AWS": "*"}),
+    ]);
+    let entry = prop::sample::select(vec![
+        json!({"StringEquals": {"aws:SourceAccount": "111111111111"}}),
+        json!({"StringNotEqualsIfExists": {"aws:SourceAccount": "111111111111"}}),
+        json!({"Null": {"aws:SourceAccount": "true"}}),
+        json!({"Null": {"aws:SourceAccount": "false"}}),
+        json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+        json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}),
+        json!({"Null": {"aws:MultiFactorAuthPresent": "true"}}),
+        json!({"Bool": {"aws:PrincipalIsAWSService": "false"}}),
+        json!({"Null": {"aws:PrincipalIsAWSService": "true"}}),
+    ]);
+    let statement = (
+        any::<bool>(),
+        principal,
+        prop::sample::select(vec!["a:x", "a:*", "*"]),
+        prop::option::of(entry),
+    )
+        .prop_map(|(allow, principal, action, cond)| {
+            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" },
+                               "Principal": principal, "Action": action, "Resource": "*"});
+            if let Some(c) = cond {
+                s["Condition"] = c;
+            }
+            s
+        });
+    prop::collection::vec(statement, 1..4)
+        .prop_map(|sts| json!({"Version": "2012-10-17", "Statement": sts}))
+}
+
+/// The requests of [`facts_doc`]'s alphabet, those AWS never sends included.
+fn facts_universe() -> Vec<Request> {
+    let principals = [
+        "anonymous",
+        "arn:aws:iam::111111111111:user/u",
+        "s.amazonaws.com",
+        "arn:aws:sts::222222222222:assumed-role/r/s",
+    ];
+    let values: [&[&str]; 3] = [&["", "111111111111", "222222222222"], &["", "true", "false"], &[
+        "", "true", "false",
+    ]];
+    let keys = ["aws:SourceAccount", "aws:MultiFactorAuthPresent", "aws:PrincipalIsAWSService"];
+    let mut out = Vec::new();
+    for p in principals {
+        for action in ["a:x", "a:y"] {
+            for &v0 in values[0] {
+                for &v1 in values[1] {
+                    for &v2 in values[2] {
+                        let mut q = Request {
+                            principal: Some(p.into()),
+                            action: action.into(),
+                            resource: "arn:aws:s3:::a".into(),
+                            ..Default::default()
+                        };
+                        for (k, v) in keys.iter().zip([v0, v1, v2]) {
+                            if !v.is_empty() {
+                                q.context.insert(k.to_string(), ContextValue::Single(v.into()));
+                            }
+                        }
+                        out.push(q);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn regions_are_exact_among_requests_aws_sends() {
+    let ty = PolicyType::Resource;
+    let requests = facts_universe();
+    let differ = std::cell::Cell::new(0);
+    runner(64)
+        .run(&(facts_doc(), facts_doc()), |(e, n)| {
+            let (existing, new) = (policy(&e.to_string(), ty), policy(&n.to_string(), ty));
+            check_exact(&existing, &new, ty, &requests)?;
+            let d = run_diff(&existing, &new, ty);
+            differ.set(differ.get() + usize::from(d.is_some_and(|d| d.relation != Relation::Equivalent)));
+            Ok(())
+        })
+        .unwrap();
+    assert!(differ.get() >= 30, "only {} of 64 pairs differ", differ.get());
+}
+
+/// Over the request model alone the new policy would add requests that carry
+/// `aws:SourceAccount` and `aws:PrincipalIsAWSService: false` together; AWS never sends
+/// those (the first comes with service principals only, the second never does), so nothing
+/// is added, as check-no-new-access says.
+#[test]
+fn requests_aws_never_sends_are_no_region() {
+    let ty = PolicyType::Resource;
+    let doc = |cond: Value| {
+        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*",
+               "Action": "s3:GetObject", "Resource": "*", "Condition": cond}})
+        .to_string()
+    };
+    let existing = policy(&doc(json!({"Null": {"aws:SourceAccount": "true"}})), ty);
+    let new = policy(&doc(json!({"Bool": {"aws:PrincipalIsAWSService": "false"}})), ty);
+    let d = run_diff(&existing, &new, ty).unwrap();
+    assert_eq!(d.relation, Relation::LessPermissive, "{:?}", d.added);
+    assert_eq!(result(&no_new_access(&existing, &new, ty)), "PASS");
+    assert_eq!(result(&no_new_access(&new, &existing, ty)), "FAIL");
+    for r in &d.removed {
+        assert_eq!(d.can_send(&r.witness), Some(true));
+    }
 }
 
 /// The relation agrees with check-no-new-access in both directions; returns

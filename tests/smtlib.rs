@@ -40,6 +40,27 @@ fn smtlib_prints_a_script_for_each_check() {
 }
 
 #[test]
+fn smtlib_refuses_explain() {
+    // A script has no regions: `--explain` is an error with help, never silently ignored.
+    let out = iamcheck(&[
+        "smtlib",
+        "check-no-new-access",
+        "--existing-policy-document",
+        &example("public-put.json"),
+        "--new-policy-document",
+        &example("account-put-delete.json"),
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--explain",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`--explain` does not apply to `iamcheck smtlib`"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
+#[test]
 fn smtlib_exits_3_on_unsupported_constructs_and_2_on_bad_input() {
     // A key compared as a number and as a string: opaque in the engine, not exported.
     let numeric = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"10"},"StringEquals":{"s3:max-keys":"5"}}}}"#;

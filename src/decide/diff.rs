@@ -106,6 +106,57 @@ pub struct Region {
     pub statements: Vec<Reason>,
     /// A request of the region: allowed by the gaining side, not by the other.
     pub witness: Request,
+    /// The catalogue's real actions in the region's actions ([`crate::iam::catalog`]),
+    /// when its actions are not any value.
+    pub real_actions: Option<RealActions>,
+}
+
+/// The real actions (of the catalogue shipped in the crate) a region's actions cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RealActions {
+    /// The first [`MAX_REAL_ACTIONS`] of them, as the catalogue spells them, sorted.
+    pub listed: Vec<String>,
+    /// How many there are in all (more than listed when cut).
+    pub count: usize,
+}
+
+/// Most real actions a region lists.
+pub const MAX_REAL_ACTIONS: usize = 20;
+
+/// The catalogue's actions in the actions field `terms` (`None`: any action, or no catalogue).
+fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
+    let catalog = crate::iam::catalog::catalog().ok()?;
+    if terms.iter().any(|t| t.ids.0.is_empty() && t.ids.1.is_empty()) {
+        return None;
+    }
+    let pattern = |i: &usize| labels.action_pattern(*i);
+    let matches = |i: &usize, name: &str| {
+        pattern(i).is_some_and(|p| crate::simulate::glob::glob_ignore_ascii_case(p, name))
+    };
+    let mut found = std::collections::BTreeSet::new();
+    for t in terms {
+        // A literal service prefix of a `match` pattern: only that service's actions.
+        let service = t.ids.0.iter().filter_map(pattern).find_map(|p| {
+            let (svc, _) = p.split_once(':')?;
+            (!svc.contains(['*', '?'])).then(|| svc.to_ascii_lowercase())
+        });
+        let services: Vec<&crate::iam::catalog::Service> = match &service {
+            Some(s) => catalog.service(s).into_iter().collect(),
+            None => catalog.services().iter().collect(),
+        };
+        for svc in services {
+            for a in &svc.actions {
+                let name = format!("{}:{}", svc.prefix, a.name);
+                if t.ids.0.iter().all(|i| matches(i, &name))
+                    && !t.ids.1.iter().any(|i| matches(i, &name))
+                {
+                    found.insert(name);
+                }
+            }
+        }
+    }
+    let count = found.len();
+    Some(RealActions { listed: found.into_iter().take(MAX_REAL_ACTIONS).collect(), count })
 }
 
 /// The full comparison.
@@ -120,6 +171,10 @@ pub struct Diff {
     /// Regions left out of `added` and `removed` by `max_regions`.
     pub omitted: (usize, usize),
     labels: Labels,
+    /// What AWS's requests are (`decide::facts`): the regions are exact among the requests
+    /// these policies allow.
+    facts: Vec<Policy>,
+    policy_type: PolicyType,
 }
 
 impl Diff {
@@ -132,6 +187,23 @@ impl Diff {
     /// labels' statements; `None` when `simulate` cannot decide a label).
     pub fn contains(&self, region: &Region, request: &Request) -> Option<bool> {
         contains(&self.labels, &region.fields, request)
+    }
+
+    /// Whether AWS can send `request` as far as the two policies' keys tell (the
+    /// availability facts of docs/semantics.md §2a the diff was computed under: a service
+    /// principal's requests never carry `aws:SourceIp`, for one). The regions' union is
+    /// exact among these requests; a request AWS never sends may lie in a region or not.
+    /// `None` when `simulate` cannot decide it.
+    pub fn can_send(&self, request: &Request) -> Option<bool> {
+        if crate::request::caller::inconsistency(request, self.policy_type).is_some() {
+            return Some(false);
+        }
+        // `simulate` refuses a request no caller can send (a key its caller never carries).
+        let empty = Policy { version: None, id: None, statements: Vec::new() };
+        if simulate(&empty, self.policy_type, request).is_err() {
+            return Some(false);
+        }
+        kleene(self.facts.iter().map(|f| allows(f, self.policy_type, request)), true)
     }
 }
 
@@ -284,6 +356,8 @@ pub fn diff(
         removed,
         omitted: (omitted_added, omitted_removed),
         labels: engine.labels,
+        facts: engine.facts,
+        policy_type,
     })
 }
 
@@ -307,12 +381,22 @@ pub fn access_regions(
     let keep = options.max_regions.unwrap_or(usize::MAX);
     let omitted = added.len().saturating_sub(keep);
     added.truncate(keep);
-    Ok(Diff { relation, added, removed: Vec::new(), omitted: (omitted, 0), labels: engine.labels })
+    Ok(Diff {
+        relation,
+        added,
+        removed: Vec::new(),
+        omitted: (omitted, 0),
+        labels: engine.labels,
+        facts: engine.facts,
+        policy_type,
+    })
 }
 
-/// The two policies encoded with their labels.
+/// The two policies encoded with their labels (policy 2) and the facts of AWS's requests
+/// (policies 3…, `decide::facts`).
 struct Engine<'a> {
     policies: [&'a Policy; 2],
+    facts: Vec<Policy>,
     policy_type: PolicyType,
     enc: crate::encode::Encoded,
     masks: Masks,
@@ -337,16 +421,21 @@ impl<'a> Engine<'a> {
         }
         let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
         let labels = Labels::of(policies, policy_type);
+        // Only requests AWS can send count (keys as each kind of caller carries them), as in
+        // the checks: the facts constrain both sides.
+        let facts = super::facts::policies(policies, policy_type);
         let mut budget = config.encode.clone();
         budget.atoms.deadline = deadline;
         let [first, second] = *policies;
-        let all = [first, second, labels.policy()];
+        let mut all = vec![first, second, labels.policy()];
+        all.extend(facts.iter());
         let enc = encode(&all, policy_type, &budget, &Restrict::default()).map_err(|e| {
             Undecided::new(UndecidedKind::Budget, format!("a budget was exceeded: {e}"))
         })?;
         let masks = Masks::new(&enc, all.len());
         Ok(Engine {
             policies: *policies,
+            facts,
             policy_type,
             enc,
             masks,
@@ -371,14 +460,41 @@ impl<'a> Engine<'a> {
             self.max_boxes,
         );
         let boxes = regions::merge(walk.run()?, &self.enc);
-        let policies: Vec<&Policy> = self.policies.to_vec();
+        // `simulate` replays witnesses on the two policies and the facts (the labels, policy
+        // 2, are no term).
+        let mut policies: Vec<&Policy> = self.policies.to_vec();
+        policies.push(self.labels.policy());
+        policies.extend(self.facts.iter());
+        let mut terms = terms.to_vec();
+        terms.extend((0..self.facts.len()).map(|k| (FIRST_FACT + k, true)));
         let mut describer = describe::Describer::new(&self.enc, &self.labels, self.policy_type);
         let mut out = Vec::with_capacity(boxes.len());
         for b in boxes {
+            // A box holding no request AWS can send is no access at all.
+            let Some(sendable) = regions::sendable(&self.enc, &b, FIRST_FACT, self.limits, &mut self.nodes)? else {
+                continue;
+            };
             let fields = describer.region(&b)?;
             let statements = self.reasons(&b, gaining);
-            let witness = self.witness(&b, &policies, terms, &fields)?;
-            out.push(Region { fields, statements, witness });
+            let mut witness = self.witness(&b, sendable, &policies, &terms, &fields)?;
+            let real_actions =
+                fields.get(&FieldName::Actions).and_then(|t| real_actions(&self.labels, t));
+            // A real action for the witness, when one keeps it in the region and replays.
+            let real = real_actions.iter().flat_map(|r| r.listed.iter().take(3));
+            let fits = |c: &Request| {
+                super::witness::contradiction(c, &policies, &terms, self.policy_type).is_none()
+                    && contains(&self.labels, &fields, c) == Some(true)
+            };
+            let unreal = crate::iam::catalog::catalog()
+                .is_ok_and(|c| c.action(&witness.action).is_none());
+            if let Some(c) = real
+                .filter(|_| unreal)
+                .map(|name| Request { action: name.clone(), ..witness.clone() })
+                .find(|c| c.action != witness.action && fits(c))
+            {
+                witness = c;
+            }
+            out.push(Region { fields, statements, witness, real_actions });
         }
         Ok(out)
     }
@@ -405,12 +521,12 @@ impl<'a> Engine<'a> {
     fn witness(
         &self,
         b: &regions::Cell,
+        first: Vec<usize>,
         policies: &[&Policy],
         terms: &[(usize, bool)],
         fields: &BTreeMap<FieldName, Vec<Term>>,
     ) -> Result<Request, Undecided> {
-        let first: Vec<usize> =
-            b.fields.iter().map(|atoms| atoms.ones().next().unwrap_or(0)).collect();
+        // `first`: a request of the box AWS can send (`regions::sendable`).
         // The first atoms; else the same with one field's atom changed (a key the encoding keeps
         // apart from the caller, `aws:userid`, may not fit the first caller).
         let others = b.fields.iter().enumerate().flat_map(|(d, atoms)| {
@@ -462,6 +578,9 @@ impl<'a> Engine<'a> {
         Ok(if inside { polished } else { witness })
     }
 }
+
+/// The encoding's first facts policy (after the two policies and the labels).
+const FIRST_FACT: usize = 3;
 
 /// Atoms tried per field for a region's witness after the first.
 const MAX_WITNESS_TRIES: usize = 32;

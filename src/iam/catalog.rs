@@ -178,15 +178,30 @@ impl Catalog {
 
     /// The service with the prefix `prefix`.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = self.services.binary_search_by(|s| s.prefix.as_str().cmp(prefix)).ok()?;
-        self.services.get(i)
+        self.services.get(self.service_position(prefix)?)
     }
 
     /// The action named `name` (`service:Action`, compared ignoring case).
     pub fn action(&self, name: &str) -> Option<ActionRef<'_>> {
-        let &(s, a) = self.by_action.get(&name.to_ascii_lowercase())?;
-        let service = self.services.get(s)?;
-        Some(ActionRef { service, action: service.actions.get(a)? })
+        let (s, a) = self.action_position(name)?;
+        self.action_at(s, a)
+    }
+
+    /// Where the action named `name` is: the positions of its service in
+    /// [`Catalog::services`] and of the action in the service's `actions`.
+    pub fn action_position(&self, name: &str) -> Option<(usize, usize)> {
+        self.by_action.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The action at positions ([`Catalog::action_position`]).
+    pub fn action_at(&self, service: usize, action: usize) -> Option<ActionRef<'_>> {
+        let service = self.services.get(service)?;
+        Some(ActionRef { service, action: service.actions.get(action)? })
+    }
+
+    /// The position in [`Catalog::services`] of the service `prefix`.
+    pub fn service_position(&self, prefix: &str) -> Option<usize> {
+        self.services.binary_search_by(|s| s.prefix.as_str().cmp(prefix)).ok()
     }
 
     /// Whether `resource` is a resource `action` takes: an ARN fitting the
@@ -268,6 +283,17 @@ pub fn fits_formats(action: &ActionRef<'_>, resource: &str) -> bool {
 /// Whether `resource` fits `format` ([`format_regex`]).
 pub fn format_matches(format: &str, resource: &str) -> bool {
     use regex_automata::{meta::Regex, Anchored, Input};
+    // The service part, where the format spells it: a partition never
+    // holds `:` (`format_regex`), so it is the third `:`-part of both.
+    let literal = |part: &str| !part.contains(['$', '*']);
+    let mut parts = format.split(':');
+    if let (Some(arn), Some(partition), Some(service)) = (parts.next(), parts.next(), parts.next())
+    {
+        let fixed = literal(arn) && (partition == "${Partition}" || literal(partition));
+        if fixed && literal(service) && resource.split(':').nth(2) != Some(service) {
+            return false;
+        }
+    }
     static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let Ok(mut cache) = cache.lock() else { return false };

@@ -19,7 +19,7 @@
 //! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
 //! {"kind": "…", "message": "…"}}`.
 
-use crate::decide::diff::{Diff, FieldName, Region, Term, Undecided};
+use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided};
 use crate::decide::Reason;
 use serde_json::{json, Map, Value};
 
@@ -87,6 +87,9 @@ fn region_json(region: &Region, side: Side) -> Value {
     }
     if !conditions.is_empty() {
         map.insert("conditions".into(), Value::Object(conditions));
+    }
+    if let Some(real) = &region.real_actions {
+        map.insert("realActions".into(), json!({"count": real.count, "listed": real.listed}));
     }
     map.insert(side.key().into(), statements_json(&region.statements));
     map.insert("witness".into(), serde_json::to_value(&region.witness).unwrap_or(Value::Null));
@@ -180,10 +183,29 @@ pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
             first = false;
             out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
         }
+        if let Some(real) = &r.real_actions {
+            out.push_str(&format!("     {:<11} {}\n", "real", real_text(real, TEXT_REAL_ACTIONS)));
+        }
         out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
         let witness = serde_json::to_string(&r.witness).unwrap_or_default();
         out.push_str(&format!("     {:<11} {witness}\n", "witness"));
     }
+}
+
+/// Real actions named in a text region and in a Markdown cell.
+const TEXT_REAL_ACTIONS: usize = 8;
+const MARKDOWN_REAL_ACTIONS: usize = 3;
+
+/// `12 actions: s3:DeleteBucket, …, and 4 more` (`none` when the catalogue has none).
+fn real_text(real: &RealActions, show: usize) -> String {
+    if real.count == 0 {
+        return "no action of the catalogue".to_string();
+    }
+    let shown: Vec<&str> = real.listed.iter().take(show).map(String::as_str).collect();
+    let more = real.count - shown.len();
+    let noun = if real.count == 1 { "action" } else { "actions" };
+    let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+    format!("{} {noun} of the catalogue: {}{tail}", real.count, shown.join(", "))
 }
 
 /// The diff as text for a terminal.
@@ -236,8 +258,11 @@ pub fn to_markdown(diff: &Diff) -> String {
             let cell = |name: &FieldName| {
                 r.fields.get(name).map(|t| md(&field_text(name, t))).unwrap_or_default()
             };
-            let mut row =
-                vec![sign.to_string(), cell(&FieldName::Actions), cell(&FieldName::Resources)];
+            let mut actions = cell(&FieldName::Actions);
+            if let Some(real) = &r.real_actions {
+                actions.push_str(&format!("<br>{}", real_text(real, MARKDOWN_REAL_ACTIONS)));
+            }
+            let mut row = vec![sign.to_string(), actions, cell(&FieldName::Resources)];
             if principals {
                 row.push(cell(&FieldName::Principals));
             }

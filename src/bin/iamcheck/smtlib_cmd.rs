@@ -40,6 +40,17 @@ impl SmtlibArgs {
 }
 
 pub fn run(args: SmtlibArgs, output: Output) -> Result<Exit, Failure> {
+    let explain = match &args.command {
+        SmtlibCommand::CheckNoNewAccess(a) => a.explain,
+        SmtlibCommand::CheckAccessNotGranted(a) => a.explain,
+    };
+    if explain {
+        // A script has no regions to explain: refuse the flag rather than ignore it.
+        return Err(Failure::new(
+            "`--explain` does not apply to `iamcheck smtlib` (it prints a script, not a verdict); \
+             help: run the check itself with `--explain`, or `iamcheck diff`, for the regions",
+        ));
+    }
     let loaded = match &args.command {
         SmtlibCommand::CheckNoNewAccess(args) => crate::run::load_no_new_access(args)?,
         SmtlibCommand::CheckAccessNotGranted(args) => crate::run::load_access_not_granted(args)?,

@@ -266,7 +266,15 @@ impl<'a> Describer<'a> {
                         field.labels.iter().filter(|(_, m)| !m.contains(atom)).cloned().collect();
                     let none_of =
                         cover(&head.difference(&allowed).collect(), field.atoms, &candidates);
-                    (all_of, none_of, one)
+                    // Every wanted atom the term matches (atoms the labels do not tell
+                    // apart, split by the facts of AWS's requests, go together).
+                    let mut covered = head;
+                    for (_, m) in field.labels.iter().filter(|(l, _)| none_of.contains(l)) {
+                        covered.difference_with(m);
+                    }
+                    covered.intersect_with(wanted);
+                    covered.union_with(&one);
+                    (all_of, none_of, covered)
                 }
             };
             uncovered.difference_with(&covered);

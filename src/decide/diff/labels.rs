@@ -111,6 +111,15 @@ impl Labels {
         self.texts.get(i).map_or("", String::as_str)
     }
 
+    /// The action pattern of label `i`, when it is an action label.
+    pub(super) fn action_pattern(&self, i: usize) -> Option<&str> {
+        let st = self.singles.get(i)?.statements.first()?;
+        let only_action = st.conditions.is_empty()
+            && st.resource.as_ref().is_some_and(|r| r.values.iter().all(|v| v == "*"));
+        let pattern = st.action.values.first()?;
+        (only_action && self.texts.get(i).is_some_and(|t| t == pattern)).then_some(pattern.as_str())
+    }
+
     /// Whether label `i`'s pattern or entry holds for `request`.
     pub(super) fn matches(&self, i: usize, request: &Request) -> Option<bool> {
         super::allows(self.singles.get(i)?, self.policy_type, request)

@@ -279,3 +279,107 @@ fn merge_partitions(cells: Vec<Cell>, enc: &Encoded) -> Vec<Cell> {
     }
     out
 }
+
+/// A request of `cell` AWS can send: one atom per field of the box (the fields after it,
+/// opaque, are free) such that every facts policy (policies `first_fact`…, Allow statements
+/// only, `decide::facts`) allows it and its fields share a partition. `None` when the box
+/// holds none. A depth-first search over the facts' statements alive, grouping a field's
+/// atoms by what they leave alive, with dead states memoized.
+pub(super) fn sendable(
+    enc: &Encoded,
+    cell: &Cell,
+    first_fact: usize,
+    limits: Limits,
+    nodes: &mut usize,
+) -> Result<Option<Vec<usize>>, Undecided> {
+    let n = enc.statements.len();
+    let facts: Vec<usize> = enc
+        .statements
+        .iter()
+        .filter(|s| s.policy >= first_fact)
+        .map(|s| s.policy)
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
+        .collect();
+    let mut of_policy: Vec<FixedBitSet> = Vec::with_capacity(facts.len());
+    for &p in &facts {
+        let mut m = FixedBitSet::with_capacity(enc.width());
+        for (i, s) in enc.statements.iter().enumerate() {
+            m.set(i, s.policy == p);
+        }
+        of_policy.push(m);
+    }
+    let mut partitions = FixedBitSet::with_capacity(enc.width());
+    partitions.insert_range(n..enc.width());
+    let mut alive = FixedBitSet::with_capacity(enc.width());
+    for m in &of_policy {
+        alive.union_with(m);
+    }
+    alive.union_with(&partitions);
+    let mut search = Sendable {
+        enc,
+        cell,
+        of_policy,
+        partitions,
+        limits,
+        nodes,
+        dead: std::collections::HashSet::new(),
+    };
+    let mut path = Vec::new();
+    let found = search.exists(0, alive, &mut path)?;
+    path.truncate(cell.fields.len());
+    Ok(found.then_some(path))
+}
+
+/// The search of [`sendable`].
+struct Sendable<'a> {
+    enc: &'a Encoded,
+    cell: &'a Cell,
+    of_policy: Vec<FixedBitSet>,
+    partitions: FixedBitSet,
+    limits: Limits,
+    nodes: &'a mut usize,
+    dead: std::collections::HashSet<(usize, FixedBitSet)>,
+}
+
+impl Sendable<'_> {
+    fn exists(
+        &mut self,
+        d: usize,
+        alive: FixedBitSet,
+        path: &mut Vec<usize>,
+    ) -> Result<bool, OutOfBudget> {
+        // Some statement of every facts policy, and some partition, must stay alive.
+        if self.of_policy.iter().any(|m| m.is_disjoint(&alive))
+            || (!self.partitions.is_clear() && self.partitions.is_disjoint(&alive))
+        {
+            return Ok(false);
+        }
+        let Some(field) = self.enc.fields.get(d) else { return Ok(true) };
+        let key = (d, alive);
+        if self.dead.contains(&key) {
+            return Ok(false);
+        }
+        self.limits.tick(self.nodes)?;
+        let candidates: Vec<usize> = match self.cell.fields.get(d) {
+            Some(atoms) => atoms.ones().collect(),
+            None => (0..field.atoms.len()).collect(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for a in candidates {
+            let Some(atom) = field.atoms.get(a) else { continue };
+            let mut next = key.1.clone();
+            next.intersect_with(&atom.sat);
+            if !seen.insert(next.clone()) {
+                continue;
+            }
+            path.push(a);
+            if self.exists(d + 1, next, path)? {
+                return Ok(true);
+            }
+            path.pop();
+        }
+        self.dead.insert(key);
+        Ok(false)
+    }
+}
