@@ -24,7 +24,6 @@
 //! model (present, the used elements) is a request set.
 
 use super::strings::{and, dedup, member, not, or, union_of, Writer};
-use crate::iam::keys::KeySort;
 use crate::policy::condition::Family;
 use crate::policy::template::Template;
 use crate::policy::{BaseOperator, Condition, Policy, Qualifier};
@@ -304,12 +303,9 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             .and_then(|row| row.grammar)
             .filter(|_| sort.is_none())
             .and_then(|g| super::grammar::regex(w, g));
-        let documented = matches!(
-            (crate::iam::keys::lookup(&name).map(|row| row.sort), sort),
-            (Some(KeySort::Date), Some(Sort::Date))
-                | (Some(KeySort::Numeric | KeySort::EpochSeconds), Some(Sort::Numeric))
-                | (Some(KeySort::Ip), Some(Sort::Ip))
-        );
+        let documented = sort.is_some_and(|sort| {
+            crate::encode::keys::documented_sort(crate::iam::keys::lookup(&name), sort)
+        });
         out.insert(folded, Key { index, name, sort, elements, grammar, documented });
     }
     out
