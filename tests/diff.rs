@@ -8,8 +8,8 @@ use crate::common::{
 use crate::props::{allows, condition_doc, policy_doc, runner, universe};
 use iamcheck::decide::diff::{diff, Diff, DiffOptions, Relation};
 use iamcheck::{Config, ContextValue, Policy, PolicyType, Request};
-use serde_json::json;
 use proptest::prelude::*;
+use serde_json::json;
 use serde_json::Value;
 
 fn run_diff(existing: &Policy, new: &Policy, ty: PolicyType) -> Option<Diff> {
@@ -29,8 +29,7 @@ fn check_exact(
     };
     // Exactness is among the requests AWS can send (the availability facts); a request it
     // never sends may lie in a region or not.
-    let sendable: Vec<&Request> =
-        requests.iter().filter(|q| d.can_send(q) == Some(true)).collect();
+    let sendable: Vec<&Request> = requests.iter().filter(|q| d.can_send(q) == Some(true)).collect();
     for (regions, gains, other) in [(&d.added, new, existing), (&d.removed, existing, new)] {
         for r in regions.iter() {
             prop_assert!(allows(gains, ty, &r.witness), "witness {:?} not allowed", r.witness);
@@ -136,9 +135,8 @@ fn facts_universe() -> Vec<Request> {
         "s.amazonaws.com",
         "arn:aws:sts::222222222222:assumed-role/r/s",
     ];
-    let values: [&[&str]; 3] = [&["", "111111111111", "222222222222"], &["", "true", "false"], &[
-        "", "true", "false",
-    ]];
+    let values: [&[&str]; 3] =
+        [&["", "111111111111", "222222222222"], &["", "true", "false"], &["", "true", "false"]];
     let keys = ["aws:SourceAccount", "aws:MultiFactorAuthPresent", "aws:PrincipalIsAWSService"];
     let mut out = Vec::new();
     for p in principals {
@@ -176,7 +174,9 @@ fn regions_are_exact_among_requests_aws_sends() {
             let (existing, new) = (policy(&e.to_string(), ty), policy(&n.to_string(), ty));
             check_exact(&existing, &new, ty, &requests)?;
             let d = run_diff(&existing, &new, ty);
-            differ.set(differ.get() + usize::from(d.is_some_and(|d| d.relation != Relation::Equivalent)));
+            differ.set(
+                differ.get() + usize::from(d.is_some_and(|d| d.relation != Relation::Equivalent)),
+            );
             Ok(())
         })
         .unwrap();

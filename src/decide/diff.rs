@@ -471,7 +471,9 @@ impl<'a> Engine<'a> {
         let mut out = Vec::with_capacity(boxes.len());
         for b in boxes {
             // A box holding no request AWS can send is no access at all.
-            let Some(sendable) = regions::sendable(&self.enc, &b, FIRST_FACT, self.limits, &mut self.nodes)? else {
+            let Some(sendable) =
+                regions::sendable(&self.enc, &b, FIRST_FACT, self.limits, &mut self.nodes)?
+            else {
                 continue;
             };
             let fields = describer.region(&b)?;
@@ -485,8 +487,8 @@ impl<'a> Engine<'a> {
                 super::witness::contradiction(c, &policies, &terms, self.policy_type).is_none()
                     && contains(&self.labels, &fields, c) == Some(true)
             };
-            let unreal = crate::iam::catalog::catalog()
-                .is_ok_and(|c| c.action(&witness.action).is_none());
+            let unreal =
+                crate::iam::catalog::catalog().is_ok_and(|c| c.action(&witness.action).is_none());
             if let Some(c) = real
                 .filter(|_| unreal)
                 .map(|name| Request { action: name.clone(), ..witness.clone() })
