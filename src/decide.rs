@@ -9,7 +9,7 @@
 mod concrete;
 mod concretize;
 pub mod diff;
-mod facts;
+pub(crate) mod facts;
 mod outsider;
 mod search;
 mod witness;

@@ -14,6 +14,7 @@
 
 mod action_whitespace;
 pub(crate) mod caller;
+mod federator;
 pub mod glob;
 pub(crate) mod keys;
 mod opaque;
@@ -244,6 +245,7 @@ pub fn encode(
     let mut variants: Vec<(usize, &Policy, Cow<'_, crate::policy::Statement>)> = Vec::new();
     let mut except: Vec<Vec<String>> = Vec::new();
     let mut gates: Vec<Vec<action_whitespace::Gate>> = Vec::new();
+    let mut readings: Vec<principal::Federator> = Vec::new();
     for (p, policy) in policies.iter().enumerate() {
         for s in &policy.statements {
             let spaced = action_whitespace::split(s).map_err(|reason| EncodeError { reason })?;
@@ -253,19 +255,33 @@ pub fn encode(
                     None => vec![(Cow::Borrowed(s), Vec::new())],
                 };
             for (s, g) in pieces {
-                match variables::split(&s, &literals).filter(|_| policy.substitutes_variables()) {
+                let split =
+                    variables::split(&s, &literals).filter(|_| policy.substitutes_variables());
+                let pieces: Vec<(Cow<'_, crate::policy::Statement>, Vec<String>)> = match split {
                     Some(split) => {
-                        for v in split {
-                            variants.push((p, *policy, Cow::Owned(v.statement)));
-                            except.push(v.except);
-                            gates.push(g.clone());
-                        }
+                        split.into_iter().map(|v| (Cow::Owned(v.statement), v.except)).collect()
                     }
-                    None => {
-                        variants.push((p, *policy, s));
-                        except.push(Vec::new());
-                        gates.push(g);
+                    None => vec![(s, Vec::new())],
+                };
+                for (s, ex) in pieces {
+                    // Both readings of the federating user where AWS does not document one.
+                    if policy_type == PolicyType::Resource
+                        && crate::iam::caller::federator_undocumented(&s)
+                    {
+                        variants.push((p, *policy, s.clone()));
+                        except.push(ex.clone());
+                        gates.push(g.clone());
+                        readings.push(principal::Federator::NotIdentity);
+                        let mut more = g.clone();
+                        more.push(federator::gate());
+                        gates.push(more);
+                        readings.push(principal::Federator::Identity);
+                    } else {
+                        gates.push(g.clone());
+                        readings.push(principal::Federator::Identity);
                     }
+                    variants.push((p, *policy, s));
+                    except.push(ex);
                 }
             }
         }
@@ -277,9 +293,9 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = opaque::OpaqueSet::default();
-    for (s_id, g) in gates.iter().enumerate() {
-        for gate in g {
-            gate.add_to(&mut opaque, s_id);
+    for (s_id, g) in gates.into_iter().enumerate() {
+        for (key, needs, construct) in g {
+            opaque.add_gate(key, s_id, needs, construct);
         }
     }
     let model: Vec<bool> = variants.iter().map(|(p, _, _)| restrict.model == Some(*p)).collect();
@@ -296,10 +312,11 @@ pub fn encode(
         all.iter().zip(&stripped).map(|((p, _), s)| (*p, s)).collect();
     if !folded.is_empty() {
         let forbidden = caller::Forbidden { principals: &restrict.principal, keys: &restrict.keys };
-        let scope = caller::Scope { policy_type, folded: &folded, classes: &classes };
+        let scope =
+            caller::Scope { policy_type, folded: &folded, classes: &classes, readings: &readings };
         fields.push(caller::caller_field(&all, &scope, &forbidden, budget)?);
     } else if policy_type == PolicyType::Resource {
-        fields.push(principal_field(&all, budget, &restrict.principal, &classes)?);
+        fields.push(principal_field(&all, &readings, budget, &restrict.principal, &classes)?);
     }
     let first_free = fields.len();
     fields.extend(keys::key_fields(
@@ -478,6 +495,7 @@ fn resource_field(
 
 fn principal_field(
     all: &Stmts<'_>,
+    readings: &[principal::Federator],
     budget: &EncodeBudget,
     forbidden: &[crate::policy::Principal],
     classes: &[crate::iam::partition::Set],
@@ -487,12 +505,13 @@ fn principal_field(
     table.forbid(&forbidden);
     let mut constraints: Vec<_> = all
         .iter()
-        .map(|(_, s)| match &s.principal {
+        .zip(readings)
+        .map(|((_, s), &reading)| match &s.principal {
             Some(el) if el.negated => {
                 let exempt = Element { negated: true, values: vec![()] };
-                Some(table.element(&exempt, |()| principal::exempt_pattern(&el.values)))
+                Some(table.element(&exempt, |()| principal::exempt_pattern(&el.values, reading)))
             }
-            Some(el) => Some(table.element(el, principal::principal)),
+            Some(el) => Some(table.element(el, |e| principal::principal_reading(e, reading))),
             // A resource-policy statement without a principal never applies.
             None => Some(Constraint::nothing()),
         })

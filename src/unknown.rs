@@ -115,6 +115,10 @@ pub enum ConstructKind {
     /// An `Action`/`NotAction` entry with whitespace (`"lambda:ListFunctions "`): AWS accepts
     /// it but does not document whether it matches its trimmed action.
     ActionWhitespace,
+    /// A `Deny` naming an IAM user, or a `NotPrincipal` listing a federated user: whether the
+    /// IAM user who federated a `GetFederationToken` session counts as one of its identities
+    /// there (documented only for grants).
+    FederatingUser,
 }
 
 impl UnknownReason {
@@ -199,6 +203,7 @@ impl ConstructKind {
             ConstructKind::UnqualifiedMultivalued => "construct.unqualifiedMultivalued",
             ConstructKind::UnreadableValue => "construct.unreadableValue",
             ConstructKind::ActionWhitespace => "construct.actionWhitespace",
+            ConstructKind::FederatingUser => "construct.federatingUser",
         }
     }
 }

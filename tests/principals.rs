@@ -367,24 +367,61 @@ fn a_grant_to_the_federating_user_reaches_its_sessions() {
     assert_eq!(&Request::from_json(&text).unwrap(), witness);
     // The converse: the new policy adds nothing.
     assert_eq!(result(&no_new_access(&new, &existing, TY)), "PASS");
-    // A Deny naming the federating user reaches its sessions too (ours: the session's
-    // permissions are within the user's, docs/semantics.md §3).
+    // Whether a Deny naming the federating user reaches its sessions AWS does not say
+    // (docs/semantics.md §3): simulate leaves it undecided, and the engine decides only what
+    // holds under both readings.
     let deny_u = allow_u_deny(U);
-    assert_eq!(decision(&deny_u, &by_u), Decision::ExplicitDeny);
+    assert_eq!(decision(&deny_u, &by_u), Decision::Unknown);
+    assert_eq!(decision(&deny_u, &request(U, "arn:aws:s3:::b")), Decision::ExplicitDeny);
     let allow_n = allow_only(N);
+    // N federated by the root user or by another user is new access in both readings.
     let v = no_new_access(&deny_u, &allow_n, TY);
     let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
     assert_eq!(witness.principal.as_deref(), Some(N));
+    assert_ne!(witness.federated_by.as_deref(), Some(U), "{witness:?}");
+}
+
+fn code(v: &Verdict) -> &'static str {
+    match v {
+        Verdict::Unknown { reason } => reason.code(),
+        other => panic!("expected UNKNOWN, got {other:?}"),
+    }
 }
 
 #[test]
-fn not_principal_exempts_a_federated_user_only_with_the_user_who_federated() {
+fn a_deny_naming_the_federating_user_is_decided_only_where_both_readings_agree() {
+    let n_deny = |denied: &[&str]| {
+        let mut sts = vec![
+            json!({"Effect": "Allow", "Principal": {"AWS": N}, "Action": "s3:*", "Resource": "*"}),
+        ];
+        for d in denied {
+            sts.push(json!({"Effect": "Deny", "Principal": {"AWS": d}, "Action": "s3:*", "Resource": "*"}));
+        }
+        doc(json!(sts))
+    };
+    // Existing: Allow N, Deny U. New: Allow N. N federated by U is new access if the Deny
+    // reaches U's sessions and not otherwise: UNKNOWN, never a guess either way.
+    let (existing, new) = (n_deny(&[U]), n_deny(&[]));
+    assert_eq!(code(&no_new_access(&existing, &new, TY)), "construct.federatingUser");
+    // The converse holds in both readings: PASS.
+    assert_eq!(result(&no_new_access(&new, &existing, TY)), "PASS");
+    // With N denied outright the readings agree again: both comparisons are decided.
+    let both = n_deny(&[U, N]);
+    assert_eq!(result(&no_new_access(&both, &existing, TY)), "FAIL");
+    assert_eq!(result(&no_new_access(&existing, &both, TY)), "PASS");
+    // An Allow naming U is documented to reach U's sessions: decided.
+    assert_eq!(result(&no_new_access(&allow_only(N), &allow_only(U), TY)), "FAIL");
+}
+
+#[test]
+fn not_principal_listing_a_federated_user_without_its_federating_user_is_undecided() {
     // Listing the session and its account exempts it when the root user federated, not
     // when an unlisted IAM user did.
     let p = deny_except(&[N, "111122223333"]);
     let decision = |r: &Request| simulate(&p, TY, r).unwrap().decision;
     assert_eq!(decision(&fed_request(None)), Decision::Allow);
-    assert_eq!(decision(&fed_request(Some(U))), Decision::ExplicitDeny);
+    // Whether U must be listed too AWS does not say (docs/semantics.md §3): undecided.
+    assert_eq!(decision(&fed_request(Some(U))), Decision::Unknown);
     let with_u = deny_except(&[N, U, "111122223333"]);
     assert_eq!(simulate(&with_u, TY, &fed_request(Some(U))).unwrap().decision, Decision::Allow);
     // The engine agrees: U and U's sessions N are new access of `with_u` over `p`; with U
@@ -397,10 +434,10 @@ fn not_principal_exempts_a_federated_user_only_with_the_user_who_federated() {
             {"Effect": "Deny", "NotPrincipal": {"AWS": listed}, "Action": "s3:*", "Resource": "*"}
         ]))
     };
+    // N federated by U is exempt in `only_user`, and in `p` only if U need not be listed.
     let (p, only_user) = (n_except(&[N, "111122223333"]), n_except(&[N, U, "111122223333"]));
-    let v = no_new_access(&p, &only_user, TY);
-    let Verdict::Fail { witness, .. } = &v else { panic!("{v:?}") };
-    assert_eq!(witness.federated_by.as_deref(), Some(U), "{witness:?}");
+    assert_eq!(code(&no_new_access(&p, &only_user, TY)), "construct.federatingUser");
+    assert_eq!(result(&no_new_access(&only_user, &p, TY)), "PASS");
 }
 
 #[test]

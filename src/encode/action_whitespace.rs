@@ -7,7 +7,6 @@
 //! by the constructs' values it needs. The split is exact; a verdict that depends on a
 //! construct's value is UNKNOWN with `construct.actionWhitespace`.
 
-use super::opaque::OpaqueSet;
 use crate::iam::grammar::action_whitespace;
 use crate::policy::Statement;
 use crate::unknown::{Construct, ConstructKind, UnknownReason};
@@ -15,27 +14,18 @@ use crate::unknown::{Construct, ConstructKind, UnknownReason};
 /// At most this many distinct whitespace entries in one `NotAction` (2^this variants).
 const MAX_NEGATED: usize = 5;
 
-/// One value of a construct that a variant needs.
-#[derive(Clone, Debug)]
-pub(crate) struct Gate {
-    entry: String,
-    trimmed: String,
-    needs: bool,
-}
+/// One value of an opaque construct that a variant needs: its key, the value, the construct.
+pub(crate) type Gate = (String, bool, Construct);
 
-impl Gate {
-    /// Adds the gate of statement `s_id` to the opaque constructs.
-    pub(crate) fn add_to(&self, opaque: &mut OpaqueSet, s_id: usize) {
-        let construct = Construct {
-            kind: ConstructKind::ActionWhitespace,
-            description: format!(
-                "whether the action entry `{}` matches `{}` (AWS does not document it)",
-                self.entry.escape_debug(),
-                self.trimmed
-            ),
-        };
-        opaque.add_gate(format!("action whitespace {}", self.entry), s_id, self.needs, construct);
-    }
+fn gate(entry: &str, trimmed: &str, needs: bool) -> Gate {
+    let construct = Construct {
+        kind: ConstructKind::ActionWhitespace,
+        description: format!(
+            "whether the action entry `{}` matches `{trimmed}` (AWS does not document it)",
+            entry.escape_debug()
+        ),
+    };
+    (format!("action whitespace {entry}"), needs, construct)
 }
 
 /// A variant of a statement and the construct values it needs.
@@ -72,11 +62,7 @@ pub(crate) fn split(statement: &Statement) -> Result<Option<Vec<Variant>>, Unkno
         s.action.values = values;
         s
     };
-    let gate = |(entry, trimmed): &(String, String), needs: bool| Gate {
-        entry: entry.clone(),
-        trimmed: trimmed.clone(),
-        needs,
-    };
+    let gate = |(entry, trimmed): &(String, String), needs: bool| gate(entry, trimmed, needs);
     let mut out = Vec::new();
     if !statement.action.negated {
         if !plain.is_empty() {
@@ -149,7 +135,7 @@ mod tests {
         let v = split(&s).unwrap_or_else(|e| panic!("{e}")).unwrap_or_default();
         let actions: Vec<_> = v
             .iter()
-            .map(|(s, g)| (s.action.values.clone(), g.iter().map(|g| g.needs).collect::<Vec<_>>()))
+            .map(|(s, g)| (s.action.values.clone(), g.iter().map(|g| g.1).collect::<Vec<_>>()))
             .collect();
         assert_eq!(
             actions,

@@ -23,7 +23,7 @@
 //! delimited part of its ARN); the witness gives it a value that fits the caller.
 
 use super::glob::{Pattern, ANY};
-use super::principal::{self as plain, Exempt};
+use super::principal::{self as plain, Exempt, Federator};
 use super::table::{Formula, PatternTable};
 use super::{EncodeBudget, EncodeError, Field, FieldKind, Stmts};
 use crate::iam::grammar::{ACCOUNT as ACCT, NAME};
@@ -320,12 +320,12 @@ impl Builder<'_> {
 
     /// A `Principal`/`NotPrincipal` element over callers: `NotPrincipal` matches the
     /// callers it does not exempt (`principal::exempt`).
-    fn element(&mut self, el: &Element<Principal>) -> Formula {
+    fn element(&mut self, el: &Element<Principal>, reading: Federator) -> Formula {
         if el.negated {
-            let exempt = self.pattern(exempt_pattern(&el.values));
+            let exempt = self.pattern(exempt_pattern(&el.values, reading));
             return Formula::Not(Box::new(exempt));
         }
-        Formula::Or(el.values.iter().map(|p| self.pattern(principal(p))).collect())
+        Formula::Or(el.values.iter().map(|p| self.pattern(principal(p, reading))).collect())
     }
 }
 
@@ -371,7 +371,7 @@ fn name_pattern(base: BaseOperator, text: &str) -> Pattern {
 
 /// A principal entry as a pattern over callers (docs/semantics.md §3; `principal::principal`
 /// over the plain universe).
-pub(crate) fn principal(entry: &Principal) -> Pattern {
+pub(crate) fn principal(entry: &Principal, reading: Federator) -> Pattern {
     let name_path = format!("(?:{NAME}/)*");
     match entry {
         Principal::Aws(v) if v.contains(['#', '\0']) => Pattern::Nothing,
@@ -392,7 +392,7 @@ pub(crate) fn principal(entry: &Principal) -> Pattern {
                     let head = escape(&format!("arn:{p}:iam::{a}:role/"));
                     Pattern::Regex(format!("{head}{name_path}{}#{}", escape(role), escape(session)))
                 }
-                _ => plain::principal(entry),
+                _ => plain::principal_reading(entry, reading),
             }
         }
         Principal::Everyone => Pattern::All,
@@ -408,7 +408,7 @@ pub(crate) fn principal(entry: &Principal) -> Pattern {
 
 /// The callers a `NotPrincipal` element with `entries` exempts, as a pattern over caller
 /// strings (`principal::exempt_pattern` over the plain universe).
-pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
+pub(crate) fn exempt_pattern(entries: &[Principal], reading: Federator) -> Pattern {
     let mut parts = Vec::new();
     for e in plain::exempt(entries) {
         parts.push(match e {
@@ -418,7 +418,9 @@ pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
             }
             Exempt::Exact(s) if s == "anonymous" => "anonymous(?:#account)?".to_string(),
             Exempt::Exact(s) if s.starts_with("arn:") => escape(&s),
-            Exempt::Federated { arn, users } => plain::federated_exempt_regex(&arn, &users),
+            Exempt::Federated { arn, users } => {
+                plain::federated_exempt_regex(&arn, &users, reading)
+            }
             // `service:…`, `federated:…`, `canonical-user:…`, then the slots.
             Exempt::Exact(s) => format!("{}\\x00{ANY}", escape(&s)),
             Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
@@ -454,6 +456,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) folded: &'a BTreeMap<String, String>,
     /// The partition classes (`encode::partitions`): one more formula each.
     pub(crate) classes: &'a [crate::iam::partition::Set],
+    /// Per statement, the reading of the federating user (`encode::federator`).
+    pub(crate) readings: &'a [Federator],
 }
 
 /// The caller field of a query.
@@ -470,11 +474,12 @@ pub(crate) fn caller_field(
     };
     let mut b = Builder { table: PatternTable::default(), kinds, error: None };
     let mut formulas = Vec::with_capacity(all.len());
-    for (_, s) in all {
+    for (s_id, (_, s)) in all.iter().enumerate() {
         let mut parts = Vec::new();
         if policy_type == PolicyType::Resource {
+            let reading = scope.readings.get(s_id).copied().unwrap_or(Federator::Identity);
             parts.push(match &s.principal {
-                Some(el) => b.element(el),
+                Some(el) => b.element(el, reading),
                 // A resource-policy statement without a principal never applies.
                 None => Formula::False,
             });
@@ -487,7 +492,7 @@ pub(crate) fn caller_field(
         formulas.push(Formula::And(parts));
     }
     let mut excluded: Vec<Formula> =
-        forbidden.principals.iter().map(|p| b.pattern(principal(p))).collect();
+        forbidden.principals.iter().map(|p| b.pattern(principal(p, Federator::Identity))).collect();
     for (key, patterns) in forbidden.keys {
         if folded.contains_key(key) {
             for g in patterns {

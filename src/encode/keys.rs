@@ -330,7 +330,7 @@ fn sort_of(family: Family, epoch: bool) -> Option<Sort> {
 
 /// Whether a documented key's values all have `sort` (then no request value fails to
 /// parse, and the "not of the sort" atom does not exist).
-fn documented_sort(row: Option<&GlobalKey>, sort: Sort) -> bool {
+pub(crate) fn documented_sort(row: Option<&GlobalKey>, sort: Sort) -> bool {
     matches!(
         (row.map(|k| k.sort), sort),
         (Some(KeySort::Date), Sort::Date)

@@ -65,9 +65,27 @@ fn account(partition: &str, id: &str) -> Pattern {
 
 /// The pattern of one principal entry.
 pub fn principal(entry: &Principal) -> Pattern {
+    principal_reading(entry, Federator::Identity)
+}
+
+/// Whether the IAM user who federated a federated user is one of its identities for a
+/// statement (docs/semantics.md §3, "The IAM user who federated"): documented for a grant
+/// (`Allow` + `Principal`), not for a `Deny` or a `NotPrincipal`, whose statements the
+/// encoding decides under both readings (`encode::federator_split`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Federator {
+    /// The federating user is an identity of its sessions: a user entry matches them.
+    Identity,
+    /// It is not: a user entry matches the user only, and a listed federated user is exempt
+    /// whoever federated it.
+    NotIdentity,
+}
+
+/// The pattern of one principal entry under a reading of the federating user.
+pub(crate) fn principal_reading(entry: &Principal, federator: Federator) -> Pattern {
     match entry {
         Principal::Everyone => Pattern::All,
-        Principal::Aws(v) => aws(v),
+        Principal::Aws(v) => aws(v, federator),
         Principal::Service(v) => prefixed("service:", v),
         Principal::Federated(v) => prefixed("federated:", v),
         Principal::CanonicalUser(v) => prefixed("canonical-user:", v),
@@ -81,7 +99,7 @@ fn prefixed(prefix: &str, value: &str) -> Pattern {
     Pattern::Regex(escape(&format!("{prefix}{value}")))
 }
 
-fn aws(value: &str) -> Pattern {
+fn aws(value: &str, reading: Federator) -> Pattern {
     if is_account(value) {
         return account("(?-u:[^:])+", value);
     }
@@ -95,6 +113,7 @@ fn aws(value: &str) -> Pattern {
         ));
     }
     Pattern::Regex(match parse(value) {
+        Some(Caller::User { .. }) if reading == Federator::NotIdentity => escape(value),
         // The user, and every federated user it federated (docs/semantics.md §3).
         Some(Caller::User { partition, account, .. }) => format!(
             "{}|{}{NAME}{}",
@@ -214,8 +233,11 @@ fn listed_users(aws: &[&str], partition: &str, account: &str) -> Vec<String> {
 }
 
 /// The regex of an exempt federated user: its ARN, then nothing (the root user federated)
-/// or one of `users`.
-pub(crate) fn federated_exempt_regex(arn: &str, users: &[String]) -> String {
+/// or one of `users`; whoever federated it when the federating user is no identity.
+pub(crate) fn federated_exempt_regex(arn: &str, users: &[String], reading: Federator) -> String {
+    if reading == Federator::NotIdentity {
+        return format!("{}{}", escape(arn), federator());
+    }
     let by: Vec<String> = users.iter().map(|u| escape(&format!("{FEDERATOR}{u}"))).collect();
     if by.is_empty() {
         escape(arn)
@@ -240,14 +262,14 @@ pub(crate) fn root_regex(partition: Option<&str>, account: &str) -> String {
 
 /// The principals a `NotPrincipal` element with `entries` does not match, as a pattern
 /// over request principal strings.
-pub(crate) fn exempt_pattern(entries: &[Principal]) -> Pattern {
+pub(crate) fn exempt_pattern(entries: &[Principal], reading: Federator) -> Pattern {
     let mut parts = Vec::new();
     for e in exempt(entries) {
         parts.push(match e {
             Exempt::Everyone => return Pattern::All,
             Exempt::Root { partition, account } => root_regex(partition.as_deref(), &account),
             Exempt::Exact(s) => escape(&s),
-            Exempt::Federated { arn, users } => federated_exempt_regex(&arn, &users),
+            Exempt::Federated { arn, users } => federated_exempt_regex(&arn, &users, reading),
             Exempt::Prefix(p) => format!("{}{ANY}", escape(p)),
             Exempt::Session { partition, account, role, session } => {
                 escape(&format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"))

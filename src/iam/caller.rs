@@ -11,7 +11,7 @@
 
 use super::grammar::{arn_parts, is_account, is_name, is_user_path_name, role_arn, root_arn};
 use super::partition::PARTITIONS;
-use crate::policy::Principal;
+use crate::policy::{Effect, Principal, Statement};
 
 /// A request principal, parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +151,17 @@ impl<'a> Caller<'a> {
         })
     }
 
+    /// The caller with no IAM user as the one who federated it (the reading where the
+    /// federating user is no identity, docs/semantics.md §3).
+    pub fn without_federator(self) -> Caller<'a> {
+        match self {
+            Caller::FederatedUser { partition, account, name, .. } => {
+                Caller::FederatedUser { partition, account, name, by: None }
+            }
+            other => other,
+        }
+    }
+
     /// The federating user's ARN of a federated user federated by an IAM user.
     pub fn federating_user(&self) -> Option<String> {
         match *self {
@@ -187,6 +198,28 @@ impl<'a> Caller<'a> {
             | Caller::Federated(_)
             | Caller::CanonicalUser(_) => vec![Identity::Exact(raw)],
         }
+    }
+}
+
+/// What AWS does not document about the IAM user who federated (docs/semantics.md §3): the
+/// engine's construct and `simulate`'s undecided part say it in these words.
+pub const FEDERATOR_UNDOCUMENTED: &str = "whether the IAM user who federated a `GetFederationToken` session is one of the session's identities in a `Deny` or a `NotPrincipal` (AWS documents it only for grants)";
+
+/// Whether the two readings of the IAM user who federated ([`FEDERATOR_UNDOCUMENTED`]) can
+/// differ on a resource-policy `statement`: a `Deny`
+/// whose `Principal` names an IAM user, or a `NotPrincipal` that lists a federated user.
+pub fn federator_undocumented(statement: &Statement) -> bool {
+    let Some(el) = &statement.principal else { return false };
+    let is = |want: fn(&Caller<'_>) -> bool| {
+        el.values.iter().any(|e| match e {
+            Principal::Aws(v) => parse(v).is_some_and(|c| want(&c)),
+            _ => false,
+        })
+    };
+    if el.negated {
+        is(|c| matches!(c, Caller::FederatedUser { .. }))
+    } else {
+        statement.effect == Effect::Deny && is(|c| matches!(c, Caller::User { .. }))
     }
 }
 

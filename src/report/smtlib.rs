@@ -18,6 +18,7 @@
 //! policy character above U+2FFFF cannot be written and is [`Unsupported`].
 
 mod caller;
+mod grammar;
 mod keys;
 mod strings;
 #[cfg(test)]
@@ -112,11 +113,19 @@ struct Goal<'a> {
 
 fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupported> {
     let mut w = Writer::default();
-    let policies: Vec<&Policy> = goal.policies.iter().map(|(_, p)| *p).collect();
+    let two: Vec<&Policy> = goal.policies.iter().map(|(_, p)| *p).collect();
+    // Only requests AWS can receive: the engine's key facts (`decide::facts`: which keys each
+    // kind of caller carries, how an organization's ID and paths go together), as policies
+    // every request must be allowed by.
+    let facts = crate::decide::facts::policies(&two, policy_type);
+    let mut named: Vec<(String, &Policy)> =
+        goal.policies.iter().map(|(n, p)| ((*n).to_string(), *p)).collect();
+    named.extend(facts.iter().enumerate().map(|(i, p)| (format!("facts{i}"), p)));
+    let policies: Vec<&Policy> = named.iter().map(|(_, p)| *p).collect();
     let keys = keys(&mut w, &policies);
     let resource_policy = policy_type == PolicyType::Resource;
     let mut body = String::new();
-    for (name, policy) in &goal.policies {
+    for (name, policy) in &named {
         let mut allow = Vec::new();
         let mut deny = Vec::new();
         for s in &policy.statements {
@@ -127,6 +136,14 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
                         "an action entry with whitespace ({entry:?}: AWS does not document whether it matches its trimmed action)"
                     ));
                 }
+            }
+            if resource_policy && crate::iam::caller::federator_undocumented(s) {
+                // An opaque construct of the engine (semantics.md §3).
+                w.refuse(format!(
+                    "{} (statement {})",
+                    crate::iam::caller::FEDERATOR_UNDOCUMENTED,
+                    s.index
+                ));
             }
             let mut parts = vec![element(&mut w, "action", &s.action, |w, t| w.action(t))];
             match &s.resource {
@@ -187,11 +204,15 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
     }
     let [(first, _), (second, _)] = goal.policies;
     let (first, second) = (format!("allow_{first}"), format!("allow_{second}"));
-    let goal_formula = if goal.second_allows {
+    let mut goal_formula = if goal.second_allows {
         format!("(and {first} {second})")
     } else {
         format!("(and {first} (not {second}))")
     };
+    if !facts.is_empty() {
+        let all: Vec<String> = (0..facts.len()).map(|i| format!("allow_facts{i}")).collect();
+        goal_formula = format!("(and {goal_formula} {})", all.join(" "));
+    }
     let mut out = header(goal, policy_type, &keys);
     out.push_str("(set-logic ALL)\n(set-option :produce-models true)\n");
     out.push_str("(declare-const action String)\n(declare-const resource String)\n");

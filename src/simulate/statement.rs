@@ -74,7 +74,16 @@ fn principal_part(stmt: &Statement, input: &Input<'_>) -> Part {
     };
     // A resource-policy statement without `Principal`/`NotPrincipal`
     // matches no principal.
-    Ok(stmt.principal.as_ref().is_some_and(|el| element_matches(el, caller, raw)))
+    let Some(el) = stmt.principal.as_ref() else { return Ok(false) };
+    let matches = element_matches(el, caller, raw);
+    // Whether the IAM user who federated counts is documented only for grants
+    // (docs/semantics.md §3): elsewhere both readings, undecided where they differ.
+    if (el.negated || stmt.effect == crate::policy::Effect::Deny)
+        && matches != element_matches(el, caller.without_federator(), raw)
+    {
+        return Err(crate::iam::caller::FEDERATOR_UNDOCUMENTED.to_string());
+    }
+    Ok(matches)
 }
 
 fn action_part(stmt: &Statement, input: &Input<'_>) -> Part {

@@ -46,6 +46,13 @@ pub(super) struct Key {
     pub(super) sort: Option<Sort>,
     /// `None`: single-valued; `Some(m)`: a set with `m` element variables.
     pub(super) elements: Option<usize>,
+    /// The SMT-LIB regex of the values AWS sends for a key of strings, when the key table
+    /// documents their shape (`iam::keys`, `grammar::regex`).
+    pub(super) grammar: Option<String>,
+    /// Whether the key table documents the key's values as of its typed sort (`aws:SourceIp`
+    /// an IP address): then no value fails to parse (`VAR_bad` is false), as in the engine
+    /// (`encode::keys::documented_sort`).
+    pub(super) documented: bool,
 }
 
 impl Key {
@@ -104,9 +111,18 @@ impl Key {
             if self.sort.is_some() {
                 // A value that does not parse as the sort (matches nothing).
                 out.push_str(&format!("(declare-const {var}_bad Bool)\n"));
+                if self.documented {
+                    out.push_str(&format!("(assert (not {var}_bad))\n"));
+                }
             }
             match self.sort {
-                None | Some(Sort::Numeric) => {}
+                None => {
+                    if let Some(re) = &self.grammar {
+                        // The shape of the values AWS sends (docs/semantics.md §2a).
+                        out.push_str(&format!("(assert (str.in_re {var} {re}))\n"));
+                    }
+                }
+                Some(Sort::Numeric) => {}
                 Some(Sort::Date) => out.push_str(&format!(
                     "(assert (and (<= {} {var}) (< {var} {})))\n",
                     real_int(DATE_MIN),
@@ -283,7 +299,14 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             .or_else(|| spelled.get(&folded).cloned())
             .unwrap_or_default();
         let elements = multi.then_some(tests.len());
-        out.insert(folded, Key { index, name, sort, elements });
+        let grammar = crate::iam::keys::lookup(&name)
+            .and_then(|row| row.grammar)
+            .filter(|_| sort.is_none())
+            .and_then(|g| super::grammar::regex(w, g));
+        let documented = sort.is_some_and(|sort| {
+            crate::encode::keys::documented_sort(crate::iam::keys::lookup(&name), sort)
+        });
+        out.insert(folded, Key { index, name, sort, elements, grammar, documented });
     }
     out
 }

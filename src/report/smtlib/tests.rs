@@ -239,7 +239,7 @@ fn ip_ranges_are_family_and_bounds() {
     );
     assert!(
         s.contains(
-            "(declare-const k_0 Int)\n(declare-const k_0_bad Bool)\n(declare-const k_0_v6 Bool)\n"
+            "(declare-const k_0 Int)\n(declare-const k_0_bad Bool)\n(assert (not k_0_bad))\n(declare-const k_0_v6 Bool)\n"
         ),
         "{s}"
     );
