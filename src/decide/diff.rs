@@ -107,7 +107,7 @@ pub struct Region {
     /// A request of the region: allowed by the gaining side, not by the other.
     pub witness: Request,
     /// The catalogue's real actions in the region's actions ([`crate::iam::catalog`]),
-    /// when its actions are not any value.
+    /// when its actions are neither any action nor action names without wildcards.
     pub real_actions: Option<RealActions>,
 }
 
@@ -143,6 +143,11 @@ fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
         return None;
     }
     let pattern = |i: &usize| labels.action_pattern(*i);
+    // Actions written as names already say which they are.
+    let literal = |i: &usize| pattern(i).is_some_and(|p| !p.contains(['*', '?']));
+    if terms.iter().all(|t| t.ids.1.is_empty() && t.ids.0.iter().all(literal)) {
+        return None;
+    }
     let matches = |i: &usize, name: &str| {
         pattern(i).is_some_and(|p| crate::simulate::glob::glob_ignore_ascii_case(p, name))
     };
@@ -501,7 +506,9 @@ impl<'a> Engine<'a> {
         let mut undecided = Vec::new();
         for b in boxes {
             // A box holding no request AWS can send is no access at all.
-            let Some(sendable) = regions::sendable(&self.enc, &b, FIRST_FACT, self.limits, &mut self.nodes)? else {
+            let Some(sendable) =
+                regions::sendable(&self.enc, &b, FIRST_FACT, self.limits, &mut self.nodes)?
+            else {
                 continue;
             };
             let fields = describer.region(&b).map_err(|e| match &self.variables {
@@ -527,8 +534,8 @@ impl<'a> Engine<'a> {
                 super::witness::contradiction(c, &policies, &terms, self.policy_type).is_none()
                     && contains(&self.labels, &fields, c) == Some(true)
             };
-            let unreal = crate::iam::catalog::catalog()
-                .is_ok_and(|c| c.action(&witness.action).is_none());
+            let unreal =
+                crate::iam::catalog::catalog().is_ok_and(|c| c.action(&witness.action).is_none());
             if let Some(c) = real
                 .filter(|_| unreal)
                 .map(|name| Request { action: name.clone(), ..witness.clone() })

@@ -19,12 +19,10 @@
 //! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
 //! {"kind": "…", "message": "…"}}`.
 
-use crate::decide::diff::{
-    Diff, FieldName, RealActions, Region, Term, Undecided, UndecidedRegion,
-};
-use std::collections::BTreeMap;
+use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided, UndecidedRegion};
 use crate::decide::Reason;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// Which side gains a list of regions: names its statements' field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,7 +308,9 @@ pub fn to_text(diff: &Diff) -> String {
         ("Undecided: maybe removed", undecided_removed, "old stmts"),
     ] {
         if !regions.is_empty() {
-            out.push_str(&format!("\n{title} (depends on constructs iamcheck does not decide exactly):\n"));
+            out.push_str(&format!(
+                "\n{title} (depends on constructs iamcheck does not decide exactly):\n"
+            ));
             undecided_text(&mut out, regions, statements);
         }
     }

@@ -159,7 +159,9 @@ pub fn add_text(out: &mut String, explanation: Option<&Explanation>) {
             let shown = diff.added.get(..n.min(TEXT_REGIONS)).unwrap_or_default();
             report::regions_text(out, shown, "statements");
             if !diff.undecided.0.is_empty() {
-                out.push_str("\nUndecided (depends on constructs iamcheck does not decide exactly):\n");
+                out.push_str(
+                    "\nUndecided (depends on constructs iamcheck does not decide exactly):\n",
+                );
                 report::undecided_text(out, &diff.undecided.0, "statements");
             }
             if n > TEXT_REGIONS {

@@ -64,6 +64,16 @@ impl<'a> Describer<'a> {
         &mut self,
         cell: &Cell,
     ) -> Result<BTreeMap<FieldName, Vec<Term>>, Undecided> {
+        // Free atoms judged against the box's other fields; else, when the described box
+        // then meets other requests, field by field against the fields described so far.
+        self.region_with(cell, false).or_else(|_| self.region_with(cell, true))
+    }
+
+    fn region_with(
+        &mut self,
+        cell: &Cell,
+        sequential: bool,
+    ) -> Result<BTreeMap<FieldName, Vec<Term>>, Undecided> {
         let mut out = BTreeMap::new();
         let mut described: Vec<FixedBitSet> = cell.fields.clone();
         for (d, atoms) in cell.fields.iter().enumerate() {
@@ -88,7 +98,8 @@ impl<'a> Describer<'a> {
             } else {
                 // Free atoms against the fields described so far (and the box's later ones):
                 // field by field, the described box meets only the box's requests.
-                let free = self.partition_free(cell, &described, d);
+                let against = if sequential { &described } else { &cell.fields };
+                let free = self.partition_free(cell, against, d);
                 let (terms, union) = self.terms(d, atoms, &free)?;
                 if let Some(slot) = described.get_mut(d) {
                     *slot = union;
@@ -304,7 +315,6 @@ fn exact(
     if wanted.is_subset(&union) && union.is_subset(allowed) {
         Ok(union)
     } else {
-
         Err(inexact())
     }
 }

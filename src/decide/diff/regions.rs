@@ -172,7 +172,6 @@ impl<'a> Walk<'a> {
         }
         Ok((any, all))
     }
-
 }
 
 /// The opaque constructs of the query, described.
@@ -252,17 +251,17 @@ fn merge_partitions(cells: Vec<Cell>, enc: &Encoded) -> Vec<Cell> {
     let mergeable = |x: &Cell, y: &Cell| {
         x.undecided == y.undecided
             && (n..enc.width()).all(|p| {
-            let mut from_x = true;
-            let mut from_y = true;
-            for (d, (a, b)) in x.fields.iter().zip(&y.fields).enumerate() {
-                let (pa, pb) = (of(d, a, p), of(d, b, p));
-                let mut u = pa.clone();
-                u.union_with(&pb);
-                from_x &= u == pa;
-                from_y &= u == pb;
-            }
-            from_x || from_y
-        })
+                let mut from_x = true;
+                let mut from_y = true;
+                for (d, (a, b)) in x.fields.iter().zip(&y.fields).enumerate() {
+                    let (pa, pb) = (of(d, a, p), of(d, b, p));
+                    let mut u = pa.clone();
+                    u.union_with(&pb);
+                    from_x &= u == pa;
+                    from_y &= u == pb;
+                }
+                from_x || from_y
+            })
     };
     let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
     for cell in cells {
