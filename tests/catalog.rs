@@ -220,3 +220,90 @@ fn simulate_warns_on_an_action_the_catalogue_lacks_and_still_evaluates() {
     let known = run("s3:ListBucket");
     assert!(!String::from_utf8_lossy(&known.stderr).contains("catalogue"));
 }
+
+/// `no_new_access` (witness replayed) on two policy texts; the witness of its FAIL.
+fn new_access_witness(existing: &str, new: &str) -> Request {
+    let ty = PolicyType::Identity;
+    let v = no_new_access(&policy(existing, ty), &policy(new, ty), ty);
+    let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+    witness
+}
+
+#[test]
+fn an_action_aws_does_not_list_is_polished_onto_the_star() {
+    // `cloudhsm:ListHsms` (CloudHSM Classic) is not in the catalogue; the apigateway entry is
+    // the existing policy's, narrowed, so no real pair is new access: the first witness stays,
+    // on `*` (SecurityAudit v38->v37).
+    let existing = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"apigateway:GET",
+         "Resource":["arn:aws:apigateway:*::/restapis","arn:aws:apigateway:*::/restapis/*/resources/*"]}]}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"cloudhsm:ListHsms","Resource":"*"},
+        {"Effect":"Allow","Action":"apigateway:GET",
+         "Resource":["arn:aws:apigateway:*::/restapis/*/resources/*/methods/*"]}]}"#;
+    let w = new_access_witness(existing, new);
+    assert_eq!((w.action.as_str(), w.resource.as_str()), ("cloudhsm:ListHsms", "*"));
+}
+
+#[test]
+fn an_unlisted_action_takes_its_services_capital_first_letter() {
+    // `budgets:describeBudget` is no action of the catalogue; every Budgets action AWS lists is
+    // PascalCase (AWSSupportServiceRolePolicy v6->v5).
+    let existing = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"budgets:ViewBudget","Resource":"*"}]}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["budgets:ViewBudget","budgets:describeBudget"],"Resource":"*"}]}"#;
+    let w = new_access_witness(existing, new);
+    assert_eq!((w.action.as_str(), w.resource.as_str()), ("budgets:DescribeBudget", "*"));
+}
+
+#[test]
+fn a_real_pair_is_found_beside_an_unreal_first_witness() {
+    // AWSWAFReadOnlyAccess v9->v8: the new version allows `waf:Get*` on `*`, the existing one
+    // on WAF's ARNs only; `waf:GetChangeToken` takes no resource type, so AWS evaluates it on
+    // `*`, which the existing policy does not grant: a real witness exists.
+    let existing = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["waf:Get*","waf:List*"],
+         "Resource":["arn:aws:waf::*:ipset/*","arn:aws:waf::*:changetoken/*"]},
+        {"Effect":"Allow","Action":"apprunner:ListServices","Resource":"*"}]}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["apprunner:DescribeWebAclForService","apprunner:ListServices",
+         "waf:Get*","waf:List*"],"Resource":"*"}]}"#;
+    let w = new_access_witness(existing, new);
+    assert!(is_real(&w), "{w:?}");
+    assert!(w.action.starts_with("waf:"), "{w:?}");
+    // The same input, the same witness (the budgets count tries, not time).
+    assert_eq!(new_access_witness(existing, new), w);
+}
+
+#[test]
+fn a_real_witness_takes_the_new_resource_pattern() {
+    // The new version adds one log group; the real witness is on it.
+    let existing = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"logs:PutLogEvents",
+         "Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/*:log-stream:*"}]}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"logs:PutLogEvents",
+         "Resource":["arn:aws:logs:*:*:log-group:/aws/lambda/*:log-stream:*",
+                     "arn:aws:logs:*:*:log-group:/aws/cloudfront/*:log-stream:*"]}]}"#;
+    let w = new_access_witness(existing, new);
+    assert!(is_real(&w), "{w:?}");
+    assert!(w.resource.contains("/aws/cloudfront/"), "{w:?}");
+}
+
+#[test]
+fn a_legacy_upper_case_bucket_is_a_real_resource() {
+    // Launch-article example 5: `s3:DeleteBucket` on `DOC-EXAMPLE-BUCKET`. A bucket created in
+    // us-east-1 before March 1, 2018 may have upper-case letters (S3 User Guide, "General
+    // purpose bucket naming rules"), so the catalogue model has this request and must FAIL.
+    let ty = PolicyType::Resource;
+    let read = |name: &str| std::fs::read_to_string(crate::common::example(name)).unwrap();
+    let existing = policy(&read("public-put.json"), ty);
+    let new = policy(&read("account-put-delete.json"), ty);
+    let v = check_no_new_access(&existing, &new, ty, &catalog_config());
+    let Verdict::Fail { witness, .. } = v else { panic!("{v:?}") };
+    assert_eq!(witness.action, "s3:DeleteBucket");
+    assert_eq!(witness.resource, "arn:aws:s3:::DOC-EXAMPLE-BUCKET");
+    assert!(is_real(&witness), "{witness:?}");
+    assert!(allows(&new, ty, &witness) && !allows(&existing, ty, &witness), "{witness:?}");
+}

@@ -10,6 +10,7 @@
 mod common;
 
 mod action;
+mod action_whitespace;
 mod adversarial;
 mod batch;
 mod catalog;

@@ -28,10 +28,11 @@ def run_iamcheck_simulate(binary, policy, policy_type, request):
     return out
 
 
-def run_iamcheck_check_no_new_access(binary, existing, new, policy_type):
+def run_iamcheck_check_no_new_access(binary, existing, new, policy_type, extra=()):
     proc = subprocess.run(
         [binary, "check-no-new-access", "--existing-policy-document", json.dumps(existing),
-         "--new-policy-document", json.dumps(new), "--policy-type", policy_type, "--output", "json"],
+         "--new-policy-document", json.dumps(new), "--policy-type", policy_type, "--output", "json",
+         *extra],
         capture_output=True, text=True, check=False)
     if proc.returncode == 2:
         return {"result": "INVALID", "stderr": proc.stderr.strip()}

@@ -47,7 +47,11 @@ def checks(include_quacky):
     """(id, kind, existing, new, policy_type) for check-no-new-access; kind 'ang' carries (policy, access)."""
     out = []
     for case in load_jsonl(os.path.join(ROOT, "tests", "data", "aa-samples.jsonl")):
-        out.append((case["id"], "nna", case["existing_policy"], case["new_policy"], case["policy_type"]))
+        # The samples' `<ACCOUNT ID>` placeholder is an error for AWS and iamcheck alike (not a
+        # 12-digit account): filled as tests/laws.rs and the crosscheck do.
+        fill = lambda doc: json.loads(json.dumps(doc).replace("<ACCOUNT ID>", "111111111111"))
+        out.append((case["id"], "nna", fill(case["existing_policy"]), fill(case["new_policy"]),
+                    case["policy_type"]))
     if include_quacky:
         for case in load_jsonl(os.path.join(ROOT, "tests", "data", "quacky-pairs.jsonl")):
             out.append((case["id"] + " (mutant vs original)", "nna", case["original"], case["mutant"],
@@ -66,12 +70,12 @@ def checks(include_quacky):
     return out
 
 
-def run_check(binary, item):
+def run_check(binary, item, extra=()):
     cid, kind, a, b, ptype = item
     if kind == "nna":
-        return run_iamcheck_check_no_new_access(binary, a, b, ptype)
+        return run_iamcheck_check_no_new_access(binary, a, b, ptype, extra)
     proc = subprocess.run([binary, "check-access-not-granted", "--policy-document", json.dumps(a),
-                           "--access", b, "--policy-type", ptype, "--output", "json"],
+                           "--access", b, "--policy-type", ptype, "--output", "json", *extra],
                           capture_output=True, text=True, check=False)
     return json.loads(proc.stdout) if proc.returncode != 2 else {"result": "INVALID"}
 
@@ -111,19 +115,32 @@ def main():
             owners.append((item, "new-allows"))
     with Oracle() as oracle:
         answers = oracle.evaluate_all(questions)
+    # A FAIL that passes under the catalogue request model (only real (action, resource type)
+    # pairs exist) has no real request in its violating set (an Access Analyzer false FAIL):
+    # iam-simulate's strict mode, which accepts only real requests, cannot replay its witness by
+    # construction. Counted apart.
+    failing = [item for item, res in zip(items, results) if res.get("result") == "FAIL"]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        catalog = list(pool.map(lambda it: run_check(args.iamcheck, it, ("--request-model", "catalog")), failing))
+    no_real = {item[0] for item, res in zip(failing, catalog) if res.get("result") == "PASS"}
 
     per_witness = {}
     for (item, role), q, ans in zip(owners, questions, answers):
         rec = per_witness.setdefault(item[0], {"item": item, "witness": q["request"], "parts": {}})
         rec["parts"][role] = (q, ans)
 
-    counts = {"witnesses": len(per_witness), "strict_confirmed": 0, "confirmed": 0, "unsafe": 0, "refuted_unsafe": 0, "not_replayable": 0, "explained": 0, "unexplained": 0}
+    counts = {"witnesses": len(per_witness), "strict_confirmed": 0, "confirmed": 0, "unsafe": 0, "refuted_unsafe": 0,
+              "not_replayable": 0, "explained": 0, "unexplained": 0, "no_real_request": 0,
+              "real_strict_confirmed": 0}
     errors = {}
     refuted = []
     not_strict = []
     with Oracle() as localizer:
         for cid, rec in per_witness.items():
             parts = rec["parts"]
+            real = cid not in no_real
+            if not real:
+                counts["no_real_request"] += 1
             if any(ans["decision"] == "Error" or ans["detail"].get("mode") == "unsafe"
                    for _, ans in parts.values()):
                 not_strict.append(f"{cid}: {json.dumps(rec['witness'])}")
@@ -142,6 +159,7 @@ def main():
                 counts["confirmed"] += 1
                 if not unsafe:
                     counts["strict_confirmed"] += 1
+                    counts["real_strict_confirmed"] += real
                 continue
             if unsafe:
                 # Without iam-simulate's validation the comparison is informational only (its
@@ -175,6 +193,13 @@ def main():
     strict_pct = 100.0 * counts["strict_confirmed"] / counts["witnesses"] if counts["witnesses"] else 0.0
     print(f"  strict mode (iam-simulate validates the request against its catalogue): "
           f"{counts['strict_confirmed']} of {counts['witnesses']} witnesses replay ({strict_pct:.1f}%)")
+    real_total = counts["witnesses"] - counts["no_real_request"]
+    real_pct = 100.0 * counts["real_strict_confirmed"] / real_total if real_total else 0.0
+    print(f"  witnesses of FAILs with no real request (PASS under --request-model catalog: an Access Analyzer "
+          f"false FAIL, not replayable in strict mode by construction): {counts['no_real_request']} "
+          f"{json.dumps(sorted(no_real))}")
+    print(f"  strict mode over the {real_total} witnesses of FAILs with a real request: "
+          f"{counts['real_strict_confirmed']} replay ({real_pct:.1f}%)")
     print(f"  of which evaluated by runUnsafeSimulation (action/resource not in AWS's catalogue): {counts['unsafe']}")
     print(f"  not replayable (oracle Error) {counts['not_replayable']} {json.dumps(errors, sort_keys=True)}")
     for line in not_strict[: args.show]:

@@ -6,6 +6,7 @@ use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 use regex_syntax::hir::Hir;
 
+use super::factor;
 use super::{AtomBudget, AtomError, Budget, NFA_SIZE_LIMIT};
 
 /// The two lazy DFAs of one atom computation.
@@ -20,12 +21,25 @@ pub(super) struct Automata {
 }
 
 impl Automata {
-    /// Parses and compiles `patterns` and `universe`.
+    /// Parses, factors ([`factor`]) and compiles `patterns` and `universe`.
     pub(super) fn new(
         patterns: &[String],
         universe: &str,
         budget: &AtomBudget,
     ) -> Result<Automata, AtomError> {
+        Automata::new_with(patterns, universe, budget, true)
+    }
+
+    /// [`Automata::new`], with or without factoring the alternations (the same languages).
+    pub(super) fn new_with(
+        patterns: &[String],
+        universe: &str,
+        budget: &AtomBudget,
+        factoring: bool,
+    ) -> Result<Automata, AtomError> {
+        let parse = |pattern: &str| {
+            parse(pattern).map(|hir| if factoring { factor::factor(hir) } else { hir })
+        };
         let mut hirs = Vec::with_capacity(patterns.len().saturating_add(1));
         for (i, pattern) in patterns.iter().enumerate() {
             hirs.push(parse(pattern).map_err(|e| AtomError::pattern(Some(i), &e))?);
@@ -38,7 +52,7 @@ impl Automata {
     }
 }
 
-/// Parses one regex with the dialect of the module (Unicode, but byte classes allowed).
+/// Parses one regex (unfactored) with the dialect of the module (Unicode, but byte classes allowed).
 fn parse(pattern: &str) -> Result<Hir, String> {
     let config = syntax::Config::new().unicode(true).utf8(false);
     syntax::parse_with(pattern, &config).map_err(|e| e.to_string())

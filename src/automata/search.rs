@@ -101,8 +101,14 @@ pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>,
         atoms: Vec::new(),
     };
     search.push_root()?;
+    // Once every set of patterns is an atom, no node can show a new one: stop (the atoms and
+    // their witnesses are those the whole search would give).
+    let most = u32::try_from(automata.patterns).ok().and_then(|k| 1usize.checked_shl(k));
     let mut next = 0;
     while let Some(&node) = search.nodes.get(next) {
+        if most == Some(search.atoms.len()) {
+            break;
+        }
         search.expand(next, node)?;
         next += 1;
     }

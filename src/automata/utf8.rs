@@ -96,11 +96,14 @@ pub(super) fn edge_table(class_of: impl Fn(u8) -> u8) -> Vec<Vec<Edge>> {
     let mut table = Vec::with_capacity(STATES);
     for state in 0..STATES {
         let state = u8::try_from(state).unwrap_or(BOUNDARY);
-        let mut seen = std::collections::HashSet::new();
+        // (class, next decoder state) pairs already given an edge.
+        let mut seen = vec![false; 256 * STATES];
         let mut edges = Vec::new();
         for &byte in &order {
             if let Some(next) = step(state, byte) {
-                if seen.insert((class_of(byte), next)) {
+                let pair = usize::from(class_of(byte)) * STATES + usize::from(next);
+                if let Some(slot) = seen.get_mut(pair).filter(|seen| !**seen) {
+                    *slot = true;
                     edges.push(Edge { byte, next });
                 }
             }

@@ -9,6 +9,8 @@ use crate::policy::{Policy, PolicyType};
 use crate::request::{ContextValue, Request};
 use crate::simulate::{simulate, Decision};
 
+mod real;
+
 /// Replays a witness through the concrete evaluator: why it does not reach
 /// the goal (`terms`), if it does not. A FAIL is only reported with a
 /// witness `simulate` confirms; a decision `simulate` leaves undecided
@@ -89,9 +91,12 @@ pub(crate) fn request(
 /// Gives a lower-cased action witness AWS's spelling when the catalogue
 /// lists it, else the casing of the policy pattern whose literal prefix
 /// covers most of it (`ec2:describeinstance` → `ec2:DescribeInstance`
-/// from `ec2:DescribeInstance*`).
+/// from `ec2:DescribeInstance*`), with a capital first letter where every
+/// action the catalogue lists for its service has one (`budgets:describeBudget`
+/// → `budgets:DescribeBudget`: AWS's names of that service are PascalCase).
 fn recase_action(lower: &str, policies: &[&Policy]) -> String {
-    if let Some(a) = catalog().ok().and_then(|c| c.action(lower)) {
+    let c = catalog().ok();
+    if let Some(a) = c.and_then(|c| c.action(lower)) {
         return a.name();
     }
     let mut best: Option<&str> = None;
@@ -107,9 +112,21 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
             }
         }
     }
-    match best {
+    let spelled = match best {
         Some(prefix) => format!("{prefix}{}", lower.get(prefix.len()..).unwrap_or_default()),
         None => lower.to_string(),
+    };
+    let Some((service, name)) = spelled.split_once(':') else { return spelled };
+    let pascal = c.and_then(|c| c.service(&service.to_ascii_lowercase())).is_some_and(|s| {
+        !s.actions.is_empty()
+            && s.actions.iter().all(|a| a.name.starts_with(|ch: char| ch.is_ascii_uppercase()))
+    });
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if pascal => {
+            format!("{service}:{}{}", first.to_ascii_uppercase(), chars.as_str())
+        }
+        _ => spelled,
     }
 }
 
@@ -129,10 +146,14 @@ pub(crate) fn in_catalog_model(query: &Query<'_>, config: &Config) -> Verdict {
     in_catalog_services(query, config, None)
 }
 
-/// [`in_catalog_model`] over the services `only` names (all when `None`):
+/// [`in_catalog_model`] over the actions `only` names (all when `None`):
 /// a FAIL there is a FAIL of the whole model, a PASS only says no request
-/// of those services violates.
-fn in_catalog_services(query: &Query<'_>, config: &Config, only: Option<&[String]>) -> Verdict {
+/// of those actions violates.
+fn in_catalog_services(
+    query: &Query<'_>,
+    config: &Config,
+    only: Option<&[catalog::ActionRef<'_>]>,
+) -> Verdict {
     let c = match catalog() {
         Ok(c) => c,
         Err(e) => {
@@ -151,118 +172,43 @@ fn in_catalog_services(query: &Query<'_>, config: &Config, only: Option<&[String
     decide_exactly(&query, config, real)
 }
 
-/// Node budget of the search for a real witness of a FAIL in Access
-/// Analyzer's model (past it the FAIL keeps its first witness).
-const REAL_WITNESS_NODES: usize = 200_000;
+/// Node budget of the last step of [`realistic`], the search in the
+/// catalogue model over the few actions the candidates left open.
+const REAL_WITNESS_NODES: usize = 20_000;
 
-/// Services tried for a real witness beside the first witness's and those
-/// the policy under test names: common ones, each with resource types and
-/// type-less actions.
-const COMMON_SERVICES: &[&str] = &["s3", "ec2", "iam", "lambda", "sqs", "sns", "kms", "dynamodb"];
-
-/// Most services the policy under test names that are tried for a real
-/// witness (the catalogue model's encoding grows with its services).
-const NAMED_SERVICES: usize = 24;
-
-/// A FAIL of Access Analyzer's model with a real witness where one is found:
-/// the witness of the same query in the catalogue model, which is a
-/// violating request of both (it replays through `simulate` on the query's
-/// own policies). A real request next to the first witness is tried first
-/// ([`nearby_real`]); then the model over the first witness's service, then
-/// over common services and the first [`NAMED_SERVICES`] the policy under
-/// test names literally: a bounded search, so the first witness stays when
-/// none of those services has a violating real pair. Anything else is
-/// returned as it is.
+/// A FAIL of Access Analyzer's model with a real witness where one is found
+/// within a fixed budget (the same input always gives the same witness):
+/// first concrete candidates ([`real::find`]: catalogue actions the policy
+/// under test names, screened per action, on a few resources each, each
+/// replayed through `simulate`); when the screen leaves no catalogue action,
+/// no real pair violates and the first witness stays; when it leaves some
+/// that no candidate resource made a witness, the same query is decided in
+/// the catalogue model over those few actions only, within
+/// [`REAL_WITNESS_NODES`] search nodes, and its witness (a violating request
+/// of both models, replayed on the query's own policies) is taken. Anything
+/// else is returned as it is.
 pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) -> Verdict {
     let Verdict::Fail { witness, reasons } = verdict else { return verdict };
     let Ok(c) = catalog() else { return Verdict::Fail { witness, reasons } };
     if c.fits(&witness.action, &witness.resource) {
         return Verdict::Fail { witness, reasons };
     }
-    if let Some(real) = nearby_real(&witness, query) {
-        return Verdict::Fail { witness: real, reasons };
+    let open = match real::find(c, &witness, query) {
+        real::Outcome::Found(real) => return Verdict::Fail { witness: real, reasons },
+        real::Outcome::NoneReal => return Verdict::Fail { witness, reasons },
+        real::Outcome::Open(open) => open,
+    };
+    if std::env::var_os("POLISH_DEBUG").is_some() {
+        eprintln!("open: {:?}", open.iter().map(|a| a.name()).collect::<Vec<_>>());
     }
     let budget = Config {
         max_search_nodes: config.max_search_nodes.min(REAL_WITNESS_NODES),
         ..config.clone()
     };
-    let known = |s: &str| c.service(s).is_some();
-    let own: Vec<String> = witness
-        .action
-        .split_once(':')
-        .map(|(s, _)| s.to_ascii_lowercase())
-        .filter(|s| known(s))
-        .into_iter()
-        .collect();
-    let mut named: Vec<String> = COMMON_SERVICES.iter().map(|s| s.to_string()).collect();
-    let entries = query.policies.first().into_iter().flat_map(|p| &p.statements);
-    for v in entries.flat_map(|s| &s.action.values) {
-        let svc = v.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
-        if named.len() < COMMON_SERVICES.len() + NAMED_SERVICES
-            && known(&svc)
-            && !named.contains(&svc)
-            && !own.contains(&svc)
-        {
-            named.push(svc);
-        }
+    match in_catalog_services(query, &budget, Some(&open)) {
+        Verdict::Fail { witness: real, .. } => Verdict::Fail { witness: real, reasons },
+        _ => Verdict::Fail { witness, reasons },
     }
-    for only in [own, named].iter().filter(|s| !s.is_empty()) {
-        if let Verdict::Fail { witness: real, .. } = in_catalog_services(query, &budget, Some(only))
-        {
-            return Verdict::Fail { witness: real, reasons };
-        }
-    }
-    Verdict::Fail { witness, reasons }
-}
-
-/// Real actions of the first witness's service tried by [`nearby_real`].
-const NEARBY_ACTIONS: usize = 16;
-/// Resources tried per action by [`nearby_real`].
-const NEARBY_RESOURCES: usize = 8;
-
-/// A real request next to `witness`, without a search: a real action of its
-/// service that an Allow entry of the policy under test names, on one of
-/// [`polish`]'s resources for it, the rest of the request kept, when
-/// `simulate` confirms it reaches the goal (a bounded number of tries).
-fn nearby_real(witness: &Request, query: &Query<'_>) -> Option<Request> {
-    let c = catalog().ok()?;
-    let (svc, _) = witness.action.split_once(':')?;
-    let service = c.service(&svc.to_ascii_lowercase())?;
-    let policy = query.policies.first()?;
-    let entries: Vec<&str> = policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == crate::policy::Effect::Allow && !s.action.negated)
-        .flat_map(|s| s.action.values.iter().map(String::as_str))
-        .collect();
-    let place = place_of(witness);
-    let patterns = concrete_patterns(query.policies, &place);
-    let actions = service.actions.iter().map(|a| catalog::ActionRef { service, action: a });
-    let named = actions.filter(|a| {
-        let name = a.name();
-        entries.iter().any(|e| crate::simulate::glob::glob_ignore_ascii_case(e, &name))
-    });
-    for action in named.take(NEARBY_ACTIONS) {
-        let mut resources: Vec<String> = patterns.clone();
-        resources.extend(action.formats().map(|f| catalog::fill(f, &place)));
-        resources.push("*".into());
-        let fitting = resources.into_iter().filter(|r| catalog::fits_formats(&action, r));
-        for resource in fitting.take(NEARBY_RESOURCES) {
-            let candidate = Request { action: action.name(), resource, ..witness.clone() };
-            if crate::request::caller::inconsistency(&candidate, query.policy_type).is_none()
-                && super::concretize::admitted(query.restrict, &candidate)
-                && reaches_goal_decidedly(
-                    &candidate,
-                    query.policies,
-                    query.terms,
-                    query.policy_type,
-                )
-            {
-                return Some(candidate);
-            }
-        }
-    }
-    None
 }
 
 /// Makes a witness read like a real request where that keeps it a witness:
@@ -271,7 +217,8 @@ fn nearby_real(witness: &Request, query: &Query<'_>) -> Option<Request> {
 /// caller's partition and account (`iam::catalog::fill`), whichever fits
 /// the action and keeps the witness first; a
 /// resource left free by the policies (`arn:aws:a:::a`) of an action the
-/// catalogue does not list becomes one of the action's service; a service
+/// catalogue does not list becomes `*` (as AWS evaluates an action that
+/// takes no resource type) or else one of the action's service; a service
 /// or federated caller becomes a real one (`service:ec2.amazonaws.com`,
 /// `federated:cognito-identity.amazonaws.com`) when that keeps it. Every
 /// candidate is checked with `simulate`, so a polished witness reaches the
@@ -302,7 +249,10 @@ pub(crate) fn polish(
             if witness.resource.split(':').nth(2) == Some(service.as_str()) {
                 return;
             }
+            // The catalogue cannot tell which types it takes (if any):
+            // `*` first, as AWS evaluates an action that takes none.
             vec![
+                "*".into(),
                 format!("arn:aws:{service}:us-east-1:123456789012:example"),
                 format!("arn:aws:{service}:::example"),
             ]

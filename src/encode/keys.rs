@@ -4,10 +4,12 @@
 //! multivalued key's value is absent or a set; a set matters only through
 //! which *classes* of element atoms it touches, where a class groups the
 //! element atoms on which every qualified condition's per-value test
-//! agrees, so the field's atoms are "absent" and every subset of classes.
+//! agrees, so the field's atoms are "absent" and one set per kind of set
+//! (`encode::sets`: the distinct satisfaction vectors, not every subset).
 
 use super::glob::{self, Pattern};
 use super::principal::KEY_UNIVERSE;
+use super::sets::{self, SetEntry, SetTest};
 use super::table::{dedup, PatRef, PatternTable};
 use super::variables;
 use super::{AtomValue, EncodeBudget, EncodeError, Field, FieldAtom, FieldKind, Stmts};
@@ -18,7 +20,7 @@ use crate::policy::{BaseOperator, Condition, Qualifier};
 use crate::unknown::{Construct, ConstructKind};
 use crate::values::{self, Predicate, Sort};
 use fixedbitset::FixedBitSet;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// One condition entry on a key, ready to evaluate.
 #[derive(Debug)]
@@ -71,15 +73,15 @@ impl Clause {
         }
     }
 
-    /// The entry on a present set, from whether some element passes the
-    /// per-value test and whether all do.
-    fn holds_summary(&self, some: bool, all: bool) -> bool {
+    /// What the entry asks of a present set: that every element passes the
+    /// per-value test, that some element does, or a fixed answer (`Null`).
+    fn set_test(&self) -> SetTest {
         match (self.qualifier, self.base) {
-            (None, _) => self.null_holds(true),
-            (Some(Qualifier::ForAllValues), BaseOperator::Null) => true,
-            (Some(Qualifier::ForAnyValue), BaseOperator::Null) => false,
-            (Some(Qualifier::ForAllValues), _) => all,
-            (Some(Qualifier::ForAnyValue), _) => some,
+            (None, _) => SetTest::Fixed(self.null_holds(true)),
+            (Some(Qualifier::ForAllValues), BaseOperator::Null) => SetTest::Fixed(true),
+            (Some(Qualifier::ForAnyValue), BaseOperator::Null) => SetTest::Fixed(false),
+            (Some(Qualifier::ForAllValues), _) => SetTest::All,
+            (Some(Qualifier::ForAnyValue), _) => SetTest::Any,
         }
     }
 
@@ -519,61 +521,21 @@ fn multi_atoms(
     budget: &EncodeBudget,
     may_be_absent: bool,
 ) -> Result<Vec<FieldAtom>, EncodeError> {
-    // Classes: element atoms on which every per-value test agrees.
-    let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
-    for (w, m) in raw {
-        let vector: Vec<bool> = clauses.iter().map(|c| c.value_holds(&m)).collect();
-        if !classes.iter().any(|(v, _)| *v == vector) {
-            classes.push((vector, w));
-        }
-    }
-    // A set matters only through, per entry, whether some element passes
-    // and whether all do: walk the sets class by class, keeping one set
-    // per distinct (some, all) summary (the empty set first).
-    let width = clauses.len();
-    let mut states: Vec<(Vec<bool>, Vec<bool>, Vec<usize>)> =
-        vec![(vec![false; width], vec![true; width], Vec::new())];
-    let mut seen: HashSet<(Vec<bool>, Vec<bool>)> = HashSet::new();
-    seen.insert((vec![false; width], vec![true; width]));
-    for (i, (vector, _)) in classes.iter().enumerate() {
-        let grown: Vec<_> = states
-            .iter()
-            .map(|(some, all, chosen)| {
-                let some: Vec<bool> = some.iter().zip(vector).map(|(a, b)| *a || *b).collect();
-                let all: Vec<bool> = all.iter().zip(vector).map(|(a, b)| *a && *b).collect();
-                let mut chosen = chosen.clone();
-                chosen.push(i);
-                (some, all, chosen)
-            })
-            .collect();
-        for state in grown {
-            if seen.insert((state.0.clone(), state.1.clone())) {
-                states.push(state);
-            }
-        }
-        if states.len() > budget.max_set_states {
-            return Err(EncodeError::multivalued_classes(budget.max_set_states));
-        }
-    }
-    let mut atoms: Vec<FieldAtom> = may_be_absent
-        .then(|| FieldAtom {
-            value: AtomValue::Absent,
-            sat: sat_of(n, clauses, Clause::holds_absent_multi),
-        })
-        .into_iter()
-        .collect();
-    for (some, all, chosen) in states {
-        let values = chosen.iter().filter_map(|&i| classes.get(i)).map(|c| c.1.clone()).collect();
-        let mut sat = FixedBitSet::with_capacity(n);
-        sat.insert_range(..);
-        for (j, c) in clauses.iter().enumerate() {
-            let (s, a) =
-                (some.get(j).copied().unwrap_or(false), all.get(j).copied().unwrap_or(true));
-            if !c.holds_summary(s, a) {
-                sat.set(c.statement, false);
-            }
-        }
-        atoms.push(FieldAtom { value: AtomValue::Set(values), sat });
-    }
-    Ok(dedup(atoms))
+    let entries: Vec<SetEntry> =
+        clauses.iter().map(|c| SetEntry { statement: c.statement, test: c.set_test() }).collect();
+    let elements: Vec<Vec<bool>> =
+        raw.iter().map(|(_, m)| clauses.iter().map(|c| c.value_holds(m)).collect()).collect();
+    let kinds = sets::set_kinds(&entries, &elements, n, budget.max_set_states)
+        .map_err(EncodeError::multivalued_classes)?;
+    let absent = may_be_absent.then(|| FieldAtom {
+        value: AtomValue::Absent,
+        sat: sat_of(n, clauses, Clause::holds_absent_multi),
+    });
+    let present = kinds.into_iter().map(|k| FieldAtom {
+        value: AtomValue::Set(
+            k.chosen.iter().filter_map(|&c| raw.get(c)).map(|(w, _)| w.clone()).collect(),
+        ),
+        sat: k.sat,
+    });
+    Ok(dedup(absent.into_iter().chain(present)))
 }

@@ -39,12 +39,23 @@ pub(crate) struct OpaqueSet {
 impl OpaqueSet {
     /// A construct statement `statement` needs true, with no known meaning.
     pub(crate) fn add(&mut self, key: String, statement: usize, construct: Construct) {
+        self.add_gate(key, statement, true, construct);
+    }
+
+    /// A construct with no known meaning that `statement` needs to be `needs`.
+    pub(crate) fn add_gate(
+        &mut self,
+        key: String,
+        statement: usize,
+        needs: bool,
+        construct: Construct,
+    ) {
         let entry = self.entries.entry(key).or_insert_with(|| Entry {
             construct,
             gates: Vec::new(),
             meaning: None,
         });
-        entry.gates.push((statement, true));
+        entry.gates.push((statement, needs));
     }
 
     /// A construct with a known meaning, which `statement` needs to be

@@ -178,15 +178,30 @@ impl Catalog {
 
     /// The service with the prefix `prefix`.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let i = self.services.binary_search_by(|s| s.prefix.as_str().cmp(prefix)).ok()?;
-        self.services.get(i)
+        self.services.get(self.service_position(prefix)?)
     }
 
     /// The action named `name` (`service:Action`, compared ignoring case).
     pub fn action(&self, name: &str) -> Option<ActionRef<'_>> {
-        let &(s, a) = self.by_action.get(&name.to_ascii_lowercase())?;
-        let service = self.services.get(s)?;
-        Some(ActionRef { service, action: service.actions.get(a)? })
+        let (s, a) = self.action_position(name)?;
+        self.action_at(s, a)
+    }
+
+    /// Where the action named `name` is: the positions of its service in
+    /// [`Catalog::services`] and of the action in the service's `actions`.
+    pub fn action_position(&self, name: &str) -> Option<(usize, usize)> {
+        self.by_action.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The action at positions ([`Catalog::action_position`]).
+    pub fn action_at(&self, service: usize, action: usize) -> Option<ActionRef<'_>> {
+        let service = self.services.get(service)?;
+        Some(ActionRef { service, action: service.actions.get(action)? })
+    }
+
+    /// The position in [`Catalog::services`] of the service `prefix`.
+    pub fn service_position(&self, prefix: &str) -> Option<usize> {
+        self.services.binary_search_by(|s| s.prefix.as_str().cmp(prefix)).ok()
     }
 
     /// Whether `resource` is a resource `action` takes: an ARN fitting the
@@ -206,9 +221,13 @@ impl Catalog {
 /// - `${Region}`, `${Account}`: any run without `:` (empty too: some
 ///   services' ARNs leave them empty, and AWS's managed policies have the
 ///   account `aws`);
-/// - `${BucketName}`: S3's bucket-name characters, lower-case letters,
-///   digits, `.` and `-` (S3 User Guide, "General purpose bucket naming
-///   rules"), so a bucket never contains `/`;
+/// - `${BucketName}`: S3's bucket-name characters, letters of both cases,
+///   digits, `.`, `-` and `_` (S3 User Guide, "General purpose bucket
+///   naming rules": lower-case only today, but "Before March 1, 2018,
+///   buckets created in the US East (N. Virginia) Region could have names
+///   that were up to 255 characters long and included uppercase letters
+///   and underscores", and such buckets still receive requests), so a
+///   bucket never contains `/`;
 /// - any other placeholder followed by `/` or `:` in the format: a
 ///   non-empty run without that delimiter (a name in the middle of an ARN
 ///   ends at its delimiter: `${ApiId}/${Stage}`,
@@ -242,7 +261,7 @@ pub fn format_regex(format: &str) -> String {
             out.push_str(match (name, rest.chars().next()) {
                 ("Partition", _) => "[a-z0-9-]+",
                 ("Region" | "Account", _) => "[^:]*",
-                ("BucketName", _) => "[a-z0-9.-]+",
+                ("BucketName", _) => "[A-Za-z0-9._-]+",
                 (_, Some('/')) => "[^/]+",
                 (_, Some(':')) => "[^:]+",
                 _ => "(?s:.)+",
@@ -264,6 +283,17 @@ pub fn fits_formats(action: &ActionRef<'_>, resource: &str) -> bool {
 /// Whether `resource` fits `format` ([`format_regex`]).
 pub fn format_matches(format: &str, resource: &str) -> bool {
     use regex_automata::{meta::Regex, Anchored, Input};
+    // The service part, where the format spells it: a partition never
+    // holds `:` (`format_regex`), so it is the third `:`-part of both.
+    let literal = |part: &str| !part.contains(['$', '*']);
+    let mut parts = format.split(':');
+    if let (Some(arn), Some(partition), Some(service)) = (parts.next(), parts.next(), parts.next())
+    {
+        let fixed = literal(arn) && (partition == "${Partition}" || literal(partition));
+        if fixed && literal(service) && resource.split(':').nth(2) != Some(service) {
+            return false;
+        }
+    }
     static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let Ok(mut cache) = cache.lock() else { return false };
@@ -363,6 +393,9 @@ mod tests {
         assert!(c.fits("s3:GetObject", "arn:aws:s3:::my-bucket/a/b.txt"));
         assert!(!c.fits("s3:GetObject", "arn:aws:s3:::my-bucket"));
         assert!(c.fits("s3:ListBucket", "arn:aws:s3:::my-bucket"));
+        // A legacy us-east-1 bucket (before March 1, 2018) may have upper-case letters and `_`.
+        assert!(c.fits("s3:DeleteBucket", "arn:aws:s3:::DOC-EXAMPLE-BUCKET"));
+        assert!(c.fits("s3:GetObject", "arn:aws:s3:::Legacy_Bucket/key"));
         assert!(!c.fits("s3:ListBucket", "arn:aws:s3:::my-bucket/key"));
         assert!(c.fits("s3:ListAllMyBuckets", "*"));
         assert!(!c.fits("s3:ListAllMyBuckets", "arn:aws:s3:::my-bucket"));

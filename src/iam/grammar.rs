@@ -65,6 +65,24 @@ pub fn root_arn(arn: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// An `Action`/`NotAction` entry with whitespace at its ends or around its
+/// colon (`"lambda:ListFunctions "`, `"amplifybackend: *"`, as AWS's own
+/// managed policies have them), and the entry without it. AWS accepts such
+/// entries but does not document whether one matches the action without its
+/// whitespace, so the engine decides both readings (docs/semantics.md §1,
+/// "Whitespace in an action"). `None`: the entry has no such whitespace.
+pub fn action_whitespace(entry: &str) -> Option<String> {
+    if !entry.contains(char::is_whitespace) {
+        return None;
+    }
+    let trimmed = entry.trim();
+    let out = match trimmed.split_once(':') {
+        Some((service, name)) => format!("{}:{}", service.trim_end(), name.trim_start()),
+        None => trimmed.to_string(),
+    };
+    (out != entry).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +120,16 @@ mod tests {
         assert_eq!(root_arn("arn:aws-cn:iam::111122223333:root"), Some(("aws-cn", "111122223333")));
         assert_eq!(root_arn("arn:aws-cn:iam::1111:root"), None);
         assert_eq!(arn_parts("arn:a:b:c:d"), None);
+    }
+
+    #[test]
+    fn action_whitespace_trims_the_ends_and_the_colon() {
+        use super::action_whitespace as w;
+        assert_eq!(w("lambda:ListFunctions ").as_deref(), Some("lambda:ListFunctions"));
+        assert_eq!(w("amplifybackend: *").as_deref(), Some("amplifybackend:*"));
+        assert_eq!(w(" ec2 : Describe*\t").as_deref(), Some("ec2:Describe*"));
+        assert_eq!(w("s3:GetObject"), None);
+        // Inside a name: unchanged, so not this rule (the parser rejects it).
+        assert_eq!(w("s3:Get Object"), None);
     }
 }

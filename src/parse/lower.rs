@@ -516,6 +516,23 @@ impl Lowerer {
                 None => grammar::action(item.text),
             };
             let site = || Site::value(&item.path(path), item.json);
+            let spaced = (!resource)
+                .then(|| crate::iam::grammar::action_whitespace(item.text))
+                .flatten()
+                .filter(|t| checked.is_err() && grammar::action(t).is_ok());
+            if let Some(trimmed) = spaced {
+                // AWS accepts it (its own managed policies have such entries) but does not
+                // say whether it matches `trimmed`: both readings are decided.
+                let message = format!(
+                    "`{}` has whitespace: AWS does not document whether it matches `{trimmed}`",
+                    item.text.escape_debug()
+                );
+                let help = format!(
+                    "write `{trimmed}`; iamcheck decides both readings and answers UNKNOWN where the verdict depends on it"
+                );
+                self.warn(site(), message, Some(help));
+                continue;
+            }
             match checked {
                 Err(problem) => {
                     self.error(site(), problem.message, problem.help);

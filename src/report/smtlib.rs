@@ -120,6 +120,14 @@ fn script(goal: &Goal<'_>, policy_type: PolicyType) -> Result<String, Unsupporte
         let mut allow = Vec::new();
         let mut deny = Vec::new();
         for s in &policy.statements {
+            for entry in &s.action.values {
+                if crate::iam::grammar::action_whitespace(entry).is_some() {
+                    // An opaque construct of the engine (semantics.md §1).
+                    w.refuse(format!(
+                        "an action entry with whitespace ({entry:?}: AWS does not document whether it matches its trimmed action)"
+                    ));
+                }
+            }
             let mut parts = vec![element(&mut w, "action", &s.action, |w, t| w.action(t))];
             match &s.resource {
                 None => {}

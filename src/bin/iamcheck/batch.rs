@@ -8,6 +8,7 @@
 use crate::failure::Failure;
 use crate::input;
 use crate::out;
+use crate::parsed::ParseCache;
 use crate::run::Exit;
 use iamcheck::report::CheckKind;
 use iamcheck::{Check, Config, PolicyType, Verdict};
@@ -65,6 +66,7 @@ pub fn run(args: BatchArgs) -> Result<Exit, Failure> {
         Box::new(std::io::BufReader::new(file))
     };
     let config = crate::limits::config();
+    let cache = ParseCache::default();
     let mut worst = Outcome::Pass;
     let mut lines = reader.lines();
     let mut number = 0usize;
@@ -84,7 +86,7 @@ pub fn run(args: BatchArgs) -> Result<Exit, Failure> {
             break;
         }
         let mut results = String::new();
-        for (outcome, result) in check_all(&round, jobs, &config, args.stats) {
+        for (outcome, result) in check_all(&round, jobs, &config, &cache, args.stats) {
             worst = worst.max(outcome);
             results.push_str(&result);
             results.push('\n');
@@ -106,6 +108,7 @@ fn check_all(
     lines: &[(usize, String)],
     jobs: usize,
     config: &Config,
+    cache: &ParseCache,
     stats: bool,
 ) -> Vec<(Outcome, String)> {
     let next = AtomicUsize::new(0);
@@ -114,7 +117,7 @@ fn check_all(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((number, line)) = lines.get(i) else { break };
-            done.push((i, check_line(*number, line, config, stats)));
+            done.push((i, check_line(*number, line, config, cache, stats)));
         }
         done
     };
@@ -143,7 +146,13 @@ fn check_all(
 }
 
 /// One request line → its outcome and result line.
-fn check_line(number: usize, line: &str, config: &Config, stats: bool) -> (Outcome, String) {
+fn check_line(
+    number: usize,
+    line: &str,
+    config: &Config,
+    cache: &ParseCache,
+    stats: bool,
+) -> (Outcome, String) {
     let start = Instant::now();
     let request: Map<String, Value> = match serde_json::from_str(line) {
         Ok(Value::Object(map)) => map,
@@ -164,7 +173,7 @@ fn check_line(number: usize, line: &str, config: &Config, stats: bool) -> (Outco
         }
     };
     let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let check = match check(&request) {
+    let check = match check(&request, cache) {
         Ok(check) => check,
         Err(message) => {
             return (Outcome::Error, error_line(&id, &format!("line {number}: {message}")))
@@ -203,7 +212,7 @@ fn error_line(id: &Value, message: &str) -> String {
 const COMMON_FIELDS: [&str; 3] = ["id", "check", "stats"];
 
 /// Builds the check a request names, rejecting fields it does not take.
-fn check(request: &Map<String, Value>) -> Result<Check, String> {
+fn check(request: &Map<String, Value>, cache: &ParseCache) -> Result<Check, String> {
     let name = request
         .get("check")
         .and_then(Value::as_str)
@@ -229,13 +238,13 @@ fn check(request: &Map<String, Value>) -> Result<Check, String> {
     let check = match kind {
         CheckKind::NoNewAccess => {
             let ty = policy_type(request)?;
-            let existing = policy(request, "existingPolicyDocument", ty)?;
-            let new = policy(request, "newPolicyDocument", ty)?;
+            let existing = policy(request, cache, "existingPolicyDocument", ty)?;
+            let new = policy(request, cache, "newPolicyDocument", ty)?;
             Check::no_new_access(existing, new, ty)
         }
         CheckKind::AccessNotGranted => {
             let ty = policy_type(request)?;
-            let doc = policy(request, "policyDocument", ty)?;
+            let doc = policy(request, cache, "policyDocument", ty)?;
             let (access, warnings) = match request.get("access") {
                 Some(Value::String(s)) => input::access_with_warnings(s),
                 Some(v) => input::access_with_warnings(&v.to_string()),
@@ -253,13 +262,13 @@ fn check(request: &Map<String, Value>) -> Result<Check, String> {
                 .get("resourceType")
                 .and_then(Value::as_str)
                 .ok_or("`resourceType` must be a string such as \"AWS::S3::Bucket\"")?;
-            let doc = policy(request, "policyDocument", PolicyType::Resource)?;
+            let doc = policy(request, cache, "policyDocument", PolicyType::Resource)?;
             Check::no_public_access(doc, ty).map_err(|e| format!("`resourceType`: {e}"))?
         }
         CheckKind::NoExternalAccess => {
             let accounts = strings(request, "trustedAccounts")?;
             let orgs = strings(request, "trustedOrgs")?;
-            let doc = policy(request, "policyDocument", PolicyType::Resource)?;
+            let doc = policy(request, cache, "policyDocument", PolicyType::Resource)?;
             Check::no_external_access(doc, accounts, orgs)
                 .map_err(|e| format!("`trustedAccounts`, `trustedOrgs`: {e}"))?
         }
@@ -287,9 +296,11 @@ fn policy_type(request: &Map<String, Value>) -> Result<PolicyType, String> {
     }
 }
 
-/// Parses the document in field `field` (a JSON string or the policy object itself).
+/// Parses the document in field `field` (a JSON string or the policy object itself), once
+/// per text (`cache`).
 fn policy(
     request: &Map<String, Value>,
+    cache: &ParseCache,
     field: &str,
     ty: PolicyType,
 ) -> Result<iamcheck::Policy, String> {
@@ -303,11 +314,8 @@ fn policy(
         Some(_) => return Err(format!("`{field}` must be a policy: a JSON string or object")),
         None => return Err(format!("`{field}` is missing")),
     };
-    match iamcheck::parse_policy(text, ty) {
-        Ok(parsed) => Ok(parsed.policy),
-        Err(errors) => {
-            let all: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
-            Err(format!("`{field}`: {}", all.join("; ")))
-        }
+    match cache.get(text, ty).as_ref() {
+        Ok(policy) => Ok(policy.clone()),
+        Err(errors) => Err(format!("`{field}`: {errors}")),
     }
 }

@@ -7,6 +7,7 @@ mod failure;
 mod input;
 mod limits;
 mod out;
+mod parsed;
 mod run;
 mod sarif_template;
 mod smtlib_cmd;

@@ -11,17 +11,17 @@
 //! matches are listed: every check's goal wants that policy to allow the
 //! request, and any other action matches none of its Allow statements.
 
-use super::{Catalog, Service};
+use super::{ActionRef, Catalog, Service};
 use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 
-/// The model's policy for a query over `policies`, listing the services
+/// The model's policy for a query over `policies`, listing the actions
 /// `only` names (all when `None`) among those the query can name.
 pub(crate) fn policy(
     catalog: &Catalog,
     policies: &[&Policy],
     terms: &[(usize, bool)],
     policy_type: PolicyType,
-    only: Option<&[String]>,
+    only: Option<&[ActionRef<'_>]>,
 ) -> Policy {
     let allowing: Vec<&Policy> = terms
         .iter()
@@ -43,17 +43,20 @@ pub(crate) fn policy(
             lines: (0, 0),
         });
     };
-    let wanted = |s: &&Service| only.is_none_or(|o| o.contains(&s.prefix));
+    let listed =
+        |a: &super::Action| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.action, a)));
+    let wanted = |s: &&Service| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.service, *s)));
     for service in catalog.services().iter().filter(wanted) {
         let patterns = entries.of_service(&service.prefix);
         if !entries.any_action && patterns.is_empty() {
             continue;
         }
         let named = |a: &super::Action| {
-            entries.any_action
-                || patterns
-                    .iter()
-                    .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, &a.name))
+            listed(a)
+                && (entries.any_action
+                    || patterns
+                        .iter()
+                        .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, &a.name)))
         };
         for (t, rtype) in service.resource_types.iter().enumerate() {
             let actions = actions_where(service, |a| a.resource_types.contains(&t) && named(a));

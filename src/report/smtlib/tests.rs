@@ -158,6 +158,8 @@ fn unsupported_constructs_are_refused_with_reasons() {
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ArnLike":{"k":"arn:aws:s3:::${a}"}}}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"k":"${a}"}}}"#,
         r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::${aws:TagKeys}"}"#,
+        // An opaque construct of the engine (semantics.md §1).
+        r#"{"Effect":"Allow","Action":"lambda:ListFunctions ","Resource":"*"}"#,
     ];
     for st in cases {
         let p = identity(st);
