@@ -10,12 +10,15 @@
 //! differ in one field only; each box's atom sets are then written as
 //! patterns with exceptions (`describe`).
 //!
-//! Exactness contract: the union of the added regions is exactly the set of
-//! requests of the request model (docs/semantics.md §2) that `new` allows
-//! and `existing` does not, and likewise for the removed ones; regions of
-//! one list do not overlap. Where the encoding is not exact (policy
-//! variables, opaque constructs that decide part of a region) the diff is
-//! [`Undecided`], never a guess.
+//! Exactness contract: among the requests of the request model
+//! (docs/semantics.md §2) AWS can send (the availability facts of §2a,
+//! `decide::facts`, which constrain both sides), the union of the added
+//! regions is exactly the set that `new` allows and `existing` does not, and
+//! likewise for the removed ones; regions of one list do not overlap. Where
+//! an opaque construct (a policy variable compared with another key, …)
+//! decides part of it, that part is an [`UndecidedRegion`], described as
+//! exactly; where a region cannot be written in the labels or a budget runs
+//! out, the diff is [`Undecided`], never a guess.
 
 mod describe;
 mod labels;
