@@ -261,18 +261,17 @@ fn an_unlisted_action_takes_its_services_capital_first_letter() {
 fn a_real_pair_is_found_beside_an_unreal_first_witness() {
     // AWSWAFReadOnlyAccess v9->v8: the new version allows `waf:Get*` on `*`, the existing one
     // on WAF's ARNs only; `waf:GetChangeToken` takes no resource type, so AWS evaluates it on
-    // `*`, which the existing policy does not grant: a real witness exists.
+    // `*`, which the existing policy does not grant: a real witness exists beside the unlisted
+    // `cloudhsm:ListHsms`.
     let existing = r#"{"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Action":["waf:Get*","waf:List*"],
-         "Resource":["arn:aws:waf::*:ipset/*","arn:aws:waf::*:changetoken/*"]},
-        {"Effect":"Allow","Action":"apprunner:ListServices","Resource":"*"}]}"#;
+         "Resource":["arn:aws:waf::*:ipset/*","arn:aws:waf::*:changetoken/*"]}]}"#;
     let new = r#"{"Version":"2012-10-17","Statement":[
-        {"Effect":"Allow","Action":["apprunner:DescribeWebAclForService","apprunner:ListServices",
-         "waf:Get*","waf:List*"],"Resource":"*"}]}"#;
+        {"Effect":"Allow","Action":["cloudhsm:ListHsms","waf:Get*","waf:List*"],"Resource":"*"}]}"#;
     let w = new_access_witness(existing, new);
     assert!(is_real(&w), "{w:?}");
     assert!(w.action.starts_with("waf:"), "{w:?}");
-    // The same input, the same witness (the budgets count tries, not time).
+    // The same input, the same witness (the budgets count, they do not time).
     assert_eq!(new_access_witness(existing, new), w);
 }
 

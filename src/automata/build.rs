@@ -1,6 +1,10 @@
 //! Compiling the patterns and the universe into lazy DFAs.
 
-use regex_automata::hybrid::dfa::{Builder, Config, DFA};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use regex_automata::hybrid::dfa::{Builder, Cache, Config, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
 use regex_automata::MatchKind;
@@ -9,14 +13,20 @@ use regex_syntax::hir::Hir;
 use super::factor;
 use super::{AtomBudget, AtomError, Budget, NFA_SIZE_LIMIT};
 
-/// The two lazy DFAs of one atom computation.
+/// The two lazy DFAs of one atom computation, searched in product.
+///
+/// The universe is kept out of the patterns' DFA: each DFA then determinizes its own, smaller
+/// subsets (a product DFA would determinize every pair again), and a node whose patterns'
+/// state is dead can only show the empty pattern set.
 #[derive(Debug)]
 pub(super) struct Automata {
-    /// All patterns, then the universe as pattern number `patterns`.
+    /// All patterns (a pattern that never matches when there are none).
     pub(super) main: DFA,
-    /// The universe alone, used to prune search nodes that can no longer reach it.
-    pub(super) universe: DFA,
-    /// Number of caller patterns (the universe's index in `main`).
+    /// The universe alone (shared by the computations of one thread over the same universe).
+    pub(super) universe: Rc<DFA>,
+    /// The universe's key in the thread's [`UNIVERSES`].
+    universe_key: (String, usize),
+    /// Number of caller patterns.
     pub(super) patterns: usize,
 }
 
@@ -44,12 +54,70 @@ impl Automata {
         for (i, pattern) in patterns.iter().enumerate() {
             hirs.push(parse(pattern).map_err(|e| AtomError::pattern(Some(i), &e))?);
         }
-        let universe_hir = parse(universe).map_err(|e| AtomError::pattern(None, &e))?;
-        hirs.push(universe_hir.clone());
+        if hirs.is_empty() {
+            hirs.push(Hir::fail());
+        }
         let main = lazy_dfa(&hirs, budget)?;
-        let universe = lazy_dfa(&[universe_hir], budget)?;
-        Ok(Automata { main, universe, patterns: patterns.len() })
+        let universe_key = (universe.to_string(), budget.cache_bytes);
+        let known = UNIVERSES.with(|u| u.borrow().get(&universe_key).map(|(dfa, _)| dfa.clone()));
+        let universe = match known {
+            Some(dfa) => dfa,
+            None => {
+                let hir = parse(universe).map_err(|e| AtomError::pattern(None, &e))?;
+                let dfa = Rc::new(lazy_dfa(&[hir], budget)?);
+                UNIVERSES.with(|u| {
+                    let mut u = u.borrow_mut();
+                    if u.len() >= MAX_UNIVERSES {
+                        u.clear();
+                    }
+                    u.insert(universe_key.clone(), (dfa.clone(), None));
+                });
+                dfa
+            }
+        };
+        Ok(Automata { main, universe, universe_key, patterns: patterns.len() })
     }
+
+    /// The cache of [`Automata::universe`] the thread's last computation over this universe
+    /// left, if any (its states stay valid: the DFA is the same).
+    pub(super) fn kept_universe_cache(&self) -> Option<Cache> {
+        UNIVERSES.with(|u| {
+            u.borrow_mut().get_mut(&self.universe_key).and_then(|(_, cache)| cache.take())
+        })
+    }
+
+    /// Keeps `cache` for the next computation over the same universe, unless it holds more
+    /// than [`KEPT_CACHE_BYTES`] or a quarter of its budget.
+    pub(super) fn keep_universe_cache(&self, cache: Cache) {
+        if cache.memory_usage() > KEPT_CACHE_BYTES.min(self.universe_key.1 / 4) {
+            return;
+        }
+        UNIVERSES.with(|u| {
+            if let Some((dfa, slot)) = u.borrow_mut().get_mut(&self.universe_key) {
+                if Rc::ptr_eq(dfa, &self.universe) {
+                    *slot = Some(cache);
+                }
+            }
+        });
+    }
+}
+
+/// At most this many universes are kept per thread (then all are dropped).
+const MAX_UNIVERSES: usize = 128;
+
+/// A universe's cache is kept only up to this size (so a thread keeps at most 64 MB; a
+/// service's universe takes about 50 KB).
+const KEPT_CACHE_BYTES: usize = 512 << 10;
+
+/// A compiled universe and the cache its last computation left.
+type KeptUniverse = (Rc<DFA>, Option<Cache>);
+
+thread_local! {
+    /// The universes compiled on this thread, by (regex, cache budget): the same few
+    /// universes (a service's actions or ARNs) come back in every check, so each is parsed,
+    /// compiled and determinized once per thread. A lazy DFA's answers do not depend on its
+    /// cache, so the atoms are the same as with a new one.
+    static UNIVERSES: RefCell<HashMap<(String, usize), KeptUniverse>> = RefCell::new(HashMap::new());
 }
 
 /// Parses one regex (unfactored) with the dialect of the module (Unicode, but byte classes allowed).

@@ -29,8 +29,12 @@ pub(super) fn factor(hir: Hir) -> Hir {
         return hir;
     }
     let slices: Vec<&[Hir]> = alternatives.iter().map(Vec::as_slice).collect();
-    build(&slices)
+    build(&slices, 0)
 }
+
+/// Deeper than this, [`build`] writes the remaining alternatives as they are (a bound on the
+/// recursion, e.g. for `a|aa|aaa|…`).
+const MAX_DEPTH: usize = 64;
 
 /// Appends to `out` the alternatives of `prefix` followed by `hir`, as item sequences; false
 /// when there would be more than [`MAX_ALTERNATIVES`].
@@ -75,41 +79,41 @@ fn push_items(hir: &Hir, items: &mut Vec<Hir>) {
     }
 }
 
-/// The factored alternation of `alternatives` (item sequences).
-fn build(alternatives: &[&[Hir]]) -> Hir {
-    let mut unique: Vec<&[Hir]> = Vec::with_capacity(alternatives.len());
-    for &a in alternatives {
-        if !unique.contains(&a) {
-            unique.push(a);
-        }
-    }
-    if let [one] = unique.as_slice() {
+/// The factored alternation of `alternatives` (item sequences) at recursion depth `depth`.
+fn build(alternatives: &[&[Hir]], depth: usize) -> Hir {
+    if let [one] = alternatives {
         return Hir::concat(one.to_vec());
     }
+    if depth >= MAX_DEPTH {
+        return Hir::alternation(alternatives.iter().map(|a| Hir::concat(a.to_vec())).collect());
+    }
+    let depth = depth + 1;
     // The longest prefix common to all.
-    let shortest = unique.iter().map(|a| a.len()).min().unwrap_or(0);
+    let shortest = alternatives.iter().map(|a| a.len()).min().unwrap_or(0);
     let common = (0..shortest)
         .take_while(|&k| {
-            let first = unique.first().and_then(|a| a.get(k));
-            unique.iter().all(|a| a.get(k) == first)
+            let first = alternatives.first().and_then(|a| a.get(k));
+            alternatives.iter().all(|a| a.get(k) == first)
         })
         .count();
     if common > 0 {
-        let head: Vec<Hir> = unique.first().and_then(|a| a.get(..common)).unwrap_or(&[]).to_vec();
-        let tails: Vec<&[Hir]> = unique.iter().map(|a| a.get(common..).unwrap_or(&[])).collect();
+        let head: Vec<Hir> =
+            alternatives.first().and_then(|a| a.get(..common)).unwrap_or(&[]).to_vec();
+        let tails: Vec<&[Hir]> =
+            alternatives.iter().map(|a| a.get(common..).unwrap_or(&[])).collect();
         let mut parts = head;
-        parts.push(build(&tails));
+        parts.push(build(&tails, depth));
         return Hir::concat(parts);
     }
     // Alternatives whose common tail has a loop share it (one copy of the loop); grouping by a
     // tail without a loop would only copy the heads' loops.
     let mut parts = Vec::new();
     let mut rest: Vec<&[Hir]> = Vec::new();
-    for (last, members) in groups(&unique, <[Hir]>::split_last) {
+    for (last, members) in groups(alternatives, <[Hir]>::split_last) {
         match (last, members.as_slice()) {
             (Some(last), [_, _, ..]) if tail_has_loop(&members) => {
                 let heads: Vec<&[Hir]> = members.iter().map(|&(_, head)| head).collect();
-                parts.push(Hir::concat(vec![build(&heads), last.clone()]));
+                parts.push(Hir::concat(vec![build(&heads, depth), last.clone()]));
             }
             _ => rest.extend(members.iter().map(|&(whole, _)| whole)),
         }
@@ -119,7 +123,7 @@ fn build(alternatives: &[&[Hir]]) -> Hir {
         match (first, members.as_slice()) {
             (Some(first), [_, _, ..]) => {
                 let tails: Vec<&[Hir]> = members.iter().map(|&(_, tail)| tail).collect();
-                parts.push(Hir::concat(vec![first.clone(), build(&tails)]));
+                parts.push(Hir::concat(vec![first.clone(), build(&tails, depth)]));
             }
             _ => parts.extend(members.iter().map(|&(whole, _)| Hir::concat(whole.to_vec()))),
         }
@@ -271,6 +275,26 @@ mod tests {
             .collect();
         let factored = factor(parse(&alternation(&globs)));
         assert_eq!(loops(&factored), 3, "{factored}");
+    }
+
+    #[test]
+    fn deep_alternations_are_bounded_and_exact() {
+        // `a|aa|aaa|…`: one recursion level per length without the depth bound.
+        let globs: Vec<String> = (1..=300).map(|n| "a".repeat(n)).collect();
+        let hir = parse(&alternation(&globs));
+        let (plain, fast) = (matcher(&hir), matcher(&factor(hir.clone())));
+        for n in [0, 1, 2, 63, 64, 65, 200, 300, 301] {
+            let s = "a".repeat(n);
+            assert_eq!(plain.is_match(&s), fast.is_match(&s), "{n}");
+        }
+        // Duplicated alternatives.
+        let globs: Vec<String> =
+            ["ab%", "ab%", "b", "b"].iter().map(|g| (*g).to_string()).collect();
+        let hir = parse(&alternation(&globs));
+        let (plain, fast) = (matcher(&hir), matcher(&factor(hir.clone())));
+        for s in ["ab", "abx", "b", "a", "bb", ""] {
+            assert_eq!(plain.is_match(s), fast.is_match(s), "{s}");
+        }
     }
 
     #[test]

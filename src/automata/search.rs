@@ -17,7 +17,7 @@ use regex_automata::Anchored;
 
 use super::build::Automata;
 use super::utf8::{self, Edge};
-use super::{Atom, AtomBudget, AtomError, Budget};
+use super::{Atom, AtomBudget, AtomError, AtomErrorKind, Budget};
 
 /// A fast non-cryptographic hasher (FxHash-style) for small integer keys.
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,9 +57,9 @@ const ROOT: u32 = u32::MAX;
 /// One search node.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    /// State of the patterns' DFA (with the universe as last pattern).
+    /// State of the patterns' DFA.
     state: LazyStateID,
-    /// State of the universe's DFA (a function of `state` in effect; used for pruning).
+    /// State of the universe's DFA.
     universe: LazyStateID,
     /// Index of the parent node, or [`ROOT`].
     parent: u32,
@@ -77,26 +77,66 @@ struct Search<'a> {
     universe_cache: Cache,
     edges: Vec<Vec<Edge>>,
     nodes: Vec<Node>,
-    visited: FastSet<(LazyStateID, u8)>,
-    /// EOI states already classified.
+    visited: FastSet<(LazyStateID, LazyStateID, u8)>,
+    /// EOI states of the patterns' DFA already classified (within the universe).
     seen_eoi: FastSet<LazyStateID>,
+    /// Whether the empty pattern set is an atom already: then a node whose patterns' state is
+    /// dead, which can show no other set, is not kept.
+    empty_found: bool,
     /// Pattern set → index in `atoms`.
     atom_ids: HashMap<FixedBitSet, usize>,
     atoms: Vec<Atom>,
 }
 
 /// Runs the search and returns every atom in discovery order.
+///
+/// The universe's DFA starts with the cache an earlier computation left, when there is one; if
+/// that cache fills up, the search runs again with a new one, so the budget means what it
+/// means for a computation alone.
 pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>, AtomError> {
-    let classes = automata.main.byte_classes();
+    let Some(kept) = automata.kept_universe_cache() else {
+        return run_with(automata, budget, automata.universe.create_cache());
+    };
+    match run_with(automata, budget, kept) {
+        Err(e)
+            if e.kind
+                == (AtomErrorKind::Exceeded {
+                    what: Budget::CacheBytes,
+                    limit: budget.cache_bytes,
+                }) =>
+        {
+            run_with(automata, budget, automata.universe.create_cache())
+        }
+        other => other,
+    }
+}
+
+/// [`run`] with this cache for the universe's DFA.
+fn run_with(
+    automata: &Automata,
+    budget: &AtomBudget,
+    universe_cache: Cache,
+) -> Result<Vec<Atom>, AtomError> {
+    // Bytes are alike when both DFAs put them in the same class.
+    let (main_classes, universe_classes) =
+        (automata.main.byte_classes(), automata.universe.byte_classes());
+    let mut ids: HashMap<(u8, u8), u8> = HashMap::new();
+    let mut class_of = [0u8; 256];
+    for (b, slot) in (0..=u8::MAX).zip(class_of.iter_mut()) {
+        let pair = (main_classes.get(b), universe_classes.get(b));
+        let next = u8::try_from(ids.len()).unwrap_or(u8::MAX);
+        *slot = *ids.entry(pair).or_insert(next);
+    }
     let mut search = Search {
         automata,
         budget,
         main_cache: automata.main.create_cache(),
-        universe_cache: automata.universe.create_cache(),
-        edges: utf8::edge_table(|b| classes.get(b)),
+        universe_cache,
+        edges: utf8::edge_table(|b| class_of.get(usize::from(b)).copied().unwrap_or(0)),
         nodes: Vec::new(),
         visited: FastSet::default(),
         seen_eoi: FastSet::default(),
+        empty_found: false,
         atom_ids: HashMap::new(),
         atoms: Vec::new(),
     };
@@ -112,6 +152,7 @@ pub(super) fn run(automata: &Automata, budget: &AtomBudget) -> Result<Vec<Atom>,
         search.expand(next, node)?;
         next += 1;
     }
+    automata.keep_universe_cache(search.universe_cache);
     Ok(search.atoms)
 }
 
@@ -137,10 +178,10 @@ impl Search<'_> {
             .universe
             .start_state(&mut self.universe_cache, &config)
             .map_err(|e| self.start_error(e))?;
-        if state.is_dead() || universe.is_dead() {
+        if universe.is_dead() {
             return Ok(());
         }
-        self.visited.insert((state, utf8::BOUNDARY));
+        self.visited.insert((state, universe, utf8::BOUNDARY));
         self.nodes.push(Node { state, universe, parent: ROOT, byte: 0, decoder: utf8::BOUNDARY });
         Ok(())
     }
@@ -148,7 +189,7 @@ impl Search<'_> {
     /// Classifies node `index` if it ends a valid string, then discovers its successors.
     fn expand(&mut self, index: usize, node: Node) -> Result<(), AtomError> {
         if node.decoder == utf8::BOUNDARY {
-            self.classify(index, node.state)?;
+            self.classify(index, node)?;
         }
         let edge_count = self.edges.get(usize::from(node.decoder)).map_or(0, Vec::len);
         for k in 0..edge_count {
@@ -162,18 +203,19 @@ impl Search<'_> {
     /// Follows one edge from node `index`, adding the successor node if it is new and live.
     fn follow(&mut self, index: usize, node: Node, edge: Edge) -> Result<(), AtomError> {
         let map = |_: CacheError| AtomError::exceeded(Budget::CacheBytes, self.budget.cache_bytes);
-        let state = self
-            .automata
-            .main
-            .next_state(&mut self.main_cache, node.state, edge.byte)
-            .map_err(map)?;
-        if state.is_dead() {
-            return Ok(());
-        }
+        let state = if node.state.is_dead() {
+            node.state
+        } else {
+            self.automata
+                .main
+                .next_state(&mut self.main_cache, node.state, edge.byte)
+                .map_err(map)?
+        };
         if state.is_quit() {
             return Err(AtomError::internal("the lazy DFA quit on a byte"));
         }
-        if !self.visited.insert((state, edge.next)) {
+        // No pattern can match an extension: only the empty set, once found, is left.
+        if state.is_dead() && self.empty_found {
             return Ok(());
         }
         let universe = self
@@ -181,9 +223,14 @@ impl Search<'_> {
             .universe
             .next_state(&mut self.universe_cache, node.universe, edge.byte)
             .map_err(map)?;
-        // No extension of this string is in the universe (a property of `state` alone, so
-        // pruning the first path to it prunes every path to it).
+        // No extension of this string is in the universe.
         if universe.is_dead() {
+            return Ok(());
+        }
+        if universe.is_quit() {
+            return Err(AtomError::internal("the lazy DFA quit on a byte"));
+        }
+        if !self.visited.insert((state, universe, edge.next)) {
             return Ok(());
         }
         if self.nodes.len() >= self.budget.max_nodes {
@@ -203,33 +250,45 @@ impl Search<'_> {
         Ok(())
     }
 
-    /// Reads the pattern set of the strings ending at a node with DFA state `state`, and
-    /// records a new atom if the set contains the universe and is new.
-    fn classify(&mut self, index: usize, state: LazyStateID) -> Result<(), AtomError> {
+    /// Reads the pattern set of the strings ending at `node` (node `index`), and records a new
+    /// atom if they are in the universe and the set is new.
+    fn classify(&mut self, index: usize, node: Node) -> Result<(), AtomError> {
+        let in_universe = self
+            .automata
+            .universe
+            .next_eoi_state(&mut self.universe_cache, node.universe)
+            .map_err(|_| self.cache_error())?
+            .is_match();
+        if !in_universe {
+            return Ok(());
+        }
         let main: &DFA = &self.automata.main;
-        let eoi =
-            main.next_eoi_state(&mut self.main_cache, state).map_err(|_| self.cache_error())?;
-        if !self.seen_eoi.insert(eoi) || !eoi.is_match() {
+        let eoi = if node.state.is_dead() {
+            node.state
+        } else {
+            main.next_eoi_state(&mut self.main_cache, node.state).map_err(|_| self.cache_error())?
+        };
+        if !self.seen_eoi.insert(eoi) {
             return Ok(());
         }
         let count = self.automata.patterns;
         let mut matched = FixedBitSet::with_capacity(count);
-        let mut in_universe = false;
-        for i in 0..main.match_len(&self.main_cache, eoi) {
-            let pattern = main.match_pattern(&self.main_cache, eoi, i).as_usize();
-            if pattern < count {
-                matched.insert(pattern);
-            } else if pattern == count {
-                in_universe = true;
+        if eoi.is_match() {
+            for i in 0..main.match_len(&self.main_cache, eoi) {
+                let pattern = main.match_pattern(&self.main_cache, eoi, i).as_usize();
+                if pattern < count {
+                    matched.insert(pattern);
+                }
             }
         }
-        if !in_universe || self.atom_ids.contains_key(&matched) {
+        if self.atom_ids.contains_key(&matched) {
             return Ok(());
         }
         if self.atoms.len() >= self.budget.max_atoms {
             return Err(AtomError::exceeded(Budget::Atoms, self.budget.max_atoms));
         }
         let witness = self.witness(index)?;
+        self.empty_found |= matched.is_clear();
         self.atom_ids.insert(matched.clone(), self.atoms.len());
         self.atoms.push(Atom { witness, matched });
         Ok(())

@@ -458,3 +458,23 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+/// A universe's DFA and cache are kept per thread between computations: the atoms are those
+/// of a thread that computes them first.
+#[test]
+fn kept_universes_change_no_atom() {
+    let universe = glob_regex("s:*");
+    let first: Vec<String> = ["s:a*", "s:*b*", "s:ab"].iter().map(|g| glob_regex(g)).collect();
+    let second: Vec<String> = ["s:b?", "s:*a", "s:?"].iter().map(|g| glob_regex(g)).collect();
+    let compute = |patterns: &[String]| atoms(patterns, &universe, &AtomBudget::default());
+    let alone = {
+        let (second, universe) = (second.clone(), universe.clone());
+        std::thread::spawn(move || atoms(&second, &universe, &AtomBudget::default()))
+            .join()
+            .unwrap_or_else(|_| panic!("the thread panicked"))
+    };
+    let before = compute(&first);
+    assert_eq!(compute(&second), alone);
+    assert_eq!(compute(&first), before);
+    assert!(alone.is_ok_and(|found| found.len() == 6));
+}

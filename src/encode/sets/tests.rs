@@ -177,3 +177,44 @@ fn union_blow_up_trips_the_budget_fast() {
     assert_eq!(set_kinds(&entries, &elements, width, 4096).map(|k| k.len()), Err(4096));
     assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
 }
+
+/// The SageMaker Studio provisioning policy's shape end to end: 25 statements,
+/// each `Null` false and a `ForAllValues:StringLike` allow-list on
+/// `aws:TagKeys`; the new version allows one more key on one list. Decided (it
+/// was `budget.multivaluedClasses`), with a witness `simulate` replays; the
+/// reverse direction passes.
+#[test]
+fn tag_key_allow_lists_decide_end_to_end() {
+    use crate::decide::{check_no_new_access, Config, Verdict};
+    use crate::policy::PolicyType;
+    use crate::{parse_policy, simulate, Decision};
+    let doc = |extra: &str| {
+        let statements: Vec<String> = (0..25)
+            .map(|i| {
+                let mut keys = vec!["\"AmazonDataZone*\"".to_string(), format!("\"Key{i}\"")];
+                if i % 3 == 0 {
+                    keys.push(format!("\"Shared{}*\"", i % 4));
+                }
+                if i == 7 {
+                    keys.push(format!("\"{extra}\""));
+                }
+                format!(
+                    r#"{{"Effect":"Allow","Action":"iam:TagRole","Resource":"*","Condition":{{"Null":{{"aws:TagKeys":"false"}},"ForAllValues:StringLike":{{"aws:TagKeys":[{}]}}}}}}"#,
+                    keys.join(",")
+                )
+            })
+            .collect();
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","));
+        parse_policy(&text, PolicyType::Identity).unwrap().policy
+    };
+    let (old, new) = (doc("Key7"), doc("NewKey"));
+    let t = PolicyType::Identity;
+    let allowed = |p, r| simulate(p, t, r).unwrap().decision == Decision::Allow;
+    match check_no_new_access(&old, &new, t, &Config::default()) {
+        Verdict::Fail { witness, .. } => {
+            assert!(allowed(&new, &witness) && !allowed(&old, &witness), "{witness:?}");
+        }
+        other => panic!("expected FAIL, got {other:?}"),
+    }
+    assert_eq!(check_no_new_access(&new, &old, t, &Config::default()), Verdict::Pass);
+}
