@@ -10,12 +10,15 @@
 //! differ in one field only; each box's atom sets are then written as
 //! patterns with exceptions (`describe`).
 //!
-//! Exactness contract: the union of the added regions is exactly the set of
-//! requests of the request model (docs/semantics.md §2) that `new` allows
-//! and `existing` does not, and likewise for the removed ones; regions of
-//! one list do not overlap. Where the encoding is not exact (policy
-//! variables, opaque constructs that decide part of a region) the diff is
-//! [`Undecided`], never a guess.
+//! Exactness contract: among the requests of the request model
+//! (docs/semantics.md §2) AWS can send (the availability facts of §2a,
+//! `decide::facts`, which constrain both sides), the union of the added
+//! regions is exactly the set that `new` allows and `existing` does not, and
+//! likewise for the removed ones; regions of one list do not overlap. Where
+//! an opaque construct (a policy variable compared with another key, …)
+//! decides part of it, that part is an [`UndecidedRegion`], described as
+//! exactly; where a region cannot be written in the labels or a budget runs
+//! out, the diff is [`Undecided`], never a guess.
 
 mod describe;
 mod labels;
@@ -107,8 +110,21 @@ pub struct Region {
     /// A request of the region: allowed by the gaining side, not by the other.
     pub witness: Request,
     /// The catalogue's real actions in the region's actions ([`crate::iam::catalog`]),
-    /// when its actions are not any value.
+    /// when its actions are neither any action nor action names without wildcards.
     pub real_actions: Option<RealActions>,
+}
+
+/// A region whose requests reach the goal for some values of constructs iamcheck does not
+/// decide exactly (policy variables compared with other keys, docs/semantics.md §6) and not
+/// for others: the diff says which requests these are, not whether they are added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndecidedRegion {
+    /// The region, described as a decided one's.
+    pub fields: BTreeMap<FieldName, Vec<Term>>,
+    /// The Allow statements of the side that would gain it which grant some of it.
+    pub statements: Vec<Reason>,
+    /// The constructs the answer depends on.
+    pub constructs: Vec<String>,
 }
 
 /// The real actions (of the catalogue shipped in the crate) a region's actions cover.
@@ -130,6 +146,11 @@ fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
         return None;
     }
     let pattern = |i: &usize| labels.action_pattern(*i);
+    // Actions written as names already say which they are.
+    let literal = |i: &usize| pattern(i).is_some_and(|p| !p.contains(['*', '?']));
+    if terms.iter().all(|t| t.ids.1.is_empty() && t.ids.0.iter().all(literal)) {
+        return None;
+    }
     let matches = |i: &usize, name: &str| {
         pattern(i).is_some_and(|p| crate::simulate::glob::glob_ignore_ascii_case(p, name))
     };
@@ -170,6 +191,9 @@ pub struct Diff {
     pub removed: Vec<Region>,
     /// Regions left out of `added` and `removed` by `max_regions`.
     pub omitted: (usize, usize),
+    /// Regions that may be added, or removed, depending on constructs iamcheck does not
+    /// decide exactly (disjoint from the decided regions and each other).
+    pub undecided: (Vec<UndecidedRegion>, Vec<UndecidedRegion>),
     labels: Labels,
     /// What AWS's requests are (`decide::facts`): the regions are exact among the requests
     /// these policies allow.
@@ -178,9 +202,16 @@ pub struct Diff {
 }
 
 impl Diff {
-    /// Whether every region is listed.
+    /// Whether every region is listed and decided.
     pub fn complete(&self) -> bool {
-        self.omitted == (0, 0)
+        self.omitted == (0, 0) && self.undecided.0.is_empty() && self.undecided.1.is_empty()
+    }
+
+    /// The relation, when the undecided regions cannot change it (`relation` is the decided
+    /// regions' alone): with none, or with access surely both added and removed.
+    pub fn decided_relation(&self) -> Option<Relation> {
+        let sure = self.undecided.0.is_empty() && self.undecided.1.is_empty();
+        (sure || self.relation == Relation::Incomparable).then_some(self.relation)
     }
 
     /// Whether `request` lies in `region` (evaluated with `simulate` on the
@@ -339,8 +370,8 @@ pub fn diff(
 ) -> Result<Diff, Undecided> {
     let policies = [new, existing];
     let mut engine = Engine::new(&policies, policy_type, config, options)?;
-    let added = engine.regions(&[(0, true), (1, false)])?;
-    let removed = engine.regions(&[(1, true), (0, false)])?;
+    let (added, undecided_added) = engine.regions(&[(0, true), (1, false)])?;
+    let (removed, undecided_removed) = engine.regions(&[(1, true), (0, false)])?;
     let relation = Relation::of(!added.is_empty(), !removed.is_empty());
     let cut = |mut v: Vec<Region>| {
         let keep = options.max_regions.unwrap_or(usize::MAX);
@@ -355,6 +386,7 @@ pub fn diff(
         added,
         removed,
         omitted: (omitted_added, omitted_removed),
+        undecided: (undecided_added, undecided_removed),
         labels: engine.labels,
         facts: engine.facts,
         policy_type,
@@ -376,7 +408,7 @@ pub fn access_regions(
     let target = super::access_policy(access, policy_type);
     let policies = [policy, &target];
     let mut engine = Engine::new(&policies, policy_type, config, options)?;
-    let mut added = engine.regions(&[(0, true), (1, true)])?;
+    let (mut added, undecided) = engine.regions(&[(0, true), (1, true)])?;
     let relation = Relation::of(!added.is_empty(), false);
     let keep = options.max_regions.unwrap_or(usize::MAX);
     let omitted = added.len().saturating_sub(keep);
@@ -386,6 +418,7 @@ pub fn access_regions(
         added,
         removed: Vec::new(),
         omitted: (omitted, 0),
+        undecided: (undecided, Vec::new()),
         labels: engine.labels,
         facts: engine.facts,
         policy_type,
@@ -396,6 +429,8 @@ pub fn access_regions(
 /// (policies 3…, `decide::facts`).
 struct Engine<'a> {
     policies: [&'a Policy; 2],
+    /// Where a policy uses a policy variable, if one does.
+    variables: Option<String>,
     facts: Vec<Policy>,
     policy_type: PolicyType,
     enc: crate::encode::Encoded,
@@ -413,17 +448,14 @@ impl<'a> Engine<'a> {
         config: &Config,
         options: &DiffOptions,
     ) -> Result<Engine<'a>, Undecided> {
-        if let Some(where_) = policies.iter().find_map(|p| labels::variable_in(p)) {
-            return Err(Undecided::new(
-                UndecidedKind::PolicyVariables,
-                format!("the regions of a policy with policy variables cannot be described exactly yet ({where_})"),
-            ));
-        }
         let deadline = config.timeout.map(|t| (std::time::Instant::now() + t, t));
-        let labels = Labels::of(policies, policy_type);
         // Only requests AWS can send count (keys as each kind of caller carries them), as in
         // the checks: the facts constrain both sides.
         let facts = super::facts::policies(policies, policy_type);
+        let mut read: Vec<&Policy> = policies.to_vec();
+        read.extend(facts.iter());
+        let labels = Labels::of(policies, policy_type, &crate::encode::variables::literals(&read));
+        let variables = policies.iter().find_map(|p| labels::variable_in(p));
         let mut budget = config.encode.clone();
         budget.atoms.deadline = deadline;
         let [first, second] = *policies;
@@ -435,6 +467,7 @@ impl<'a> Engine<'a> {
         let masks = Masks::new(&enc, all.len());
         Ok(Engine {
             policies: *policies,
+            variables,
             facts,
             policy_type,
             enc,
@@ -447,8 +480,12 @@ impl<'a> Engine<'a> {
     }
 
     /// The described regions of the requests reaching `terms` (policy 0 or
-    /// 1 allowing or not), the first term's policy being the gaining side.
-    fn regions(&mut self, terms: &[(usize, bool)]) -> Result<Vec<Region>, Undecided> {
+    /// 1 allowing or not), the first term's policy being the gaining side, and those an
+    /// opaque construct decides.
+    fn regions(
+        &mut self,
+        terms: &[(usize, bool)],
+    ) -> Result<(Vec<Region>, Vec<UndecidedRegion>), Undecided> {
         let goal = Goal { terms: terms.to_vec() };
         let gaining = terms.first().map_or(0, |t| t.0);
         let mut walk = regions::Walk::new(
@@ -469,6 +506,7 @@ impl<'a> Engine<'a> {
         terms.extend((0..self.facts.len()).map(|k| (FIRST_FACT + k, true)));
         let mut describer = describe::Describer::new(&self.enc, &self.labels, self.policy_type);
         let mut out = Vec::with_capacity(boxes.len());
+        let mut undecided = Vec::new();
         for b in boxes {
             // A box holding no request AWS can send is no access at all.
             let Some(sendable) =
@@ -476,8 +514,20 @@ impl<'a> Engine<'a> {
             else {
                 continue;
             };
-            let fields = describer.region(&b)?;
+            let fields = describer.region(&b).map_err(|e| match &self.variables {
+                // Atoms the variants' labels do not tell apart: say so, never guess.
+                Some(at) if e.kind == UndecidedKind::Internal => Undecided::new(
+                    UndecidedKind::PolicyVariables,
+                    format!("a region of a policy with policy variables cannot be written exactly in its patterns ({at})"),
+                ),
+                _ => e,
+            })?;
             let statements = self.reasons(&b, gaining);
+            if b.undecided {
+                let constructs = regions::opaque_names(&self.enc);
+                undecided.push(UndecidedRegion { fields, statements, constructs });
+                continue;
+            }
             let mut witness = self.witness(&b, sendable, &policies, &terms, &fields)?;
             let real_actions =
                 fields.get(&FieldName::Actions).and_then(|t| real_actions(&self.labels, t));
@@ -498,7 +548,7 @@ impl<'a> Engine<'a> {
             }
             out.push(Region { fields, statements, witness, real_actions });
         }
-        Ok(out)
+        Ok((out, undecided))
     }
 
     /// The Allow statements of `gaining` alive in some cell of the box.

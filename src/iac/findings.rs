@@ -171,6 +171,10 @@ pub struct ReportOptions {
     pub all_non_blocking: bool,
     /// The finding types that block (default `ERROR`, `SECURITY_WARNING`, `UNKNOWN`).
     pub blocking_types: Vec<FindingType>,
+    /// `--explain`: a failed check-no-new-access or check-access-not-granted finding's
+    /// `details` carry the regions of the access found, as `iamcheck diff` describes them
+    /// (`regions`, `regionsUndecided`, `regionsOmitted` or `regionsUnknown`; docs/diff.md).
+    pub explain: bool,
 }
 
 impl Default for ReportOptions {
@@ -183,6 +187,7 @@ impl Default for ReportOptions {
                 FindingType::SecurityWarning,
                 FindingType::Unknown,
             ],
+            explain: false,
         }
     }
 }
@@ -197,7 +202,7 @@ pub fn check(
 ) -> Report {
     let mut findings = Vec::new();
     for p in &found.policies {
-        findings.extend(check_policy(p, check, limits, config));
+        findings.extend(check_policy(p, check, limits, config, options.explain));
     }
     if let TemplateCheck::NoNewAccessSinceBaseline { baseline } = check {
         for old in &baseline.policies {
@@ -291,6 +296,7 @@ fn check_policy(
     check: &TemplateCheck,
     limits: &ParseLimits,
     config: &Config,
+    explain: bool,
 ) -> Vec<Finding> {
     let Some(public_type) = applies(p, check) else { return Vec::new() };
     let mut out = Vec::new();
@@ -376,7 +382,11 @@ fn check_policy(
         }
     };
     let verdict = one.run(config);
-    out.extend(verdict_finding(p, check, &one, &verdict));
+    let mut found = verdict_finding(p, check, &one, &verdict);
+    if let (Some(f), true, Verdict::Fail { .. }) = (found.as_mut(), explain, &verdict) {
+        add_regions(f, &one, config);
+    }
+    out.extend(found);
     out
 }
 
@@ -465,6 +475,24 @@ fn verdict_finding(
         }
     }
     Some(f)
+}
+
+/// The regions of a failed check's access in the finding's details (`--explain`).
+fn add_regions(f: &mut Finding, one: &Check, config: &Config) {
+    use crate::decide::diff::{access_regions, diff, DiffOptions};
+    let options = DiffOptions::default();
+    let explanation = match one {
+        Check::NoNewAccess { existing, new, policy_type } => {
+            diff(existing, new, *policy_type, config, &options)
+        }
+        Check::AccessNotGranted { policy, access, policy_type } => {
+            access_regions(policy, access, *policy_type, config, &options)
+        }
+        Check::NoPublicAccess { .. } | Check::NoExternalAccess { .. } => return,
+    };
+    if let Some(details) = f.details.as_object_mut() {
+        crate::report::diff::add_regions(details, &explanation);
+    }
 }
 
 fn finding(

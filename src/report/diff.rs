@@ -19,9 +19,10 @@
 //! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
 //! {"kind": "…", "message": "…"}}`.
 
-use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided};
+use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided, UndecidedRegion};
 use crate::decide::Reason;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// Which side gains a list of regions: names its statements' field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,20 +48,72 @@ impl Side {
 /// The diff as its JSON value.
 pub fn to_json(diff: &Diff) -> Value {
     let mut out = json!({
-        "relation": diff.relation.as_str(),
+        "relation": relation_str(diff),
         "added": regions_json(&diff.added, Side::New),
         "removed": regions_json(&diff.removed, Side::Existing),
         "complete": diff.complete(),
     });
-    if !diff.complete() {
-        if let Some(map) = out.as_object_mut() {
+    if let Some(map) = out.as_object_mut() {
+        if diff.omitted != (0, 0) {
             map.insert(
                 "omitted".into(),
                 json!({"added": diff.omitted.0, "removed": diff.omitted.1}),
             );
         }
+        let (added, removed) = &diff.undecided;
+        if !added.is_empty() || !removed.is_empty() {
+            map.insert(
+                "undecided".into(),
+                json!({"added": undecided_regions_json(added, Side::New),
+                       "removed": undecided_regions_json(removed, Side::Existing)}),
+            );
+        }
     }
     out
+}
+
+/// The relation, `UNKNOWN` when undecided regions could change it.
+fn relation_str(diff: &Diff) -> &'static str {
+    diff.decided_relation().map_or("UNKNOWN", |r| r.as_str())
+}
+
+/// Undecided regions as a JSON array: fields, statements and the constructs they depend on.
+pub fn undecided_regions_json(regions: &[UndecidedRegion], side: Side) -> Value {
+    Value::Array(
+        regions
+            .iter()
+            .map(|r| {
+                let mut map = fields_json(&r.fields);
+                map.insert(side.key().into(), statements_json(&r.statements));
+                map.insert("constructs".into(), json!(r.constructs));
+                Value::Object(map)
+            })
+            .collect(),
+    )
+}
+
+/// Adds a failed check's regions to its JSON report (`--explain`): `regions` (statements
+/// under `statements`), `regionsOmitted`, `regionsUndecided`; or `regionsUnknown` when
+/// they could not be described.
+pub fn add_regions(report: &mut Map<String, Value>, explanation: &Result<Diff, Undecided>) {
+    match explanation {
+        Ok(diff) => {
+            report.insert("regions".into(), regions_json(&diff.added, Side::Policy));
+            if diff.omitted.0 > 0 {
+                report.insert("regionsOmitted".into(), diff.omitted.0.into());
+            }
+            if !diff.undecided.0.is_empty() {
+                let undecided = undecided_regions_json(&diff.undecided.0, Side::Policy);
+                report.insert("regionsUndecided".into(), undecided);
+            }
+        }
+        Err(u) => {
+            report.insert(
+                "regionsUnknown".into(),
+                json!({"kind": u.kind.as_str(), "message": u.message}),
+            );
+        }
+    }
 }
 
 /// An undecided diff as JSON.
@@ -74,9 +127,19 @@ pub fn regions_json(regions: &[Region], side: Side) -> Value {
 }
 
 fn region_json(region: &Region, side: Side) -> Value {
+    let mut map = fields_json(&region.fields);
+    if let Some(real) = &region.real_actions {
+        map.insert("realActions".into(), json!({"count": real.count, "listed": real.listed}));
+    }
+    map.insert(side.key().into(), statements_json(&region.statements));
+    map.insert("witness".into(), serde_json::to_value(&region.witness).unwrap_or(Value::Null));
+    Value::Object(map)
+}
+
+fn fields_json(fields: &BTreeMap<FieldName, Vec<Term>>) -> Map<String, Value> {
     let mut map = Map::new();
     let mut conditions = Map::new();
-    for (name, terms) in &region.fields {
+    for (name, terms) in fields {
         let terms = Value::Array(terms.iter().map(term_json).collect());
         match name {
             FieldName::Actions => map.insert("actions".into(), terms),
@@ -88,12 +151,7 @@ fn region_json(region: &Region, side: Side) -> Value {
     if !conditions.is_empty() {
         map.insert("conditions".into(), Value::Object(conditions));
     }
-    if let Some(real) = &region.real_actions {
-        map.insert("realActions".into(), json!({"count": real.count, "listed": real.listed}));
-    }
-    map.insert(side.key().into(), statements_json(&region.statements));
-    map.insert("witness".into(), serde_json::to_value(&region.witness).unwrap_or(Value::Null));
-    Value::Object(map)
+    map
 }
 
 fn term_json(term: &Term) -> Value {
@@ -168,21 +226,35 @@ fn statements_text(reasons: &[Reason]) -> String {
     names.join(", ")
 }
 
+/// A region's fields as indented text, numbered `i`.
+fn fields_text(out: &mut String, i: usize, fields: &BTreeMap<FieldName, Vec<Term>>) {
+    let mut first = true;
+    for (name, terms) in fields {
+        let label = match name {
+            FieldName::Actions => "actions".to_string(),
+            FieldName::Resources => "resources".to_string(),
+            FieldName::Principals => "principals".to_string(),
+            FieldName::Condition(_) => "when".to_string(),
+        };
+        let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
+        first = false;
+        out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
+    }
+}
+
+/// Undecided regions as indented text.
+pub fn undecided_text(out: &mut String, regions: &[UndecidedRegion], statements: &str) {
+    for (i, r) in regions.iter().enumerate() {
+        fields_text(out, i, &r.fields);
+        out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
+        out.push_str(&format!("     {:<11} {}\n", "depends on", r.constructs.join("; ")));
+    }
+}
+
 /// Regions as indented text, one block per region.
 pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
     for (i, r) in regions.iter().enumerate() {
-        let mut first = true;
-        for (name, terms) in &r.fields {
-            let label = match name {
-                FieldName::Actions => "actions".to_string(),
-                FieldName::Resources => "resources".to_string(),
-                FieldName::Principals => "principals".to_string(),
-                FieldName::Condition(_) => "when".to_string(),
-            };
-            let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
-            first = false;
-            out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
-        }
+        fields_text(out, i, &r.fields);
         if let Some(real) = &r.real_actions {
             out.push_str(&format!("     {:<11} {}\n", "real", real_text(real, TEXT_REAL_ACTIONS)));
         }
@@ -212,11 +284,12 @@ fn real_text(real: &RealActions, show: usize) -> String {
 pub fn to_text(diff: &Diff) -> String {
     let mut out = format!(
         "{}: {} region(s) of access added, {} removed{}\n",
-        diff.relation.as_str(),
+        relation_str(diff),
         diff.added.len() + diff.omitted.0,
         diff.removed.len() + diff.omitted.1,
-        if diff.complete() { "" } else { " (list cut by --max-regions)" }
+        if diff.omitted == (0, 0) { "" } else { " (list cut by --max-regions)" }
     );
+    let (undecided_added, undecided_removed) = &diff.undecided;
     for (title, regions, omitted, statements) in [
         ("Added (allowed by new, not by existing)", &diff.added, diff.omitted.0, "new stmts"),
         ("Removed (allowed by existing, not by new)", &diff.removed, diff.omitted.1, "old stmts"),
@@ -230,6 +303,17 @@ pub fn to_text(diff: &Diff) -> String {
             out.push_str(&format!("  … and {omitted} more region(s)\n"));
         }
     }
+    for (title, regions, statements) in [
+        ("Undecided: maybe added", undecided_added, "new stmts"),
+        ("Undecided: maybe removed", undecided_removed, "old stmts"),
+    ] {
+        if !regions.is_empty() {
+            out.push_str(&format!(
+                "\n{title} (depends on constructs iamcheck does not decide exactly):\n"
+            ));
+            undecided_text(&mut out, regions, statements);
+        }
+    }
     out
 }
 
@@ -237,11 +321,18 @@ pub fn to_text(diff: &Diff) -> String {
 pub fn to_markdown(diff: &Diff) -> String {
     let mut out = format!(
         "### iamcheck diff: `{}`\n\n{} region(s) of access added, {} removed.\n",
-        diff.relation.as_str(),
+        relation_str(diff),
         diff.added.len() + diff.omitted.0,
         diff.removed.len() + diff.omitted.1
     );
     if diff.added.is_empty() && diff.removed.is_empty() {
+        if !diff.complete() {
+            out.push_str(&format!(
+                "\n{} region(s) maybe added and {} maybe removed: they depend on constructs iamcheck does not decide exactly (`--output text` or `json` lists them).\n",
+                diff.undecided.0.len(),
+                diff.undecided.1.len()
+            ));
+        }
         return out;
     }
     let all = || diff.added.iter().chain(&diff.removed);
@@ -279,10 +370,16 @@ pub fn to_markdown(diff: &Diff) -> String {
             out.push_str(&format!("| {} |\n", row.join(" | ")));
         }
     }
-    if !diff.complete() {
+    if diff.omitted != (0, 0) {
         out.push_str(&format!(
             "\n{} more added and {} more removed region(s) not listed (`--max-regions`).\n",
             diff.omitted.0, diff.omitted.1
+        ));
+    }
+    let (maybe_added, maybe_removed) = (diff.undecided.0.len(), diff.undecided.1.len());
+    if maybe_added + maybe_removed > 0 {
+        out.push_str(&format!(
+            "\n{maybe_added} region(s) maybe added and {maybe_removed} maybe removed: they depend on constructs iamcheck does not decide exactly (`--output text` or `json` lists them).\n",
         ));
     }
     out

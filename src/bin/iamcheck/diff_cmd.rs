@@ -84,7 +84,14 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
                 DiffOutput::Text => report::to_text(&diff),
                 DiffOutput::Markdown => report::to_markdown(&diff),
             });
-            Ok(if diff.relation.adds_access() { Exit::Fail } else { Exit::Pass })
+            // Access surely added: 1; else undecided regions: 3; else 0.
+            Ok(if !diff.added.is_empty() || diff.omitted.0 > 0 {
+                Exit::Fail
+            } else if !diff.complete() {
+                Exit::Unknown
+            } else {
+                Exit::Pass
+            })
         }
         Err(undecided) => {
             out::println(&match output {
@@ -132,18 +139,7 @@ pub fn explain(
 pub fn add_json(report: &mut serde_json::Value, explanation: Option<&Explanation>, pass: bool) {
     let Some(map) = report.as_object_mut() else { return };
     match explanation {
-        Some(Ok(diff)) => {
-            map.insert("regions".into(), report::regions_json(&diff.added, report::Side::Policy));
-            if diff.omitted.0 > 0 {
-                map.insert("regionsOmitted".into(), diff.omitted.0.into());
-            }
-        }
-        Some(Err(u)) => {
-            map.insert(
-                "regionsUnknown".into(),
-                serde_json::json!({"kind": u.kind.as_str(), "message": u.message}),
-            );
-        }
+        Some(e) => report::add_regions(map, e),
         None if pass => {
             map.insert("regions".into(), serde_json::Value::Array(Vec::new()));
         }
@@ -162,6 +158,12 @@ pub fn add_text(out: &mut String, explanation: Option<&Explanation>) {
             out.push_str(&format!("\nAll of the access found ({n} region(s)):\n"));
             let shown = diff.added.get(..n.min(TEXT_REGIONS)).unwrap_or_default();
             report::regions_text(out, shown, "statements");
+            if !diff.undecided.0.is_empty() {
+                out.push_str(
+                    "\nUndecided (depends on constructs iamcheck does not decide exactly):\n",
+                );
+                report::undecided_text(out, &diff.undecided.0, "statements");
+            }
             if n > TEXT_REGIONS {
                 out.push_str(&format!(
                     "  … and {} more region(s) (`iamcheck diff` or `--explain --output json` lists all)\n",

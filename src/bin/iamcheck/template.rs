@@ -140,6 +140,10 @@ struct NoNewAccessArgs {
     /// empty one (all its access is new); a removed policy is a non-blocking SUGGESTION.
     #[arg(long, value_name = "OLD", conflicts_with = "reference_policy")]
     baseline_template_path: Option<String>,
+    /// A failed check's finding carries, in its `details`, the regions of all the new
+    /// access, as `iamcheck diff` describes them (`regions`).
+    #[arg(long)]
+    explain: bool,
     #[command(flatten)]
     findings: FindingArgs,
 }
@@ -159,6 +163,10 @@ struct AccessArgs {
     /// Resource ARNs that must not be accessible, comma-separated.
     #[arg(long, value_name = "ARNS", value_delimiter = ',')]
     resources: Vec<String>,
+    /// A failed check's finding carries, in its `details`, the regions of the listed access
+    /// the policy grants, as `iamcheck diff` describes them (`regions`).
+    #[arg(long)]
+    explain: bool,
     #[command(flatten)]
     findings: FindingArgs,
 }
@@ -234,15 +242,16 @@ fn run(cli: TemplateCli, output: Output) -> Result<Exit, Failure> {
             let check = TemplateCheck::AccessNotGranted {
                 access: Access { actions: a.actions, resources: a.resources },
             };
-            run_check(&a.template, &check, &a.findings, output)
+            run_check(&a.template, &check, &a.findings, a.explain, output)
         }
         TemplateCommand::CheckNoPublicAccess(a) => {
-            run_check(&a.template, &TemplateCheck::NoPublicAccess, &a.findings, output)
+            run_check(&a.template, &TemplateCheck::NoPublicAccess, &a.findings, false, output)
         }
         TemplateCommand::CheckNoExternalAccess(a) => {
             let zone = iamcheck::check::zone_of_trust(a.trusted_account, a.trusted_org)
                 .map_err(|e| Failure::new(e.to_string()))?;
-            run_check(&a.template, &TemplateCheck::NoExternalAccess { zone }, &a.findings, output)
+            let check = TemplateCheck::NoExternalAccess { zone };
+            run_check(&a.template, &check, &a.findings, false, output)
         }
     }
 }
@@ -276,17 +285,18 @@ fn no_new_access(a: NoNewAccessArgs, output: Output) -> Result<Exit, Failure> {
         }
         (None, None) => return Err("give --reference-policy or --baseline-template-path".into()),
     };
-    run_check(&a.template, &check, &a.findings, output)
+    run_check(&a.template, &check, &a.findings, a.explain, output)
 }
 
 fn run_check(
     t: &TemplateArgs,
     check: &TemplateCheck,
     f: &FindingArgs,
+    explain: bool,
     output: Output,
 ) -> Result<Exit, Failure> {
     let found = load(t, &t.template_path)?;
-    let options = report_options(f)?;
+    let options = ReportOptions { explain, ..report_options(f)? };
     let report = findings::check(
         &found,
         check,

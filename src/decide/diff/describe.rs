@@ -64,8 +64,17 @@ impl<'a> Describer<'a> {
         &mut self,
         cell: &Cell,
     ) -> Result<BTreeMap<FieldName, Vec<Term>>, Undecided> {
+        // Free atoms judged against the box's other fields; else, when the described box
+        // then meets other requests, field by field against the fields described so far.
+        self.region_with(cell, false).or_else(|_| self.region_with(cell, true))
+    }
+
+    fn region_with(
+        &mut self,
+        cell: &Cell,
+        sequential: bool,
+    ) -> Result<BTreeMap<FieldName, Vec<Term>>, Undecided> {
         let mut out = BTreeMap::new();
-        let free = self.partition_free(cell);
         let mut described: Vec<FixedBitSet> = cell.fields.clone();
         for (d, atoms) in cell.fields.iter().enumerate() {
             let Some(field) = self.enc.fields.get(d) else { continue };
@@ -87,8 +96,11 @@ impl<'a> Describer<'a> {
             let terms = if everything {
                 vec![any()]
             } else {
-                let none = FixedBitSet::new();
-                let (terms, union) = self.terms(d, atoms, free.get(d).unwrap_or(&none))?;
+                // Free atoms against the fields described so far (and the box's later ones):
+                // field by field, the described box meets only the box's requests.
+                let against = if sequential { &described } else { &cell.fields };
+                let free = self.partition_free(cell, against, d);
+                let (terms, union) = self.terms(d, atoms, &free)?;
                 if let Some(slot) = described.get_mut(d) {
                     *slot = union;
                 }
@@ -116,41 +128,28 @@ impl<'a> Describer<'a> {
         p
     }
 
-    /// Per field, the atoms outside the box that no request of the box's other fields can
-    /// meet (their partitions never fit): a description may include them or not.
-    fn partition_free(&self, cell: &Cell) -> Vec<FixedBitSet> {
+    /// The atoms of field `d` outside the box that no request of the other fields' sets
+    /// `sets` can meet (their partitions never fit): a description may include them or not.
+    fn partition_free(&self, cell: &Cell, sets: &[FixedBitSet], d: usize) -> FixedBitSet {
+        let n = self.enc.fields.get(d).map_or(0, |f| f.atoms.len());
+        let mut free = FixedBitSet::with_capacity(n);
         if self.enc.partition_bits == 0 {
-            return Vec::new();
+            return free;
         }
-        let unions: Vec<FixedBitSet> = cell
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(d, atoms)| {
-                let mut u = FixedBitSet::with_capacity(self.enc.width());
-                for a in atoms.ones() {
-                    u.union_with(&self.partitions_of(d, a));
-                }
-                u
-            })
-            .collect();
-        (0..cell.fields.len())
-            .map(|d| {
-                let mut others = FixedBitSet::with_capacity(self.enc.width());
-                others.insert_range(self.enc.statements.len()..);
-                for (e, u) in unions.iter().enumerate().filter(|(e, _)| *e != d) {
-                    let _ = e;
-                    others.intersect_with(u);
-                }
-                let n = self.enc.fields.get(d).map_or(0, |f| f.atoms.len());
-                let mut free = FixedBitSet::with_capacity(n);
-                for b in 0..n {
-                    let inside = cell.fields.get(d).is_some_and(|g| g.contains(b));
-                    free.set(b, !inside && self.partitions_of(d, b).is_disjoint(&others));
-                }
-                free
-            })
-            .collect()
+        let mut others = FixedBitSet::with_capacity(self.enc.width());
+        others.insert_range(self.enc.statements.len()..);
+        for (e, atoms) in sets.iter().enumerate().filter(|(e, _)| *e != d) {
+            let mut u = FixedBitSet::with_capacity(self.enc.width());
+            for a in atoms.ones() {
+                u.union_with(&self.partitions_of(e, a));
+            }
+            others.intersect_with(&u);
+        }
+        for b in 0..n {
+            let inside = cell.fields.get(d).is_some_and(|g| g.contains(b));
+            free.set(b, !inside && self.partitions_of(d, b).is_disjoint(&others));
+        }
+        free
     }
 
     /// Checks that the described sets meet only the box's requests: per partition, either

@@ -28,8 +28,16 @@ pub(super) struct Labels {
 }
 
 impl Labels {
-    /// The labels of every pattern and condition entry of `policies`, each once.
-    pub(super) fn of(policies: &[&Policy], policy_type: PolicyType) -> Labels {
+    /// The labels of every pattern and condition entry of `policies`, each once. A
+    /// statement with policy variables gives the labels of the variants the encoder splits
+    /// it into (`encode::variables::split` against `literals`), an entry with a variable
+    /// its *widening* (every variable read as `*`): the part of it the encoding decides;
+    /// the rest is its opaque Boolean, which no region depends on.
+    pub(super) fn of(
+        policies: &[&Policy],
+        policy_type: PolicyType,
+        literals: &crate::encode::variables::Literals,
+    ) -> Labels {
         let mut labels = Labels {
             policy: Policy { version: None, id: None, statements: Vec::new() },
             texts: Vec::new(),
@@ -38,7 +46,19 @@ impl Labels {
         };
         let mut seen = std::collections::HashSet::new();
         for p in policies {
-            for s in &p.statements {
+            let variables = p.substitutes_variables();
+            let statements: Vec<Statement> = p
+                .statements
+                .iter()
+                .flat_map(|s| {
+                    match crate::encode::variables::split(s, literals).filter(|_| variables) {
+                        Some(split) => split.into_iter().map(|v| v.statement).collect(),
+                        None => vec![s.clone()],
+                    }
+                })
+                .map(|s| if variables { widened(s) } else { s })
+                .collect();
+            for s in &statements {
                 for a in &s.action.values {
                     if seen.insert((LabelKind::Action, a.to_ascii_lowercase())) {
                         labels.push(a.clone(), |st| st.action = single(a.clone()));
@@ -124,6 +144,45 @@ impl Labels {
     pub(super) fn matches(&self, i: usize, request: &Request) -> Option<bool> {
         super::allows(self.singles.get(i)?, self.policy_type, request)
     }
+}
+
+/// The statement with every entry that has a policy variable replaced by its widening
+/// (constant text: the labels' policy substitutes no variable), the label text saying so.
+fn widened(mut s: Statement) -> Statement {
+    use crate::encode::variables::Reading;
+    use crate::policy::BaseOperator as B;
+    let widen = |text: &String| match Reading::of(text, true, true) {
+        Reading::Widened(t) => Some(t.iter().map(|t| t.as_glob_char()).collect::<String>()),
+        _ => None,
+    };
+    if let Some(el) = s.resource.as_mut() {
+        for v in &mut el.values {
+            if let Some(w) = widen(v) {
+                *v = w;
+            }
+        }
+    }
+    for c in &mut s.conditions {
+        if !c.values.iter().any(|v| Template::mentions_variable(v)) {
+            continue;
+        }
+        // The widening is a pattern: the operator's `Like` form.
+        c.operator.base = match c.operator.base {
+            B::StringEquals | B::StringLike | B::StringEqualsIgnoreCase => B::StringLike,
+            B::StringNotEquals | B::StringNotLike | B::StringNotEqualsIgnoreCase => {
+                B::StringNotLike
+            }
+            B::ArnEquals | B::ArnLike => B::ArnLike,
+            B::ArnNotEquals | B::ArnNotLike => B::ArnNotLike,
+            other => other,
+        };
+        for v in &mut c.values {
+            if let Some(w) = widen(v) {
+                *v = w;
+            }
+        }
+    }
+    s
 }
 
 fn single<T>(value: T) -> Element<T> {

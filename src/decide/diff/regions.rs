@@ -23,6 +23,9 @@ use std::rc::Rc;
 pub(super) struct Cell {
     pub(super) fields: Vec<FixedBitSet>,
     pub(super) alive: FixedBitSet,
+    /// Whether an opaque construct decides whether the box's requests reach the goal
+    /// (some values of the constructs do, others do not): an undecided region.
+    pub(super) undecided: bool,
 }
 
 /// The walk of one goal.
@@ -93,17 +96,12 @@ impl<'a> Walk<'a> {
         }
         if d == self.first_opaque {
             let (any, all) = self.opaque(d, &alive)?;
-            return match (any, all) {
-                (_, true) => Ok(Rc::new(vec![Cell { fields: Vec::new(), alive }])),
-                (false, _) => Ok(Rc::new(Vec::new())),
-                (true, false) => Err(Undecided::new(
-                    UndecidedKind::OpaqueConstruct,
-                    format!(
-                        "part of the difference depends on constructs iamcheck cannot decide exactly yet: {}",
-                        self.opaque_names().join("; ")
-                    ),
-                )),
-            };
+            let cell = |undecided| Rc::new(vec![Cell { fields: Vec::new(), alive, undecided }]);
+            return Ok(match (any, all) {
+                (_, true) => cell(false),
+                (false, _) => Rc::new(Vec::new()),
+                (true, false) => cell(true),
+            });
         }
         let key = (d, alive);
         if let Some(found) = self.memo.get(&key) {
@@ -140,7 +138,7 @@ impl<'a> Walk<'a> {
                 let mut fields = Vec::with_capacity(cell.fields.len() + 1);
                 fields.push(atoms.clone());
                 fields.extend(cell.fields.iter().cloned());
-                out.push(Cell { fields, alive: cell.alive.clone() });
+                out.push(Cell { fields, alive: cell.alive.clone(), undecided: cell.undecided });
             }
             self.boxes += below.len();
             if self.boxes > self.max_boxes {
@@ -174,19 +172,17 @@ impl<'a> Walk<'a> {
         }
         Ok((any, all))
     }
+}
 
-    fn opaque_names(&self) -> Vec<String> {
-        self.enc
-            .fields
-            .iter()
-            .filter_map(|f| match &f.kind {
-                crate::encode::FieldKind::Opaque { construct } => {
-                    Some(construct.description.clone())
-                }
-                _ => None,
-            })
-            .collect()
-    }
+/// The opaque constructs of the query, described.
+pub(super) fn opaque_names(enc: &Encoded) -> Vec<String> {
+    enc.fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            crate::encode::FieldKind::Opaque { construct } => Some(construct.description.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Merges boxes equal in every field but one, and boxes that differ only in
@@ -214,13 +210,14 @@ fn merge_one_field(mut cells: Vec<Cell>) -> Vec<Cell> {
     loop {
         let before = cells.len();
         for k in 0..fields {
-            let mut index: HashMap<Vec<FixedBitSet>, usize> = HashMap::new();
+            let mut index: HashMap<(Vec<FixedBitSet>, bool), usize> = HashMap::new();
             let mut merged: Vec<Cell> = Vec::with_capacity(cells.len());
             for cell in cells {
                 let mut rest = cell.fields.clone();
                 if let Some(f) = rest.get_mut(k) {
                     f.clear();
                 }
+                let rest = (rest, cell.undecided);
                 match index.get(&rest).and_then(|&i| merged.get_mut(i)) {
                     Some(into) => {
                         if let (Some(a), Some(b)) = (into.fields.get_mut(k), cell.fields.get(k)) {
@@ -252,18 +249,19 @@ fn merge_partitions(cells: Vec<Cell>, enc: &Encoded) -> Vec<Cell> {
         set.ones().filter(|&a| atoms.get(a).is_some_and(|x| x.sat.contains(p))).collect()
     };
     let mergeable = |x: &Cell, y: &Cell| {
-        (n..enc.width()).all(|p| {
-            let mut from_x = true;
-            let mut from_y = true;
-            for (d, (a, b)) in x.fields.iter().zip(&y.fields).enumerate() {
-                let (pa, pb) = (of(d, a, p), of(d, b, p));
-                let mut u = pa.clone();
-                u.union_with(&pb);
-                from_x &= u == pa;
-                from_y &= u == pb;
-            }
-            from_x || from_y
-        })
+        x.undecided == y.undecided
+            && (n..enc.width()).all(|p| {
+                let mut from_x = true;
+                let mut from_y = true;
+                for (d, (a, b)) in x.fields.iter().zip(&y.fields).enumerate() {
+                    let (pa, pb) = (of(d, a, p), of(d, b, p));
+                    let mut u = pa.clone();
+                    u.union_with(&pb);
+                    from_x &= u == pa;
+                    from_y &= u == pb;
+                }
+                from_x || from_y
+            })
     };
     let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
     for cell in cells {
