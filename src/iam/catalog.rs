@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(f, "arn:aws:lambda:us-east-1:123456789012:function:my-function");
         for service in c.services() {
             for t in &service.resource_types {
-                assert!(format_matches(&t.arn, &fill(&t.arn, &place)), "{}", t.arn);
+                assert!(format_matches(t.arn, &fill(t.arn, &place)), "{}", t.arn);
             }
         }
     }
