@@ -172,7 +172,7 @@ fn order<'c>(
                 let matching = c.services().iter().enumerate();
                 services.extend(
                     matching
-                        .filter(|(_, s)| crate::simulate::glob::glob_tokens(&pattern, &s.prefix))
+                        .filter(|(_, s)| crate::simulate::glob::glob_tokens(&pattern, s.prefix))
                         .map(|(i, _)| Source::Service(i)),
                 );
             }

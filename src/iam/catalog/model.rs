@@ -47,7 +47,7 @@ pub(crate) fn policy(
         |a: &super::Action| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.action, a)));
     let wanted = |s: &&Service| only.is_none_or(|o| o.iter().any(|r| std::ptr::eq(r.service, *s)));
     for service in catalog.services().iter().filter(wanted) {
-        let patterns = entries.of_service(&service.prefix);
+        let patterns = entries.of_service(service.prefix);
         if !entries.any_action && patterns.is_empty() {
             continue;
         }
@@ -56,12 +56,12 @@ pub(crate) fn policy(
                 && (entries.any_action
                     || patterns
                         .iter()
-                        .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, &a.name)))
+                        .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, a.name)))
         };
         for (t, rtype) in service.resource_types.iter().enumerate() {
             let actions = actions_where(service, |a| a.resource_types.contains(&t) && named(a));
             if !actions.is_empty() {
-                add(actions, super::format_regex(&rtype.arn));
+                add(actions, super::format_regex(rtype.arn));
             }
         }
         let untyped = actions_where(service, |a| a.resource_types.is_empty() && named(a));
