@@ -245,22 +245,33 @@ impl<'a> Describer<'a> {
         let mut uncovered = wanted.clone();
         let mut out: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
         while uncovered.count_ones(..) > 0 {
-            let heads = field.labels.iter().filter(|(_, m)| !m.is_disjoint(&uncovered));
+            // A pattern of the policies as the head, else `*` with patterns as exceptions,
+            // else a partition label as the head, else `*` with any exceptions.
+            let patterns: Vec<(usize, FixedBitSet)> =
+                field.labels.iter().filter(|(l, _)| !labels.is_partition(*l)).cloned().collect();
             let mut best: Option<(usize, Vec<usize>, Vec<usize>, FixedBitSet)> = None;
-            for (label, m) in heads {
-                if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
-                    let gain = m.intersection(&uncovered).count();
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| gain > b.0 || (gain == b.0 && exceptions.len() < b.2.len()))
-                    {
-                        best = Some((gain, vec![*label], exceptions, m.clone()));
+            for partition in [false, true] {
+                let heads = field.labels.iter().filter(|(l, m)| {
+                    labels.is_partition(*l) == partition && !m.is_disjoint(&uncovered)
+                });
+                for (label, m) in heads {
+                    if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
+                        let gain = m.intersection(&uncovered).count();
+                        if best.as_ref().is_none_or(|b| {
+                            gain > b.0 || (gain == b.0 && exceptions.len() < b.2.len())
+                        }) {
+                            best = Some((gain, vec![*label], exceptions, m.clone()));
+                        }
                     }
                 }
-            }
-            if best.is_none() {
-                if let Some(exceptions) = exceptions(&universe, wanted, &allowed, &field.labels) {
-                    best = Some((0, Vec::new(), exceptions, universe.clone()));
+                let among = if partition { &field.labels } else { &patterns };
+                if best.is_none() {
+                    if let Some(exceptions) = exceptions(&universe, wanted, &allowed, among) {
+                        best = Some((0, Vec::new(), exceptions, universe.clone()));
+                    }
+                }
+                if best.is_some() {
+                    break;
                 }
             }
             let (all_of, none_of, covered) = match best {

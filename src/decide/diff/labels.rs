@@ -168,6 +168,11 @@ impl Labels {
         (k < per_side).then_some(self.singles.len() + offset + k)
     }
 
+    /// Whether label `i` is a partition label (`add_partitions`).
+    pub(super) fn is_partition(&self, i: usize) -> bool {
+        i >= self.singles.len()
+    }
+
     /// The labels as one policy (statement `i` is label `i`).
     pub(super) fn policy(&self) -> &Policy {
         &self.policy
