@@ -276,6 +276,27 @@ fn a_real_pair_is_found_beside_an_unreal_first_witness() {
 }
 
 #[test]
+fn a_real_witness_is_found_past_the_first_open_actions() {
+    // SageMakerStudioAdminIAMDefaultExecutionPolicy v21->v20 (tests/data/managed): the first
+    // witness, `athena:GetSession` on an EMR Serverless session, is not a real pair; the first
+    // 8 actions the screen leaves (Athena's) give no real violation in the catalogue model, so
+    // the last step decides once more over all the screen left, which finds a real one.
+    let read = |v: &str| {
+        std::fs::read_to_string(repo(&format!(
+            "tests/data/managed/SageMakerStudioAdminIAMDefaultExecutionPolicy_{v}.json"
+        )))
+        .unwrap()
+    };
+    let (existing, new) = (read("v21"), read("v20"));
+    let w = new_access_witness(&existing, &new);
+    assert!(is_real(&w), "{w:?}");
+    let ty = PolicyType::Identity;
+    assert!(allows(&policy(&new, ty), ty, &w), "{w:?}");
+    assert!(!allows(&policy(&existing, ty), ty, &w), "{w:?}");
+    assert_eq!(new_access_witness(&existing, &new), w);
+}
+
+#[test]
 fn a_real_witness_takes_the_new_resource_pattern() {
     // The new version adds one log group; the real witness is on it.
     let existing = r#"{"Version":"2012-10-17","Statement":[

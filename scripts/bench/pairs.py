@@ -11,17 +11,24 @@ request, existing = older, new = newer; with --both, also the reverse direction.
 `id` is "NAME vA->vB". --limit keeps N pairs evenly spread over the whole list (after
 --both). --stats adds `"stats": true` (per-request `elapsedMicros` in the results).
 
-    pairs.py --realism RESULTS.jsonl
+    pairs.py --realism RESULTS.jsonl [--requests REQUESTS.jsonl [--binary PATH]]
 
 prints the witness-realism figure of a batch's results: the share of FAIL witnesses whose
 action is in AWS's catalogue (src/iam/catalog/actions.txt, scripts/catalog/generate.sh) and
 whose resource fits the ARN format of one of the resource types that action takes (`*` for an
 action that takes none), with the same format rules as src/iam/catalog.rs (`format_regex`).
+With --requests (the batch's requests file, matched to the results by `id`), the checks of
+the unreal witnesses are re-run with `iamcheck batch --request-model catalog` (--binary,
+default target/release/iamcheck): PASS there means no real request violates (Access
+Analyzer's model FAILs falsely, no witness can be real), FAIL means a real violating request
+exists that the polishing missed, anything else is undecided. A second line then gives the
+figure over the FAILs that have a real violating request, with those counts.
 """
 import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 
 
@@ -50,6 +57,8 @@ def pairs(data, names, both):
 
 CATALOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "iam",
                        "catalog", "actions.txt")
+DEFAULT_BINARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "target", "release",
+                              "iamcheck")
 
 
 def load_catalog(path=CATALOG):
@@ -85,7 +94,7 @@ def format_regex(fmt):
             elif name in ("Region", "Account"):
                 out.append("[^:]*")
             elif name == "BucketName":
-                out.append("[a-z0-9.-]+")
+                out.append("[A-Za-z0-9._-]+")
             elif nxt in ("/", ":"):
                 out.append(f"[^{nxt}]+")
             else:
@@ -107,7 +116,7 @@ def is_real(actions, witness):
     return any(re.fullmatch(format_regex(f), resource) for f in formats)
 
 
-def realism(results_path):
+def realism(results_path, requests_path=None, binary=None):
     actions, version = load_catalog()
     total = real = 0
     unreal = {}
@@ -126,13 +135,56 @@ def realism(results_path):
                 unreal[r.get("id")] = f"{w.get('action')} on {w.get('resource')}"
     pct = 100.0 * real / total if total else 0.0
     print(f"witness realism (catalogue {version}): {real} of {total} FAIL witnesses real ({pct:.1f} %)")
-    for ident, w in sorted(unreal.items())[:20]:
+    if requests_path is not None:
+        realism_with_real_requests(real, unreal, requests_path, binary)
+    # the missed real requests first: they are what the polishing can still improve
+    for ident, w in sorted(unreal.items(), key=lambda kv: ("[MISSED]" not in kv[1], kv[0]))[:20]:
         print(f"  not real: {ident}: {w}")
 
 
+def realism_with_real_requests(real, unreal, requests_path, binary):
+    """Re-runs the unreal witnesses' checks in the catalogue model and prints the figure over
+    the FAILs that have a real violating request; marks each unreal witness with its outcome."""
+    lines = []
+    with open(requests_path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and json.loads(line).get("id") in unreal:
+                lines.append(line if line.endswith("\n") else line + "\n")
+    found = {json.loads(line).get("id") for line in lines}
+    missing = [i for i in unreal if i not in found]
+    if missing:
+        sys.exit(f"pairs.py: {len(missing)} FAIL ids not in {requests_path}, e.g. {missing[0]!r}")
+    run = subprocess.run(
+        [binary or DEFAULT_BINARY, "batch", "--request-model", "catalog"],
+        input="".join(lines), capture_output=True, text=True, check=False)
+    outcomes = {}
+    for line in run.stdout.splitlines():
+        if line.strip():
+            r = json.loads(line)
+            outcomes[r.get("id")] = r.get("result")
+    if run.returncode not in (0, 1, 3) or len(outcomes) != len(unreal):
+        sys.exit(f"pairs.py: catalogue re-run failed (exit {run.returncode}): {run.stderr.strip()[:500]}")
+    none = sum(1 for v in outcomes.values() if v == "PASS")
+    missed = sum(1 for v in outcomes.values() if v == "FAIL")
+    undecided = len(outcomes) - none - missed
+    base = real + missed
+    pct = 100.0 * real / base if base else 0.0
+    print(f"over FAILs with a real violating request: {real} of {base} ({pct:.1f} %); "
+          f"of the {len(unreal)} unreal: {none} no real request, {missed} real request missed, "
+          f"{undecided} undecided")
+    for ident in unreal:
+        tag = {"PASS": "no real request", "FAIL": "MISSED"}.get(outcomes.get(ident), "undecided")
+        unreal[ident] += f" [{tag}]"
+
+
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--realism":
-        realism(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--realism":
+        rp = argparse.ArgumentParser(prog="pairs.py --realism")
+        rp.add_argument("results")
+        rp.add_argument("--requests")
+        rp.add_argument("--binary")
+        ra = rp.parse_args(sys.argv[2:])
+        realism(ra.results, ra.requests, ra.binary)
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data")

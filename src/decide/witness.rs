@@ -215,11 +215,25 @@ pub(crate) fn realistic(verdict: Verdict, query: &Query<'_>, config: &Config) ->
         real::Outcome::NoneReal => return Verdict::Fail { witness, reasons },
         real::Outcome::Open(open) => open,
     };
-    match in_catalog_services(query, &last_step(config), Some(&open)) {
+    let budget = last_step(config);
+    let first = open.get(..FIRST_OPEN.min(open.len())).unwrap_or_default();
+    let verdict = match in_catalog_services(query, &budget, Some(first)) {
+        // Exactly no violation among the first actions: the rest of those
+        // the screen left, once.
+        Verdict::Pass if open.len() > first.len() => {
+            in_catalog_services(query, &budget, Some(&open))
+        }
+        verdict => verdict,
+    };
+    match verdict {
         Verdict::Fail { witness: real, .. } => Verdict::Fail { witness: real, reasons },
         _ => Verdict::Fail { witness, reasons },
     }
 }
+
+/// Actions the last step of [`realistic`] decides first; all that the
+/// screen left (at most 64) only when none of these violates.
+const FIRST_OPEN: usize = 8;
 
 /// Makes a witness read like a real request where that keeps it a witness:
 /// a real action's resource becomes a policy's resource pattern made

@@ -36,7 +36,7 @@ const TRIES: usize = 48;
 /// Most resources tried per action.
 const RESOURCES_PER_ACTION: usize = 6;
 /// Most actions that pass the screen reported as [`Outcome::Open`].
-const OPEN_ACTIONS: usize = 8;
+const OPEN_ACTIONS: usize = 64;
 
 /// What the candidates gave.
 pub(super) enum Outcome<'c> {
@@ -47,7 +47,7 @@ pub(super) enum Outcome<'c> {
     NoneReal,
     /// Actions that take resource types and pass the screen (the first
     /// [`OPEN_ACTIONS`], in candidate order), none of whose tried requests
-    /// reached the goal.
+    /// (if any were tried) reached the goal.
     Open(Vec<ActionRef<'c>>),
 }
 
@@ -102,7 +102,7 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
             continue;
         }
         open.push(action);
-        if open.len() >= OPEN_ACTIONS && tries >= TRIES {
+        if open.len() >= OPEN_ACTIONS {
             break;
         }
     }
