@@ -120,6 +120,8 @@ pub struct Encoded {
     /// How many partition bits follow the statements' bits in every `sat` set
     /// (`encode::partitions`; 0: the query needs none).
     pub partition_bits: usize,
+    /// The partition classes, class `k` for partition bit `k` (empty without bits).
+    pub(crate) partition_classes: Vec<crate::iam::partition::Set>,
 }
 
 impl Encoded {
@@ -337,7 +339,7 @@ pub fn encode(
             }
         }
     }
-    Ok(Encoded { statements, fields, partition_bits: k })
+    Ok(Encoded { statements, fields, partition_bits: k, partition_classes: classes })
 }
 
 /// The bytes of an action name after the colon: the class of the action groups' universe

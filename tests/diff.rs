@@ -279,9 +279,46 @@ fn relation_agrees_with_the_directional_checks_on_examples() {
     let ty = PolicyType::Identity;
     agree(&policy(&identity, ty), &policy(&identity, ty), ty, "identity-ec2-s3", &mut counts);
     println!("examples: {counts:?}, 0 disagreements");
-    // The six pairs with reference-account-only (`*` on `*` for one account) are undecided:
-    // their regions split an atom by partition, which no label writes (docs/diff.md).
-    assert!(counts.agree >= 11, "{counts:?}");
+    // All 17, the six pairs with reference-account-only (`*` on `*` for one account) included:
+    // their regions split a pattern by partition, which the partition labels write.
+    assert_eq!(counts.agree, 17, "{counts:?}");
+}
+
+#[test]
+fn reference_account_only_pairs_are_decided_with_partition_labels() {
+    let ty = PolicyType::Resource;
+    let read = |name: &str| {
+        policy(&std::fs::read_to_string(repo(&format!("examples/{name}"))).unwrap(), ty)
+    };
+    let reference = read("reference-account-only.json");
+    let cases = [
+        ("public-put.json", Relation::Incomparable, Relation::Incomparable),
+        ("account-put-delete.json", Relation::MorePermissive, Relation::LessPermissive),
+        ("public-put-deny-outside.json", Relation::MorePermissive, Relation::LessPermissive),
+    ];
+    for (name, to_reference, from_reference) in cases {
+        let other = read(name);
+        for (existing, new, want) in
+            [(&other, &reference, to_reference), (&reference, &other, from_reference)]
+        {
+            let d = run_diff(existing, new, ty).unwrap();
+            assert!(d.complete(), "{name}: {:?}", d.undecided);
+            assert_eq!(d.relation, want, "{name}");
+            // The account's access outside partition `aws` is a region of its own, said so.
+            let regions: Vec<_> = d.added.iter().chain(&d.removed).collect();
+            let partition = regions.iter().any(|r| {
+                r.fields
+                    .values()
+                    .flatten()
+                    .any(|t| t.all_of.iter().chain(&t.none_of).any(|l| l.contains(" in partition")))
+            });
+            assert!(partition, "{name}: {regions:?}");
+            for r in d.added.iter().chain(&d.removed) {
+                assert_eq!(d.can_send(&r.witness), Some(true), "{name}");
+                assert_eq!(d.contains(r, &r.witness), Some(true), "{name}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -454,7 +454,8 @@ impl<'a> Engine<'a> {
         let facts = super::facts::policies(policies, policy_type);
         let mut read: Vec<&Policy> = policies.to_vec();
         read.extend(facts.iter());
-        let labels = Labels::of(policies, policy_type, &crate::encode::variables::literals(&read));
+        let mut labels =
+            Labels::of(policies, policy_type, &crate::encode::variables::literals(&read));
         let variables = policies.iter().find_map(|p| labels::variable_in(p));
         let mut budget = config.encode.clone();
         budget.atoms.deadline = deadline;
@@ -465,6 +466,7 @@ impl<'a> Engine<'a> {
             Undecided::new(UndecidedKind::Budget, format!("a budget was exceeded: {e}"))
         })?;
         let masks = Masks::new(&enc, all.len());
+        labels.add_partitions(&enc.partition_classes);
         Ok(Engine {
             policies: *policies,
             variables,

@@ -9,7 +9,7 @@
 //! term of its own labels (always exact, since atoms are the classes of the
 //! labels).
 
-use super::labels::Labels;
+use super::labels::{Labels, Side};
 use super::regions::Cell;
 use super::{FieldName, Term, Undecided, UndecidedKind};
 use crate::encode::{Encoded, FieldKind};
@@ -179,6 +179,21 @@ impl<'a> Describer<'a> {
     fn field_labels(&mut self, d: usize) -> &FieldLabels {
         let enc = self.enc;
         let bits = &self.label_bits;
+        let labels = self.labels;
+        // The partition labels of a resource or caller field: per class, its bit's atoms.
+        let side = match enc.fields.get(d).map(|f| &f.kind) {
+            Some(FieldKind::Resource) => Some(Side::Resource),
+            Some(FieldKind::Principal | FieldKind::Caller { .. }) => Some(Side::Caller),
+            _ => None,
+        };
+        let partition_labels: Vec<(usize, usize)> = side
+            .into_iter()
+            .flat_map(|side| {
+                (0..enc.partition_bits).filter_map(move |k| {
+                    Some((labels.partition_label(side, k)?, enc.statements.len() + k))
+                })
+            })
+            .collect();
         self.cache.entry(d).or_insert_with(|| {
             let atoms = enc.fields.get(d).map_or(&[][..], |f| f.atoms.as_slice());
             let n = atoms.len();
@@ -192,9 +207,17 @@ impl<'a> Describer<'a> {
                     }
                 }
             }
+            let partition_sets = partition_labels.iter().map(|&(label, bit)| {
+                let mut m = FixedBitSet::with_capacity(n);
+                for (i, a) in atoms.iter().enumerate() {
+                    m.set(i, a.sat.contains(bit));
+                }
+                (label, m)
+            });
             let labels = sets
                 .into_iter()
                 .enumerate()
+                .chain(partition_sets)
                 .filter(|(_, m)| {
                     let count = m.count_ones(..);
                     count > 0 && count < n
@@ -222,22 +245,33 @@ impl<'a> Describer<'a> {
         let mut uncovered = wanted.clone();
         let mut out: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
         while uncovered.count_ones(..) > 0 {
-            let heads = field.labels.iter().filter(|(_, m)| !m.is_disjoint(&uncovered));
+            // A pattern of the policies as the head, else `*` with patterns as exceptions,
+            // else a partition label as the head, else `*` with any exceptions.
+            let patterns: Vec<(usize, FixedBitSet)> =
+                field.labels.iter().filter(|(l, _)| !labels.is_partition(*l)).cloned().collect();
             let mut best: Option<(usize, Vec<usize>, Vec<usize>, FixedBitSet)> = None;
-            for (label, m) in heads {
-                if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
-                    let gain = m.intersection(&uncovered).count();
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| gain > b.0 || (gain == b.0 && exceptions.len() < b.2.len()))
-                    {
-                        best = Some((gain, vec![*label], exceptions, m.clone()));
+            for partition in [false, true] {
+                let heads = field.labels.iter().filter(|(l, m)| {
+                    labels.is_partition(*l) == partition && !m.is_disjoint(&uncovered)
+                });
+                for (label, m) in heads {
+                    if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
+                        let gain = m.intersection(&uncovered).count();
+                        if best.as_ref().is_none_or(|b| {
+                            gain > b.0 || (gain == b.0 && exceptions.len() < b.2.len())
+                        }) {
+                            best = Some((gain, vec![*label], exceptions, m.clone()));
+                        }
                     }
                 }
-            }
-            if best.is_none() {
-                if let Some(exceptions) = exceptions(&universe, wanted, &allowed, &field.labels) {
-                    best = Some((0, Vec::new(), exceptions, universe.clone()));
+                let among = if partition { &field.labels } else { &patterns };
+                if best.is_none() {
+                    if let Some(exceptions) = exceptions(&universe, wanted, &allowed, among) {
+                        best = Some((0, Vec::new(), exceptions, universe.clone()));
+                    }
+                }
+                if best.is_some() {
+                    break;
                 }
             }
             let (all_of, none_of, covered) = match best {

@@ -2,6 +2,7 @@
 //! policies write, encoded with them so that every atom is a class of values
 //! on which every written pattern agrees (the vocabulary of descriptions).
 
+use crate::iam::partition::{of_arn, Set};
 use crate::policy::template::Template;
 use crate::policy::{Condition, Effect, Element, Policy, PolicyType, Principal, Statement};
 use crate::request::Request;
@@ -25,6 +26,18 @@ pub(super) struct Labels {
     policy_type: PolicyType,
     /// One single-statement policy per label, for `simulate`.
     singles: Vec<Policy>,
+    /// The partition labels (after the statement labels, label `singles.len() + j` is
+    /// `partitions[j]`): no statement, the encoding's partition classes (`add_partitions`).
+    partitions: Vec<(Side, Set)>,
+}
+
+/// Which field a partition label constrains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Side {
+    /// The resource ARN.
+    Resource,
+    /// The caller (the principal, or `aws:PrincipalArn`).
+    Caller,
 }
 
 impl Labels {
@@ -43,6 +56,7 @@ impl Labels {
             texts: Vec::new(),
             policy_type,
             singles: Vec::new(),
+            partitions: Vec::new(),
         };
         let mut seen = std::collections::HashSet::new();
         for p in policies {
@@ -121,6 +135,44 @@ impl Labels {
         self.texts.push(text);
     }
 
+    /// Adds a partition label per field and class of `classes` (the encoding's partition
+    /// classes, `encode::partitions`): the atoms of a resource or caller field that have a
+    /// class's bit are the values in that class's partitions or in none (docs/diff.md). No
+    /// pattern tells these apart, so regions that split a pattern by partition need them.
+    pub(super) fn add_partitions(&mut self, classes: &[Set]) {
+        for side in [Side::Resource, Side::Caller] {
+            for &class in classes {
+                let names: Vec<&str> = class.members().collect();
+                let what = match side {
+                    Side::Resource => "resource",
+                    Side::Caller => "caller",
+                };
+                let s = if names.len() == 1 { "" } else { "s" };
+                let none = match side {
+                    Side::Resource => "",
+                    Side::Caller => " or in none",
+                };
+                self.texts.push(format!("{what} in partition{s} {}{none}", names.join(", ")));
+                self.partitions.push((side, class));
+            }
+        }
+    }
+
+    /// The partition label of `side` for class `k` of `add_partitions`.
+    pub(super) fn partition_label(&self, side: Side, k: usize) -> Option<usize> {
+        let per_side = self.partitions.len() / 2;
+        let offset = match side {
+            Side::Resource => 0,
+            Side::Caller => per_side,
+        };
+        (k < per_side).then_some(self.singles.len() + offset + k)
+    }
+
+    /// Whether label `i` is a partition label (`add_partitions`).
+    pub(super) fn is_partition(&self, i: usize) -> bool {
+        i >= self.singles.len()
+    }
+
     /// The labels as one policy (statement `i` is label `i`).
     pub(super) fn policy(&self) -> &Policy {
         &self.policy
@@ -142,6 +194,23 @@ impl Labels {
 
     /// Whether label `i`'s pattern or entry holds for `request`.
     pub(super) fn matches(&self, i: usize, request: &Request) -> Option<bool> {
+        if let Some(&(side, class)) =
+            i.checked_sub(self.singles.len()).and_then(|j| self.partitions.get(j))
+        {
+            let arn = match side {
+                Side::Resource => Some(request.resource.as_str()),
+                Side::Caller => request.principal.as_deref().or_else(|| {
+                    request
+                        .context
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalArn"))
+                        .and_then(|(_, v)| v.values().first().copied())
+                }),
+            };
+            // A value in no partition (anonymous, a service, the resource `*`) has every
+            // class's bit.
+            return Some(arn.and_then(of_arn).is_none_or(|p| class.members().any(|m| m == p)));
+        }
         super::allows(self.singles.get(i)?, self.policy_type, request)
     }
 }
