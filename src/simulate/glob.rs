@@ -90,9 +90,28 @@ mod tests {
             glob_with(&pattern, t, |p, t| p.eq_ignore_ascii_case(&t))
         };
         let words = [
-            "", "*", "?", "s3:*", "S3:Get*", "s3:getobject", "s3:GetObject", "s3", "s3:",
-            "ec2:Describe?nstances", "ec2:describeinstances", "é:*", "É:a", "é:A", "a*b?c",
-            "aXbYc", "s3:Get", "s3:GetObjectAcl", "*:List*", "iam:ListRoles", "ß?", "ßx",
+            "",
+            "*",
+            "?",
+            "s3:*",
+            "S3:Get*",
+            "s3:getobject",
+            "s3:GetObject",
+            "s3",
+            "s3:",
+            "ec2:Describe?nstances",
+            "ec2:describeinstances",
+            "é:*",
+            "É:a",
+            "é:A",
+            "a*b?c",
+            "aXbYc",
+            "s3:Get",
+            "s3:GetObjectAcl",
+            "*:List*",
+            "iam:ListRoles",
+            "ß?",
+            "ßx",
         ];
         for p in words {
             for t in words {

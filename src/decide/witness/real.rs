@@ -212,7 +212,7 @@ fn order<'c>(
         match source {
             Source::Action(at) => vec![at],
             Source::Service(s) if expanded.insert(s) => {
-                let n = c.services().get(s).map_or(0, |svc| svc.actions.len());
+                let n = c.services().get(s).map_or(0, |svc| svc.actions().len());
                 (0..n).map(|a| (s, a)).collect()
             }
             Source::Service(_) => Vec::new(),
