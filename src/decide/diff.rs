@@ -741,7 +741,9 @@ pub(crate) fn allows(policy: &Policy, policy_type: PolicyType, request: &Request
 
 #[cfg(test)]
 mod tests {
+    use super::super::facts;
     use super::{settled, Region, UndecidedRegion};
+    use crate::policy::PolicyType;
     use crate::request::Request;
     use std::collections::BTreeMap;
 
@@ -751,6 +753,27 @@ mod tests {
             statements: Vec::new(),
             constructs: Vec::new(),
         }]
+    }
+
+    /// The settling checks range over the diff's requests: the facts of AWS's requests the
+    /// diff computes from `[new, existing]` are the reverse check's, from `[existing, new]`.
+    #[test]
+    fn the_reverse_check_has_the_diffs_facts() {
+        let parse = |text: &str| match crate::parse_policy(text, PolicyType::Resource) {
+            Ok(p) => p.policy,
+            Err(e) => panic!("{e}"),
+        };
+        let a = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*",
+            "Condition":{"Null":{"aws:SourceAccount":"false"},"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}}"#,
+        );
+        let b = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*",
+            "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abcdefghij/*"}}}}"#,
+        );
+        let forward = facts::policies(&[&b, &a], PolicyType::Resource);
+        assert!(forward.len() >= 2, "{forward:?}");
+        assert_eq!(forward, facts::policies(&[&a, &b], PolicyType::Resource));
     }
 
     /// The check settles a side only where its regions leave it open: PASS drops the
