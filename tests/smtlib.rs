@@ -145,22 +145,33 @@ fn smtlib_exports_typed_and_multivalued_keys() {
     assert!(script.contains(r#"(and k_used_2_0 (str.in_re k_2_0 (str.to_re "team")))"#));
 }
 
-/// `check-no-new-access` against a policy allowing `s3:Other` only, the new policy allowing
-/// `s3:GetObject` under `condition`: the exit code and the SMT-LIB script.
-fn epoch_script(condition: &str) -> (Option<i32>, String) {
-    let new = format!(
-        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}}}"#
-    );
-    let out = iamcheck(&[
-        "smtlib",
+/// The arguments of `check-no-new-access` against a policy allowing `s3:Other` only, with
+/// `new` (from [`epoch_policy`]) as the new policy.
+fn epoch_check(new: &str) -> [&str; 7] {
+    [
         "check-no-new-access",
         "--existing-policy-document",
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Other","Resource":"*"}}"#,
         "--new-policy-document",
-        &new,
+        new,
         "--policy-type",
         "IDENTITY_POLICY",
-    ]);
+    ]
+}
+
+/// A policy allowing `s3:GetObject` under `condition`.
+fn epoch_policy(condition: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}}}"#
+    )
+}
+
+/// [`epoch_check`] exported: the exit code and the SMT-LIB script.
+fn epoch_script(condition: &str) -> (Option<i32>, String) {
+    let new = epoch_policy(condition);
+    let mut args = vec!["smtlib"];
+    args.extend(epoch_check(&new));
+    let out = iamcheck(&args);
     (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -197,18 +208,8 @@ fn smtlib_states_epoch_seconds_as_the_engine_does() {
         assert!(script.contains("(assert (and (<= 0.0 k_0) (is_int k_0)))"), "{script}");
         assert!(script.contains("(assert (not k_0_bad))"), "{script}");
         // iamcheck's own verdict, which the solvers must reproduce (below).
-        let new = format!(
-            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}}}"#
-        );
-        let (exit, out) = crate::common::iamcheck_json(&[
-            "check-no-new-access",
-            "--existing-policy-document",
-            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Other","Resource":"*"}}"#,
-            "--new-policy-document",
-            &new,
-            "--policy-type",
-            "IDENTITY_POLICY",
-        ]);
+        let new = epoch_policy(condition);
+        let (exit, out) = crate::common::iamcheck_json(&epoch_check(&new));
         assert_eq!(
             (exit, out["result"].as_str()),
             (i32::from(fails), Some(if fails { "FAIL" } else { "PASS" })),
