@@ -196,11 +196,9 @@ fn partition_qualifier(label: &str) -> Option<&str> {
     if rest == "in no partition" {
         return Some(rest);
     }
-    let names = rest.strip_prefix("in partitions ").or_else(|| rest.strip_prefix("in partition "))?;
-    names
-        .split(", ")
-        .all(|n| crate::iam::partition::PARTITIONS.contains(&n))
-        .then_some(rest)
+    let names =
+        rest.strip_prefix("in partitions ").or_else(|| rest.strip_prefix("in partition "))?;
+    names.split(", ").all(|n| crate::iam::partition::PARTITIONS.contains(&n)).then_some(rest)
 }
 
 /// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns, a partition label as a
@@ -326,7 +324,7 @@ pub fn regions_brief_text(out: &mut String, regions: &[Region], statements: &str
 }
 
 /// The labels a failed check's text and a Markdown cell show per field.
-const BRIEF: Cap = Cap { exceptions: 6, terms: 8 };
+const BRIEF: Cap = Cap { exceptions: 4, terms: 8 };
 const MARKDOWN_CELL: Cap = Cap { exceptions: 3, terms: 4 };
 
 fn regions_text_capped(out: &mut String, regions: &[Region], statements: &str, cap: Option<Cap>) {
@@ -429,9 +427,8 @@ pub fn to_markdown(diff: &Diff) -> String {
                 cut |= c;
                 md(&t)
             };
-            let mut cell = |name: &FieldName| {
-                r.fields.get(name).map(|t| text(name, t)).unwrap_or_default()
-            };
+            let mut cell =
+                |name: &FieldName| r.fields.get(name).map(|t| text(name, t)).unwrap_or_default();
             let mut actions = cell(&FieldName::Actions);
             if let Some(real) = &r.real_actions {
                 actions.push_str(&format!("<br>{}", real_text(real, MARKDOWN_REAL_ACTIONS)));
@@ -456,10 +453,9 @@ pub fn to_markdown(diff: &Diff) -> String {
     if cut {
         // The exact descriptions, folded: the table counts what it leaves out.
         let mut full = String::new();
-        for (title, regions, statements) in [
-            ("Added", &diff.added, "new stmts"),
-            ("Removed", &diff.removed, "old stmts"),
-        ] {
+        for (title, regions, statements) in
+            [("Added", &diff.added, "new stmts"), ("Removed", &diff.removed, "old stmts")]
+        {
             if !regions.is_empty() {
                 full.push_str(&format!("{title}:\n"));
                 regions_text(&mut full, regions, statements);

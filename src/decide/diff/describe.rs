@@ -244,6 +244,11 @@ impl<'a> Describer<'a> {
         allowed.union_with(free);
         let mut out = cover_greedily(field, labels, wanted, &allowed);
         simplify(field, labels, wanted, &allowed, &mut out);
+        // A union reads in alphabetical order (`*` first): `ecs:Describe*, ecs:List*, iam:…`.
+        let key = |ids: &[usize]| -> Vec<String> {
+            ids.iter().map(|&l| labels.text(l).to_ascii_lowercase()).collect()
+        };
+        out.sort_by_cached_key(|(all_of, none_of)| (key(all_of), key(none_of)));
         let union = exact(field, wanted, &allowed, &out)?;
         let terms = out
             .into_iter()
@@ -272,7 +277,8 @@ impl Candidate {
     /// Whether `self` is a better next term than `other`: more new atoms per label written
     /// (a head and its exceptions), then fewer exceptions, then a pattern over `*`.
     fn beats(&self, other: &Candidate) -> bool {
-        let (a, b) = (self.gain * (1 + other.exceptions.len()), other.gain * (1 + self.exceptions.len()));
+        let (a, b) =
+            (self.gain * (1 + other.exceptions.len()), other.gain * (1 + self.exceptions.len()));
         a > b
             || (a == b && self.exceptions.len() < other.exceptions.len())
             || (a == b
@@ -312,13 +318,19 @@ fn cover_greedily(
             for (label, m) in heads {
                 if let Some(exceptions) = exceptions(m, wanted, allowed, &field.labels) {
                     let gain = m.intersection(&uncovered).count();
-                    consider(&mut best, Candidate { head: Some(*label), exceptions, set: m.clone(), gain });
+                    consider(
+                        &mut best,
+                        Candidate { head: Some(*label), exceptions, set: m.clone(), gain },
+                    );
                 }
             }
             let among = if partition { &field.labels } else { &patterns };
             if let Some(exceptions) = exceptions(&universe, wanted, allowed, among) {
                 let gain = uncovered.count_ones(..);
-                consider(&mut best, Candidate { head: None, exceptions, set: universe.clone(), gain });
+                consider(
+                    &mut best,
+                    Candidate { head: None, exceptions, set: universe.clone(), gain },
+                );
             }
             if best.is_some() {
                 break;
