@@ -786,3 +786,23 @@ fn long_exception_lists_are_counted_in_markdown_and_check_text() {
     let quoted = text.lines().find(|l| l.trim_start().starts_with("1 |")).unwrap();
     assert!(quoted.ends_with('…') && quoted.chars().count() < 200, "{quoted}");
 }
+
+/// Text and Markdown name no real actions for `*` with exceptions (most of the catalogue);
+/// JSON still counts them.
+#[test]
+fn real_actions_are_not_listed_for_any_action_but_some() {
+    let ty = PolicyType::Identity;
+    let doc = |action: &str| {
+        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action,
+               "Resource": "*"}})
+        .to_string()
+    };
+    let (existing, new) = (policy(&doc("s3:GetObject"), ty), policy(&doc("*"), ty));
+    let d = run_diff(&existing, &new, ty).unwrap();
+    assert_eq!(field_text(&d.added[0], FieldName::Actions), "* except s3:GetObject");
+    assert!(d.added[0].real_actions.as_ref().is_some_and(|r| r.count > 1000));
+    let text = iamcheck::report::diff::to_text(&d);
+    assert!(!text.contains("of the catalogue"), "{text}");
+    let md = iamcheck::report::diff::to_markdown(&d);
+    assert!(!md.contains("of the catalogue"), "{md}");
+}

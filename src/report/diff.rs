@@ -330,13 +330,23 @@ const MARKDOWN_CELL: Cap = Cap { exceptions: 3, terms: 4 };
 fn regions_text_capped(out: &mut String, regions: &[Region], statements: &str, cap: Option<Cap>) {
     for (i, r) in regions.iter().enumerate() {
         fields_text(out, i, &r.fields, cap);
-        if let Some(real) = &r.real_actions {
+        if let Some(real) = shown_real_actions(r) {
             out.push_str(&format!("     {:<11} {}\n", "real", real_text(real, TEXT_REAL_ACTIONS)));
         }
         out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
         let witness = serde_json::to_string(&r.witness).unwrap_or_default();
         out.push_str(&format!("     {:<11} {witness}\n", "witness"));
     }
+}
+
+/// The real actions a text or Markdown region names: not for actions written as `*` with
+/// exceptions (`* except s3:PutObject` covers most of the catalogue; JSON still counts them).
+fn shown_real_actions(r: &Region) -> Option<&RealActions> {
+    let any_head = r
+        .fields
+        .get(&FieldName::Actions)
+        .is_some_and(|terms| terms.iter().any(|t| t.all_of.is_empty()));
+    r.real_actions.as_ref().filter(|_| !any_head)
 }
 
 /// Real actions named in a text region and in a Markdown cell.
@@ -430,7 +440,7 @@ pub fn to_markdown(diff: &Diff) -> String {
             let mut cell =
                 |name: &FieldName| r.fields.get(name).map(|t| text(name, t)).unwrap_or_default();
             let mut actions = cell(&FieldName::Actions);
-            if let Some(real) = &r.real_actions {
+            if let Some(real) = shown_real_actions(r) {
                 actions.push_str(&format!("<br>{}", real_text(real, MARKDOWN_REAL_ACTIONS)));
             }
             let mut row = vec![sign.to_string(), actions, cell(&FieldName::Resources)];
