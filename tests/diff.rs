@@ -709,7 +709,7 @@ fn regions_name_every_statement_granting_sendable_requests() {
                         r.statements.iter().map(|s| s.statement_index).collect();
                     for s in &gains.statements {
                         let alone = Policy {
-                            version: gains.version.clone(),
+                            version: gains.version,
                             id: None,
                             statements: vec![iamcheck::policy::Statement { index: 0, ..s.clone() }],
                         };
