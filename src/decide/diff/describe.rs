@@ -244,10 +244,13 @@ impl<'a> Describer<'a> {
         allowed.union_with(free);
         let mut out = cover_greedily(field, labels, wanted, &allowed);
         simplify(field, labels, wanted, &allowed, &mut out);
-        // A union reads in alphabetical order (`*` first): `ecs:Describe*, ecs:List*, iam:…`.
-        let key = |ids: &[usize]| -> Vec<String> {
-            ids.iter().map(|&l| labels.text(l).to_ascii_lowercase()).collect()
-        };
+        // A union and a term's exceptions read in alphabetical order (`*` first):
+        // `ecs:Describe*, ecs:List*, iam:…`.
+        let text = |l: &usize| labels.text(*l).to_ascii_lowercase();
+        for (_, none_of) in &mut out {
+            none_of.sort_by_cached_key(text);
+        }
+        let key = |ids: &[usize]| -> Vec<String> { ids.iter().map(text).collect() };
         out.sort_by_cached_key(|(all_of, none_of)| (key(all_of), key(none_of)));
         let union = exact(field, wanted, &allowed, &out)?;
         let terms = out
@@ -390,15 +393,24 @@ fn simplify(
     allowed: &FixedBitSet,
     out: &mut Vec<TermIds>,
 ) {
-    // Terms the others cover, last first.
-    for i in (0..out.len()).rev() {
-        let mut rest = FixedBitSet::with_capacity(field.atoms);
-        for (j, (all_of, none_of)) in out.iter().enumerate() {
-            if j != i {
-                rest.union_with(&term_set(field, all_of, none_of));
-            }
+    // Terms the others cover, last first: per wanted atom, how many terms cover it.
+    let sets: Vec<FixedBitSet> = out
+        .iter()
+        .map(|(all_of, none_of)| term_set(field, all_of, none_of).intersection(wanted).collect())
+        .collect();
+    let mut count = vec![0usize; field.atoms];
+    for a in sets.iter().flat_map(|s| s.ones()) {
+        if let Some(c) = count.get_mut(a) {
+            *c += 1;
         }
-        if wanted.is_subset(&rest) {
+    }
+    for (i, set) in sets.iter().enumerate().rev() {
+        if set.ones().all(|a| count.get(a).is_some_and(|&c| c > 1)) {
+            for a in set.ones() {
+                if let Some(c) = count.get_mut(a) {
+                    *c -= 1;
+                }
+            }
             out.remove(i);
         }
     }
