@@ -417,3 +417,86 @@ fn cli_template_flags() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Each check's `--help` (short and long, and with `--template-path` given) lists every
+/// flag the check accepts: its document flags and its template flags, each with a line of
+/// help; a template flag without `--template-path` asks for it.
+#[test]
+fn each_check_help_lists_its_document_and_template_flags() {
+    let template = [
+        "--template-path",
+        "--parameters",
+        "--template-configuration-file",
+        "--region",
+        "--account-id",
+        "--partition",
+        "--exclude-resource-types",
+        "--ignore-finding",
+        "--treat-findings-as-non-blocking",
+        "--treat-finding-type-as-blocking",
+        "--output",
+        "--request-model",
+        "--exit-codes",
+    ];
+    let checks: [(&str, &[&str]); 4] = [
+        (
+            "check-no-new-access",
+            &[
+                "--existing-policy-document",
+                "--new-policy-document",
+                "--policy-type",
+                "--explain",
+                "--reference-policy",
+                "--reference-policy-type",
+                "--baseline-template-path",
+            ],
+        ),
+        (
+            "check-access-not-granted",
+            &[
+                "--policy-document",
+                "--access",
+                "--policy-type",
+                "--explain",
+                "--actions",
+                "--resources",
+            ],
+        ),
+        ("check-no-public-access", &["--policy-document", "--resource-type"]),
+        ("check-no-external-access", &["--policy-document", "--trusted-account", "--trusted-org"]),
+    ];
+    for (check, own) in checks {
+        for help in [
+            &[check, "-h"][..],
+            &[check, "--help"],
+            &["help", check],
+            &[check, "--template-path", "t.yaml", "--help"],
+        ] {
+            let (code, out, err) = iamcheck(help);
+            assert_eq!(code, Some(0), "{help:?}: {err}");
+            for flag in template.iter().chain(own) {
+                let line = out
+                    .lines()
+                    .find(|l| l.trim_start().starts_with(&format!("{flag} ")) || l.trim() == *flag)
+                    .unwrap_or_else(|| panic!("{help:?} lacks `{flag}`:\n{out}"));
+                // A description on the flag's line or the next one.
+                let next = out.lines().skip_while(|l| *l != line).nth(1).unwrap_or_default();
+                let described =
+                    line.trim().len() > flag.len() + 12 || next.starts_with("          ");
+                assert!(described, "{help:?}: `{flag}` has no description:\n{out}");
+            }
+            assert!(out.contains(&format!("iamcheck {check} [OPTIONS] --template-path <PATH>")));
+        }
+    }
+    let (code, _, err) = iamcheck(&[
+        "check-no-public-access",
+        "--policy-document",
+        "{}",
+        "--resource-type",
+        "AWS::S3::Bucket",
+        "--region",
+        "us-west-2",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--template-path <PATH>"), "{err}");
+}

@@ -54,30 +54,36 @@ impl RequestModelArg {
 }
 
 const NO_NEW_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-new-access \\
     --existing-policy-document file://examples/reference-account-only.json \\
     --new-policy-document file://examples/public-put.json \\
-    --policy-type RESOURCE_POLICY";
+    --policy-type RESOURCE_POLICY
+  iamcheck check-no-new-access --template-path template.yaml \\
+    --reference-policy file://examples/reference-account-only.json --reference-policy-type RESOURCE
+  iamcheck check-no-new-access --template-path new.yaml --baseline-template-path old.yaml";
 
 const ACCESS_NOT_GRANTED_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-access-not-granted \\
     --policy-document file://examples/identity-ec2-s3.json \\
     --access actions=s3:DeleteBucket,s3:GetBucketLocation \\
-    --policy-type IDENTITY_POLICY";
+    --policy-type IDENTITY_POLICY
+  iamcheck check-access-not-granted --template-path plan.json --actions iam:PassRole,s3:DeleteBucket";
 
 const NO_PUBLIC_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-public-access \\
     --policy-document file://examples/public-put.json \\
-    --resource-type AWS::S3::Bucket";
+    --resource-type AWS::S3::Bucket
+  iamcheck check-no-public-access --template-path template.yaml --parameters Env=prod";
 
 const NO_EXTERNAL_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-external-access \\
     --policy-document file://examples/public-put.json \\
-    --trusted-account 123456789012";
+    --trusted-account 123456789012
+  iamcheck check-no-external-access --template-path plan.json --trusted-account 123456789012";
 
 const SIMULATE_EXAMPLE: &str = "\
 Example:
