@@ -500,3 +500,44 @@ fn each_check_help_lists_its_document_and_template_flags() {
     assert_eq!(code, Some(2));
     assert!(err.contains("--template-path <PATH>"), "{err}");
 }
+
+/// `--request-model` on the template path, as on the document path: a CDK role and bucket
+/// policy granting `s3:List*` on a bucket's ARNs grant `s3:ListAllMyBuckets` on that ARN in
+/// Access Analyzer's model (FAIL), but that action takes only `*` in AWS's catalogue (PASS);
+/// the catalogue's name and version are in the JSON only when chosen.
+#[test]
+fn template_checks_honour_the_request_model() {
+    let t = corpus().join(
+        "cloudformation/cdk-synth-aws-solutions-constructs/aws-s3-lambda__s3lam-no-arguments.template.json",
+    );
+    let t = t.to_str().unwrap();
+    let args = [
+        "check-access-not-granted",
+        "--template-path",
+        t,
+        "--actions",
+        "s3:ListAllMyBuckets",
+        "--output",
+        "json",
+    ];
+    let (code, out, err) = iamcheck(&args);
+    assert_eq!(code, Some(1), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let blocking = report["BlockingFindings"].as_array().unwrap();
+    assert!(!blocking.is_empty());
+    for f in blocking {
+        assert_eq!(f["details"]["witness"]["action"], "s3:ListAllMyBuckets", "{f}");
+        assert_ne!(f["details"]["witness"]["resource"], "*", "{f}");
+    }
+    assert!(report.get("requestModel").is_none());
+    let (code, out, err) = iamcheck(&[&args[..], &["--request-model", "catalog"]].concat());
+    assert_eq!(code, Some(0), "{err}\n{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["BlockingFindings"], serde_json::json!([]));
+    assert_eq!(report["requestModel"]["name"], "catalog");
+    // The text output names the model too.
+    let (code, out, _) =
+        iamcheck(&[&args[..5], &["--output", "text", "--request-model", "catalog"]].concat());
+    assert_eq!(code, Some(0));
+    assert!(out.contains("request model: catalog"), "{out}");
+}

