@@ -541,3 +541,196 @@ fn template_checks_honour_the_request_model() {
     assert_eq!(code, Some(0));
     assert!(out.contains("request model: catalog"), "{out}");
 }
+
+/// `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` are reported under each principal of the
+/// template they attach to, as cfn-policy-validator groups them: cfn-policy-validator's own
+/// `test_file_2.json`, whose parse output its tests assert (the per-principal policy counts,
+/// less the AWS managed policies it fetches from AWS, and the one orphaned policy).
+#[test]
+fn attached_policies_are_grouped_under_their_principals() {
+    let t = corpus().join("cloudformation/awslabs-aws-cloudformation-iam-policy-validator/test_files/test_file_2.json");
+    let meta: Value =
+        serde_json::from_str(&read(&t.with_file_name("test_file_2.json.meta.json"))).unwrap();
+    let template: Value = serde_json::from_str(&read(&t)).unwrap();
+    let options = Options {
+        parameters: [("CodestarConnectionArn", "fakeArn"), ("EnvironmentName", "prod")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Options::default()
+    };
+    let found = extract("test_file_2.json", &read(&t), &options).unwrap();
+    let asserted = &meta["labels"][0]["asserted"];
+    // AWS managed policies (fetched from AWS by the validator) per principal name.
+    let aws_managed = |name: &str| {
+        let resources = template["Resources"].as_object().unwrap();
+        let r = resources
+            .iter()
+            .find(|(id, r)| {
+                let p = &r["Properties"];
+                [&p["RoleName"], &p["UserName"], &p["GroupName"], &p["Name"]]
+                    .iter()
+                    .any(|n| n.as_str() == Some(name))
+                    || id.as_str() == name
+            })
+            .unwrap()
+            .1;
+        let p = &r["Properties"];
+        [&p["ManagedPolicyArns"], &p["ManagedPolicies"]]
+            .iter()
+            .filter_map(|l| l.as_array())
+            .flatten()
+            .filter(|a| a.as_str().is_some_and(|a| a.starts_with("arn:aws:iam::aws:policy/")))
+            .count()
+    };
+    let mut checked = 0;
+    for (kind, field) in [
+        ("Roles", "RoleName"),
+        ("Users", "UserName"),
+        ("Groups", "GroupName"),
+        ("PermissionSets", "Name"),
+    ] {
+        for item in asserted[kind]["items"].as_array().unwrap() {
+            let name = item[field].as_str().unwrap();
+            let ours = found
+                .policies
+                .iter()
+                .filter(|p| p.resource_name == name && p.policy_type == PolicyType::Identity)
+                .count();
+            let want = item["policies"].as_u64().unwrap() as usize - aws_managed(name);
+            assert_eq!(ours, want, "{kind} {name}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 5);
+    let managed: Vec<_> =
+        found.policies.iter().filter(|p| p.resource == "MyManagedPolicy").collect();
+    let under: Vec<_> =
+        managed.iter().map(|p| (p.resource_name.as_str(), p.attached_to.as_deref())).collect();
+    assert_eq!(
+        under,
+        [
+            ("MyIAMUser", Some("MyIAMUser")),
+            ("MyIAMGroup", Some("MyIAMGroup")),
+            ("MyPermissionSet", Some("MyPermissionSet"))
+        ]
+    );
+    // The orphaned policy: once, under its own resource.
+    let orphans: Vec<_> = asserted["OrphanedPolicies"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["PolicyName"].as_str().unwrap())
+        .collect();
+    assert_eq!(orphans, ["MyOrphanedPolicy"]);
+    let orphan: Vec<_> =
+        found.policies.iter().filter(|p| p.policy_name == "MyOrphanedPolicy").collect();
+    assert_eq!(orphan.len(), 1);
+    assert_eq!(orphan[0].attached_to, None);
+    // A check reports the attached policy under each principal.
+    let report = findings::check(
+        &found,
+        &TemplateCheck::AccessNotGranted {
+            access: Access { actions: vec!["iam:CreateRole".into()], resources: vec![] },
+        },
+        &ParseLimits::default(),
+        &Config::default(),
+        &ReportOptions::default(),
+    );
+    let mut names: Vec<(&str, &str)> = report
+        .blocking
+        .iter()
+        .filter(|f| f.finding_type == FindingType::SecurityWarning)
+        .map(|f| (f.resource_name.as_str(), f.policy_name.as_str()))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            ("MyIAMGroup", "MyManagedPolicy"),
+            ("MyIAMUser", "MyManagedPolicy"),
+            ("MyOrphanedPolicy", "MyOrphanedPolicy"),
+            ("MyPermissionSet", "MyManagedPolicy"),
+        ]
+    );
+}
+
+/// The CDK outputs and AWS's sample templates: every `AWS::IAM::Policy` or
+/// `AWS::IAM::ManagedPolicy` whose `Roles`/`Users`/`Groups` name principals of the template by
+/// `Ref` is reported once under each of them, with the principal's name; the others once,
+/// under their own resource.
+#[test]
+fn corpus_policies_attach_to_the_roles_they_name() {
+    let root = corpus().join("cloudformation");
+    let mut templates = Vec::new();
+    let keep = |p: &Path| {
+        let s = p.to_string_lossy();
+        s.ends_with(".template.json")
+            || (s.contains("aws-cloudformation-templates") && !s.ends_with("index.json"))
+    };
+    files(&root, &keep, &mut templates);
+    let (mut grouped, mut principals_seen) = (0, 0);
+    for t in &templates {
+        let text = read(t);
+        if !text.contains("AWS::IAM::Policy") && !text.contains("AWS::IAM::ManagedPolicy") {
+            continue;
+        }
+        let found = load(t);
+        let Ok(template) = serde_json::from_str::<Value>(&text) else { continue };
+        let resources = template["Resources"].as_object().unwrap();
+        let name_of = |id: &str| {
+            let r = &resources[id];
+            let p = &r["Properties"];
+            [&p["RoleName"], &p["UserName"], &p["GroupName"]]
+                .iter()
+                .find_map(|n| n.as_str())
+                .unwrap_or(id)
+                .to_string()
+        };
+        for (id, r) in resources {
+            let ty = r["Type"].as_str().unwrap_or_default();
+            if ty != "AWS::IAM::Policy" && ty != "AWS::IAM::ManagedPolicy" {
+                continue;
+            }
+            if r.get("Condition").is_some() {
+                continue;
+            }
+            let mut want: Vec<String> = Vec::new();
+            for (property, principal) in [
+                ("Roles", "AWS::IAM::Role"),
+                ("Users", "AWS::IAM::User"),
+                ("Groups", "AWS::IAM::Group"),
+            ] {
+                for n in r["Properties"][property].as_array().into_iter().flatten() {
+                    if let Some(target) = n["Ref"].as_str() {
+                        if resources.get(target).is_some_and(|x| x["Type"] == principal) {
+                            want.push(target.to_string());
+                        }
+                    }
+                }
+            }
+            let ours: Vec<_> = found.policies.iter().filter(|p| p.resource == *id).collect();
+            if want.is_empty() {
+                // Managed policies may still attach from the principal's side.
+                if ty == "AWS::IAM::Policy" {
+                    assert_eq!(ours.len(), 1, "{}: {id}", t.display());
+                    assert_eq!(ours[0].attached_to, None);
+                }
+                continue;
+            }
+            let mut got: Vec<String> = ours.iter().filter_map(|p| p.attached_to.clone()).collect();
+            got.sort();
+            want.sort();
+            want.dedup();
+            assert_eq!(got, want, "{}: {id}", t.display());
+            for p in &ours {
+                let principal = p.attached_to.as_deref().unwrap();
+                assert_eq!(p.resource_name, name_of(principal), "{}: {id}", t.display());
+                principals_seen += 1;
+            }
+            grouped += 1;
+        }
+    }
+    assert!(grouped >= 40, "{grouped}");
+    assert!(principals_seen >= grouped);
+}

@@ -77,7 +77,7 @@ enum TemplateCommand {
 ///
 /// Prints `{"file", "format", "policies": [{"resource", "resourceType", "resourceName",
 /// "policyName", "policyType", "publicAccessType", "document", "file", "line",
-/// "statementLines", "unresolved"}], "skipped": [...]}`. Values known only at deployment
+/// "statementLines", "unresolved", "attachedTo"}], "skipped": [...]}`. Values known only at deployment
 /// are replaced by stand-ins and listed in `unresolved` (docs/templates.md).
 #[derive(Debug, clap::Args)]
 pub struct ParseArgs {

@@ -308,6 +308,17 @@ impl<'a> Resolver<'a> {
         Err(IacError::at(at, path, format!("`Ref` to `{name}`, which is neither a parameter, a resource nor a pseudo parameter")))
     }
 
+    /// What `Ref` of resource `id` returns, as text (stand-ins named).
+    pub(crate) fn reference_of(
+        &mut self,
+        id: &str,
+        at: &Json,
+        path: &str,
+    ) -> Result<String, IacError> {
+        let value = self.resource_value(id, "Ref", at, path)?;
+        Ok(scalar_text(&value).unwrap_or_default())
+    }
+
     /// The pseudo parameters (stand-ins named where the value depends on
     /// the deployment).
     fn pseudo(&mut self, name: &str, at: &Json) -> Option<String> {
