@@ -734,3 +734,53 @@ fn corpus_policies_attach_to_the_roles_they_name() {
     assert!(grouped >= 40, "{grouped}");
     assert!(principals_seen >= grouped);
 }
+
+/// Templates cfn-policy-validator rejects (its unit tests' inputs, tests/data/iac/validator-errors/
+/// README.md): each is a located error naming the property or function, exit 2, for `parse`
+/// and for a check.
+#[test]
+fn validator_schema_errors_are_located_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/iac/validator-errors");
+    let cases: &[(&str, &str, &str)] = &[
+        ("bucket-policy-document-is-a-list.json", "Properties.PolicyDocument`", "expected a policy document (an object, or the policy as JSON text), found an array"),
+        ("policy-without-policy-document.json", "Resources.InlinePolicy.Properties`", "`AWS::IAM::Policy` needs the property `PolicyDocument`"),
+        ("role-policy-without-role-name.json", "Resources.RolePolicy.Properties`", "`AWS::IAM::RolePolicy` needs the property `RoleName`"),
+        ("role-without-properties.json", "Resources.ResourceA`", "`AWS::IAM::Role` needs `Properties`"),
+        ("role-name-outside-the-pattern.json", "Properties.RoleName`", "`role1!!!!` is not a role name"),
+        ("role-name-is-a-list.json", "Properties.RoleName`", "expected a string, found an array"),
+        ("queue-policy-without-queues.json", "Resources.ResourceA.Properties`", "`AWS::SQS::QueuePolicy` needs the property `Queues`"),
+        ("queue-url-without-account.json", "Properties.Queues[0]`", "is not a queue URL"),
+        ("topic-policy-with-no-topics.json", "Properties.Topics`", "expected a list of at least one string, found an empty list"),
+        ("secret-id-not-a-secret-arn.json", "Properties.SecretId`", "is not a secret ARN"),
+        ("table-bucket-arn-without-bucket.json", "Properties.TableBucketARN`", "is not a table bucket ARN"),
+        ("access-point-vpc-configuration-is-a-list.json", "Properties.VpcConfiguration`", "expected an object, found an array"),
+        ("permission-set-without-name.json", "Resources.ResourceA.Properties`", "`AWS::SSO::PermissionSet` needs the property `Name`"),
+        ("ref-to-nothing.json", "Resource.Ref`", "`Ref` to `InvalidRef`, which is neither a parameter, a resource nor a pseudo parameter"),
+        ("ref-is-a-list.json", "Resource.Ref`", "expected a string, found an array"),
+        ("getatt-of-a-missing-resource.json", "Resource.Fn::GetAtt`", "`Fn::GetAtt` of `ResourceB`, which is not a resource"),
+        ("sub-ref-not-found.json", "Resource.Fn::Sub`", "`${MissingParam}` in `Fn::Sub` names no parameter, resource or variable"),
+        ("join-not-a-list.json", "Resource.Fn::Join`", "`Fn::Join` takes a list of 2 arguments, found an object"),
+        ("if-condition-not-found.json", "Resource.Fn::If`", "no condition `otherCondition` in Conditions"),
+        ("select-index-out-of-bounds.json", "Resource.Fn::Select`", "`Fn::Select` index 2 is out of range for a list of 2"),
+        ("find-in-map-not-found.json", "Resource.Fn::FindInMap`", "no `MappingA.TopLevelMappingKey.SecondLevelMappingKeyB` in Mappings"),
+    ];
+    let listed = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(listed, cases.len(), "every file in {} is a case", dir.display());
+    for (file, at, message) in cases {
+        let path = dir.join(file);
+        let path = path.to_str().unwrap();
+        for command in [&["parse"][..], &["check-no-public-access", "--output", "json"]] {
+            let args =
+                [command, &["--template-path", path, "--account-id", "111222333444"]].concat();
+            let (code, out, err) = iamcheck(&args);
+            assert_eq!(code, Some(2), "{file} {command:?}: {out}{err}");
+            let line = err.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+            assert!(line.contains(" line "), "{file}: not located: {err}");
+            assert!(line.contains(at), "{file}: not at `{at}`: {err}");
+            assert!(line.contains(message), "{file}: `{message}` not in: {err}");
+        }
+    }
+}

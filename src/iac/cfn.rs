@@ -22,6 +22,7 @@
 
 mod attach;
 pub mod intrinsics;
+mod schema;
 mod types;
 
 use super::json::{get, join, scalar_text, string, to_value};
@@ -296,6 +297,7 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
             }
         }
         let ctx = Ctx { id: &key.name, ty, resource, path: &path, file };
+        schema::check(&ctx, &mut resolver)?;
         if ty == LAMBDA_PERMISSION {
             permissions.add(&ctx, &mut resolver, options)?;
         } else if ty == LAYER_PERMISSION {
