@@ -17,7 +17,8 @@
 //! appears for resource policies; a condition key not listed takes any value
 //! (absent included). `complete: false` comes with `"omitted": {"added": n,
 //! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
-//! {"kind": "…", "message": "…"}}`.
+//! {"kind": "…", "message": "…"}}` (the relation check-no-new-access decides
+//! both ways, with `"complete": false`, where it does).
 
 use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided, UndecidedRegion};
 use crate::decide::Reason;
@@ -116,9 +117,14 @@ pub fn add_regions(report: &mut Map<String, Value>, explanation: &Result<Diff, U
     }
 }
 
-/// An undecided diff as JSON.
+/// An undecided diff as JSON: the relation is check-no-new-access's run both ways when they
+/// decide (with `"complete": false`: no region is listed), else `UNKNOWN`.
 pub fn undecided_json(u: &Undecided) -> Value {
-    json!({"relation": "UNKNOWN", "reason": {"kind": u.kind.as_str(), "message": u.message}})
+    let reason = json!({"kind": u.kind.as_str(), "message": u.message});
+    match u.relation {
+        Some(r) => json!({"relation": r.as_str(), "complete": false, "reason": reason}),
+        None => json!({"relation": "UNKNOWN", "reason": reason}),
+    }
 }
 
 /// Regions as a JSON array, their statements under `side`'s name.
