@@ -21,6 +21,13 @@ pub struct Cli {
     pub exit_codes: ExitCodes,
     #[command(flatten)]
     pub limits: crate::limits::LimitArgs,
+    #[command(flatten)]
+    pub request_model: RequestModelOpt,
+}
+
+/// `--request-model` (valid before or after the subcommand; templates too).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct RequestModelOpt {
     /// Which requests exist: `access-analyzer` (default: any action with any resource ARN, as
     /// Access Analyzer) or `catalog` (only an action AWS lists with a resource of a type it
     /// takes, from the catalogue shipped in iamcheck; see docs/semantics.md).
@@ -31,7 +38,14 @@ pub struct Cli {
         value_name = "MODEL",
         default_value = "access-analyzer"
     )]
-    pub request_model: RequestModelArg,
+    request_model: RequestModelArg,
+}
+
+impl RequestModelOpt {
+    /// The library's value.
+    pub fn model(self) -> iamcheck::RequestModel {
+        self.request_model.model()
+    }
 }
 
 /// `--request-model` values.

@@ -28,15 +28,8 @@ struct TemplateCli {
     exit_codes: ExitCodes,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
-    /// Which requests exist (as for the document flags; see docs/semantics.md).
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        value_name = "MODEL",
-        default_value = "access-analyzer"
-    )]
-    request_model: crate::args::RequestModelArg,
+    #[command(flatten)]
+    request_model: crate::args::RequestModelOpt,
 }
 
 impl TemplateCommand {

@@ -12,7 +12,6 @@
 
 use super::intrinsics::Resolver;
 use super::Ctx;
-use crate::iac::json::{items, scalar_text};
 use crate::iac::{FoundPolicy, IacError};
 
 /// A role, user, group or permission set of the template.
@@ -140,20 +139,8 @@ impl Attaching {
 
 /// A list-of-names property, resolved (absent: none).
 fn names(ctx: &Ctx<'_>, r: &mut Resolver<'_>, property: &str) -> Result<Vec<String>, IacError> {
-    let Some(value) = ctx.property(property) else { return Ok(Vec::new()) };
-    let path = ctx.property_path(property);
-    let Some(list) = r.resolve(value, &path)? else { return Ok(Vec::new()) };
-    items(&list, &path)?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            scalar_text(v).ok_or_else(|| {
-                IacError::at(
-                    v,
-                    &format!("{path}[{i}]"),
-                    format!("expected a name, found {}", v.kind.describe()),
-                )
-            })
-        })
-        .collect()
+    match ctx.property(property) {
+        Some(value) => r.list_of(value, &ctx.property_path(property)),
+        None => Ok(Vec::new()),
+    }
 }

@@ -218,8 +218,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Resolves `value` to a list of strings.
-    fn list_of(&mut self, value: &Json, path: &str) -> Result<Vec<String>, IacError> {
+    /// Resolves `value` to a list of strings (`AWS::NoValue`: none).
+    pub(crate) fn list_of(&mut self, value: &Json, path: &str) -> Result<Vec<String>, IacError> {
         let resolved = self.resolve(value, path)?;
         let Some(resolved) = resolved else { return Ok(Vec::new()) };
         let list = items(&resolved, path)?;

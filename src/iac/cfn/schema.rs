@@ -47,175 +47,95 @@ use Shape::{Document, Names, Object, SomeNames, Text};
 const REQ: bool = true;
 const OPT: bool = false;
 
+/// A type that needs `Properties`.
+const fn with(ty: &'static str, props: &'static [Prop]) -> Schema {
+    Schema { ty, needs_properties: true, props }
+}
+
+/// A type whose `Properties` may be absent.
+const fn bare(ty: &'static str, props: &'static [Prop]) -> Schema {
+    Schema { ty, needs_properties: false, props }
+}
+
+const POLICY_NAME: Prop = Prop("PolicyName", Text, REQ);
+const POLICY_DOCUMENT: Prop = Prop("PolicyDocument", Document, REQ);
+const PATH: Prop = Prop("Path", Text, OPT);
+const MANAGED: Prop = Prop("ManagedPolicyArns", Names, OPT);
+const ROLES: Prop = Prop("Roles", Names, OPT);
+const USERS: Prop = Prop("Users", Names, OPT);
+const GROUPS: Prop = Prop("Groups", Names, OPT);
+const ACCESS_POINT: &[Prop] = &[
+    Prop("Name", Text, OPT),
+    Prop("Policy", Document, OPT),
+    Prop("VpcConfiguration", Object, OPT),
+];
+
 /// The schemas, from cfn-policy-validator's, by resource type.
 const SCHEMAS: &[Schema] = &[
-    Schema {
-        ty: "AWS::IAM::Role",
-        needs_properties: true,
-        props: &[
+    with(
+        "AWS::IAM::Role",
+        &[
             Prop("AssumeRolePolicyDocument", Document, REQ),
             Prop("RoleName", Text, OPT),
-            Prop("Path", Text, OPT),
-            Prop("ManagedPolicyArns", Names, OPT),
+            PATH,
+            MANAGED,
         ],
-    },
-    Schema {
-        ty: "AWS::IAM::User",
-        needs_properties: false,
-        props: &[
-            Prop("UserName", Text, OPT),
-            Prop("Path", Text, OPT),
-            Prop("ManagedPolicyArns", Names, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::Group",
-        needs_properties: false,
-        props: &[
-            Prop("GroupName", Text, OPT),
-            Prop("Path", Text, OPT),
-            Prop("ManagedPolicyArns", Names, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::Policy",
-        needs_properties: true,
-        props: &[
-            Prop("PolicyName", Text, REQ),
-            Prop("PolicyDocument", Document, REQ),
-            Prop("Roles", Names, OPT),
-            Prop("Users", Names, OPT),
-            Prop("Groups", Names, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::ManagedPolicy",
-        needs_properties: true,
-        props: &[
-            Prop("PolicyDocument", Document, REQ),
-            Prop("ManagedPolicyName", Text, OPT),
-            Prop("Path", Text, OPT),
-            Prop("Roles", Names, OPT),
-            Prop("Users", Names, OPT),
-            Prop("Groups", Names, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::RolePolicy",
-        needs_properties: true,
-        props: &[
-            Prop("PolicyName", Text, REQ),
-            Prop("PolicyDocument", Document, REQ),
-            Prop("RoleName", Text, REQ),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::UserPolicy",
-        needs_properties: true,
-        props: &[
-            Prop("PolicyName", Text, REQ),
-            Prop("PolicyDocument", Document, REQ),
-            Prop("UserName", Text, REQ),
-        ],
-    },
-    Schema {
-        ty: "AWS::IAM::GroupPolicy",
-        needs_properties: true,
-        props: &[
-            Prop("PolicyName", Text, REQ),
-            Prop("PolicyDocument", Document, REQ),
-            Prop("GroupName", Text, REQ),
-        ],
-    },
-    Schema {
-        ty: "AWS::SSO::PermissionSet",
-        needs_properties: true,
-        props: &[
+    ),
+    bare("AWS::IAM::User", &[Prop("UserName", Text, OPT), PATH, MANAGED]),
+    bare("AWS::IAM::Group", &[Prop("GroupName", Text, OPT), PATH, MANAGED]),
+    with("AWS::IAM::Policy", &[POLICY_NAME, POLICY_DOCUMENT, ROLES, USERS, GROUPS]),
+    with(
+        "AWS::IAM::ManagedPolicy",
+        &[POLICY_DOCUMENT, Prop("ManagedPolicyName", Text, OPT), PATH, ROLES, USERS, GROUPS],
+    ),
+    with("AWS::IAM::RolePolicy", &[POLICY_NAME, POLICY_DOCUMENT, Prop("RoleName", Text, REQ)]),
+    with("AWS::IAM::UserPolicy", &[POLICY_NAME, POLICY_DOCUMENT, Prop("UserName", Text, REQ)]),
+    with("AWS::IAM::GroupPolicy", &[POLICY_NAME, POLICY_DOCUMENT, Prop("GroupName", Text, REQ)]),
+    with(
+        "AWS::SSO::PermissionSet",
+        &[
             Prop("Name", Text, REQ),
             Prop("InlinePolicy", Document, OPT),
             Prop("ManagedPolicies", Names, OPT),
         ],
-    },
-    Schema {
-        ty: "AWS::S3::BucketPolicy",
-        needs_properties: true,
-        props: &[Prop("Bucket", Text, REQ), Prop("PolicyDocument", Document, REQ)],
-    },
-    Schema {
-        ty: "AWS::S3::AccessPoint",
-        needs_properties: true,
-        props: &[
-            Prop("Name", Text, OPT),
-            Prop("Policy", Document, OPT),
-            Prop("VpcConfiguration", Object, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::S3::MultiRegionAccessPointPolicy",
-        needs_properties: true,
-        props: &[Prop("MrapName", Text, REQ), Prop("Policy", Document, REQ)],
-    },
-    Schema {
-        ty: "AWS::S3Tables::TableBucketPolicy",
-        needs_properties: true,
-        props: &[Prop("TableBucketARN", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
-    },
-    Schema {
-        ty: "AWS::S3Express::AccessPoint",
-        needs_properties: true,
-        props: &[
-            Prop("Name", Text, OPT),
-            Prop("Policy", Document, OPT),
-            Prop("VpcConfiguration", Object, OPT),
-        ],
-    },
-    Schema {
-        ty: "AWS::SQS::QueuePolicy",
-        needs_properties: true,
-        props: &[Prop("Queues", SomeNames, REQ), Prop("PolicyDocument", Document, REQ)],
-    },
-    Schema {
-        ty: "AWS::SNS::TopicPolicy",
-        needs_properties: true,
-        props: &[Prop("Topics", SomeNames, REQ), Prop("PolicyDocument", Document, REQ)],
-    },
+    ),
+    with("AWS::S3::BucketPolicy", &[Prop("Bucket", Text, REQ), POLICY_DOCUMENT]),
+    with("AWS::S3::AccessPoint", ACCESS_POINT),
+    with(
+        "AWS::S3::MultiRegionAccessPointPolicy",
+        &[Prop("MrapName", Text, REQ), Prop("Policy", Document, REQ)],
+    ),
+    with(
+        "AWS::S3Tables::TableBucketPolicy",
+        &[Prop("TableBucketARN", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
+    ),
+    with("AWS::S3Express::AccessPoint", ACCESS_POINT),
+    with("AWS::SQS::QueuePolicy", &[Prop("Queues", SomeNames, REQ), POLICY_DOCUMENT]),
+    with("AWS::SNS::TopicPolicy", &[Prop("Topics", SomeNames, REQ), POLICY_DOCUMENT]),
     // CloudFormation: "KeyPolicy … Required: No" (a default key policy applies).
-    Schema {
-        ty: "AWS::KMS::Key",
-        needs_properties: false,
-        props: &[Prop("KeyPolicy", Document, OPT)],
-    },
+    bare("AWS::KMS::Key", &[Prop("KeyPolicy", Document, OPT)]),
     // CloudFormation: `SecretId` is "the ARN or name of the secret".
-    Schema {
-        ty: "AWS::SecretsManager::ResourcePolicy",
-        needs_properties: true,
-        props: &[Prop("SecretId", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
-    },
+    with(
+        "AWS::SecretsManager::ResourcePolicy",
+        &[Prop("SecretId", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
+    ),
     // A REST API imported from `Body`/`BodyS3Location` needs no `Name`.
-    Schema {
-        ty: "AWS::ApiGateway::RestApi",
-        needs_properties: false,
-        props: &[Prop("Name", Text, OPT), Prop("Policy", Document, OPT)],
-    },
-    Schema {
-        ty: "AWS::CodeArtifact::Domain",
-        needs_properties: true,
-        props: &[Prop("DomainName", Text, REQ), Prop("PermissionsPolicyDocument", Document, OPT)],
-    },
-    Schema {
-        ty: "AWS::CloudTrail::ResourcePolicy",
-        needs_properties: true,
-        props: &[Prop("ResourceArn", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
-    },
-    Schema {
-        ty: "AWS::Backup::BackupVault",
-        needs_properties: true,
-        props: &[Prop("BackupVaultName", Text, REQ), Prop("AccessPolicy", Document, OPT)],
-    },
-    Schema {
-        ty: "AWS::Lambda::Permission",
-        needs_properties: true,
-        props: &[
+    bare("AWS::ApiGateway::RestApi", &[Prop("Name", Text, OPT), Prop("Policy", Document, OPT)]),
+    with(
+        "AWS::CodeArtifact::Domain",
+        &[Prop("DomainName", Text, REQ), Prop("PermissionsPolicyDocument", Document, OPT)],
+    ),
+    with(
+        "AWS::CloudTrail::ResourcePolicy",
+        &[Prop("ResourceArn", Text, REQ), Prop("ResourcePolicy", Document, REQ)],
+    ),
+    with(
+        "AWS::Backup::BackupVault",
+        &[Prop("BackupVaultName", Text, REQ), Prop("AccessPolicy", Document, OPT)],
+    ),
+    with(
+        "AWS::Lambda::Permission",
+        &[
             Prop("Action", Text, REQ),
             Prop("FunctionName", Text, REQ),
             Prop("Principal", Text, REQ),
@@ -223,17 +143,16 @@ const SCHEMAS: &[Schema] = &[
             Prop("SourceArn", Text, OPT),
             Prop("PrincipalOrgID", Text, OPT),
         ],
-    },
-    Schema {
-        ty: "AWS::Lambda::LayerVersionPermission",
-        needs_properties: true,
-        props: &[
+    ),
+    with(
+        "AWS::Lambda::LayerVersionPermission",
+        &[
             Prop("Action", Text, REQ),
             Prop("LayerVersionArn", Text, REQ),
             Prop("Principal", Text, REQ),
             Prop("OrganizationId", Text, OPT),
         ],
-    },
+    ),
 ];
 
 /// Checks `ctx`'s resource against its type's schema. The stand-ins named
