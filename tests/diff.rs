@@ -726,3 +726,251 @@ fn template_findings_carry_the_regions_with_explain() {
     let without = run(false);
     assert!(without["BlockingFindings"][0]["details"].get("regions").is_none());
 }
+
+// How regions are described (docs/diff.md, "How regions are described").
+
+use iamcheck::decide::diff::FieldName;
+
+/// A field of a region as `--output text` writes it.
+fn field_text(r: &iamcheck::decide::diff::Region, name: FieldName) -> String {
+    iamcheck::report::diff::field_text(&name, r.fields.get(&name).unwrap())
+}
+
+/// The six reference-account-only pairs split the account's access by partition. The part
+/// in partition `aws` reads "123456789012 in partition aws" (`match`: the principal and the
+/// partition label), the rest "123456789012 except caller in partition aws", never the list
+/// of the other partitions "or in none"; a union one term covers is that term (resources
+/// `*`, not `arn:aws:s3:::DOC-EXAMPLE-BUCKET, *`).
+#[test]
+fn partition_regions_read_plainly() {
+    let ty = PolicyType::Resource;
+    let read = |name: &str| {
+        policy(&std::fs::read_to_string(repo(&format!("examples/{name}"))).unwrap(), ty)
+    };
+    let reference = read("reference-account-only.json");
+    let public = read("public-put.json");
+    let d = run_diff(&public, &reference, ty).unwrap();
+    let texts: Vec<(String, String, String)> = d
+        .added
+        .iter()
+        .map(|r| {
+            (
+                field_text(r, FieldName::Actions),
+                field_text(r, FieldName::Resources),
+                field_text(r, FieldName::Principals),
+            )
+        })
+        .collect();
+    let row = |a: &str, r: &str, p: &str| (a.to_string(), r.to_string(), p.to_string());
+    assert_eq!(
+        texts,
+        [
+            row("* except s3:PutObject", "*", "123456789012 in partition aws"),
+            row("*", "*", "123456789012 except caller in partition aws"),
+            row(
+                "s3:PutObject",
+                "* except arn:aws:s3:::DOC-EXAMPLE-BUCKET",
+                "123456789012 in partition aws"
+            ),
+        ]
+    );
+    let inside = &d.added[0].fields[&FieldName::Principals][0];
+    assert_eq!(inside.all_of, ["123456789012", "caller in partition aws"]);
+    assert!(inside.none_of.is_empty());
+    for name in ["public-put.json", "account-put-delete.json", "public-put-deny-outside.json"] {
+        let other = read(name);
+        for (existing, new) in [(&other, &reference), (&reference, &other)] {
+            let d = run_diff(existing, new, ty).unwrap();
+            for r in d.added.iter().chain(&d.removed) {
+                let p = field_text(r, FieldName::Principals);
+                assert!(!p.contains("aws-cn") && !p.contains("or in none"), "{name}: {p}");
+                assert_eq!(d.contains(r, &r.witness), Some(true), "{name}");
+            }
+        }
+    }
+}
+
+/// Terms of a union read in alphabetical order, whatever order the policy writes them in.
+#[test]
+fn union_terms_are_sorted() {
+    let ty = PolicyType::Identity;
+    let doc = |actions: Value| {
+        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": actions,
+               "Resource": "*"}})
+        .to_string()
+    };
+    let existing = policy(&doc(json!("s3:GetObject")), ty);
+    let new = policy(
+        &doc(json!(["s3:GetObject", "sqs:SendMessage", "ec2:RunInstances", "iam:PassRole"])),
+        ty,
+    );
+    let d = run_diff(&existing, &new, ty).unwrap();
+    assert_eq!(d.added.len(), 1);
+    assert_eq!(
+        field_text(&d.added[0], FieldName::Actions),
+        "ec2:RunInstances, iam:PassRole, sqs:SendMessage"
+    );
+}
+
+/// The resource policy of [`regions_name_only_statements_granting_requests_aws_sends`]:
+/// statement 0 grants 111122223333's principals `s3:GetObject` when `aws:SourceAccount` is
+/// 111122223333, statement 1 without a condition.
+fn source_account_doc(with_condition: bool, without: bool) -> Value {
+    let mut statements = Vec::new();
+    if with_condition {
+        statements.push(json!({"Sid": "OnlyWithSourceAccount", "Effect": "Allow",
+            "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}}));
+    }
+    if without {
+        statements.push(json!({"Sid": "Account", "Effect": "Allow",
+            "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "*"}));
+    }
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// An account's principals never send `aws:SourceAccount` (services' requests carry it,
+/// docs/semantics.md §2a): statement 0 grants no request AWS sends, so the region names
+/// statement 1 only (it named both before: the region's boxes merged the key's values).
+#[test]
+fn regions_name_only_statements_granting_requests_aws_sends() {
+    let ty = PolicyType::Resource;
+    let existing = policy(
+        &json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+                "Principal": {"AWS": "111122223333"}, "Action": "s3:PutObject", "Resource": "*"}})
+        .to_string(),
+        ty,
+    );
+    let both = policy(&source_account_doc(true, true).to_string(), ty);
+    let d = run_diff(&existing, &both, ty).unwrap();
+    assert_eq!(d.added.len(), 1, "{:?}", d.added);
+    let named: Vec<_> = d.added[0].statements.iter().map(|r| r.statement_index).collect();
+    assert_eq!(named, [1]);
+    assert_eq!(d.added[0].statements[0].statement_id.as_deref(), Some("Account"));
+    // Statement 0 alone adds nothing AWS sends.
+    let alone = policy(&source_account_doc(true, false).to_string(), ty);
+    let d = run_diff(&existing, &alone, ty).unwrap();
+    assert!(d.added.is_empty(), "{:?}", d.added);
+}
+
+/// On random resource policies over caller-dependent keys, a region names every Allow
+/// statement of the gaining side that allows a request of the region AWS can send (of the
+/// alphabet's universe, and the region's witness). That it names no other is
+/// [`regions_name_only_statements_granting_requests_aws_sends`]'s case: the universe lacks
+/// keys AWS's requests carry (`aws:PrincipalType`), so it cannot tell.
+#[test]
+fn regions_name_every_statement_granting_sendable_requests() {
+    let ty = PolicyType::Resource;
+    let requests = facts_universe();
+    runner(48)
+        .run(&(facts_doc(), facts_doc()), |(e, n)| {
+            let (existing, new) = (policy(&e.to_string(), ty), policy(&n.to_string(), ty));
+            let Some(d) = run_diff(&existing, &new, ty) else { return Ok(()) };
+            for (regions, gains) in [(&d.added, &new), (&d.removed, &existing)] {
+                for r in regions.iter() {
+                    let mut inside: Vec<&Request> = requests
+                        .iter()
+                        .filter(|q| d.can_send(q) == Some(true) && d.contains(r, q) == Some(true))
+                        .collect();
+                    inside.push(&r.witness);
+                    let named: Vec<usize> =
+                        r.statements.iter().map(|s| s.statement_index).collect();
+                    for s in &gains.statements {
+                        let alone = Policy {
+                            version: gains.version,
+                            id: None,
+                            statements: vec![iamcheck::policy::Statement { index: 0, ..s.clone() }],
+                        };
+                        if inside.iter().any(|q| allows(&alone, ty, q)) {
+                            prop_assert!(
+                                named.contains(&s.index),
+                                "statement {} not named for {:?}",
+                                s.index,
+                                r.fields
+                            );
+                        }
+                    }
+                    prop_assert!(!named.is_empty());
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Markdown cells show at most three exceptions per term (the rest counted), and every
+/// label in a folded block under the table; a failed check's text at most four.
+#[test]
+fn long_exception_lists_are_counted_in_markdown_and_check_text() {
+    let listed: Vec<String> =
+        ["A", "B", "C", "D", "E"].iter().map(|x| format!("chatbot:List{x}")).collect();
+    let existing = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+        "Action": listed, "Resource": "*"}})
+    .to_string();
+    let sid = format!("Long{}", "x".repeat(200));
+    let new = json!({"Version": "2012-10-17", "Statement": {"Sid": sid, "Effect": "Allow",
+        "Action": "chatbot:List*", "Resource": "*"}})
+    .to_string();
+    let args = |cmd: &'static str| {
+        vec![
+            cmd,
+            "--existing-policy-document",
+            existing.as_str(),
+            "--new-policy-document",
+            new.as_str(),
+            "--policy-type",
+            "IDENTITY_POLICY",
+        ]
+    };
+    let mut md = args("diff");
+    md.extend(["--output", "markdown"]);
+    let out = String::from_utf8(iamcheck(&md).stdout).unwrap();
+    assert!(
+        out.contains(
+            "| added | `chatbot:List* except chatbot:ListA, chatbot:ListB, chatbot:ListC, and 2 more`"
+        ),
+        "{out}"
+    );
+    let (table, folded) = out.split_once("<details>").unwrap();
+    assert!(!table.contains("chatbot:ListE"), "{out}");
+    assert!(
+        folded.contains(
+            "chatbot:List* except chatbot:ListA, chatbot:ListB, chatbot:ListC, chatbot:ListD, chatbot:ListE\n"
+        ),
+        "{out}"
+    );
+    let mut check = args("check-no-new-access");
+    check.extend(["--explain", "--output", "text"]);
+    let out = iamcheck(&check);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "actions     chatbot:List* except chatbot:ListA, chatbot:ListB, chatbot:ListC, chatbot:ListD, and 1 more\n"
+        ),
+        "{text}"
+    );
+    // A minified policy is one line: its quote is cut.
+    let quoted = text.lines().find(|l| l.trim_start().starts_with("1 |")).unwrap();
+    assert!(quoted.ends_with('…') && quoted.chars().count() < 200, "{quoted}");
+}
+
+/// Text and Markdown name no real actions for `*` with exceptions (most of the catalogue);
+/// JSON still counts them.
+#[test]
+fn real_actions_are_not_listed_for_any_action_but_some() {
+    let ty = PolicyType::Identity;
+    let doc = |action: &str| {
+        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action,
+               "Resource": "*"}})
+        .to_string()
+    };
+    let (existing, new) = (policy(&doc("s3:GetObject"), ty), policy(&doc("*"), ty));
+    let d = run_diff(&existing, &new, ty).unwrap();
+    assert_eq!(field_text(&d.added[0], FieldName::Actions), "* except s3:GetObject");
+    assert!(d.added[0].real_actions.as_ref().is_some_and(|r| r.count > 1000));
+    let text = iamcheck::report::diff::to_text(&d);
+    assert!(!text.contains("of the catalogue"), "{text}");
+    let md = iamcheck::report::diff::to_markdown(&d);
+    assert!(!md.contains("of the catalogue"), "{md}");
+}

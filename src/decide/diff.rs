@@ -615,7 +615,18 @@ impl<'a> Engine<'a> {
                 ),
                 _ => e,
             })?;
-            let statements = self.reasons(&b, gaining);
+            // The statements responsible: alive in some request of the box AWS can send.
+            let candidates = self.candidates(&b, gaining);
+            let responsible = regions::responsible(
+                &self.enc,
+                &b,
+                &sendable,
+                &candidates,
+                FIRST_FACT,
+                self.limits,
+                &mut self.nodes,
+            )?;
+            let statements = self.reasons(&responsible, gaining);
             if b.undecided {
                 let constructs = regions::opaque_names(&self.enc);
                 undecided.push(UndecidedRegion { fields, statements, constructs });
@@ -644,16 +655,20 @@ impl<'a> Engine<'a> {
         Ok((out, undecided))
     }
 
-    /// The Allow statements of `gaining` alive in some cell of the box.
-    fn reasons(&self, b: &regions::Cell, gaining: usize) -> Vec<Reason> {
+    /// The Allow statements of `gaining` alive in the box (`regions::responsible` keeps
+    /// those alive in some request AWS can send).
+    fn candidates(&self, b: &regions::Cell, gaining: usize) -> Vec<usize> {
+        let allows = |s: &crate::encode::StatementRef| {
+            s.policy == gaining && s.effect == crate::policy::Effect::Allow
+        };
+        b.alive.ones().filter(|&i| self.enc.statements.get(i).is_some_and(allows)).collect()
+    }
+
+    /// The statements at positions `found` of the encoding, as reasons of policy `gaining`.
+    fn reasons(&self, found: &[usize], gaining: usize) -> Vec<Reason> {
         let Some(policy) = self.policies.get(gaining) else { return Vec::new() };
-        let indices: std::collections::BTreeSet<usize> = b
-            .alive
-            .ones()
-            .filter_map(|i| self.enc.statements.get(i))
-            .filter(|s| s.policy == gaining && s.effect == crate::policy::Effect::Allow)
-            .map(|s| s.index)
-            .collect();
+        let indices: std::collections::BTreeSet<usize> =
+            found.iter().filter_map(|&i| self.enc.statements.get(i)).map(|s| s.index).collect();
         indices
             .into_iter()
             .filter_map(|i| policy.statements.get(i))

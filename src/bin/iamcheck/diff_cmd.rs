@@ -171,7 +171,7 @@ pub fn add_text(out: &mut String, explanation: Option<&Explanation>) {
             let n = diff.added.len();
             out.push_str(&format!("\nAll of the access found ({n} region(s)):\n"));
             let shown = diff.added.get(..n.min(TEXT_REGIONS)).unwrap_or_default();
-            report::regions_text(out, shown, "statements");
+            report::regions_brief_text(out, shown, "statements");
             if !diff.undecided.0.is_empty() {
                 out.push_str(
                     "\nUndecided (depends on constructs iamcheck does not decide exactly):\n",
