@@ -826,3 +826,128 @@ fn corpus_arns_come_from_the_table() {
     assert!(generic.is_empty(), "{generic:#?}");
     assert_eq!(seen.len(), 2, "{seen:?}");
 }
+
+/// Terraform's attachment resources group an `aws_iam_policy` under the roles, users and
+/// groups of the plan they attach it to, as the CloudFormation front end groups
+/// `AWS::IAM::ManagedPolicy`: Regula's `iam_user_attached_policy` plan, whose attachments name
+/// their policy and principals by configuration reference only (the ARNs are known after apply).
+#[test]
+fn terraform_attachments_group_policies_under_their_principals() {
+    let found = load(&corpus().join("terraform/regula/iam_user_attached_policy/plan.json"));
+    let mut under: Vec<(&str, &str, Option<&str>)> = found
+        .policies
+        .iter()
+        .filter(|p| p.resource_type == "aws_iam_policy")
+        .map(|p| (p.resource.as_str(), p.resource_name.as_str(), p.attached_to.as_deref()))
+        .collect();
+    under.sort_unstable();
+    assert_eq!(
+        under,
+        [
+            (
+                "aws_iam_policy.invalid_normal_policy",
+                "invalid_normal_policy_user",
+                Some("aws_iam_user.invalid_normal_policy_user")
+            ),
+            (
+                "aws_iam_policy.invalid_user_policy_attachment_policy",
+                "invalid_user_policy_attachment_user",
+                Some("aws_iam_user.invalid_user_policy_attachment_user")
+            ),
+            (
+                "aws_iam_policy.valid_group_blank_users_policy",
+                "valid_group_blank_users",
+                Some("aws_iam_group.valid_group_blank_users")
+            ),
+            (
+                "aws_iam_policy.valid_group_empty_list_users_policy",
+                "valid_group_empty_list_users",
+                Some("aws_iam_group.valid_group_empty_list_users")
+            ),
+            (
+                "aws_iam_policy.valid_group_missing_users_policy",
+                "valid_group_missing_users",
+                Some("aws_iam_group.valid_group_missing_users")
+            ),
+            ("aws_iam_policy.valid_role_policy", "valid_role", Some("aws_iam_role.valid_role")),
+        ]
+    );
+    // AWS managed policies (checkov's plan attaches two to a role) are not read: nothing groups.
+    let found = load(&corpus().join("terraform/checkov/plan_big_mixed/plan.json"));
+    assert!(found.policies.iter().all(|p| p.attached_to.is_none()));
+}
+
+/// A plan written for the test: one policy attached to two roles (one by planned name, one by
+/// reference in a module-free plan whose ARN is known after apply), an AWS managed attachment,
+/// and an orphaned policy. The grouped policy is reported under each role by a check.
+#[test]
+fn terraform_attached_policy_findings_sit_under_each_role() {
+    let doc = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:CreateRole\",\"Resource\":\"*\"}]}"#;
+    let plan = r#"{
+      "format_version": "1.2",
+      "planned_values": {"root_module": {"resources": [
+        {"address": "aws_iam_role.a", "mode": "managed", "type": "aws_iam_role", "name": "a",
+         "values": {"name": "role-a", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}},
+        {"address": "aws_iam_role.b", "mode": "managed", "type": "aws_iam_role", "name": "b",
+         "values": {"name_prefix": "b-", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}},
+        {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+         "values": {"name": "pol", "policy": "DOC"}},
+        {"address": "aws_iam_policy.lonely", "mode": "managed", "type": "aws_iam_policy", "name": "lonely",
+         "values": {"name": "lonely", "policy": "DOC"}},
+        {"address": "aws_iam_role_policy_attachment.a", "mode": "managed",
+         "type": "aws_iam_role_policy_attachment", "name": "a", "values": {"role": "role-a"}},
+        {"address": "aws_iam_role_policy_attachment.b", "mode": "managed",
+         "type": "aws_iam_role_policy_attachment", "name": "b", "values": {}},
+        {"address": "aws_iam_role_policy_attachment.m", "mode": "managed",
+         "type": "aws_iam_role_policy_attachment", "name": "m",
+         "values": {"role": "role-a", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}}
+      ]}},
+      "configuration": {"root_module": {"resources": [
+        {"address": "aws_iam_role_policy_attachment.a", "expressions": {
+          "role": {"references": ["aws_iam_role.a.name", "aws_iam_role.a"]},
+          "policy_arn": {"references": ["aws_iam_policy.p.arn", "aws_iam_policy.p"]}}},
+        {"address": "aws_iam_role_policy_attachment.b", "expressions": {
+          "role": {"references": ["aws_iam_role.b.name", "aws_iam_role.b"]},
+          "policy_arn": {"references": ["aws_iam_policy.p.arn", "aws_iam_policy.p"]}}}
+      ]}}
+    }"#
+    .replace("DOC", doc);
+    let found = extract("attach.json", &plan, &Options::default()).unwrap();
+    let under: Vec<(&str, &str, Option<&str>)> = found
+        .policies
+        .iter()
+        .filter(|p| p.resource_type == "aws_iam_policy")
+        .map(|p| (p.resource.as_str(), p.resource_name.as_str(), p.attached_to.as_deref()))
+        .collect();
+    assert_eq!(
+        under,
+        [
+            ("aws_iam_policy.p", "role-a", Some("aws_iam_role.a")),
+            ("aws_iam_policy.p", "fakename", Some("aws_iam_role.b")),
+            ("aws_iam_policy.lonely", "lonely", None),
+        ]
+    );
+    let report = findings::check(
+        &found,
+        &TemplateCheck::AccessNotGranted {
+            access: Access { actions: vec!["iam:CreateRole".into()], resources: vec![] },
+        },
+        &ParseLimits::default(),
+        &Config::default(),
+        &ReportOptions::default(),
+    );
+    let names: Vec<(&str, &str)> = report
+        .blocking
+        .iter()
+        .filter(|f| f.finding_type == FindingType::SecurityWarning)
+        .map(|f| (f.resource_name.as_str(), f.policy_name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("role-a", "aws_iam_policy.p"),
+            ("fakename", "aws_iam_policy.p"),
+            ("lonely", "aws_iam_policy.lonely")
+        ]
+    );
+}

@@ -10,6 +10,8 @@
 //! (`resource_changes[].change.after_unknown`) is kept with no document and
 //! named as unresolved: the checks report it, never pass it.
 
+mod attach;
+
 use super::json::{entries, get, items, scalar_text, string};
 use super::{Format, Found, FoundPolicy, IacError, Options, Skipped, Unresolved};
 use crate::parse::json::{Json, Kind};
@@ -211,14 +213,19 @@ pub fn extract(file: &str, plan: &Json, options: &Options) -> Result<Found, IacE
     };
     let changes = get(plan, "resource_changes");
     let configuration = get(plan, "configuration").and_then(|c| get(c, "root_module"));
+    let mut attachments = attach::Attachments::default();
     let mut modules = vec![(root, "planned_values.root_module".to_string())];
     while let Some((module, path)) = modules.pop() {
+        let module_address = get(module, "address").and_then(scalar_text).unwrap_or_default();
         if let Some(resources) = get(module, "resources") {
             for (i, resource) in items(resources, &format!("{path}.resources"))?.iter().enumerate()
             {
                 let rpath = format!("{path}.resources[{i}]");
                 let plan = Plan { changes, configuration, file, options };
                 read_resource(resource, &rpath, &plan, &mut found)?;
+                if get(resource, "mode").and_then(scalar_text).is_none_or(|m| m == "managed") {
+                    attachments.add(resource, &module_address, configuration);
+                }
             }
         }
         if let Some(children) = get(module, "child_modules") {
@@ -229,6 +236,7 @@ pub fn extract(file: &str, plan: &Json, options: &Options) -> Result<Found, IacE
             }
         }
     }
+    found.policies = attachments.group(std::mem::take(&mut found.policies));
     Ok(found)
 }
 
