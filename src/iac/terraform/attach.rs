@@ -16,7 +16,7 @@ use crate::iac::FoundPolicy;
 use crate::parse::json::{Json, Kind};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
+enum Who {
     Role,
     User,
     Group,
@@ -26,7 +26,7 @@ enum Role {
 struct Principal {
     address: String,
     module: String,
-    kind: Role,
+    kind: Who,
     name: Option<String>,
 }
 
@@ -41,8 +41,8 @@ struct Managed {
 /// reference.
 struct Attachment {
     module: String,
-    names: Vec<(Role, String)>,
-    refs: Vec<(Role, String)>,
+    names: Vec<(Who, String)>,
+    refs: Vec<(Who, String)>,
     arn: Option<String>,
     arn_refs: Vec<String>,
 }
@@ -55,14 +55,16 @@ pub(super) struct Attachments {
     attachments: Vec<Attachment>,
 }
 
-/// An attachment type: its principal attributes (attribute, kind, is a list).
-const TYPES: &[(&str, &[(&str, Role, bool)])] = &[
-    ("aws_iam_role_policy_attachment", &[("role", Role::Role, false)]),
-    ("aws_iam_user_policy_attachment", &[("user", Role::User, false)]),
-    ("aws_iam_group_policy_attachment", &[("group", Role::Group, false)]),
+/// An attachment type and its principal attributes.
+type Names = &'static [(&'static str, Who)];
+
+const TYPES: &[(&str, Names)] = &[
+    ("aws_iam_role_policy_attachment", &[("role", Who::Role)]),
+    ("aws_iam_user_policy_attachment", &[("user", Who::User)]),
+    ("aws_iam_group_policy_attachment", &[("group", Who::Group)]),
     (
         "aws_iam_policy_attachment",
-        &[("roles", Role::Role, true), ("users", Role::User, true), ("groups", Role::Group, true)],
+        &[("roles", Who::Role), ("users", Who::User), ("groups", Who::Group)],
     ),
 ];
 
@@ -77,9 +79,9 @@ impl Attachments {
         let value = |k: &str| values.and_then(|v| get(v, k));
         let module = module.to_string();
         let kind = match ty.as_str() {
-            "aws_iam_role" => Some(Role::Role),
-            "aws_iam_user" => Some(Role::User),
-            "aws_iam_group" => Some(Role::Group),
+            "aws_iam_role" => Some(Who::Role),
+            "aws_iam_user" => Some(Who::User),
+            "aws_iam_group" => Some(Who::Group),
             _ => None,
         };
         if let Some(kind) = kind {
@@ -108,7 +110,7 @@ impl Attachments {
             arn: text(value("policy_arn")),
             arn_refs: refs_of("policy_arn"),
         };
-        for &(attribute, kind, _) in *attributes {
+        for &(attribute, kind) in *attributes {
             match value(attribute).map(|v| &v.kind) {
                 Some(Kind::Array(list)) => {
                     a.names.extend(list.iter().filter_map(scalar_text).map(|n| (kind, n)));
