@@ -628,29 +628,15 @@ fn attached_policies_are_grouped_under_their_principals() {
     assert_eq!(orphan.len(), 1);
     assert_eq!(orphan[0].attached_to, None);
     // A check reports the attached policy under each principal.
-    let report = findings::check(
-        &found,
-        &TemplateCheck::AccessNotGranted {
-            access: Access { actions: vec!["iam:CreateRole".into()], resources: vec![] },
-        },
-        &ParseLimits::default(),
-        &Config::default(),
-        &ReportOptions::default(),
-    );
-    let mut names: Vec<(&str, &str)> = report
-        .blocking
-        .iter()
-        .filter(|f| f.finding_type == FindingType::SecurityWarning)
-        .map(|f| (f.resource_name.as_str(), f.policy_name.as_str()))
-        .collect();
+    let mut names = create_role_warnings(&found);
     names.sort_unstable();
     assert_eq!(
         names,
         [
-            ("MyIAMGroup", "MyManagedPolicy"),
-            ("MyIAMUser", "MyManagedPolicy"),
-            ("MyOrphanedPolicy", "MyOrphanedPolicy"),
-            ("MyPermissionSet", "MyManagedPolicy"),
+            "MyIAMGroup|MyManagedPolicy",
+            "MyIAMUser|MyManagedPolicy",
+            "MyOrphanedPolicy|MyOrphanedPolicy",
+            "MyPermissionSet|MyManagedPolicy",
         ]
     );
 }
@@ -927,8 +913,18 @@ fn terraform_attached_policy_findings_sit_under_each_role() {
             ("aws_iam_policy.lonely", "lonely", None),
         ]
     );
+    let names = create_role_warnings(&found);
+    assert_eq!(
+        names,
+        ["role-a|aws_iam_policy.p", "fakename|aws_iam_policy.p", "lonely|aws_iam_policy.lonely"]
+    );
+}
+
+/// `resourceName|policyName` of each security warning `check-access-not-granted` reports for
+/// `iam:CreateRole`, in report order.
+fn create_role_warnings(found: &Found) -> Vec<String> {
     let report = findings::check(
-        &found,
+        found,
         &TemplateCheck::AccessNotGranted {
             access: Access { actions: vec!["iam:CreateRole".into()], resources: vec![] },
         },
@@ -936,18 +932,10 @@ fn terraform_attached_policy_findings_sit_under_each_role() {
         &Config::default(),
         &ReportOptions::default(),
     );
-    let names: Vec<(&str, &str)> = report
+    report
         .blocking
         .iter()
         .filter(|f| f.finding_type == FindingType::SecurityWarning)
-        .map(|f| (f.resource_name.as_str(), f.policy_name.as_str()))
-        .collect();
-    assert_eq!(
-        names,
-        [
-            ("role-a", "aws_iam_policy.p"),
-            ("fakename", "aws_iam_policy.p"),
-            ("lonely", "aws_iam_policy.lonely")
-        ]
-    );
+        .map(|f| format!("{}|{}", f.resource_name, f.policy_name))
+        .collect()
 }
