@@ -16,10 +16,9 @@
 //! same list [`super::atoms`] returns for the translated regexes, in the same order; the
 //! property test `literal_atoms_equal_the_automaton` checks it.
 
-use std::collections::HashMap;
-
 use fixedbitset::FixedBitSet;
 
+use super::fxhash::FxHashMap;
 use super::{utf8, Atom, AtomBudget, AtomError, Budget};
 
 /// A pattern of the fast path, written in full (universe prefix included, lower-cased as the
@@ -104,9 +103,9 @@ struct Walk {
     /// The class in readability order.
     class: Vec<u8>,
     /// Literal tails within the universe → pattern ids.
-    literals: HashMap<Vec<u8>, Vec<usize>>,
+    literals: FxHashMap<Vec<u8>, Vec<usize>>,
     /// Prefix tails within the universe → pattern ids.
-    prefixes: HashMap<Vec<u8>, Vec<usize>>,
+    prefixes: FxHashMap<Vec<u8>, Vec<usize>>,
     /// Every tail above, sorted (to ask whether a string begins some tail).
     sorted: Vec<Vec<u8>>,
     /// The longest tail's length.
@@ -123,8 +122,8 @@ impl Walk {
         class.dedup();
         let mut walk = Walk {
             class,
-            literals: HashMap::new(),
-            prefixes: HashMap::new(),
+            literals: FxHashMap::default(),
+            prefixes: FxHashMap::default(),
             sorted: Vec::new(),
             longest: 0,
         };

@@ -21,17 +21,29 @@ pub struct ParseCache {
     inner: Mutex<Entries>,
 }
 
+/// The kept parses: one map per policy type, so that a lookup borrows the text (a hit copies
+/// nothing).
 #[derive(Debug, Default)]
 struct Entries {
-    map: HashMap<(PolicyType, String), Parsed>,
-    order: VecDeque<(PolicyType, String)>,
+    by_type: HashMap<PolicyType, HashMap<Arc<str>, Parsed>>,
+    order: VecDeque<(PolicyType, Arc<str>)>,
+}
+
+impl Entries {
+    fn find(&self, text: &str, ty: PolicyType) -> Option<&Parsed> {
+        self.by_type.get(&ty)?.get(text)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.by_type.values().map(HashMap::len).sum()
+    }
 }
 
 impl ParseCache {
     /// The parse of `text` as a `ty` policy, from the cache or parsed now (and kept).
     pub fn get(&self, text: &str, ty: PolicyType) -> Parsed {
-        let key = (ty, text.to_string());
-        if let Some(hit) = self.lock().map.get(&key) {
+        if let Some(hit) = self.lock().find(text, ty) {
             return Arc::clone(hit);
         }
         let parsed: Parsed =
@@ -39,14 +51,15 @@ impl ParseCache {
                 errors.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
             }));
         let mut entries = self.lock();
-        if !entries.map.contains_key(&key) {
+        if entries.find(text, ty).is_none() {
             if entries.order.len() >= CAPACITY {
-                if let Some(oldest) = entries.order.pop_front() {
-                    entries.map.remove(&oldest);
+                if let Some((ty, oldest)) = entries.order.pop_front() {
+                    entries.by_type.get_mut(&ty).map(|m| m.remove(&oldest));
                 }
             }
-            entries.order.push_back(key.clone());
-            entries.map.insert(key, Arc::clone(&parsed));
+            let key: Arc<str> = Arc::from(text);
+            entries.order.push_back((ty, Arc::clone(&key)));
+            entries.by_type.entry(ty).or_default().insert(key, Arc::clone(&parsed));
         }
         parsed
     }
@@ -76,7 +89,7 @@ mod tests {
             let doc = DOC.replace("GetObject", &format!("Get{i}"));
             assert!(cache.get(&doc, PolicyType::Identity).is_ok());
         }
-        assert_eq!(cache.lock().map.len(), CAPACITY);
+        assert_eq!(cache.lock().len(), CAPACITY);
         assert!(!Arc::ptr_eq(&first, &cache.get(DOC, PolicyType::Identity)));
     }
 
