@@ -196,7 +196,7 @@ pub fn atoms(
     universe: &str,
     budget: &AtomBudget,
 ) -> Result<Vec<Atom>, AtomError> {
-    let key = memo::Key::new(patterns, universe, budget);
+    let key = memo::Key::new(memo::Inputs::Regexes(patterns, universe), budget);
     if let Some(found) = memo::get(&key) {
         return Ok(found);
     }

@@ -19,7 +19,7 @@
 use fixedbitset::FixedBitSet;
 
 use super::fxhash::FxHashMap;
-use super::{utf8, Atom, AtomBudget, AtomError, Budget};
+use super::{memo, utf8, Atom, AtomBudget, AtomError, Budget};
 
 /// A pattern of the fast path, written in full (universe prefix included, lower-cased as the
 /// field is).
@@ -57,6 +57,21 @@ pub struct TailUniverse<'a> {
 /// When there are more atoms than `budget.max_atoms`, or on a misuse: a class that is empty
 /// or not ASCII, or a shape without the prefix.
 pub fn literal_atoms(
+    shapes: &[Shape],
+    universe: &TailUniverse<'_>,
+    budget: &AtomBudget,
+) -> Result<Vec<Atom>, AtomError> {
+    let key = memo::Key::new(memo::Inputs::Literal(shapes, *universe), budget);
+    if let Some(found) = memo::get(&key) {
+        return Ok(found);
+    }
+    let found = literal_atoms_fresh(shapes, universe, budget)?;
+    memo::put(&key, &found);
+    Ok(found)
+}
+
+/// [`literal_atoms`] computed now, without the memo.
+pub(crate) fn literal_atoms_fresh(
     shapes: &[Shape],
     universe: &TailUniverse<'_>,
     budget: &AtomBudget,

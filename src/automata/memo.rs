@@ -6,8 +6,9 @@
 //! managed-policy pairs, 93 % of the computations repeat an earlier one, and they take 89 % of
 //! the atom time). [`super::atoms`] is a function of its patterns, its universe and its budget
 //! figures (a lazy DFA's answers do not depend on its cache, and the search is deterministic),
-//! so a kept answer is exactly the one a new computation gives; only successes are kept (a
-//! failure may depend on the deadline).
+//! and so is [`super::literal_atoms`] of its shapes and universe, so a kept answer is exactly
+//! the one a new computation gives; only successes are kept (a failure may depend on the
+//! deadline).
 //!
 //! Kept process-wide (the worker threads of a batch share it), bounded in bytes, the oldest
 //! entry first out. Two threads that miss on the same computation at once both compute it;
@@ -18,11 +19,11 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::fxhash::{FxBuild, FxHashMap};
-use super::{Atom, AtomBudget};
+use super::{Atom, AtomBudget, Shape, TailUniverse};
 
 /// At most this many bytes (patterns, universe and atoms, roughly) are kept; an entry larger
 /// than a sixteenth of it is not (so one huge computation does not flush the rest).
-const CAPACITY_BYTES: usize = 24 << 20;
+const CAPACITY_BYTES: usize = 12 << 20;
 
 /// The budget figures an answer depends on (the deadline only decides whether one comes).
 type Figures = (usize, usize, usize);
@@ -31,13 +32,82 @@ fn figures(budget: &AtomBudget) -> Figures {
     (budget.cache_bytes, budget.max_nodes, budget.max_atoms)
 }
 
+/// What a computation reads besides its budget.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Inputs<'a> {
+    /// [`super::atoms`]'s patterns and universe.
+    Regexes(&'a [String], &'a str),
+    /// [`super::literal_atoms`]'s shapes and universe.
+    Literal(&'a [Shape], TailUniverse<'a>),
+}
+
+/// [`Inputs`], kept.
+#[derive(Debug)]
+enum Kept {
+    Regexes(Vec<String>, String),
+    Literal(Vec<Shape>, String, Vec<u8>),
+}
+
+impl Inputs<'_> {
+    fn keep(&self) -> Kept {
+        match *self {
+            Inputs::Regexes(patterns, universe) => {
+                Kept::Regexes(patterns.to_vec(), universe.into())
+            }
+            Inputs::Literal(shapes, u) => {
+                Kept::Literal(shapes.to_vec(), u.prefix.into(), u.class.into())
+            }
+        }
+    }
+
+    fn is(&self, kept: &Kept) -> bool {
+        match (*self, kept) {
+            (Inputs::Regexes(p, u), Kept::Regexes(kp, ku)) => u == ku && p == kp.as_slice(),
+            (Inputs::Literal(s, u), Kept::Literal(ks, kprefix, kclass)) => {
+                u.prefix == kprefix && u.class == kclass.as_slice() && s == ks.as_slice()
+            }
+            _ => false,
+        }
+    }
+
+    /// Roughly the bytes the kept inputs take.
+    fn bytes(&self) -> usize {
+        let strings = |texts: &mut dyn Iterator<Item = &str>| {
+            texts.map(|t| t.len() + std::mem::size_of::<String>()).sum::<usize>()
+        };
+        match *self {
+            Inputs::Regexes(patterns, universe) => {
+                strings(&mut patterns.iter().map(String::as_str)) + universe.len()
+            }
+            Inputs::Literal(shapes, u) => {
+                strings(&mut shapes.iter().map(Shape::text)) + u.prefix.len() + u.class.len()
+            }
+        }
+    }
+
+    fn hash(&self, h: &mut impl Hasher) {
+        match *self {
+            Inputs::Regexes(patterns, universe) => {
+                0u8.hash(h);
+                patterns.hash(h);
+                universe.hash(h);
+            }
+            Inputs::Literal(shapes, u) => {
+                1u8.hash(h);
+                shapes.hash(h);
+                u.prefix.hash(h);
+                u.class.hash(h);
+            }
+        }
+    }
+}
+
 /// One kept computation.
 #[derive(Debug)]
 struct Entry {
     /// Insertion number (to find the entry again when it is evicted).
     serial: u64,
-    patterns: Vec<String>,
-    universe: String,
+    inputs: Kept,
     figures: Figures,
     atoms: Vec<Atom>,
     bytes: usize,
@@ -58,28 +128,24 @@ static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
 /// A computation's inputs, hashed once.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Key<'a> {
-    patterns: &'a [String],
-    universe: &'a str,
+    inputs: Inputs<'a>,
     figures: Figures,
     hash: u64,
 }
 
 impl<'a> Key<'a> {
-    pub(super) fn new(patterns: &'a [String], universe: &'a str, budget: &AtomBudget) -> Key<'a> {
+    pub(super) fn new(inputs: Inputs<'a>, budget: &AtomBudget) -> Key<'a> {
         let figures = figures(budget);
         let mut h = FxBuild::default().build_hasher();
-        patterns.hash(&mut h);
-        universe.hash(&mut h);
+        inputs.hash(&mut h);
         figures.hash(&mut h);
-        Key { patterns, universe, figures, hash: h.finish() }
+        Key { inputs, figures, hash: h.finish() }
     }
 }
 
 impl Entry {
     fn is(&self, key: &Key<'_>) -> bool {
-        self.figures == key.figures
-            && self.universe == key.universe
-            && self.patterns == key.patterns
+        self.figures == key.figures && key.inputs.is(&self.inputs)
     }
 }
 
@@ -92,8 +158,7 @@ impl Memo {
     /// are kept. Returns false (keeping nothing) for an entry larger than `capacity / 16`.
     fn insert(&mut self, key: &Key<'_>, atoms: &[Atom], capacity: usize) -> bool {
         let bytes = std::mem::size_of::<Entry>()
-            + key.patterns.iter().map(|p| p.len() + std::mem::size_of::<String>()).sum::<usize>()
-            + key.universe.len()
+            + key.inputs.bytes()
             + atoms
                 .iter()
                 .map(|a| {
@@ -107,8 +172,7 @@ impl Memo {
         self.next_serial += 1;
         self.by_hash.entry(key.hash).or_default().push(Entry {
             serial,
-            patterns: key.patterns.to_vec(),
-            universe: key.universe.to_string(),
+            inputs: key.inputs.keep(),
             figures: key.figures,
             atoms: atoms.to_vec(),
             bytes,
@@ -159,33 +223,44 @@ mod tests {
     fn entries_are_found_by_every_input_and_the_oldest_go_first() {
         let patterns: Vec<String> = vec!["a".into(), "b.*".into()];
         let budget = AtomBudget::default();
-        let key = Key::new(&patterns, "[ab]+", &budget);
+        let regexes = |p, u| Key::new(Inputs::Regexes(p, u), &budget);
+        let key = regexes(&patterns, "[ab]+");
         let mut memo = Memo::default();
         let capacity = 64 << 10;
         assert!(memo.insert(&key, &[atom("a"), atom("ba")], capacity));
         assert!(!memo.insert(&key, &[atom("a")], capacity), "kept twice");
         assert_eq!(memo.find(&key).map(|e| e.atoms.len()), Some(2));
         // Another universe, another budget figure, other patterns: other computations.
-        assert!(memo.find(&Key::new(&patterns, "[ab]*", &budget)).is_none());
+        assert!(memo.find(&regexes(&patterns, "[ab]*")).is_none());
         let smaller = AtomBudget { max_nodes: 10, ..AtomBudget::default() };
-        assert!(memo.find(&Key::new(&patterns, "[ab]+", &smaller)).is_none());
-        assert!(memo.find(&Key::new(&patterns[..1], "[ab]+", &budget)).is_none());
+        assert!(memo.find(&Key::new(Inputs::Regexes(&patterns, "[ab]+"), &smaller)).is_none());
+        assert!(memo.find(&regexes(&patterns[..1], "[ab]+")).is_none());
+        // Literal shapes are other computations, told apart by each input.
+        let shapes = [Shape::Literal("s:a".into()), Shape::Prefix("s:b".into())];
+        let literal = |shapes, prefix, class| {
+            Key::new(Inputs::Literal(shapes, TailUniverse { prefix, class }), &budget)
+        };
+        assert!(memo.insert(&literal(&shapes, "s:", b"ab"), &[atom("s:a")], capacity));
+        assert!(memo.find(&literal(&shapes, "s:", b"ab")).is_some());
+        assert!(memo.find(&literal(&shapes, "s:", b"abc")).is_none());
+        assert!(memo.find(&literal(&shapes, "t:", b"ab")).is_none());
+        assert!(memo.find(&literal(&shapes[..1], "s:", b"ab")).is_none());
         // The deadline is no part of the key.
         let deadline = Some((std::time::Instant::now(), std::time::Duration::ZERO));
         let timed = AtomBudget { deadline, ..AtomBudget::default() };
-        assert!(memo.find(&Key::new(&patterns, "[ab]+", &timed)).is_some());
+        assert!(memo.find(&Key::new(Inputs::Regexes(&patterns, "[ab]+"), &timed)).is_some());
         // Filling the memo evicts the first entry, and keeps the bytes under the capacity.
         let others: Vec<Vec<String>> = (0..1000).map(|i| vec![format!("x{i}")]).collect();
         for p in &others {
-            memo.insert(&Key::new(p, "x[0-9]+", &budget), &[atom("x1")], capacity);
+            memo.insert(&regexes(p, "x[0-9]+"), &[atom("x1")], capacity);
         }
         assert!(memo.find(&key).is_none());
         assert!(memo.bytes <= capacity && memo.bytes > 0);
         assert_eq!(memo.order.len(), memo.by_hash.values().map(Vec::len).sum::<usize>());
-        let last = others.last().map(|p| Key::new(p, "x[0-9]+", &budget));
+        let last = others.last().map(|p| regexes(p, "x[0-9]+"));
         assert!(last.is_some_and(|k| memo.find(&k).is_some()));
         // An entry larger than a sixteenth of the capacity is not kept.
         let huge = vec!["y".repeat(capacity / 8)];
-        assert!(!memo.insert(&Key::new(&huge, "y+", &budget), &[atom("y")], capacity));
+        assert!(!memo.insert(&regexes(&huge, "y+"), &[atom("y")], capacity));
     }
 }

@@ -453,9 +453,13 @@ proptest! {
         let regexes: Vec<String> = shapes.iter().map(|s| shape_regex(s, star)).collect();
         let class_text: String = class.iter().map(|&b| regex_syntax::escape(&char::from(b).to_string())).collect();
         let universe_regex = format!("s:[{class_text}]+");
-        let expected = atoms(&regexes, &universe_regex, &AtomBudget::default());
-        let got = super::literal_atoms(&shapes, &universe, &AtomBudget::default());
-        prop_assert_eq!(got, expected);
+        let expected = super::atoms_fresh(&regexes, &universe_regex, &AtomBudget::default());
+        let got = super::literal::literal_atoms_fresh(&shapes, &universe, &AtomBudget::default());
+        prop_assert_eq!(&got, &expected);
+        // Kept across computations (the memo), the same atoms.
+        for _ in 0..2 {
+            prop_assert_eq!(&super::literal_atoms(&shapes, &universe, &AtomBudget::default()), &got);
+        }
     }
 }
 
