@@ -196,13 +196,9 @@ pub fn atoms(
     universe: &str,
     budget: &AtomBudget,
 ) -> Result<Vec<Atom>, AtomError> {
-    let key = memo::Key::new(memo::Inputs::Regexes(patterns, universe), budget);
-    if let Some(found) = memo::get(&key) {
-        return Ok(found);
-    }
-    let found = atoms_fresh(patterns, universe, budget)?;
-    memo::put(&key, &found);
-    Ok(found)
+    memo::cached(memo::Inputs::Regexes(patterns, universe), budget, || {
+        atoms_fresh(patterns, universe, budget)
+    })
 }
 
 /// [`atoms`] computed now, without the memo.

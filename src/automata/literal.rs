@@ -61,13 +61,9 @@ pub fn literal_atoms(
     universe: &TailUniverse<'_>,
     budget: &AtomBudget,
 ) -> Result<Vec<Atom>, AtomError> {
-    let key = memo::Key::new(memo::Inputs::Literal(shapes, *universe), budget);
-    if let Some(found) = memo::get(&key) {
-        return Ok(found);
-    }
-    let found = literal_atoms_fresh(shapes, universe, budget)?;
-    memo::put(&key, &found);
-    Ok(found)
+    memo::cached(memo::Inputs::Literal(shapes, *universe), budget, || {
+        literal_atoms_fresh(shapes, universe, budget)
+    })
 }
 
 /// [`literal_atoms`] computed now, without the memo.

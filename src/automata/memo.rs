@@ -19,7 +19,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::fxhash::{FxBuild, FxHashMap};
-use super::{Atom, AtomBudget, Shape, TailUniverse};
+use super::{Atom, AtomBudget, AtomError, Shape, TailUniverse};
 
 /// At most this many bytes (patterns, universe and atoms, roughly) are kept; an entry larger
 /// than a sixteenth of it is not (so one huge computation does not flush the rest).
@@ -127,14 +127,14 @@ static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
 
 /// A computation's inputs, hashed once.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Key<'a> {
+struct Key<'a> {
     inputs: Inputs<'a>,
     figures: Figures,
     hash: u64,
 }
 
 impl<'a> Key<'a> {
-    pub(super) fn new(inputs: Inputs<'a>, budget: &AtomBudget) -> Key<'a> {
+    fn new(inputs: Inputs<'a>, budget: &AtomBudget) -> Key<'a> {
         let figures = figures(budget);
         let mut h = FxBuild::default().build_hasher();
         inputs.hash(&mut h);
@@ -200,14 +200,21 @@ fn lock() -> MutexGuard<'static, Option<Memo>> {
     MEMO.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The kept atoms of this computation, if any.
-pub(super) fn get(key: &Key<'_>) -> Option<Vec<Atom>> {
-    lock().as_ref()?.find(key).map(|e| e.atoms.clone())
-}
-
-/// Keeps the atoms of this computation (evicting the oldest entries past the capacity).
-pub(super) fn put(key: &Key<'_>, atoms: &[Atom]) {
-    lock().get_or_insert_with(Memo::default).insert(key, atoms, CAPACITY_BYTES);
+/// The atoms of the computation with these inputs: kept ones, or `compute`'s (then kept, if
+/// it succeeds).
+pub(super) fn cached(
+    inputs: Inputs<'_>,
+    budget: &AtomBudget,
+    compute: impl FnOnce() -> Result<Vec<Atom>, AtomError>,
+) -> Result<Vec<Atom>, AtomError> {
+    let key = Key::new(inputs, budget);
+    let kept = lock().as_ref().and_then(|memo| memo.find(&key)).map(|e| e.atoms.clone());
+    if let Some(found) = kept {
+        return Ok(found);
+    }
+    let found = compute()?;
+    lock().get_or_insert_with(Memo::default).insert(&key, &found, CAPACITY_BYTES);
+    Ok(found)
 }
 
 #[cfg(test)]
