@@ -164,7 +164,39 @@ fn decide(
     config: &Config,
     restrict: &Restrict,
 ) -> Verdict {
-    // Only requests AWS can receive: keys as each kind of caller carries them (`facts`).
+    with_facts(policies, terms, policy_type, restrict, |query, real| match config.request_model {
+        RequestModel::Catalog => witness::in_catalog_model(query, config),
+        RequestModel::AccessAnalyzer => {
+            witness::realistic(decide_exactly(query, config, real), query, config)
+        }
+    })
+}
+
+/// check-no-new-access's verdict over Access Analyzer's request model, without the last
+/// step that makes a FAIL's witness a real action (which never changes the verdict): what
+/// the diff's relation is settled with (`diff`, over the same requests).
+pub(crate) fn no_new_access_exactly(
+    existing: &Policy,
+    new: &Policy,
+    policy_type: PolicyType,
+    config: &Config,
+) -> Verdict {
+    let terms = [(0, true), (1, false)];
+    with_facts(&[new, existing], &terms, policy_type, &Restrict::default(), |query, real| {
+        decide_exactly(query, config, real)
+    })
+}
+
+/// `decide` on the query with the facts of AWS's requests added (only requests AWS can
+/// receive: keys as each kind of caller carries them, `facts`); `then` gets the query and
+/// how many of its policies are real (all of them).
+fn with_facts<R>(
+    policies: &[&Policy],
+    terms: &[(usize, bool)],
+    policy_type: PolicyType,
+    restrict: &Restrict,
+    then: impl FnOnce(&Query<'_>, usize) -> R,
+) -> R {
     let facts = facts::policies(policies, policy_type);
     let mut with_facts: Vec<&Policy> = policies.to_vec();
     let mut all_terms = terms.to_vec();
@@ -173,12 +205,7 @@ fn decide(
         with_facts.push(f);
     }
     let query = Query { policies: &with_facts, terms: &all_terms, policy_type, restrict };
-    match config.request_model {
-        RequestModel::Catalog => witness::in_catalog_model(&query, config),
-        RequestModel::AccessAnalyzer => {
-            witness::realistic(decide_exactly(&query, config, with_facts.len()), &query, config)
-        }
-    }
+    then(&query, with_facts.len())
 }
 
 /// One query: its policies (the policy under test first, the key facts

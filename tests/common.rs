@@ -167,3 +167,29 @@ pub fn aa_cases(text: &str) -> Vec<(serde_json::Value, PolicyType, Policy, Polic
 pub fn parsed(text: &str, ty: PolicyType) -> Option<Policy> {
     parse_policy(text, ty).ok().map(|p| p.policy)
 }
+
+/// Quacky's labelled pairs (tests/data/quacky-pairs.jsonl): each row (`id`, `original`,
+/// `mutant`, the labels) with its policy type, decided structurally: a resource policy when
+/// a statement of either policy has a `Principal` or `NotPrincipal` element, else an identity
+/// policy. Rows whose policies AWS rejects are kept (the callers count them).
+pub fn quacky_pairs() -> Vec<(serde_json::Value, PolicyType)> {
+    let text = std::fs::read_to_string(repo("tests/data/quacky-pairs.jsonl")).unwrap();
+    let names_principal = |doc: &serde_json::Value| {
+        let statements = match &doc["Statement"] {
+            serde_json::Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        statements.iter().any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+    };
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let ty = if names_principal(&row["original"]) || names_principal(&row["mutant"]) {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        };
+        out.push((row, ty));
+    }
+    out
+}

@@ -119,24 +119,10 @@ fn quacky_pairs() {
         ("ec2_allow_ebs_volume_owners", "FAIL"),
         ("s3_policy_for_lambda_function", "FAIL"),
     ];
-    let has_principal = |doc: &Value| {
-        let sts = match &doc["Statement"] {
-            Value::Array(a) => a.clone(),
-            other => vec![other.clone()],
-        };
-        sts.iter().any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
-    };
-    let text = std::fs::read_to_string(repo("tests/data/quacky-pairs.jsonl")).unwrap();
     let (mut agree, mut total, mut rejected) = (0, 0, 0);
     let mut unexplained = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let row: Value = serde_json::from_str(line).unwrap();
+    for (row, ty) in crate::common::quacky_pairs() {
         let (original, mutant) = (&row["original"], &row["mutant"]);
-        let ty = if has_principal(original) || has_principal(mutant) {
-            PolicyType::Resource
-        } else {
-            PolicyType::Identity
-        };
         let id = row["id"].as_str().unwrap();
         for (existing, new, grants) in [
             (original, mutant, &row["mutant_grants_new"]),

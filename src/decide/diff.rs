@@ -183,8 +183,9 @@ fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
 /// The full comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diff {
-    /// The relation of new to existing.
-    pub relation: Relation,
+    /// The relation of new to existing; `None` when undecided regions leave it open (see
+    /// [`diff`]: the directional checks settle it where they decide).
+    pub relation: Option<Relation>,
     /// What new allows and existing does not.
     pub added: Vec<Region>,
     /// What existing allows and new does not.
@@ -199,6 +200,8 @@ pub struct Diff {
     /// these policies allow.
     facts: Vec<Policy>,
     policy_type: PolicyType,
+    /// Whether access is gained (added, removed), where decided.
+    gained: (Option<bool>, Option<bool>),
 }
 
 impl Diff {
@@ -207,11 +210,16 @@ impl Diff {
         self.omitted == (0, 0) && self.undecided.0.is_empty() && self.undecided.1.is_empty()
     }
 
-    /// The relation, when the undecided regions cannot change it (`relation` is the decided
-    /// regions' alone): with none, or with access surely both added and removed.
+    /// The relation, when decided: by the decided regions, or, where undecided regions could
+    /// change it, by check-no-new-access run in the direction they leave open ([`diff`]).
     pub fn decided_relation(&self) -> Option<Relation> {
-        let sure = self.undecided.0.is_empty() && self.undecided.1.is_empty();
-        (sure || self.relation == Relation::Incomparable).then_some(self.relation)
+        self.relation
+    }
+
+    /// Whether `new` adds access, where decided (a decided added region, or the check; the
+    /// diff's exit code 1), even when whether it removes some is not.
+    pub fn adds_access(&self) -> Option<bool> {
+        self.gained.0
     }
 
     /// Whether `request` lies in `region` (evaluated with `simulate` on the
@@ -303,6 +311,9 @@ pub struct Undecided {
     pub kind: UndecidedKind,
     /// The reason in prose.
     pub message: String,
+    /// The relation all the same, when check-no-new-access decides it both ways ([`diff`]
+    /// only; the regions are not described).
+    pub relation: Option<Relation>,
 }
 
 impl std::fmt::Display for Undecided {
@@ -315,7 +326,7 @@ impl std::error::Error for Undecided {}
 
 impl Undecided {
     fn new(kind: UndecidedKind, message: impl Into<String>) -> Undecided {
-        Undecided { kind, message: message.into() }
+        Undecided { kind, message: message.into(), relation: None }
     }
 }
 
@@ -334,20 +345,31 @@ pub struct DiffOptions {
     /// Maximum boxes the walk may produce before merging (a budget: past
     /// it the diff is [`Undecided`]).
     pub max_boxes: usize,
+    /// Settle the relation with check-no-new-access where undecided regions (or an
+    /// undescribable diff) leave it open ([`diff`]); off where only the regions are wanted
+    /// (`--explain` of a check that already failed).
+    pub settle_relation: bool,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        DiffOptions { max_regions: None, max_boxes: 20_000 }
+        DiffOptions { max_regions: None, max_boxes: 20_000, settle_relation: true }
     }
 }
 
 /// The regions of access `new` adds to `existing` and removes from it.
 ///
+/// The relation comes from the decided regions where the undecided ones cannot change it.
+/// Where they can (no decided region on a side with undecided ones), check-no-new-access
+/// settles that side (with [`DiffOptions::settle_relation`]), over the same requests (Access
+/// Analyzer's request model, the same facts of AWS's requests): a PASS says no request
+/// of the undecided regions is gained, so they are dropped; a FAIL says one is, so access
+/// is surely gained and they stay listed; an UNKNOWN leaves the relation undecided.
+///
 /// # Errors
-/// [`Undecided`] when the regions cannot be described exactly (policy
-/// variables, an opaque construct deciding part of a region) or a budget
-/// runs out.
+/// [`Undecided`] when the regions cannot be described exactly (a region
+/// not writable in the policies' labels) or a budget runs out; its
+/// `relation` is then the two checks' where both decide.
 ///
 /// # Example
 /// ```
@@ -356,7 +378,7 @@ impl Default for DiffOptions {
 /// let old = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#, PolicyType::Identity)?;
 /// let new = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity)?;
 /// let d = diff(&old.policy, &new.policy, PolicyType::Identity, &Default::default(), &DiffOptions::default())?;
-/// assert_eq!(d.relation, Relation::MorePermissive);
+/// assert_eq!(d.relation, Some(Relation::MorePermissive));
 /// let actions = &d.added[0].fields[&FieldName::Actions][0];
 /// assert_eq!((actions.all_of.clone(), actions.none_of.clone()), (vec!["s3:*".to_string()], vec!["s3:Get*".to_string()]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -368,11 +390,33 @@ pub fn diff(
     config: &Config,
     options: &DiffOptions,
 ) -> Result<Diff, Undecided> {
-    let policies = [new, existing];
-    let mut engine = Engine::new(&policies, policy_type, config, options)?;
-    let (added, undecided_added) = engine.regions(&[(0, true), (1, false)])?;
-    let (removed, undecided_removed) = engine.regions(&[(1, true), (0, false)])?;
-    let relation = Relation::of(!added.is_empty(), !removed.is_empty());
+    let started = std::time::Instant::now();
+    let settle = |existing: &Policy, new: &Policy| {
+        options.settle_relation.then(|| gains(existing, new, policy_type, config, started))?
+    };
+    let regions = || {
+        let policies = [new, existing];
+        let mut engine = Engine::new(&policies, policy_type, config, options)?;
+        let added = engine.regions(&[(0, true), (1, false)])?;
+        let removed = engine.regions(&[(1, true), (0, false)])?;
+        Ok::<_, Undecided>((engine, added, removed))
+    };
+    let (engine, (added, mut undecided_added), (removed, mut undecided_removed)) = match regions() {
+        Ok(found) => found,
+        // No regions: the relation all the same, where the checks decide it both ways.
+        Err(mut u) => {
+            if let (Some(adds), Some(removes)) = (settle(existing, new), settle(new, existing)) {
+                u.relation = Some(Relation::of(adds, removes));
+            }
+            return Err(u);
+        }
+    };
+    let adds = settled(&added, &mut undecided_added, || settle(existing, new));
+    let removes = settled(&removed, &mut undecided_removed, || settle(new, existing));
+    let relation = match (adds, removes) {
+        (Some(a), Some(r)) => Some(Relation::of(a, r)),
+        _ => None,
+    };
     let cut = |mut v: Vec<Region>| {
         let keep = options.max_regions.unwrap_or(usize::MAX);
         let omitted = v.len().saturating_sub(keep);
@@ -390,7 +434,52 @@ pub fn diff(
         labels: engine.labels,
         facts: engine.facts,
         policy_type,
+        gained: (adds, removes),
     })
+}
+
+/// Whether a side gains access: by its decided regions, else by having no undecided region,
+/// else by `check` (check-no-new-access in its direction), whose PASS drops the undecided
+/// regions (none of their requests is gained) and whose FAIL keeps them listed.
+fn settled(
+    decided: &[Region],
+    undecided: &mut Vec<UndecidedRegion>,
+    check: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
+    if !decided.is_empty() {
+        return Some(true);
+    }
+    if undecided.is_empty() {
+        return Some(false);
+    }
+    let gained = check()?;
+    if !gained {
+        undecided.clear();
+    }
+    Some(gained)
+}
+
+/// Whether `new` allows a request `existing` does not: check-no-new-access's verdict over the
+/// diff's requests (Access Analyzer's request model, whatever `config` names; the same facts
+/// of AWS's requests), within what is left of the time limit; `None` when UNKNOWN.
+fn gains(
+    existing: &Policy,
+    new: &Policy,
+    policy_type: PolicyType,
+    config: &Config,
+    started: std::time::Instant,
+) -> Option<bool> {
+    let timeout = match config.timeout {
+        Some(limit) => Some(limit.checked_sub(started.elapsed()).filter(|t| !t.is_zero())?),
+        None => None,
+    };
+    let config =
+        Config { timeout, request_model: super::RequestModel::AccessAnalyzer, ..config.clone() };
+    match super::no_new_access_exactly(existing, new, policy_type, &config) {
+        super::Verdict::Pass => Some(false),
+        super::Verdict::Fail { .. } => Some(true),
+        super::Verdict::Unknown { .. } => None,
+    }
 }
 
 /// The regions of requests `policy` allows within `access` (what
@@ -409,7 +498,8 @@ pub fn access_regions(
     let policies = [policy, &target];
     let mut engine = Engine::new(&policies, policy_type, config, options)?;
     let (mut added, undecided) = engine.regions(&[(0, true), (1, true)])?;
-    let relation = Relation::of(!added.is_empty(), false);
+    let adds = (!added.is_empty() || undecided.is_empty()).then_some(!added.is_empty());
+    let relation = adds.map(|a| Relation::of(a, false));
     let keep = options.max_regions.unwrap_or(usize::MAX);
     let omitted = added.len().saturating_sub(keep);
     added.truncate(keep);
@@ -422,6 +512,7 @@ pub fn access_regions(
         labels: engine.labels,
         facts: engine.facts,
         policy_type,
+        gained: (adds, Some(false)),
     })
 }
 
@@ -524,7 +615,18 @@ impl<'a> Engine<'a> {
                 ),
                 _ => e,
             })?;
-            let statements = self.reasons(&b, gaining);
+            // The statements responsible: alive in some request of the box AWS can send.
+            let candidates = self.candidates(&b, gaining);
+            let responsible = regions::responsible(
+                &self.enc,
+                &b,
+                &sendable,
+                &candidates,
+                FIRST_FACT,
+                self.limits,
+                &mut self.nodes,
+            )?;
+            let statements = self.reasons(&responsible, gaining);
             if b.undecided {
                 let constructs = regions::opaque_names(&self.enc);
                 undecided.push(UndecidedRegion { fields, statements, constructs });
@@ -553,16 +655,20 @@ impl<'a> Engine<'a> {
         Ok((out, undecided))
     }
 
-    /// The Allow statements of `gaining` alive in some cell of the box.
-    fn reasons(&self, b: &regions::Cell, gaining: usize) -> Vec<Reason> {
+    /// The Allow statements of `gaining` alive in the box (`regions::responsible` keeps
+    /// those alive in some request AWS can send).
+    fn candidates(&self, b: &regions::Cell, gaining: usize) -> Vec<usize> {
+        let allows = |s: &crate::encode::StatementRef| {
+            s.policy == gaining && s.effect == crate::policy::Effect::Allow
+        };
+        b.alive.ones().filter(|&i| self.enc.statements.get(i).is_some_and(allows)).collect()
+    }
+
+    /// The statements at positions `found` of the encoding, as reasons of policy `gaining`.
+    fn reasons(&self, found: &[usize], gaining: usize) -> Vec<Reason> {
         let Some(policy) = self.policies.get(gaining) else { return Vec::new() };
-        let indices: std::collections::BTreeSet<usize> = b
-            .alive
-            .ones()
-            .filter_map(|i| self.enc.statements.get(i))
-            .filter(|s| s.policy == gaining && s.effect == crate::policy::Effect::Allow)
-            .map(|s| s.index)
-            .collect();
+        let indices: std::collections::BTreeSet<usize> =
+            found.iter().filter_map(|&i| self.enc.statements.get(i)).map(|s| s.index).collect();
         indices
             .into_iter()
             .filter_map(|i| policy.statements.get(i))
@@ -645,5 +751,65 @@ pub(crate) fn allows(policy: &Policy, policy_type: PolicyType, request: &Request
         Decision::Allow => Some(true),
         Decision::ExplicitDeny | Decision::ImplicitDeny => Some(false),
         Decision::Unknown => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::facts;
+    use super::{settled, Region, UndecidedRegion};
+    use crate::policy::PolicyType;
+    use crate::request::Request;
+    use std::collections::BTreeMap;
+
+    fn undecided() -> Vec<UndecidedRegion> {
+        vec![UndecidedRegion {
+            fields: BTreeMap::new(),
+            statements: Vec::new(),
+            constructs: Vec::new(),
+        }]
+    }
+
+    /// The settling checks range over the diff's requests: the facts of AWS's requests the
+    /// diff computes from `[new, existing]` are the reverse check's, from `[existing, new]`.
+    #[test]
+    fn the_reverse_check_has_the_diffs_facts() {
+        let parse = |text: &str| match crate::parse_policy(text, PolicyType::Resource) {
+            Ok(p) => p.policy,
+            Err(e) => panic!("{e}"),
+        };
+        let a = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*",
+            "Condition":{"Null":{"aws:SourceAccount":"false"},"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}}"#,
+        );
+        let b = parse(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*",
+            "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abcdefghij/*"}}}}"#,
+        );
+        let forward = facts::policies(&[&b, &a], PolicyType::Resource);
+        assert!(forward.len() >= 2, "{forward:?}");
+        assert_eq!(forward, facts::policies(&[&a, &b], PolicyType::Resource));
+    }
+
+    /// The check settles a side only where its regions leave it open: PASS drops the
+    /// undecided regions, FAIL keeps them, UNKNOWN leaves the side undecided.
+    #[test]
+    fn a_side_is_settled_by_the_check_only_where_open() {
+        let decided = [Region {
+            fields: BTreeMap::new(),
+            statements: Vec::new(),
+            witness: Request::default(),
+            real_actions: None,
+        }];
+        let mut maybe = undecided();
+        let never = || -> Option<bool> { panic!("the check runs only where needed") };
+        assert_eq!(settled(&decided, &mut maybe, never), Some(true));
+        assert_eq!(maybe.len(), 1);
+        assert_eq!(settled(&[], &mut Vec::new(), never), Some(false));
+        for (verdict, kept) in [(Some(false), 0), (Some(true), 1), (None, 1)] {
+            let mut maybe = undecided();
+            assert_eq!(settled(&[], &mut maybe, || verdict), verdict);
+            assert_eq!(maybe.len(), kept, "{verdict:?}");
+        }
     }
 }

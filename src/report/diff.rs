@@ -17,7 +17,8 @@
 //! appears for resource policies; a condition key not listed takes any value
 //! (absent included). `complete: false` comes with `"omitted": {"added": n,
 //! "removed": m}`. An undecided diff is `{"relation": "UNKNOWN", "reason":
-//! {"kind": "…", "message": "…"}}`.
+//! {"kind": "…", "message": "…"}}` (the relation check-no-new-access decides
+//! both ways, with `"complete": false`, where it does).
 
 use crate::decide::diff::{Diff, FieldName, RealActions, Region, Term, Undecided, UndecidedRegion};
 use crate::decide::Reason;
@@ -116,9 +117,14 @@ pub fn add_regions(report: &mut Map<String, Value>, explanation: &Result<Diff, U
     }
 }
 
-/// An undecided diff as JSON.
+/// An undecided diff as JSON: the relation is check-no-new-access's run both ways when they
+/// decide (with `"complete": false`: no region is listed), else `UNKNOWN`.
 pub fn undecided_json(u: &Undecided) -> Value {
-    json!({"relation": "UNKNOWN", "reason": {"kind": u.kind.as_str(), "message": u.message}})
+    let reason = json!({"kind": u.kind.as_str(), "message": u.message});
+    match u.relation {
+        Some(r) => json!({"relation": r.as_str(), "complete": false, "reason": reason}),
+        None => json!({"relation": "UNKNOWN", "reason": reason}),
+    }
 }
 
 /// Regions as a JSON array, their statements under `side`'s name.
@@ -181,30 +187,82 @@ fn statements_json(reasons: &[Reason]) -> Value {
     )
 }
 
-/// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns; for
-/// condition entries, `A and not (B)`.
-fn term_text(term: &Term, entries: bool) -> String {
+/// How much of a field a text shows: every label, or at most `exceptions` exceptions per
+/// term and `terms` terms (the rest counted, `--output json` or `iamcheck diff` list all).
+#[derive(Clone, Copy, Debug)]
+struct Cap {
+    exceptions: usize,
+    terms: usize,
+}
+
+/// A partition label (`caller in partition aws`, `resource in no partition`) as the
+/// qualifier it reads as after a pattern (`in partition aws`).
+fn partition_qualifier(label: &str) -> Option<&str> {
+    let rest = label.strip_prefix("caller ").or_else(|| label.strip_prefix("resource "))?;
+    if rest == "in no partition" {
+        return Some(rest);
+    }
+    let names =
+        rest.strip_prefix("in partitions ").or_else(|| rest.strip_prefix("in partition "))?;
+    names.split(", ").all(|n| crate::iam::partition::PARTITIONS.contains(&n)).then_some(rest)
+}
+
+/// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns, a partition label as a
+/// qualifier (`123456789012 in partition aws`); for condition entries, `A and not (B)`.
+/// With a cap, exceptions past it are counted (`and 12 more`); the second value says
+/// whether any were.
+fn term_text(term: &Term, entries: bool, cap: Option<Cap>) -> (String, bool) {
+    let keep = cap.map_or(usize::MAX, |c| c.exceptions);
+    let cut = term.none_of.len() > keep;
+    let shown = term.none_of.iter().take(keep);
+    let more = term.none_of.len().saturating_sub(keep);
     if entries {
-        let not = term.none_of.iter().map(|e| format!("not ({e})"));
-        let parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
-        return if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
+        let not = shown.map(|e| format!("not ({e})"));
+        let mut parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
+        if more > 0 {
+            parts.push(format!("not ({more} more entries)"));
+        }
+        let text = if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
+        return (text, cut);
     }
-    let head = if term.all_of.is_empty() { "*".to_string() } else { term.all_of.join(" and ") };
-    if term.none_of.is_empty() {
-        head
+    let (qualifiers, patterns): (Vec<&String>, Vec<&String>) =
+        term.all_of.iter().partition(|l| partition_qualifier(l).is_some());
+    let mut head = if patterns.is_empty() {
+        "*".to_string()
     } else {
-        format!("{head} except {}", term.none_of.join(", "))
+        patterns.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ")
+    };
+    for q in qualifiers.iter().filter_map(|q| partition_qualifier(q)) {
+        head.push(' ');
+        head.push_str(q);
     }
+    if term.none_of.is_empty() {
+        return (head, false);
+    }
+    let mut except: Vec<String> = shown.cloned().collect();
+    if more > 0 {
+        except.push(format!("and {more} more"));
+    }
+    (format!("{head} except {}", except.join(", ")), cut)
 }
 
 /// A field's terms in prose (terms with exceptions parenthesized when several).
 pub fn field_text(name: &FieldName, terms: &[Term]) -> String {
+    field_text_capped(name, terms, None).0
+}
+
+/// [`field_text`] with at most `cap` labels; the second value says whether some were cut.
+fn field_text_capped(name: &FieldName, terms: &[Term], cap: Option<Cap>) -> (String, bool) {
     let entries = matches!(name, FieldName::Condition(_));
     let several = terms.len() > 1;
-    let parts: Vec<String> = terms
+    let keep = cap.map_or(usize::MAX, |c| c.terms);
+    let mut cut = terms.len() > keep;
+    let mut parts: Vec<String> = terms
         .iter()
+        .take(keep)
         .map(|t| {
-            let s = term_text(t, entries);
+            let (s, c) = term_text(t, entries, cap);
+            cut |= c;
             if several && (!t.none_of.is_empty() || t.all_of.len() > 1) {
                 format!("({s})")
             } else {
@@ -212,7 +270,10 @@ pub fn field_text(name: &FieldName, terms: &[Term]) -> String {
             }
         })
         .collect();
-    parts.join(if entries { " or " } else { ", " })
+    if terms.len() > keep {
+        parts.push(format!("and {} more", terms.len() - keep));
+    }
+    (parts.join(if entries { " or " } else { ", " }), cut)
 }
 
 fn statements_text(reasons: &[Reason]) -> String {
@@ -227,7 +288,12 @@ fn statements_text(reasons: &[Reason]) -> String {
 }
 
 /// A region's fields as indented text, numbered `i`.
-fn fields_text(out: &mut String, i: usize, fields: &BTreeMap<FieldName, Vec<Term>>) {
+fn fields_text(
+    out: &mut String,
+    i: usize,
+    fields: &BTreeMap<FieldName, Vec<Term>>,
+    cap: Option<Cap>,
+) {
     let mut first = true;
     for (name, terms) in fields {
         let label = match name {
@@ -238,30 +304,55 @@ fn fields_text(out: &mut String, i: usize, fields: &BTreeMap<FieldName, Vec<Term
         };
         let lead = if first { format!("{:>3}.", i + 1) } else { "    ".to_string() };
         first = false;
-        out.push_str(&format!("{lead} {label:<11} {}\n", field_text(name, terms)));
+        let (text, _) = field_text_capped(name, terms, cap);
+        out.push_str(&format!("{lead} {label:<11} {text}\n"));
     }
 }
 
 /// Undecided regions as indented text.
 pub fn undecided_text(out: &mut String, regions: &[UndecidedRegion], statements: &str) {
     for (i, r) in regions.iter().enumerate() {
-        fields_text(out, i, &r.fields);
+        fields_text(out, i, &r.fields, None);
         out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
         out.push_str(&format!("     {:<11} {}\n", "depends on", r.constructs.join("; ")));
     }
 }
 
-/// Regions as indented text, one block per region.
+/// Regions as indented text, one block per region, every label written.
 pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
+    regions_text_capped(out, regions, statements, None);
+}
+
+/// Regions as indented text for a failed check's report, a screen at most: per field, at
+/// most [`BRIEF`]'s exceptions and terms (the rest counted: `iamcheck diff` lists all).
+pub fn regions_brief_text(out: &mut String, regions: &[Region], statements: &str) {
+    regions_text_capped(out, regions, statements, Some(BRIEF));
+}
+
+/// The labels a failed check's text and a Markdown cell show per field.
+const BRIEF: Cap = Cap { exceptions: 4, terms: 8 };
+const MARKDOWN_CELL: Cap = Cap { exceptions: 3, terms: 4 };
+
+fn regions_text_capped(out: &mut String, regions: &[Region], statements: &str, cap: Option<Cap>) {
     for (i, r) in regions.iter().enumerate() {
-        fields_text(out, i, &r.fields);
-        if let Some(real) = &r.real_actions {
+        fields_text(out, i, &r.fields, cap);
+        if let Some(real) = shown_real_actions(r) {
             out.push_str(&format!("     {:<11} {}\n", "real", real_text(real, TEXT_REAL_ACTIONS)));
         }
         out.push_str(&format!("     {statements:<11} {}\n", statements_text(&r.statements)));
         let witness = serde_json::to_string(&r.witness).unwrap_or_default();
         out.push_str(&format!("     {:<11} {witness}\n", "witness"));
     }
+}
+
+/// The real actions a text or Markdown region names: not for actions written as `*` with
+/// exceptions (`* except s3:PutObject` covers most of the catalogue; JSON still counts them).
+fn shown_real_actions(r: &Region) -> Option<&RealActions> {
+    let any_head = r
+        .fields
+        .get(&FieldName::Actions)
+        .is_some_and(|terms| terms.iter().any(|t| t.all_of.is_empty()));
+    r.real_actions.as_ref().filter(|_| !any_head)
 }
 
 /// Real actions named in a text region and in a Markdown cell.
@@ -344,13 +435,18 @@ pub fn to_markdown(diff: &Diff) -> String {
     header.push("Statements");
     out.push_str(&format!("\n| {} |\n", header.join(" | ")));
     out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    let mut cut = false;
     for (sign, regions) in [("added", &diff.added), ("removed", &diff.removed)] {
         for r in regions.iter() {
-            let cell = |name: &FieldName| {
-                r.fields.get(name).map(|t| md(&field_text(name, t))).unwrap_or_default()
+            let mut text = |name: &FieldName, terms: &[Term]| {
+                let (t, c) = field_text_capped(name, terms, Some(MARKDOWN_CELL));
+                cut |= c;
+                md(&t)
             };
+            let mut cell =
+                |name: &FieldName| r.fields.get(name).map(|t| text(name, t)).unwrap_or_default();
             let mut actions = cell(&FieldName::Actions);
-            if let Some(real) = &r.real_actions {
+            if let Some(real) = shown_real_actions(r) {
                 actions.push_str(&format!("<br>{}", real_text(real, MARKDOWN_REAL_ACTIONS)));
             }
             let mut row = vec![sign.to_string(), actions, cell(&FieldName::Resources)];
@@ -362,13 +458,28 @@ pub fn to_markdown(diff: &Diff) -> String {
                     .fields
                     .iter()
                     .filter(|(n, _)| matches!(n, FieldName::Condition(_)))
-                    .map(|(n, t)| md(&field_text(n, t)))
+                    .map(|(n, t)| text(n, t))
                     .collect();
                 row.push(entries.join("<br>"));
             }
             row.push(md(&statements_text(&r.statements)));
             out.push_str(&format!("| {} |\n", row.join(" | ")));
         }
+    }
+    if cut {
+        // The exact descriptions, folded: the table counts what it leaves out.
+        let mut full = String::new();
+        for (title, regions, statements) in
+            [("Added", &diff.added, "new stmts"), ("Removed", &diff.removed, "old stmts")]
+        {
+            if !regions.is_empty() {
+                full.push_str(&format!("{title}:\n"));
+                regions_text(&mut full, regions, statements);
+            }
+        }
+        out.push_str(&format!(
+            "\n<details><summary>Every label of the shortened cells</summary>\n\n```\n{full}```\n\n</details>\n"
+        ));
     }
     if diff.omitted != (0, 0) {
         out.push_str(&format!(

@@ -20,6 +20,9 @@ pub struct Source<'a> {
 /// Most lines quoted per statement.
 const MAX_QUOTED: usize = 12;
 
+/// Most characters quoted per line.
+const MAX_QUOTED_WIDTH: usize = 160;
+
 /// Renders a report.
 pub fn render(kind: CheckKind, report: &CheckReport, source: &Source<'_>) -> String {
     let mut out = String::new();
@@ -46,6 +49,11 @@ fn quote(out: &mut String, source: &Source<'_>, (first, last): (usize, usize)) {
     let shown =
         source.text.lines().enumerate().skip(first - 1).take((last + 1 - first).min(MAX_QUOTED));
     for (i, line) in shown {
+        // A minified policy is one line: quote its start, not the whole document.
+        let line = match line.char_indices().nth(MAX_QUOTED_WIDTH) {
+            Some((cut, _)) => format!("{}…", line.get(..cut).unwrap_or(line)),
+            None => line.to_string(),
+        };
         let _ = writeln!(out, "  {:>5} | {line}", i + 1);
     }
     if last + 1 - first > MAX_QUOTED {

@@ -84,25 +84,38 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
                 DiffOutput::Text => report::to_text(&diff),
                 DiffOutput::Markdown => report::to_markdown(&diff),
             });
-            // Access surely added: 1; else undecided regions: 3; else 0.
-            Ok(if !diff.added.is_empty() || diff.omitted.0 > 0 {
-                Exit::Fail
-            } else if !diff.complete() {
-                Exit::Unknown
-            } else {
-                Exit::Pass
+            // Access surely added: 1, even when whether some is removed is undecided.
+            Ok(match diff.adds_access() {
+                Some(true) => Exit::Fail,
+                _ => exit(diff.decided_relation()),
             })
         }
         Err(undecided) => {
             out::println(&match output {
                 DiffOutput::Json => report::undecided_json(&undecided).to_string(),
                 DiffOutput::Text | DiffOutput::Markdown => format!(
-                    "UNKNOWN ({}): iamcheck could not describe the difference exactly: {undecided}",
-                    undecided.kind.as_str()
+                    "{} ({}): iamcheck could not describe the difference exactly: {undecided}{}",
+                    undecided.relation.map_or("UNKNOWN", |r| r.as_str()),
+                    undecided.kind.as_str(),
+                    if undecided.relation.is_some() {
+                        " (the relation is check-no-new-access's, run both ways)"
+                    } else {
+                        ""
+                    }
                 ),
             });
-            Ok(Exit::Unknown)
+            Ok(exit(undecided.relation))
         }
+    }
+}
+
+/// Access added (MORE_PERMISSIVE, INCOMPARABLE): 1; none (EQUIVALENT, LESS_PERMISSIVE): 0;
+/// the relation undecided: 3.
+fn exit(relation: Option<iamcheck::decide::diff::Relation>) -> Exit {
+    match relation {
+        Some(r) if r.adds_access() => Exit::Fail,
+        Some(_) => Exit::Pass,
+        None => Exit::Unknown,
     }
 }
 
@@ -123,7 +136,8 @@ pub fn explain(
     if !wanted {
         return None;
     }
-    let options = DiffOptions::default();
+    // The check has failed: only the regions are wanted, not the relation.
+    let options = DiffOptions { settle_relation: false, ..DiffOptions::default() };
     match &loaded.check {
         Check::NoNewAccess { existing, new, policy_type } => {
             Some(iamcheck::diff(existing, new, *policy_type, config, &options))
@@ -157,7 +171,7 @@ pub fn add_text(out: &mut String, explanation: Option<&Explanation>) {
             let n = diff.added.len();
             out.push_str(&format!("\nAll of the access found ({n} region(s)):\n"));
             let shown = diff.added.get(..n.min(TEXT_REGIONS)).unwrap_or_default();
-            report::regions_text(out, shown, "statements");
+            report::regions_brief_text(out, shown, "statements");
             if !diff.undecided.0.is_empty() {
                 out.push_str(
                     "\nUndecided (depends on constructs iamcheck does not decide exactly):\n",

@@ -186,14 +186,9 @@ impl<'a> Describer<'a> {
             Some(FieldKind::Principal | FieldKind::Caller { .. }) => Some(Side::Caller),
             _ => None,
         };
-        let partition_labels: Vec<(usize, usize)> = side
-            .into_iter()
-            .flat_map(|side| {
-                (0..enc.partition_bits).filter_map(move |k| {
-                    Some((labels.partition_label(side, k)?, enc.statements.len() + k))
-                })
-            })
-            .collect();
+        let partition_labels: Vec<(usize, Option<usize>)> =
+            side.map(|side| labels.partition_labels(side)).unwrap_or_default();
+        let n_stmts = enc.statements.len();
         self.cache.entry(d).or_insert_with(|| {
             let atoms = enc.fields.get(d).map_or(&[][..], |f| f.atoms.as_slice());
             let n = atoms.len();
@@ -207,10 +202,17 @@ impl<'a> Describer<'a> {
                     }
                 }
             }
-            let partition_sets = partition_labels.iter().map(|&(label, bit)| {
+            // A class's label: the atoms with that class's bit alone; `in no partition`: the
+            // atoms with every bit.
+            let partition_sets = partition_labels.iter().map(|&(label, class)| {
                 let mut m = FixedBitSet::with_capacity(n);
                 for (i, a) in atoms.iter().enumerate() {
-                    m.set(i, a.sat.contains(bit));
+                    let bits: Vec<usize> = a.sat.ones().filter(|&b| b >= n_stmts).collect();
+                    let holds = match class {
+                        Some(k) => bits == [n_stmts + k],
+                        None => bits.len() == enc.partition_bits,
+                    };
+                    m.set(i, holds);
                 }
                 (label, m)
             });
@@ -240,79 +242,16 @@ impl<'a> Describer<'a> {
         let mut allowed = wanted.clone();
         allowed.grow(field.atoms);
         allowed.union_with(free);
-        let mut universe = FixedBitSet::with_capacity(field.atoms);
-        universe.insert_range(..);
-        let mut uncovered = wanted.clone();
-        let mut out: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-        while uncovered.count_ones(..) > 0 {
-            // A pattern of the policies as the head, else `*` with patterns as exceptions,
-            // else a partition label as the head, else `*` with any exceptions.
-            let patterns: Vec<(usize, FixedBitSet)> =
-                field.labels.iter().filter(|(l, _)| !labels.is_partition(*l)).cloned().collect();
-            let mut best: Option<(usize, Vec<usize>, Vec<usize>, FixedBitSet)> = None;
-            for partition in [false, true] {
-                let heads = field.labels.iter().filter(|(l, m)| {
-                    labels.is_partition(*l) == partition && !m.is_disjoint(&uncovered)
-                });
-                for (label, m) in heads {
-                    if let Some(exceptions) = exceptions(m, wanted, &allowed, &field.labels) {
-                        let gain = m.intersection(&uncovered).count();
-                        if best.as_ref().is_none_or(|b| {
-                            gain > b.0 || (gain == b.0 && exceptions.len() < b.2.len())
-                        }) {
-                            best = Some((gain, vec![*label], exceptions, m.clone()));
-                        }
-                    }
-                }
-                let among = if partition { &field.labels } else { &patterns };
-                if best.is_none() {
-                    if let Some(exceptions) = exceptions(&universe, wanted, &allowed, among) {
-                        best = Some((0, Vec::new(), exceptions, universe.clone()));
-                    }
-                }
-                if best.is_some() {
-                    break;
-                }
-            }
-            let (all_of, none_of, covered) = match best {
-                Some((_, all_of, none_of, head)) => {
-                    let mut covered = head;
-                    covered.intersect_with(wanted);
-                    (all_of, none_of, covered)
-                }
-                None => {
-                    // The atom's own labels: exact, atoms being their classes.
-                    let Some(atom) = uncovered.ones().next() else { break };
-                    let all_of: Vec<usize> = field
-                        .labels
-                        .iter()
-                        .filter(|(_, m)| m.contains(atom))
-                        .map(|(l, _)| *l)
-                        .collect();
-                    let mut head = universe.clone();
-                    for (_, m) in field.labels.iter().filter(|(_, m)| m.contains(atom)) {
-                        head.intersect_with(m);
-                    }
-                    let mut one = FixedBitSet::with_capacity(field.atoms);
-                    one.insert(atom);
-                    let candidates: Vec<(usize, FixedBitSet)> =
-                        field.labels.iter().filter(|(_, m)| !m.contains(atom)).cloned().collect();
-                    let none_of =
-                        cover(&head.difference(&allowed).collect(), field.atoms, &candidates);
-                    // Every wanted atom the term matches (atoms the labels do not tell
-                    // apart, split by the facts of AWS's requests, go together).
-                    let mut covered = head;
-                    for (_, m) in field.labels.iter().filter(|(l, _)| none_of.contains(l)) {
-                        covered.difference_with(m);
-                    }
-                    covered.intersect_with(wanted);
-                    covered.union_with(&one);
-                    (all_of, none_of, covered)
-                }
-            };
-            uncovered.difference_with(&covered);
-            out.push((all_of, none_of));
+        let mut out = cover_greedily(field, labels, wanted, &allowed);
+        simplify(field, labels, wanted, &allowed, &mut out);
+        // A union and a term's exceptions read in alphabetical order (`*` first):
+        // `ecs:Describe*, ecs:List*, iam:…`.
+        let text = |l: &usize| labels.text(*l).to_ascii_lowercase();
+        for (_, none_of) in &mut out {
+            none_of.sort_by_cached_key(text);
         }
+        let key = |ids: &[usize]| -> Vec<String> { ids.iter().map(text).collect() };
+        out.sort_by_cached_key(|(all_of, none_of)| (key(all_of), key(none_of)));
         let union = exact(field, wanted, &allowed, &out)?;
         let terms = out
             .into_iter()
@@ -326,25 +265,233 @@ impl<'a> Describer<'a> {
     }
 }
 
+/// One term as label ids: all of the first, none of the second.
+type TermIds = (Vec<usize>, Vec<usize>);
+
+/// A candidate term of [`cover_greedily`].
+struct Candidate {
+    head: Option<usize>,
+    exceptions: Vec<usize>,
+    set: FixedBitSet,
+    gain: usize,
+}
+
+impl Candidate {
+    /// Whether `self` is a better next term than `other`: more new atoms per label written
+    /// (a head and its exceptions), then fewer exceptions, then a pattern over `*`.
+    fn beats(&self, other: &Candidate) -> bool {
+        let (a, b) =
+            (self.gain * (1 + other.exceptions.len()), other.gain * (1 + self.exceptions.len()));
+        a > b
+            || (a == b && self.exceptions.len() < other.exceptions.len())
+            || (a == b
+                && self.exceptions.len() == other.exceptions.len()
+                && self.head.is_some()
+                && other.head.is_none())
+    }
+}
+
+/// Terms covering `wanted` within `allowed`, chosen greedily (weighted set cover): a
+/// pattern of the policies as the head, or `*`, with patterns as exceptions; else a
+/// partition label as the head, or `*`, with any labels as exceptions; else an atom's own
+/// labels (always exact, atoms being the labels' classes).
+fn cover_greedily(
+    field: &FieldLabels,
+    labels: &Labels,
+    wanted: &FixedBitSet,
+    allowed: &FixedBitSet,
+) -> Vec<TermIds> {
+    let mut universe = FixedBitSet::with_capacity(field.atoms);
+    universe.insert_range(..);
+    let patterns: Vec<(usize, FixedBitSet)> =
+        field.labels.iter().filter(|(l, _)| !labels.is_partition(*l)).cloned().collect();
+    let mut uncovered = wanted.clone();
+    let mut out: Vec<TermIds> = Vec::new();
+    while uncovered.count_ones(..) > 0 {
+        let mut best: Option<Candidate> = None;
+        let consider = |best: &mut Option<Candidate>, c: Candidate| {
+            if best.as_ref().is_none_or(|b| c.beats(b)) {
+                *best = Some(c);
+            }
+        };
+        for partition in [false, true] {
+            let heads = field.labels.iter().filter(|(l, m)| {
+                labels.is_partition(*l) == partition && !m.is_disjoint(&uncovered)
+            });
+            for (label, m) in heads {
+                if let Some(exceptions) = exceptions(m, wanted, allowed, &field.labels) {
+                    let gain = m.intersection(&uncovered).count();
+                    consider(
+                        &mut best,
+                        Candidate { head: Some(*label), exceptions, set: m.clone(), gain },
+                    );
+                }
+            }
+            let among = if partition { &field.labels } else { &patterns };
+            if let Some(exceptions) = exceptions(&universe, wanted, allowed, among) {
+                let gain = uncovered.count_ones(..);
+                consider(
+                    &mut best,
+                    Candidate { head: None, exceptions, set: universe.clone(), gain },
+                );
+            }
+            if best.is_some() {
+                break;
+            }
+        }
+        let (term, covered) = match best {
+            Some(c) => {
+                let mut covered = c.set;
+                covered.intersect_with(wanted);
+                ((c.head.into_iter().collect(), c.exceptions), covered)
+            }
+            None => {
+                let Some(atom) = uncovered.ones().next() else { break };
+                own_labels(field, allowed, wanted, atom)
+            }
+        };
+        uncovered.difference_with(&covered);
+        out.push(term);
+    }
+    out
+}
+
+/// The term of atom `atom`'s own labels, its exceptions covering what it matches outside
+/// `allowed`, and the wanted atoms it covers.
+fn own_labels(
+    field: &FieldLabels,
+    allowed: &FixedBitSet,
+    wanted: &FixedBitSet,
+    atom: usize,
+) -> (TermIds, FixedBitSet) {
+    let all_of: Vec<usize> =
+        field.labels.iter().filter(|(_, m)| m.contains(atom)).map(|(l, _)| *l).collect();
+    let mut head = FixedBitSet::with_capacity(field.atoms);
+    head.insert_range(..);
+    for (_, m) in field.labels.iter().filter(|(_, m)| m.contains(atom)) {
+        head.intersect_with(m);
+    }
+    let candidates: Vec<(usize, FixedBitSet)> =
+        field.labels.iter().filter(|(_, m)| !m.contains(atom)).cloned().collect();
+    let none_of = cover(&head.difference(allowed).collect(), field.atoms, &candidates);
+    // Every wanted atom the term matches (atoms the labels do not tell apart, split by the
+    // facts of AWS's requests, go together).
+    let mut covered = term_set(field, &all_of, &none_of);
+    covered.intersect_with(wanted);
+    covered.insert(atom);
+    ((all_of, none_of), covered)
+}
+
+/// Shortens a cover without changing what it says: drops terms the others cover, then
+/// per term the `match` labels and exceptions it does not need, and writes a term that
+/// excludes partitions as the one partition it keeps (`123456789012 except caller in
+/// partitions aws-cn, …` as `123456789012` and `caller in partition aws`) when shorter.
+fn simplify(
+    field: &FieldLabels,
+    labels: &Labels,
+    wanted: &FixedBitSet,
+    allowed: &FixedBitSet,
+    out: &mut Vec<TermIds>,
+) {
+    // Terms the others cover, last first: per wanted atom, how many terms cover it.
+    let sets: Vec<FixedBitSet> = out
+        .iter()
+        .map(|(all_of, none_of)| term_set(field, all_of, none_of).intersection(wanted).collect())
+        .collect();
+    let mut count = vec![0usize; field.atoms];
+    for a in sets.iter().flat_map(|s| s.ones()) {
+        if let Some(c) = count.get_mut(a) {
+            *c += 1;
+        }
+    }
+    for (i, set) in sets.iter().enumerate().rev() {
+        if set.ones().all(|a| count.get(a).is_some_and(|&c| c > 1)) {
+            for a in set.ones() {
+                if let Some(c) = count.get_mut(a) {
+                    *c -= 1;
+                }
+            }
+            out.remove(i);
+        }
+    }
+    let len = |(all_of, none_of): &TermIds| -> usize {
+        all_of.iter().chain(none_of).map(|&l| labels.text(l).len() + 2).sum()
+    };
+    for term in out.iter_mut() {
+        let keeps = term_set(field, &term.0, &term.1).intersection(wanted).collect::<FixedBitSet>();
+        trim(field, labels, allowed, term);
+        if term.1.iter().any(|&l| labels.is_partition(l)) {
+            let patterns: Vec<usize> =
+                term.1.iter().copied().filter(|&l| !labels.is_partition(l)).collect();
+            let qualified = field
+                .labels
+                .iter()
+                .filter(|(l, m)| labels.is_partition(*l) && keeps.is_subset(m))
+                .map(|(l, _)| {
+                    let mut t = (term.0.clone(), patterns.clone());
+                    t.0.push(*l);
+                    trim(field, labels, allowed, &mut t);
+                    t
+                })
+                .filter(|t| term_set(field, &t.0, &t.1).is_subset(allowed))
+                .min_by_key(len);
+            if let Some(t) = qualified.filter(|t| len(t) < len(term)) {
+                *term = t;
+            }
+        }
+    }
+}
+
+/// Drops the `match` labels and then the exceptions of `term` that it does not need to
+/// stay within `allowed` (dropping a `match` label only widens a term, dropping an
+/// exception too: what the term covers stays covered). A term keeps one pattern of the
+/// policies as its head (`123456789012 in partition aws`, not `* in partition aws except
+/// …`).
+fn trim(field: &FieldLabels, labels: &Labels, allowed: &FixedBitSet, term: &mut TermIds) {
+    for which in [0, 1] {
+        let mut i = match which {
+            0 => term.0.len(),
+            _ => term.1.len(),
+        };
+        while i > 0 {
+            i -= 1;
+            let mut t = term.clone();
+            let list = if which == 0 { &mut t.0 } else { &mut t.1 };
+            list.remove(i);
+            let head_kept = which == 1 || t.0.iter().any(|&l| !labels.is_partition(l));
+            if (head_kept || term.0.iter().all(|&l| labels.is_partition(l)))
+                && term_set(field, &t.0, &t.1).is_subset(allowed)
+            {
+                *term = t;
+            }
+        }
+    }
+}
+
+/// The atoms of one term: those every `all_of` label matches and no `none_of` label does.
+fn term_set(field: &FieldLabels, all_of: &[usize], none_of: &[usize]) -> FixedBitSet {
+    let set = |l: &usize| field.labels.iter().find(|(k, _)| k == l).map(|(_, m)| m);
+    let mut t = FixedBitSet::with_capacity(field.atoms);
+    t.insert_range(..);
+    for l in all_of {
+        t.intersect_with(set(l).unwrap_or(&FixedBitSet::new()));
+    }
+    for m in none_of.iter().filter_map(set) {
+        t.difference_with(m);
+    }
+    t
+}
+
 /// The terms' union, checked to cover `wanted` within `allowed`.
 fn exact(
     field: &FieldLabels,
     wanted: &FixedBitSet,
     allowed: &FixedBitSet,
-    terms: &[(Vec<usize>, Vec<usize>)],
+    terms: &[TermIds],
 ) -> Result<FixedBitSet, Undecided> {
-    let set = |l: &usize| field.labels.iter().find(|(k, _)| k == l).map(|(_, m)| m);
     let mut union = FixedBitSet::with_capacity(field.atoms);
     for (all_of, none_of) in terms {
-        let mut t = FixedBitSet::with_capacity(field.atoms);
-        t.insert_range(..);
-        for l in all_of {
-            t.intersect_with(set(l).unwrap_or(&FixedBitSet::new()));
-        }
-        for m in none_of.iter().filter_map(set) {
-            t.difference_with(m);
-        }
-        union.union_with(&t);
+        union.union_with(&term_set(field, all_of, none_of));
     }
     if wanted.is_subset(&union) && union.is_subset(allowed) {
         Ok(union)

@@ -27,8 +27,9 @@ pub(super) struct Labels {
     /// One single-statement policy per label, for `simulate`.
     singles: Vec<Policy>,
     /// The partition labels (after the statement labels, label `singles.len() + j` is
-    /// `partitions[j]`): no statement, the encoding's partition classes (`add_partitions`).
-    partitions: Vec<(Side, Set)>,
+    /// `partitions[j]`): no statement; per field, the encoding's partition classes (their
+    /// bit and partitions) and `None`, in no partition (`add_partitions`).
+    partitions: Vec<(Side, Option<(usize, Set)>)>,
 }
 
 /// Which field a partition label constrains.
@@ -135,37 +136,43 @@ impl Labels {
         self.texts.push(text);
     }
 
-    /// Adds a partition label per field and class of `classes` (the encoding's partition
-    /// classes, `encode::partitions`): the atoms of a resource or caller field that have a
-    /// class's bit are the values in that class's partitions or in none (docs/diff.md). No
-    /// pattern tells these apart, so regions that split a pattern by partition need them.
+    /// Adds the partition labels of the resource and caller fields (`encode::partitions`):
+    /// per class of `classes` (the encoding's partition classes), `resource in partition aws`
+    /// (the values in that class's partitions: the atoms with exactly that class's bit), and
+    /// per field one `… in no partition` (anonymous, service, federated and canonical-user
+    /// callers; the resource `*` of actions without a resource type: the atoms with every
+    /// bit). No pattern tells these apart, so regions that split a pattern by partition need
+    /// them (docs/diff.md, "How regions are described").
     pub(super) fn add_partitions(&mut self, classes: &[Set]) {
+        if classes.len() < 2 {
+            return;
+        }
         for side in [Side::Resource, Side::Caller] {
-            for &class in classes {
+            let what = match side {
+                Side::Resource => "resource",
+                Side::Caller => "caller",
+            };
+            for (k, &class) in classes.iter().enumerate() {
                 let names: Vec<&str> = class.members().collect();
-                let what = match side {
-                    Side::Resource => "resource",
-                    Side::Caller => "caller",
-                };
                 let s = if names.len() == 1 { "" } else { "s" };
-                let none = match side {
-                    Side::Resource => "",
-                    Side::Caller => " or in none",
-                };
-                self.texts.push(format!("{what} in partition{s} {}{none}", names.join(", ")));
-                self.partitions.push((side, class));
+                self.texts.push(format!("{what} in partition{s} {}", names.join(", ")));
+                self.partitions.push((side, Some((k, class))));
             }
+            self.texts.push(format!("{what} in no partition"));
+            self.partitions.push((side, None));
         }
     }
 
-    /// The partition label of `side` for class `k` of `add_partitions`.
-    pub(super) fn partition_label(&self, side: Side, k: usize) -> Option<usize> {
-        let per_side = self.partitions.len() / 2;
-        let offset = match side {
-            Side::Resource => 0,
-            Side::Caller => per_side,
-        };
-        (k < per_side).then_some(self.singles.len() + offset + k)
+    /// The partition labels of `side` (`add_partitions`): each label with its class's bit
+    /// (`k` of the encoding's partition bits), `None` for `… in no partition`.
+    pub(super) fn partition_labels(&self, side: Side) -> Vec<(usize, Option<usize>)> {
+        let first = self.singles.len();
+        self.partitions
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s == side)
+            .map(|(j, (_, class))| (first + j, class.map(|(k, _)| k)))
+            .collect()
     }
 
     /// Whether label `i` is a partition label (`add_partitions`).
@@ -207,9 +214,12 @@ impl Labels {
                         .and_then(|(_, v)| v.values().first().copied())
                 }),
             };
-            // A value in no partition (anonymous, a service, the resource `*`) has every
-            // class's bit.
-            return Some(arn.and_then(of_arn).is_none_or(|p| class.members().any(|m| m == p)));
+            // A value in no partition: anonymous, a service, the resource `*`.
+            let partition = arn.and_then(of_arn);
+            return Some(match class {
+                Some((_, class)) => partition.is_some_and(|p| class.members().any(|m| m == p)),
+                None => partition.is_none(),
+            });
         }
         super::allows(self.singles.get(i)?, self.policy_type, request)
     }

@@ -290,54 +290,109 @@ pub(super) fn sendable(
     limits: Limits,
     nodes: &mut usize,
 ) -> Result<Option<Vec<usize>>, Undecided> {
-    let n = enc.statements.len();
-    let facts: Vec<usize> = enc
-        .statements
-        .iter()
-        .filter(|s| s.policy >= first_fact)
-        .map(|s| s.policy)
-        .collect::<std::collections::BTreeSet<usize>>()
-        .into_iter()
-        .collect();
-    let mut of_policy: Vec<FixedBitSet> = Vec::with_capacity(facts.len());
-    for &p in &facts {
-        let mut m = FixedBitSet::with_capacity(enc.width());
-        for (i, s) in enc.statements.iter().enumerate() {
-            m.set(i, s.policy == p);
-        }
-        of_policy.push(m);
-    }
-    let mut partitions = FixedBitSet::with_capacity(enc.width());
-    partitions.insert_range(n..enc.width());
-    let mut alive = FixedBitSet::with_capacity(enc.width());
-    for m in &of_policy {
-        alive.union_with(m);
-    }
-    alive.union_with(&partitions);
-    let mut search = Sendable {
-        enc,
-        cell,
-        of_policy,
-        partitions,
-        limits,
-        nodes,
-        dead: std::collections::HashSet::new(),
-    };
+    let mut search = Sendable::new(enc, cell, first_fact, limits, nodes, None);
     let mut path = Vec::new();
-    let found = search.exists(0, alive, &mut path)?;
+    let found = search.exists(0, search.start(), &mut path)?;
     path.truncate(cell.fields.len());
     Ok(found.then_some(path))
 }
 
-/// The search of [`sendable`].
+/// The statements (of `candidates`, positions in the encoding) responsible for `cell`: each
+/// alive (its pattern and conditions hold) in some request of the box AWS can send.
+/// `found` is such a request (`sendable`): the statements alive in it are; every other
+/// candidate costs one search like `sendable`'s that keeps it alive.
+pub(super) fn responsible(
+    enc: &Encoded,
+    cell: &Cell,
+    found: &[usize],
+    candidates: &[usize],
+    first_fact: usize,
+    limits: Limits,
+    nodes: &mut usize,
+) -> Result<Vec<usize>, Undecided> {
+    let mut alive = FixedBitSet::with_capacity(enc.width());
+    alive.insert_range(..);
+    for (d, &a) in found.iter().enumerate() {
+        if let Some(atom) = enc.fields.get(d).and_then(|f| f.atoms.get(a)) {
+            alive.intersect_with(&atom.sat);
+        }
+    }
+    let mut out = Vec::new();
+    for &s in candidates {
+        let kept = alive.contains(s) || {
+            let mut search = Sendable::new(enc, cell, first_fact, limits, nodes, Some(s));
+            let start = search.start();
+            search.exists(0, start, &mut Vec::new())?
+        };
+        if kept {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The search of [`sendable`] and [`responsible`].
 struct Sendable<'a> {
     enc: &'a Encoded,
     cell: &'a Cell,
     of_policy: Vec<FixedBitSet>,
     partitions: FixedBitSet,
+    /// A statement that must stay alive through the box's fields ([`responsible`]).
+    required: Option<usize>,
     limits: Limits,
     nodes: &'a mut usize,
     dead: std::collections::HashSet<(usize, FixedBitSet)>,
+}
+
+impl<'a> Sendable<'a> {
+    fn new(
+        enc: &'a Encoded,
+        cell: &'a Cell,
+        first_fact: usize,
+        limits: Limits,
+        nodes: &'a mut usize,
+        required: Option<usize>,
+    ) -> Sendable<'a> {
+        let n = enc.statements.len();
+        let facts: std::collections::BTreeSet<usize> =
+            enc.statements.iter().filter(|s| s.policy >= first_fact).map(|s| s.policy).collect();
+        let of_policy = facts
+            .into_iter()
+            .map(|p| {
+                let mut m = FixedBitSet::with_capacity(enc.width());
+                for (i, s) in enc.statements.iter().enumerate() {
+                    m.set(i, s.policy == p);
+                }
+                m
+            })
+            .collect();
+        let mut partitions = FixedBitSet::with_capacity(enc.width());
+        partitions.insert_range(n..enc.width());
+        Sendable {
+            enc,
+            cell,
+            of_policy,
+            partitions,
+            required,
+            limits,
+            nodes,
+            dead: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The bits alive before the first field: the facts', the partitions', the required
+    /// statement's.
+    fn start(&self) -> FixedBitSet {
+        let mut alive = self.partitions.clone();
+        for m in &self.of_policy {
+            alive.union_with(m);
+        }
+        if let Some(s) = self.required {
+            alive.grow(s + 1);
+            alive.insert(s);
+        }
+        alive
+    }
 }
 
 impl Sendable<'_> {
@@ -350,6 +405,7 @@ impl Sendable<'_> {
         // Some statement of every facts policy, and some partition, must stay alive.
         if self.of_policy.iter().any(|m| m.is_disjoint(&alive))
             || (!self.partitions.is_clear() && self.partitions.is_disjoint(&alive))
+            || self.required.is_some_and(|s| d <= self.cell.fields.len() && !alive.contains(s))
         {
             return Ok(false);
         }
