@@ -199,8 +199,12 @@ impl<'a> Describer<'a> {
             let n = atoms.len();
             // Per label encoded as one statement, the atoms that satisfy its statement.
             let sets = bits.iter().map(|&(bit, label)| {
-                let m: FixedBitSet =
-                    atoms.iter().enumerate().filter(|(_, a)| a.sat.contains(bit)).map(|(i, _)| i).collect();
+                let m: FixedBitSet = atoms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.sat.contains(bit))
+                    .map(|(i, _)| i)
+                    .collect();
                 (label, m)
             });
             // A class's label: the atoms with that class's bit alone; `in no partition`: the

@@ -107,8 +107,7 @@ impl Labels {
                 // are listed (a federated user's session and the IAM user who federated:
                 // docs/semantics.md §3), so an element of several entries means more than
                 // its entries one by one: it is a label of its own, as written.
-                if let Some(el) = s.principal.as_ref().filter(|e| e.negated && e.values.len() > 1)
-                {
+                if let Some(el) = s.principal.as_ref().filter(|e| e.negated && e.values.len() > 1) {
                     let texts: Vec<String> = el.values.iter().map(principal_text).collect();
                     let text = format!("NotPrincipal [{}]", texts.join(", "));
                     if seen.insert((LabelKind::NotPrincipal, text.clone())) {
