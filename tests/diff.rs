@@ -1117,3 +1117,56 @@ fn not_principal_element_is_described_as_written() {
     assert_eq!(d.contains(r, &myself), Some(false));
     assert!(allows(&new, ty, &myself) && allows(&existing, ty, &myself));
 }
+
+/// A `NotPrincipal` label reads as a qualifier: `not exempted by NotPrincipal …` in `match`,
+/// `exempted by NotPrincipal …` in `except` (the callers it exempts); terms alike after
+/// shortening are written once.
+#[test]
+fn not_principal_labels_read_plainly() {
+    let ty = PolicyType::Resource;
+    let (root, user) = ("arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:user/u");
+    let allow = |action: &str| {
+        json!({"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": action,
+               "Resource": "*"})
+    };
+    let deny = json!({"Effect": "Deny", "NotPrincipal": {"AWS": [root, user]},
+                      "Action": "s3:GetObject", "Resource": "*"});
+    let doc =
+        |sts: Value| policy(&json!({"Version": "2012-10-17", "Statement": sts}).to_string(), ty);
+    let (open, guarded, put) = (
+        doc(json!([allow("s3:GetObject")])),
+        doc(json!([allow("s3:GetObject"), deny])),
+        doc(json!([allow("s3:PutObject")])),
+    );
+    let element = format!("NotPrincipal [{root}, {user}]");
+    // The account's callers but root and u lose s3:GetObject.
+    let d = run_diff(&open, &guarded, ty).unwrap();
+    let [r] = d.removed.as_slice() else { panic!("{:?}", d.removed) };
+    assert_eq!(
+        field_text(r, FieldName::Principals),
+        format!("123456789012 not exempted by {element}")
+    );
+    assert_eq!(
+        iamcheck::report::diff::to_json(&d)["removed"][0]["principals"],
+        json!([{"match": ["123456789012", element]}])
+    );
+    // Only root and u had s3:GetObject: the except side.
+    let d = run_diff(&guarded, &put, ty).unwrap();
+    let get = d.removed.iter().find(|r| r.witness.action == "s3:GetObject").unwrap();
+    assert_eq!(
+        field_text(get, FieldName::Principals),
+        format!("123456789012 exempted by {element}")
+    );
+    assert_eq!(
+        iamcheck::report::diff::to_json(&d)["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["actions"] == json!([{"match": ["s3:GetObject"]}]))
+            .unwrap()["principals"],
+        json!([{"match": ["123456789012"], "except": [element]}])
+    );
+    for r in d.removed.iter().chain(&d.added) {
+        assert_eq!(d.contains(r, &r.witness), Some(true));
+    }
+}

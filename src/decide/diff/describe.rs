@@ -259,6 +259,8 @@ impl<'a> Describer<'a> {
         }
         let key = |ids: &[usize]| -> Vec<String> { ids.iter().map(text).collect() };
         out.sort_by_cached_key(|(all_of, none_of)| (key(all_of), key(none_of)));
+        // Shortening may leave two terms alike (each needed before its `match` labels went).
+        out.dedup();
         let union = exact(field, wanted, &allowed, &out)?;
         let terms = out
             .into_iter()
