@@ -270,10 +270,13 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
                     let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
                     let concrete =
                         Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
-                    concrete.find(&mut search).unwrap_or_else(|| {
-                        Verdict::unknown(match inconsistency(&witness, policy_type) {
-                            Some(_) => UnknownReason::CallerKeys { detail: why },
-                            None => UnknownReason::internal(why),
+                    concrete.find(&mut search).unwrap_or_else(|bound| {
+                        // An engine bug stays one; a bound that cut the
+                        // search for a consistent caller is a budget.
+                        Verdict::unknown(match (inconsistency(&witness, policy_type), bound) {
+                            (Some(_), Some(bound)) => bound,
+                            (Some(_), None) => UnknownReason::CallerKeys { detail: why },
+                            (None, _) => UnknownReason::internal(why),
                         })
                     })
                 }
@@ -287,10 +290,9 @@ pub(crate) fn decide_exactly(query: &Query<'_>, config: &Config, real: usize) ->
                 let mut search = Search::new(&enc, &masks, goal, false, &mut nodes, limits);
                 let concrete =
                     Concrete { enc: &enc, policies, terms, policy_type, deadline, restrict };
-                match concrete.find(&mut search) {
-                    Some(verdict) => verdict,
-                    None => Verdict::unknown(opaque_reason(&enc)),
-                }
+                concrete.find(&mut search).unwrap_or_else(|bound| {
+                    Verdict::unknown(bound.unwrap_or_else(|| opaque_reason(&enc)))
+                })
             }
         },
     }

@@ -190,6 +190,13 @@ pub struct FoundPolicy {
     pub statement_lines: Vec<usize>,
     /// Values that could not be known offline, with their stand-ins.
     pub unresolved: Vec<Unresolved>,
+    /// The principal (logical name) an `AWS::IAM::Policy` or
+    /// `AWS::IAM::ManagedPolicy` is reported under: such a policy appears once
+    /// per role, user, group or permission set of the template it attaches
+    /// to, with that principal's name as `resource_name`, as
+    /// cfn-policy-validator groups it; `None` for every other policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attached_to: Option<String>,
 }
 
 fn serialize_policy_type<S: serde::Serializer>(ty: &PolicyType, s: S) -> Result<S::Ok, S::Error> {

@@ -70,6 +70,17 @@ pub enum Budget {
     /// `EncodeBudget::max_set_states`: kinds of value sets of one
     /// multivalued condition key.
     MultivaluedClasses,
+    /// The concretization's (docs/semantics.md §4a) possible regions tried.
+    ConcreteRegions,
+    /// The concretization's candidate requests replayed by `simulate`, over all regions.
+    ConcreteCandidates,
+    /// The concretization's candidate requests made from one region's request.
+    ConcreteRegionCandidates,
+    /// The concretization's values tried for one variable's key from one source (the region
+    /// and the templates' solutions, or the key's own atoms).
+    ConcreteKeyValues,
+    /// The concretization's longest value (in characters) solved for a variable's value.
+    ConcreteValueLength,
 }
 
 /// The field whose automaton ran out of a budget.
@@ -165,6 +176,11 @@ impl Budget {
             Budget::AutomatonCacheBytes(_) => "budget.automatonCacheBytes",
             Budget::AutomatonNfaBytes(_) => "budget.automatonNfaBytes",
             Budget::MultivaluedClasses => "budget.multivaluedClasses",
+            Budget::ConcreteRegions => "budget.concreteRegions",
+            Budget::ConcreteCandidates => "budget.concreteCandidates",
+            Budget::ConcreteRegionCandidates => "budget.concreteRegionCandidates",
+            Budget::ConcreteKeyValues => "budget.concreteKeyValues",
+            Budget::ConcreteValueLength => "budget.concreteValueLength",
         }
     }
 
@@ -175,7 +191,13 @@ impl Budget {
             | Budget::AutomatonAtoms(field)
             | Budget::AutomatonCacheBytes(field)
             | Budget::AutomatonNfaBytes(field) => Some(field),
-            Budget::SearchNodes | Budget::MultivaluedClasses => None,
+            Budget::SearchNodes
+            | Budget::MultivaluedClasses
+            | Budget::ConcreteRegions
+            | Budget::ConcreteCandidates
+            | Budget::ConcreteRegionCandidates
+            | Budget::ConcreteKeyValues
+            | Budget::ConcreteValueLength => None,
         }
     }
 
@@ -188,6 +210,11 @@ impl Budget {
             Budget::AutomatonCacheBytes(_) => "bytes of lazy DFA cache",
             Budget::AutomatonNfaBytes(_) => "bytes of NFA",
             Budget::MultivaluedClasses => "kinds of value sets",
+            Budget::ConcreteRegions => "regions",
+            Budget::ConcreteCandidates => "candidate requests",
+            Budget::ConcreteRegionCandidates => "candidate requests per region",
+            Budget::ConcreteKeyValues => "values per variable's key and source",
+            Budget::ConcreteValueLength => "characters of a value solved for a variable",
         }
     }
 }
@@ -228,6 +255,19 @@ impl fmt::Display for UnknownReason {
             UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit } => write!(
                 f,
                 "a budget was exceeded: a multivalued condition key has over {limit} kinds of value sets, the limit"
+            ),
+            UnknownReason::Budget {
+                budget:
+                    budget @ (Budget::ConcreteRegions
+                    | Budget::ConcreteCandidates
+                    | Budget::ConcreteRegionCandidates
+                    | Budget::ConcreteKeyValues
+                    | Budget::ConcreteValueLength),
+                limit,
+            } => write!(
+                f,
+                "a budget was exceeded: the concretization of policy variables and caller keys found no witness within its bound of {limit} {}",
+                budget.unit()
             ),
             UnknownReason::Budget { budget, limit } => write!(
                 f,
@@ -281,6 +321,11 @@ mod tests {
                 UnknownReason::Budget { budget: Budget::MultivaluedClasses, limit: 4096 },
                 "budget.multivaluedClasses",
                 "a budget was exceeded: a multivalued condition key has over 4096 kinds of value sets, the limit",
+            ),
+            (
+                UnknownReason::Budget { budget: Budget::ConcreteCandidates, limit: 1500 },
+                "budget.concreteCandidates",
+                "a budget was exceeded: the concretization of policy variables and caller keys found no witness within its bound of 1500 candidate requests",
             ),
             (
                 UnknownReason::Timeout { limit: Duration::from_millis(200) },

@@ -327,3 +327,50 @@ fn a_legacy_upper_case_bucket_is_a_real_resource() {
     assert!(is_real(&witness), "{witness:?}");
     assert!(allows(&new, ty, &witness) && !allows(&existing, ty, &witness), "{witness:?}");
 }
+
+/// A managed policy's version from tests/data/managed.
+fn managed(name: &str, version: &str) -> String {
+    std::fs::read_to_string(repo(&format!("tests/data/managed/{name}_{version}.json"))).unwrap()
+}
+
+/// `new_access_witness`, checked to be real and the same on a second run.
+fn real_new_access_witness(existing: &str, new: &str) -> Request {
+    let w = new_access_witness(existing, new);
+    assert!(is_real(&w), "not a real pair: {w:?}");
+    assert_eq!(new_access_witness(existing, new), w, "the same input, the same witness");
+    w
+}
+
+#[test]
+fn a_real_witness_in_the_service_the_first_witness_resource_names() {
+    // AWSShieldDRTAccessPolicy v2->v3 and v3->v4: the first witnesses pair `cloudfront:List`
+    // with a Global Accelerator ARN and `waf:A` with a WAFV2 one. The screen leaves over 64
+    // actions of the first witness's own service (CloudFront, WAF Classic), none real with a
+    // new resource; a real one lies in the service the resource names, tried second, and
+    // each service has its share of the actions the last step decides.
+    let shield = |v: &str| managed("AWSShieldDRTAccessPolicy", v);
+    let w = real_new_access_witness(&shield("v2"), &shield("v3"));
+    assert!(w.action.starts_with("globalaccelerator:"), "{w:?}");
+    let w = real_new_access_witness(&shield("v3"), &shield("v4"));
+    assert!(w.action.starts_with("wafv2:"), "{w:?}");
+}
+
+#[test]
+fn one_large_service_does_not_fill_the_open_actions() {
+    // SageMakerStudioAdminIAMDefaultExecutionPolicy v19->v20 (and the Permissive policy's
+    // v16->v17), reduced: `cloudformation:*` gains `transform/*`, which no CloudFormation
+    // action takes, and `cloudwatch:GetMetricData` is new. The first witness is
+    // `cloudformation:A` on a transform; all of CloudFormation's actions pass the screen and
+    // used to fill the 64 open actions, leaving out the real violation.
+    let existing = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"CfnManage","Effect":"Allow","Action":["cloudformation:*"],
+         "Resource":["arn:aws:cloudformation:*:*:stack/DataZone*"]},
+        {"Sid":"LogsAndMetrics","Effect":"Allow","Action":["cloudwatch:PutMetricData","logs:Get*"],"Resource":"*"}]}"#;
+    let new = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"CfnManage","Effect":"Allow","Action":["cloudformation:*"],
+         "Resource":["arn:aws:cloudformation:*:*:stack/DataZone*","arn:aws:cloudformation:*:*:transform/*"]},
+        {"Sid":"LogsAndMetrics","Effect":"Allow",
+         "Action":["cloudwatch:PutMetricData","cloudwatch:GetMetricData","logs:Get*"],"Resource":"*"}]}"#;
+    let w = real_new_access_witness(existing, new);
+    assert_eq!(w.action, "cloudwatch:GetMetricData", "{w:?}");
+}

@@ -417,3 +417,412 @@ fn cli_template_flags() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Each check's `--help` (short and long, and with `--template-path` given) lists every
+/// flag the check accepts: its document flags and its template flags, each with a line of
+/// help; a template flag without `--template-path` asks for it.
+#[test]
+fn each_check_help_lists_its_document_and_template_flags() {
+    let template = [
+        "--template-path",
+        "--parameters",
+        "--template-configuration-file",
+        "--region",
+        "--account-id",
+        "--partition",
+        "--exclude-resource-types",
+        "--ignore-finding",
+        "--treat-findings-as-non-blocking",
+        "--treat-finding-type-as-blocking",
+        "--output",
+        "--request-model",
+        "--exit-codes",
+    ];
+    let checks: [(&str, &[&str]); 4] = [
+        (
+            "check-no-new-access",
+            &[
+                "--existing-policy-document",
+                "--new-policy-document",
+                "--policy-type",
+                "--explain",
+                "--reference-policy",
+                "--reference-policy-type",
+                "--baseline-template-path",
+            ],
+        ),
+        (
+            "check-access-not-granted",
+            &[
+                "--policy-document",
+                "--access",
+                "--policy-type",
+                "--explain",
+                "--actions",
+                "--resources",
+            ],
+        ),
+        ("check-no-public-access", &["--policy-document", "--resource-type"]),
+        ("check-no-external-access", &["--policy-document", "--trusted-account", "--trusted-org"]),
+    ];
+    for (check, own) in checks {
+        for help in [
+            &[check, "-h"][..],
+            &[check, "--help"],
+            &["help", check],
+            &[check, "--template-path", "t.yaml", "--help"],
+        ] {
+            let (code, out, err) = iamcheck(help);
+            assert_eq!(code, Some(0), "{help:?}: {err}");
+            for flag in template.iter().chain(own) {
+                let line = out
+                    .lines()
+                    .find(|l| l.trim_start().starts_with(&format!("{flag} ")) || l.trim() == *flag)
+                    .unwrap_or_else(|| panic!("{help:?} lacks `{flag}`:\n{out}"));
+                // A description on the flag's line or the next one.
+                let next = out.lines().skip_while(|l| *l != line).nth(1).unwrap_or_default();
+                let described =
+                    line.trim().len() > flag.len() + 12 || next.starts_with("          ");
+                assert!(described, "{help:?}: `{flag}` has no description:\n{out}");
+            }
+            assert!(out.contains(&format!("iamcheck {check} [OPTIONS] --template-path <PATH>")));
+        }
+    }
+    let (code, _, err) = iamcheck(&[
+        "check-no-public-access",
+        "--policy-document",
+        "{}",
+        "--resource-type",
+        "AWS::S3::Bucket",
+        "--region",
+        "us-west-2",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--template-path <PATH>"), "{err}");
+}
+
+/// `--request-model` on the template path, as on the document path: a CDK role and bucket
+/// policy granting `s3:List*` on a bucket's ARNs grant `s3:ListAllMyBuckets` on that ARN in
+/// Access Analyzer's model (FAIL), but that action takes only `*` in AWS's catalogue (PASS);
+/// the catalogue's name and version are in the JSON only when chosen.
+#[test]
+fn template_checks_honour_the_request_model() {
+    let t = corpus().join(
+        "cloudformation/cdk-synth-aws-solutions-constructs/aws-s3-lambda__s3lam-no-arguments.template.json",
+    );
+    let t = t.to_str().unwrap();
+    let args = [
+        "check-access-not-granted",
+        "--template-path",
+        t,
+        "--actions",
+        "s3:ListAllMyBuckets",
+        "--output",
+        "json",
+    ];
+    let (code, out, err) = iamcheck(&args);
+    assert_eq!(code, Some(1), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let blocking = report["BlockingFindings"].as_array().unwrap();
+    assert!(!blocking.is_empty());
+    for f in blocking {
+        assert_eq!(f["details"]["witness"]["action"], "s3:ListAllMyBuckets", "{f}");
+        assert_ne!(f["details"]["witness"]["resource"], "*", "{f}");
+    }
+    assert!(report.get("requestModel").is_none());
+    let (code, out, err) = iamcheck(&[&args[..], &["--request-model", "catalog"]].concat());
+    assert_eq!(code, Some(0), "{err}\n{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["BlockingFindings"], serde_json::json!([]));
+    assert_eq!(report["requestModel"]["name"], "catalog");
+    // The text output names the model too.
+    let (code, out, _) =
+        iamcheck(&[&args[..5], &["--output", "text", "--request-model", "catalog"]].concat());
+    assert_eq!(code, Some(0));
+    assert!(out.contains("request model: catalog"), "{out}");
+}
+
+/// `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` are reported under each principal of the
+/// template they attach to, as cfn-policy-validator groups them: cfn-policy-validator's own
+/// `test_file_2.json`, whose parse output its tests assert (the per-principal policy counts,
+/// less the AWS managed policies it fetches from AWS, and the one orphaned policy).
+#[test]
+fn attached_policies_are_grouped_under_their_principals() {
+    let t = corpus().join("cloudformation/awslabs-aws-cloudformation-iam-policy-validator/test_files/test_file_2.json");
+    let meta: Value =
+        serde_json::from_str(&read(&t.with_file_name("test_file_2.json.meta.json"))).unwrap();
+    let template: Value = serde_json::from_str(&read(&t)).unwrap();
+    let options = Options {
+        parameters: [("CodestarConnectionArn", "fakeArn"), ("EnvironmentName", "prod")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Options::default()
+    };
+    let found = extract("test_file_2.json", &read(&t), &options).unwrap();
+    let asserted = &meta["labels"][0]["asserted"];
+    // AWS managed policies (fetched from AWS by the validator) per principal name.
+    let aws_managed = |name: &str| {
+        let resources = template["Resources"].as_object().unwrap();
+        let r = resources
+            .iter()
+            .find(|(id, r)| {
+                let p = &r["Properties"];
+                [&p["RoleName"], &p["UserName"], &p["GroupName"], &p["Name"]]
+                    .iter()
+                    .any(|n| n.as_str() == Some(name))
+                    || id.as_str() == name
+            })
+            .unwrap()
+            .1;
+        let p = &r["Properties"];
+        [&p["ManagedPolicyArns"], &p["ManagedPolicies"]]
+            .iter()
+            .filter_map(|l| l.as_array())
+            .flatten()
+            .filter(|a| a.as_str().is_some_and(|a| a.starts_with("arn:aws:iam::aws:policy/")))
+            .count()
+    };
+    let mut checked = 0;
+    for (kind, field) in [
+        ("Roles", "RoleName"),
+        ("Users", "UserName"),
+        ("Groups", "GroupName"),
+        ("PermissionSets", "Name"),
+    ] {
+        for item in asserted[kind]["items"].as_array().unwrap() {
+            let name = item[field].as_str().unwrap();
+            let ours = found
+                .policies
+                .iter()
+                .filter(|p| p.resource_name == name && p.policy_type == PolicyType::Identity)
+                .count();
+            let want = item["policies"].as_u64().unwrap() as usize - aws_managed(name);
+            assert_eq!(ours, want, "{kind} {name}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 5);
+    let managed: Vec<_> =
+        found.policies.iter().filter(|p| p.resource == "MyManagedPolicy").collect();
+    let under: Vec<_> =
+        managed.iter().map(|p| (p.resource_name.as_str(), p.attached_to.as_deref())).collect();
+    assert_eq!(
+        under,
+        [
+            ("MyIAMUser", Some("MyIAMUser")),
+            ("MyIAMGroup", Some("MyIAMGroup")),
+            ("MyPermissionSet", Some("MyPermissionSet"))
+        ]
+    );
+    // The orphaned policy: once, under its own resource.
+    let orphans: Vec<_> = asserted["OrphanedPolicies"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["PolicyName"].as_str().unwrap())
+        .collect();
+    assert_eq!(orphans, ["MyOrphanedPolicy"]);
+    let orphan: Vec<_> =
+        found.policies.iter().filter(|p| p.policy_name == "MyOrphanedPolicy").collect();
+    assert_eq!(orphan.len(), 1);
+    assert_eq!(orphan[0].attached_to, None);
+    // A check reports the attached policy under each principal.
+    let report = findings::check(
+        &found,
+        &TemplateCheck::AccessNotGranted {
+            access: Access { actions: vec!["iam:CreateRole".into()], resources: vec![] },
+        },
+        &ParseLimits::default(),
+        &Config::default(),
+        &ReportOptions::default(),
+    );
+    let mut names: Vec<(&str, &str)> = report
+        .blocking
+        .iter()
+        .filter(|f| f.finding_type == FindingType::SecurityWarning)
+        .map(|f| (f.resource_name.as_str(), f.policy_name.as_str()))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            ("MyIAMGroup", "MyManagedPolicy"),
+            ("MyIAMUser", "MyManagedPolicy"),
+            ("MyOrphanedPolicy", "MyOrphanedPolicy"),
+            ("MyPermissionSet", "MyManagedPolicy"),
+        ]
+    );
+}
+
+/// The CDK outputs and AWS's sample templates: every `AWS::IAM::Policy` or
+/// `AWS::IAM::ManagedPolicy` whose `Roles`/`Users`/`Groups` name principals of the template by
+/// `Ref` is reported once under each of them, with the principal's name; the others once,
+/// under their own resource.
+#[test]
+fn corpus_policies_attach_to_the_roles_they_name() {
+    let root = corpus().join("cloudformation");
+    let mut templates = Vec::new();
+    let keep = |p: &Path| {
+        let s = p.to_string_lossy();
+        s.ends_with(".template.json")
+            || (s.contains("aws-cloudformation-templates") && !s.ends_with("index.json"))
+    };
+    files(&root, &keep, &mut templates);
+    let (mut grouped, mut principals_seen) = (0, 0);
+    for t in &templates {
+        let text = read(t);
+        if !text.contains("AWS::IAM::Policy") && !text.contains("AWS::IAM::ManagedPolicy") {
+            continue;
+        }
+        let found = load(t);
+        let Ok(template) = serde_json::from_str::<Value>(&text) else { continue };
+        let resources = template["Resources"].as_object().unwrap();
+        let name_of = |id: &str| {
+            let r = &resources[id];
+            let p = &r["Properties"];
+            [&p["RoleName"], &p["UserName"], &p["GroupName"]]
+                .iter()
+                .find_map(|n| n.as_str())
+                .unwrap_or(id)
+                .to_string()
+        };
+        for (id, r) in resources {
+            let ty = r["Type"].as_str().unwrap_or_default();
+            if ty != "AWS::IAM::Policy" && ty != "AWS::IAM::ManagedPolicy" {
+                continue;
+            }
+            if r.get("Condition").is_some() {
+                continue;
+            }
+            let mut want: Vec<String> = Vec::new();
+            for (property, principal) in [
+                ("Roles", "AWS::IAM::Role"),
+                ("Users", "AWS::IAM::User"),
+                ("Groups", "AWS::IAM::Group"),
+            ] {
+                for n in r["Properties"][property].as_array().into_iter().flatten() {
+                    if let Some(target) = n["Ref"].as_str() {
+                        if resources.get(target).is_some_and(|x| x["Type"] == principal) {
+                            want.push(target.to_string());
+                        }
+                    }
+                }
+            }
+            let ours: Vec<_> = found.policies.iter().filter(|p| p.resource == *id).collect();
+            if want.is_empty() {
+                // Managed policies may still attach from the principal's side.
+                if ty == "AWS::IAM::Policy" {
+                    assert_eq!(ours.len(), 1, "{}: {id}", t.display());
+                    assert_eq!(ours[0].attached_to, None);
+                }
+                continue;
+            }
+            let mut got: Vec<String> = ours.iter().filter_map(|p| p.attached_to.clone()).collect();
+            got.sort();
+            want.sort();
+            want.dedup();
+            assert_eq!(got, want, "{}: {id}", t.display());
+            for p in &ours {
+                let principal = p.attached_to.as_deref().unwrap();
+                assert_eq!(p.resource_name, name_of(principal), "{}: {id}", t.display());
+                principals_seen += 1;
+            }
+            grouped += 1;
+        }
+    }
+    assert!(grouped >= 40, "{grouped}");
+    assert!(principals_seen >= grouped);
+}
+
+/// Templates cfn-policy-validator rejects (its unit tests' inputs, tests/data/iac/validator-errors/
+/// README.md): each is a located error naming the property or function, exit 2, for `parse`
+/// and for a check.
+#[test]
+fn validator_schema_errors_are_located_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/iac/validator-errors");
+    let cases: &[(&str, &str, &str)] = &[
+        ("bucket-policy-document-is-a-list.json", "Properties.PolicyDocument`", "expected a policy document (an object, or the policy as JSON text), found an array"),
+        ("policy-without-policy-document.json", "Resources.InlinePolicy.Properties`", "`AWS::IAM::Policy` needs the property `PolicyDocument`"),
+        ("role-policy-without-role-name.json", "Resources.RolePolicy.Properties`", "`AWS::IAM::RolePolicy` needs the property `RoleName`"),
+        ("role-without-properties.json", "Resources.ResourceA`", "`AWS::IAM::Role` needs `Properties`"),
+        ("role-name-outside-the-pattern.json", "Properties.RoleName`", "`role1!!!!` is not a role name"),
+        ("role-name-is-a-list.json", "Properties.RoleName`", "expected a string, found an array"),
+        ("queue-policy-without-queues.json", "Resources.ResourceA.Properties`", "`AWS::SQS::QueuePolicy` needs the property `Queues`"),
+        ("queue-url-without-account.json", "Properties.Queues[0]`", "is not a queue URL"),
+        ("topic-policy-with-no-topics.json", "Properties.Topics`", "expected a list of at least one string, found an empty list"),
+        ("secret-id-not-a-secret-arn.json", "Properties.SecretId`", "is not a secret ARN"),
+        ("table-bucket-arn-without-bucket.json", "Properties.TableBucketARN`", "is not a table bucket ARN"),
+        ("access-point-vpc-configuration-is-a-list.json", "Properties.VpcConfiguration`", "expected an object, found an array"),
+        ("permission-set-without-name.json", "Resources.ResourceA.Properties`", "`AWS::SSO::PermissionSet` needs the property `Name`"),
+        ("ref-to-nothing.json", "Resource.Ref`", "`Ref` to `InvalidRef`, which is neither a parameter, a resource nor a pseudo parameter"),
+        ("ref-is-a-list.json", "Resource.Ref`", "expected a string, found an array"),
+        ("getatt-of-a-missing-resource.json", "Resource.Fn::GetAtt`", "`Fn::GetAtt` of `ResourceB`, which is not a resource"),
+        ("sub-ref-not-found.json", "Resource.Fn::Sub`", "`${MissingParam}` in `Fn::Sub` names no parameter, resource or variable"),
+        ("join-not-a-list.json", "Resource.Fn::Join`", "`Fn::Join` takes a list of 2 arguments, found an object"),
+        ("if-condition-not-found.json", "Resource.Fn::If`", "no condition `otherCondition` in Conditions"),
+        ("select-index-out-of-bounds.json", "Resource.Fn::Select`", "`Fn::Select` index 2 is out of range for a list of 2"),
+        ("find-in-map-not-found.json", "Resource.Fn::FindInMap`", "no `MappingA.TopLevelMappingKey.SecondLevelMappingKeyB` in Mappings"),
+    ];
+    let listed = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(listed, cases.len(), "every file in {} is a case", dir.display());
+    for (file, at, message) in cases {
+        let path = dir.join(file);
+        let path = path.to_str().unwrap();
+        for command in [&["parse"][..], &["check-no-public-access", "--output", "json"]] {
+            let args =
+                [command, &["--template-path", path, "--account-id", "111222333444"]].concat();
+            let (code, out, err) = iamcheck(&args);
+            assert_eq!(code, Some(2), "{file} {command:?}: {out}{err}");
+            let line = err.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+            assert!(line.contains(" line "), "{file}: not located: {err}");
+            assert!(line.contains(at), "{file}: not at `{at}`: {err}");
+            assert!(line.contains(message), "{file}: `{message}` not in: {err}");
+        }
+    }
+}
+
+/// The ARN table covers every resource type the corpus's policies name by `Ref` or
+/// `Fn::GetAtt`: no policy in the corpus needs the generic ARN stand-in, and the types added
+/// for the corpus give their own ARN formats.
+#[test]
+fn corpus_arns_come_from_the_table() {
+    let root = corpus().join("cloudformation");
+    let mut templates = Vec::new();
+    let keep = |p: &Path| {
+        let s = p.to_string_lossy();
+        (s.ends_with(".json") || s.ends_with(".yaml") || s.ends_with(".yml"))
+            && !s.contains("unit_tests")
+            && !s.ends_with(".meta.json")
+            && !s.ends_with("index.json")
+    };
+    files(&root, &keep, &mut templates);
+    let mut generic = Vec::new();
+    let mut seen = BTreeSet::new();
+    for t in &templates {
+        let Ok(found) = extract(&t.display().to_string(), &read(t), &Options::default()) else {
+            continue;
+        };
+        for p in &found.policies {
+            for u in &p.unresolved {
+                if u.what.contains("no ARN format") {
+                    generic.push(format!("{}: {}", t.display(), u.what));
+                }
+            }
+            let text = p.document.as_ref().map(Value::to_string).unwrap_or_default();
+            for arn in [
+                "arn:aws:iot:us-east-1:123456789012:rule/testiotlambdaintegrationIotTopic18B6A735",
+                "arn:aws:sagemaker:us-east-1:123456789012:endpoint/SagemakerEndpoint",
+            ] {
+                if text.contains(arn) {
+                    seen.insert(arn);
+                }
+            }
+        }
+    }
+    assert!(generic.is_empty(), "{generic:#?}");
+    assert_eq!(seen.len(), 2, "{seen:?}");
+}

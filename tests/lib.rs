@@ -15,6 +15,7 @@ mod adversarial;
 mod batch;
 mod catalog;
 mod cli;
+mod concretization;
 mod corpus;
 mod diff;
 mod errors;

@@ -8,6 +8,7 @@ use super::{concretize, witness, Reason, Verdict};
 use crate::encode::{Encoded, Restrict};
 use crate::policy::{Effect, Policy, PolicyType};
 use crate::request::Request;
+use crate::unknown::{Budget, UnknownReason};
 
 /// Regions tried by a concretization.
 const CONCRETE_REGIONS: usize = 64;
@@ -27,15 +28,24 @@ pub(super) struct Concrete<'a> {
 
 impl Concrete<'_> {
     /// A FAIL whose witness `simulate` confirms, built from the possible
-    /// regions (`decide::concretize`); `None` when none is found within the
-    /// bounds (the caller answers UNKNOWN).
-    pub(super) fn find(&self, search: &mut Search<'_>) -> Option<Verdict> {
+    /// regions (`decide::concretize`). Otherwise the caller answers
+    /// UNKNOWN: with `Err(Some(budget))` when a bound of the concretization
+    /// (or the search's node or time budget) left candidates untried, with
+    /// its own reason on `Err(None)` (every candidate was tried).
+    pub(super) fn find(&self, search: &mut Search<'_>) -> Result<Verdict, Option<UnknownReason>> {
         let templates = concretize::templates(self.policies);
         if templates.iter().any(|t| t.touches(self.restrict)) {
-            return None;
+            return Err(None);
         }
         let field_values = concretize::field_values(self.enc);
-        let regions = search.enumerate(CONCRETE_REGIONS).ok()?;
+        let mut tripped = concretize::Tripped::default();
+        // One region more than the bound tells whether the bound cut any.
+        let mut regions =
+            search.enumerate(CONCRETE_REGIONS + 1).map_err(|e| Some(UnknownReason::from(e)))?;
+        if regions.len() > CONCRETE_REGIONS {
+            regions.truncate(CONCRETE_REGIONS);
+            tripped.note(Budget::ConcreteRegions, CONCRETE_REGIONS);
+        }
         let mut tried = std::collections::HashSet::new();
         for region in regions {
             let base = witness::request(self.enc, &region.path, self.policies, self.policy_type);
@@ -55,7 +65,7 @@ impl Concrete<'_> {
             bases.extend(concretize::caller_repairs(&base, self.policy_type));
             let mut candidates: Vec<Request> = bases
                 .iter()
-                .flat_map(|b| concretize::candidates(b, &templates, &field_values))
+                .flat_map(|b| concretize::candidates(b, &templates, &field_values, &mut tripped))
                 .collect();
             let repaired: Vec<Request> = candidates
                 .iter()
@@ -63,14 +73,22 @@ impl Concrete<'_> {
                 .collect();
             candidates.extend(repaired);
             for candidate in candidates {
-                if tried.len() >= CONCRETE_CANDIDATES
-                    || self.deadline.is_some_and(|(at, _)| std::time::Instant::now() > at)
-                {
-                    return None;
+                if let Some((at, limit)) = self.deadline {
+                    if std::time::Instant::now() > at {
+                        return Err(Some(UnknownReason::Timeout { limit }));
+                    }
                 }
-                if !tried.insert(candidate.clone()) {
+                if tried.contains(&candidate) {
                     continue;
                 }
+                if tried.len() >= CONCRETE_CANDIDATES {
+                    let limit = u64::try_from(CONCRETE_CANDIDATES).unwrap_or(u64::MAX);
+                    return Err(Some(UnknownReason::Budget {
+                        budget: Budget::ConcreteCandidates,
+                        limit,
+                    }));
+                }
+                tried.insert(candidate.clone());
                 let (p, t, ty) = (self.policies, self.terms, self.policy_type);
                 if crate::request::caller::inconsistency(&candidate, ty).is_none()
                     && concretize::admitted(self.restrict, &candidate)
@@ -79,11 +97,11 @@ impl Concrete<'_> {
                     let mut witness = candidate;
                     witness::polish(&mut witness, p, t, ty, self.restrict);
                     let reasons = self.reasons(&witness);
-                    return Some(Verdict::Fail { witness, reasons });
+                    return Ok(Verdict::Fail { witness, reasons });
                 }
             }
         }
-        None
+        Err(tripped.reason())
     }
 
     /// The Allow statements of policy 0 matching the witness (the regions

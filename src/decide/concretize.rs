@@ -18,6 +18,7 @@ use crate::policy::template::{Instance, Lookup, Part, Template, Tok};
 use crate::policy::{BaseOperator, Policy, PolicyType};
 use crate::request::{ContextValue, Request};
 use crate::simulate::glob::glob_tokens;
+use crate::unknown::{Budget, UnknownReason};
 use crate::values::{parse_request_value, Sort};
 use std::collections::BTreeMap;
 
@@ -136,6 +137,27 @@ fn push(
     }
 }
 
+/// The first bound of the concretization that cut what it tries: the
+/// check's typed budget when no witness is found (a larger bound might have
+/// found one), never a PASS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Tripped(Option<(Budget, u64)>);
+
+impl Tripped {
+    /// Records that `budget` (of limit `limit`) cut the candidates, unless
+    /// an earlier bound did.
+    pub(crate) fn note(&mut self, budget: Budget, limit: usize) {
+        if self.0.is_none() {
+            self.0 = Some((budget, u64::try_from(limit).unwrap_or(u64::MAX)));
+        }
+    }
+
+    /// The budget reason, if a bound tripped.
+    pub(crate) fn reason(self) -> Option<UnknownReason> {
+        self.0.map(|(budget, limit)| UnknownReason::Budget { budget, limit })
+    }
+}
+
 /// At most this many candidate requests per region.
 const PER_REGION: usize = 96;
 /// At most this many values tried per variable key.
@@ -149,13 +171,14 @@ const FRESH_ARN: &str = "arn:aws:iam::123456789012:user/example";
 
 /// Candidate concrete requests for the region whose request is `base`.
 /// `field_values`: per key (folded), the witnesses of its field's atoms in
-/// the encoding, tried after the values suggested by the region.
+/// the encoding, tried after the values suggested by the region. A bound
+/// that leaves out a candidate is noted in `tripped`.
 pub(crate) fn candidates(
     base: &Request,
     templates: &[Templated],
     field_values: &BTreeMap<String, Vec<String>>,
+    tripped: &mut Tripped,
 ) -> Vec<Request> {
-    // The variables' keys (folded) with the values to try.
     // The variables' keys (folded) with the values to try, most readable
     // first: the region's own value, values making a template match the
     // region's request, a fresh value, the empty string, absence.
@@ -177,7 +200,7 @@ pub(crate) fn candidates(
         }
     }
     for t in templates {
-        for (key, value) in solve(t, base) {
+        for (key, value) in solve(t, base, tripped) {
             // The empty string comes later, after the fresh value.
             if value.is_empty() {
                 continue;
@@ -194,8 +217,15 @@ pub(crate) fn candidates(
             values.truncate(1);
             continue;
         }
-        values.truncate(PER_KEY - 1);
-        for v in field_values.get(folded).into_iter().flatten().take(PER_KEY) {
+        if values.len() > PER_KEY - 1 {
+            tripped.note(Budget::ConcreteKeyValues, PER_KEY - 1);
+            values.truncate(PER_KEY - 1);
+        }
+        let own = field_values.get(folded).map_or(&[][..], Vec::as_slice);
+        if own.len() > PER_KEY {
+            tripped.note(Budget::ConcreteKeyValues, PER_KEY);
+        }
+        for v in own.iter().take(PER_KEY) {
             add(values, Some(v.clone()));
         }
         add(values, Some(FRESH.to_string()));
@@ -210,7 +240,7 @@ pub(crate) fn candidates(
     }
     // Every assignment on the region's own fields first, then with the
     // templated fields instantiated.
-    let assigned: Vec<Request> = assignments(&options)
+    let assigned: Vec<Request> = assignments(&options, tripped)
         .into_iter()
         .map(|assignment| {
             let mut r = base.clone();
@@ -224,13 +254,17 @@ pub(crate) fn candidates(
         })
         .collect();
     let mut out: Vec<Request> = Vec::new();
-    let push = |out: &mut Vec<Request>, r: Request| {
-        if out.len() < PER_REGION && !out.contains(&r) {
-            out.push(r);
+    let push = |out: &mut Vec<Request>, r: Request, tripped: &mut Tripped| {
+        if !out.contains(&r) {
+            if out.len() < PER_REGION {
+                out.push(r);
+            } else {
+                tripped.note(Budget::ConcreteRegionCandidates, PER_REGION);
+            }
         }
     };
     for r in &assigned {
-        push(&mut out, r.clone());
+        push(&mut out, r.clone(), tripped);
     }
     // Per statement, all its templated fields at once (the statement that
     // grants the access needs them together), then each alone, then the
@@ -240,14 +274,14 @@ pub(crate) fn candidates(
     for r in &assigned {
         for &st in &statements {
             let mine = templates.iter().filter(|t| t.statement == st);
-            push(&mut out, instantiated(r, mine));
+            push(&mut out, instantiated(r, mine), tripped);
         }
     }
     for r in &assigned {
         for t in templates {
-            push(&mut out, instantiated(r, std::iter::once(t)));
+            push(&mut out, instantiated(r, std::iter::once(t)), tripped);
         }
-        push(&mut out, instantiated(r, templates.iter()));
+        push(&mut out, instantiated(r, templates.iter()), tripped);
     }
     // A wildcard of a template's text made non-empty: the value is then in
     // that template and not in one that has nothing in its place.
@@ -256,7 +290,7 @@ pub(crate) fn candidates(
             let mut c = r.clone();
             if let Some(value) = instantiate_with(t, r, "x") {
                 set(&mut c, &t.site, &value);
-                push(&mut out, c);
+                push(&mut out, c, tripped);
             }
         }
     }
@@ -289,9 +323,11 @@ fn add(values: &mut Vec<Option<String>>, value: Option<String>) {
 /// Combinations of the keys' values, at most [`PER_REGION`], spread so
 /// that many keys do not exhaust the bound on the first key's values: every
 /// key its `i`-th value (for each `i`), then one key at a time changed from
-/// its first value, then the remaining product in order.
+/// its first value, then the remaining product in order. Leaving out a
+/// combination trips [`Budget::ConcreteRegionCandidates`].
 fn assignments(
     options: &BTreeMap<String, (String, Vec<Option<String>>)>,
+    tripped: &mut Tripped,
 ) -> Vec<Vec<(String, Option<String>)>> {
     let keys: Vec<(&String, &Vec<Option<String>>)> =
         options.values().map(|(n, v)| (n, v)).collect();
@@ -341,6 +377,13 @@ fn assignments(
             break;
         }
     }
+    // The values of each key are distinct, so fewer distinct assignments
+    // than the product's size leaves combinations untried.
+    let wide = |n: usize| u128::try_from(n).unwrap_or(u128::MAX);
+    let product = keys.iter().fold(1u128, |n, (_, v)| n.saturating_mul(wide(v.len().max(1))));
+    if wide(out.len()) < product {
+        tripped.note(Budget::ConcreteRegionCandidates, PER_REGION);
+    }
     if out.is_empty() {
         out.push(Vec::new());
     }
@@ -386,8 +429,9 @@ fn set(request: &mut Request, site: &Site, value: &str) {
 
 /// Values of a template's one variable that make it match the request's
 /// value at its site: `before · value · after` with the text around the
-/// variable matching around it.
-fn solve(t: &Templated, request: &Request) -> Vec<(String, String)> {
+/// variable matching around it; at most [`PER_KEY`] (more trips
+/// [`Budget::ConcreteKeyValues`]).
+fn solve(t: &Templated, request: &Request, tripped: &mut Tripped) -> Vec<(String, String)> {
     let vars: Vec<&Part> =
         t.template.parts.iter().filter(|p| matches!(p, Part::Var { .. })).collect();
     let [Part::Var { key, .. }] = vars.as_slice() else {
@@ -402,6 +446,7 @@ fn solve(t: &Templated, request: &Request) -> Vec<(String, String)> {
     };
     let chars: Vec<char> = text.chars().collect();
     if chars.len() > MAX_SOLVE {
+        tripped.note(Budget::ConcreteValueLength, MAX_SOLVE);
         return Vec::new();
     }
     let at = t.template.parts.iter().position(|p| matches!(p, Part::Var { .. })).unwrap_or(0);
@@ -417,11 +462,12 @@ fn solve(t: &Templated, request: &Request) -> Vec<(String, String)> {
         for j in (i..=chars.len()).rev() {
             let suffix: String = chars.get(j..).unwrap_or_default().iter().collect();
             if glob_tokens(&after, &suffix) {
-                let value: String = chars.get(i..j).unwrap_or_default().iter().collect();
-                out.push((key.clone(), value));
                 if out.len() >= PER_KEY {
+                    tripped.note(Budget::ConcreteKeyValues, PER_KEY);
                     return out;
                 }
+                let value: String = chars.get(i..j).unwrap_or_default().iter().collect();
+                out.push((key.clone(), value));
             }
         }
     }

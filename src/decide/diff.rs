@@ -166,7 +166,7 @@ fn real_actions(labels: &Labels, terms: &[Term]) -> Option<RealActions> {
             None => catalog.services().iter().collect(),
         };
         for svc in services {
-            for a in &svc.actions {
+            for a in svc.actions() {
                 let name = format!("{}:{}", svc.prefix, a.name);
                 if t.ids.0.iter().all(|i| matches(i, &name))
                     && !t.ids.1.iter().any(|i| matches(i, &name))

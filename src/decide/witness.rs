@@ -118,8 +118,8 @@ fn recase_action(lower: &str, policies: &[&Policy]) -> String {
     };
     let Some((service, name)) = spelled.split_once(':') else { return spelled };
     let pascal = c.and_then(|c| c.service(&service.to_ascii_lowercase())).is_some_and(|s| {
-        !s.actions.is_empty()
-            && s.actions.iter().all(|a| a.name.starts_with(|ch: char| ch.is_ascii_uppercase()))
+        !s.actions().is_empty()
+            && s.actions().iter().all(|a| a.name.starts_with(|ch: char| ch.is_ascii_uppercase()))
     });
     let mut chars = name.chars();
     match chars.next() {

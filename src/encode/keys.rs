@@ -321,7 +321,7 @@ enum Values {
 }
 
 /// The sort an operator family gives a key's values; `epoch`: Date is Numeric.
-fn sort_of(family: Family, epoch: bool) -> Option<Sort> {
+pub(crate) fn sort_of(family: Family, epoch: bool) -> Option<Sort> {
     match Sort::of(family) {
         Some(Sort::Date) if epoch => Some(Sort::Numeric),
         s => s,

@@ -12,12 +12,17 @@
 //! | `AWS::S3::BucketPolicy` | `PolicyDocument` | `BucketPolicy` | resource | `AWS::S3::Bucket` |
 //! | … | | | | (the table `SITES` in this file) |
 //!
+//! `AWS::IAM::Policy` and `ManagedPolicy` are reported under each principal
+//! they attach to (`attach.rs`).
+//!
 //! `AWS::Lambda::Permission` resources become one statement each, and the
 //! statements of one function one `PermissionsPolicy`, as
 //! cfn-policy-validator builds them (`parsers/resource/lambda_aws.py`), with
 //! `PrincipalOrgID` added as the `aws:PrincipalOrgID` condition Lambda adds.
 
+mod attach;
 pub mod intrinsics;
+mod schema;
 mod types;
 
 use super::json::{get, join, scalar_text, string, to_value};
@@ -252,6 +257,7 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
         None => return Err(IacError::at(template, "", "no `Resources` section: this is neither a CloudFormation template nor a Terraform plan")),
     };
     let mut permissions = Permissions::default();
+    let mut attachments = attach::Attachments::default();
     for (key, resource) in resources {
         let path = join("Resources", &key.name);
         let ty = match get(resource, "Type").map(|t| &t.kind) {
@@ -291,14 +297,19 @@ pub fn extract(file: &str, template: &Json, options: &Options) -> Result<Found, 
             }
         }
         let ctx = Ctx { id: &key.name, ty, resource, path: &path, file };
+        schema::check(&ctx, &mut resolver)?;
         if ty == LAMBDA_PERMISSION {
             permissions.add(&ctx, &mut resolver, options)?;
         } else if ty == LAYER_PERMISSION {
             permissions.add_layer(&ctx, &mut resolver)?;
         } else {
-            found.policies.extend(resource_policies(&ctx, &mut resolver)?);
+            let first = found.policies.len();
+            let (policies, name) = resource_policies(&ctx, &mut resolver)?;
+            found.policies.extend(policies);
+            attachments.add(&ctx, &mut resolver, first..found.policies.len(), &name)?;
         }
     }
+    found.policies = attachments.group(std::mem::take(&mut found.policies));
     found.policies.extend(permissions.policies(file));
     Ok(found)
 }
@@ -326,8 +337,14 @@ impl Ctx<'_> {
     }
 }
 
-fn resource_policies(ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<Vec<FoundPolicy>, IacError> {
-    let Some(sites) = SITES.iter().find(|s| s.ty == ctx.ty) else { return Ok(Vec::new()) };
+/// The policies of one resource, and the name its findings report.
+fn resource_policies(
+    ctx: &Ctx<'_>,
+    r: &mut Resolver<'_>,
+) -> Result<(Vec<FoundPolicy>, String), IacError> {
+    let Some(sites) = SITES.iter().find(|s| s.ty == ctx.ty) else {
+        return Ok((Vec::new(), ctx.id.to_string()));
+    };
     if let Some(props) = get(ctx.resource, "Properties") {
         super::json::entries(props, &join(ctx.path, "Properties"))?;
     }
@@ -389,7 +406,7 @@ fn resource_policies(ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<Vec<FoundPol
         p.unresolved.extend(r.take_unresolved());
         p.unresolved.dedup();
     }
-    Ok(out)
+    Ok((out, name))
 }
 
 /// CloudTrail resource policies apply to dashboards or event data stores,
@@ -466,6 +483,7 @@ fn policy(
         line: document.line,
         statement_lines,
         unresolved: r.take_unresolved(),
+        attached_to: None,
     })
 }
 
@@ -638,6 +656,7 @@ impl Permissions {
                     line,
                     statement_lines,
                     unresolved,
+                    attached_to: None,
                 }
             })
             .collect()

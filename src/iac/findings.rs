@@ -246,9 +246,10 @@ impl Report {
 }
 
 /// The same policy in another version of the template or plan: same
-/// resource (logical name or address) and policy name.
+/// resource (logical name or address), policy name and principal it is
+/// attached to.
 fn same(a: &FoundPolicy, b: &FoundPolicy) -> bool {
-    a.resource == b.resource && a.policy_name == b.policy_name
+    a.resource == b.resource && a.policy_name == b.policy_name && a.attached_to == b.attached_to
 }
 
 fn ignored(f: &Finding, ignore: &[String]) -> bool {

@@ -458,6 +458,7 @@ fn base(r: &Res<'_>, attribute: &str, policy_name: String, at: &Json) -> FoundPo
         line: at.line,
         statement_lines: Vec::new(),
         unresolved: Vec::new(),
+        attached_to: None,
     }
 }
 

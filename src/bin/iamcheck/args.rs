@@ -21,6 +21,13 @@ pub struct Cli {
     pub exit_codes: ExitCodes,
     #[command(flatten)]
     pub limits: crate::limits::LimitArgs,
+    #[command(flatten)]
+    pub request_model: RequestModelOpt,
+}
+
+/// `--request-model` (valid before or after the subcommand; templates too).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct RequestModelOpt {
     /// Which requests exist: `access-analyzer` (default: any action with any resource ARN, as
     /// Access Analyzer) or `catalog` (only an action AWS lists with a resource of a type it
     /// takes, from the catalogue shipped in iamcheck; see docs/semantics.md).
@@ -31,7 +38,14 @@ pub struct Cli {
         value_name = "MODEL",
         default_value = "access-analyzer"
     )]
-    pub request_model: RequestModelArg,
+    request_model: RequestModelArg,
+}
+
+impl RequestModelOpt {
+    /// The library's value.
+    pub fn model(self) -> iamcheck::RequestModel {
+        self.request_model.model()
+    }
 }
 
 /// `--request-model` values.
@@ -54,30 +68,36 @@ impl RequestModelArg {
 }
 
 const NO_NEW_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-new-access \\
     --existing-policy-document file://examples/reference-account-only.json \\
     --new-policy-document file://examples/public-put.json \\
-    --policy-type RESOURCE_POLICY";
+    --policy-type RESOURCE_POLICY
+  iamcheck check-no-new-access --template-path template.yaml \\
+    --reference-policy file://examples/reference-account-only.json --reference-policy-type RESOURCE
+  iamcheck check-no-new-access --template-path new.yaml --baseline-template-path old.yaml";
 
 const ACCESS_NOT_GRANTED_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-access-not-granted \\
     --policy-document file://examples/identity-ec2-s3.json \\
     --access actions=s3:DeleteBucket,s3:GetBucketLocation \\
-    --policy-type IDENTITY_POLICY";
+    --policy-type IDENTITY_POLICY
+  iamcheck check-access-not-granted --template-path plan.json --actions iam:PassRole,s3:DeleteBucket";
 
 const NO_PUBLIC_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-public-access \\
     --policy-document file://examples/public-put.json \\
-    --resource-type AWS::S3::Bucket";
+    --resource-type AWS::S3::Bucket
+  iamcheck check-no-public-access --template-path template.yaml --parameters Env=prod";
 
 const NO_EXTERNAL_ACCESS_EXAMPLE: &str = "\
-Example:
+Examples:
   iamcheck check-no-external-access \\
     --policy-document file://examples/public-put.json \\
-    --trusted-account 123456789012";
+    --trusted-account 123456789012
+  iamcheck check-no-external-access --template-path plan.json --trusted-account 123456789012";
 
 const SIMULATE_EXAMPLE: &str = "\
 Example:

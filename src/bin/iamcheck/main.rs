@@ -14,7 +14,6 @@ mod smtlib_cmd;
 mod template;
 
 use args::{ExitCodes, Output};
-use clap::Parser;
 use failure::Failure;
 use run::Exit;
 use std::process::ExitCode;
@@ -24,7 +23,11 @@ fn main() -> ExitCode {
     if template::wants(&argv) {
         return template::main(argv);
     }
-    let cli = match args::Cli::try_parse_from(argv) {
+    let command = template::with_template_flags(<args::Cli as clap::CommandFactory>::command());
+    let parsed = command
+        .try_get_matches_from(argv)
+        .and_then(|m| <args::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };

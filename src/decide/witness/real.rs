@@ -2,9 +2,10 @@
 //! catalogue, screened per action and replayed through `simulate`.
 //!
 //! The candidates are the catalogue's actions the policy under test's Allow
-//! entries can name, in a fixed order: the first witness's service, then
-//! the services and actions of those entries in document order (every
-//! service when an entry may name any action). Each action is first
+//! entries can name, in a fixed order: the first witness's service, the
+//! service its resource ARN names, then the services and actions of those
+//! entries in document order (every service when an entry may name any
+//! action). Each action is first
 //! *screened* against every policy of the goal at the level of the action
 //! alone ([`Screen`]): a policy the goal wants to allow the request must have
 //! an Allow statement whose `Action` names it, and a policy the goal wants to
@@ -37,6 +38,13 @@ const TRIES: usize = 48;
 const RESOURCES_PER_ACTION: usize = 6;
 /// Most actions that pass the screen reported as [`Outcome::Open`].
 const OPEN_ACTIONS: usize = 64;
+/// Most actions of one service among the first of [`Outcome::Open`]; the
+/// others of that service follow those of the other services (so one large
+/// service, `cloudformation:*`, does not fill the list alone).
+const OPEN_PER_SERVICE: usize = 8;
+/// Most actions that pass the screen looked at: the scan stops there (a
+/// count, not a time, so the same input gives the same witness).
+const PASSING_SCANNED: usize = 4 * OPEN_ACTIONS;
 
 /// What the candidates gave.
 pub(super) enum Outcome<'c> {
@@ -64,6 +72,9 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
     let patterns = Patterns::new(query, &place);
     let mut tries = 0;
     let mut open = Vec::new();
+    // Passing actions beyond their service's share, and the shares.
+    let mut spill = Vec::new();
+    let mut per_service: HashMap<usize, usize> = HashMap::new();
     let mut seen = HashSet::new();
     for (s, a) in order(c, witness, under_test) {
         if !seen.insert((s, a)) {
@@ -101,11 +112,19 @@ pub(super) fn find<'c>(c: &'c Catalog, witness: &Request, query: &Query<'_>) -> 
         if tried && action.formats().next().is_none() {
             continue;
         }
-        open.push(action);
-        if open.len() >= OPEN_ACTIONS {
+        let share = per_service.entry(s).or_insert(0);
+        *share += 1;
+        if *share <= OPEN_PER_SERVICE && open.len() < OPEN_ACTIONS {
+            open.push(action);
+        } else {
+            spill.push(action);
+        }
+        if open.len() >= OPEN_ACTIONS || open.len() + spill.len() >= PASSING_SCANNED {
             break;
         }
     }
+    open.extend(spill);
+    open.truncate(OPEN_ACTIONS);
     if open.is_empty() {
         Outcome::NoneReal
     } else {
@@ -145,9 +164,16 @@ fn order<'c>(
         .action
         .split_once(':')
         .and_then(|(s, _)| c.service_position(&s.to_ascii_lowercase()));
+    // The service the first witness's resource ARN names (`arn:aws:wafv2:…`
+    // for `waf:A`): the search paired them, so a real action there may fit.
+    let named = witness
+        .resource
+        .strip_prefix("arn:")
+        .and_then(|r| r.split(':').nth(1))
+        .and_then(|s| c.service_position(&s.to_ascii_lowercase()));
     let entries = under_test.statements.iter().filter(|s| s.effect == Effect::Allow);
     let mut any = false;
-    let mut services: Vec<Source> = own.into_iter().map(Source::Service).collect();
+    let mut services: Vec<Source> = own.into_iter().chain(named).map(Source::Service).collect();
     for statement in entries {
         if statement.action.negated {
             any = true;
@@ -186,7 +212,7 @@ fn order<'c>(
         match source {
             Source::Action(at) => vec![at],
             Source::Service(s) if expanded.insert(s) => {
-                let n = c.services().get(s).map_or(0, |svc| svc.actions.len());
+                let n = c.services().get(s).map_or(0, |svc| svc.actions().len());
                 (0..n).map(|a| (s, a)).collect()
             }
             Source::Service(_) => Vec::new(),

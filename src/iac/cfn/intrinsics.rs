@@ -218,8 +218,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Resolves `value` to a list of strings.
-    fn list_of(&mut self, value: &Json, path: &str) -> Result<Vec<String>, IacError> {
+    /// Resolves `value` to a list of strings (`AWS::NoValue`: none).
+    pub(crate) fn list_of(&mut self, value: &Json, path: &str) -> Result<Vec<String>, IacError> {
         let resolved = self.resolve(value, path)?;
         let Some(resolved) = resolved else { return Ok(Vec::new()) };
         let list = items(&resolved, path)?;
@@ -306,6 +306,17 @@ impl<'a> Resolver<'a> {
             return self.resource_value(name, "Ref", at, path).map(Some);
         }
         Err(IacError::at(at, path, format!("`Ref` to `{name}`, which is neither a parameter, a resource nor a pseudo parameter")))
+    }
+
+    /// What `Ref` of resource `id` returns, as text (stand-ins named).
+    pub(crate) fn reference_of(
+        &mut self,
+        id: &str,
+        at: &Json,
+        path: &str,
+    ) -> Result<String, IacError> {
+        let value = self.resource_value(id, "Ref", at, path)?;
+        Ok(scalar_text(&value).unwrap_or_default())
     }
 
     /// The pseudo parameters (stand-ins named where the value depends on
@@ -402,26 +413,34 @@ impl<'a> Resolver<'a> {
         self.visiting.pop();
         let name = name?;
         let iam_path = path_prop?.unwrap_or_else(|| "/".into());
-        let arn = |this: &Self| match info.and_then(|i| i.arn) {
-            Some(pattern) => types::fill(pattern, this.options, &name, &iam_path),
-            None => types::generic_arn(&ty, this.options, &name),
+        let pattern = match info.and_then(|i| i.arn) {
+            Some(p) => Some(self.fill_properties(id, resource, p, &name, path)?),
+            None => None,
         };
+        let primary = |a: &str| a == "Arn" || info.is_some_and(|i| i.arn_attributes.contains(&a));
         let value = match attribute {
             "Ref" => match info.map(|i| i.reference) {
-                Some(Refers::Arn) => arn(self),
+                Some(Refers::Arn) => self.arn(pattern.as_deref(), &ty, id, &name, &iam_path, at),
                 Some(Refers::QueueUrl) => format!(
                     "https://sqs.{}.amazonaws.com/{}/{}",
                     self.options.region, self.options.account_id, name
                 ),
                 _ => name.clone(),
             },
-            "Arn" => arn(self),
+            a if primary(a) => self.arn(pattern.as_deref(), &ty, id, &name, &iam_path, at),
             a if info.is_some_and(|i| i.name_attributes.contains(&a)) => name.clone(),
-            a if a.ends_with("Arn") => arn(self),
             "QueueUrl" => format!(
                 "https://sqs.{}.amazonaws.com/{}/{}",
                 self.options.region, self.options.account_id, name
             ),
+            a if a.ends_with("Arn") || a.ends_with("ARN") => {
+                // Another ARN of the resource (a table's stream, a cluster's secret): an ARN
+                // of the right service with a named stand-in, never the resource's own ARN.
+                let stand_in = format!("iamcheck-unresolved-{id}-{a}");
+                let arn = types::generic_arn(&ty, self.options, &stand_in);
+                self.stand_in(format!("Fn::GetAtt `{id}.{a}` (known after deployment)"), &arn, at);
+                arn
+            }
             a => {
                 let stand_in = format!("iamcheck-unresolved-{id}-{a}");
                 self.stand_in(
@@ -433,6 +452,76 @@ impl<'a> Resolver<'a> {
             }
         };
         Ok(text(value, at))
+    }
+
+    /// The ARN of resource `id` from its type's pattern (filled but for the
+    /// partition, region, account, name and path), or a generic ARN named as a
+    /// stand-in for a type without one.
+    fn arn(
+        &mut self,
+        pattern: Option<&str>,
+        ty: &str,
+        id: &str,
+        name: &str,
+        iam_path: &str,
+        at: &Json,
+    ) -> String {
+        match pattern {
+            Some(p) => types::fill(p, self.options, name, iam_path),
+            None => {
+                let arn = types::generic_arn(ty, self.options, name);
+                self.stand_in(
+                    format!("the ARN of `{id}`: iamcheck has no ARN format for `{ty}`"),
+                    &arn,
+                    at,
+                );
+                arn
+            }
+        }
+    }
+
+    /// `pattern` with each `{prop:P}` (`{prop:P|default}`) replaced by the
+    /// resource's property `P` resolved (the last part of an ARN given
+    /// there), or the default, or else the name.
+    fn fill_properties(
+        &mut self,
+        id: &str,
+        resource: &Json,
+        pattern: &str,
+        name: &str,
+        path: &str,
+    ) -> Result<String, IacError> {
+        let mut out = String::new();
+        let mut rest = pattern;
+        while let Some(start) = rest.find("{prop:") {
+            let (before, after) = rest.split_at(start);
+            out.push_str(before);
+            let Some(end) = after.find('}') else { break };
+            let spec = after.get(6..end).unwrap_or_default();
+            let (property, default) = match spec.split_once('|') {
+                Some((p, d)) => (p, Some(d)),
+                None => (spec, None),
+            };
+            let given = get(resource, "Properties").and_then(|p| get(p, property));
+            let value = match given {
+                Some(v) => {
+                    self.visiting.push(id.to_string());
+                    let s = self.string_of(v, &join(path, property));
+                    self.visiting.pop();
+                    let s = s?;
+                    if s.starts_with("arn:") {
+                        s.rsplit([':', '/']).next().unwrap_or(&s).to_string()
+                    } else {
+                        s
+                    }
+                }
+                None => default.unwrap_or(name).to_string(),
+            };
+            out.push_str(&value);
+            rest = after.get(end + 1..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        Ok(out)
     }
 
     /// The resource's name: its name property resolved, or its logical

@@ -58,7 +58,7 @@ pub(crate) fn policy(
                         .iter()
                         .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, a.name)))
         };
-        for (t, rtype) in service.resource_types.iter().enumerate() {
+        for (t, rtype) in service.resource_types().iter().enumerate() {
             let actions = actions_where(service, |a| a.resource_types.contains(&t) && named(a));
             if !actions.is_empty() {
                 add(actions, super::format_regex(rtype.arn));
@@ -74,7 +74,7 @@ pub(crate) fn policy(
 
 fn actions_where(service: &Service, keep: impl Fn(&super::Action) -> bool) -> Vec<String> {
     service
-        .actions
+        .actions()
         .iter()
         .filter(|a| keep(a))
         .map(|a| format!("{}:{}", service.prefix, a.name))

@@ -53,6 +53,9 @@ pub(super) struct Key {
     /// an IP address): then no value fails to parse (`VAR_bad` is false), as in the engine
     /// (`encode::keys::documented_sort`).
     pub(super) documented: bool,
+    /// `aws:EpochTime` (`KeySort::EpochSeconds`): Date and Numeric operators are one numeric
+    /// sort, and AWS sends a non-negative integer, as in the engine (`encode::keys`).
+    pub(super) epoch: bool,
 }
 
 impl Key {
@@ -122,6 +125,10 @@ impl Key {
                         out.push_str(&format!("(assert (str.in_re {var} {re}))\n"));
                     }
                 }
+                // Epoch seconds: a non-negative integer (docs/semantics.md §2a, `DIGITS`).
+                Some(Sort::Numeric) if self.epoch => {
+                    out.push_str(&format!("(assert (and (<= 0.0 {var}) (is_int {var})))\n"));
+                }
                 Some(Sort::Numeric) => {}
                 Some(Sort::Date) => out.push_str(&format!(
                     "(assert (and (<= {} {var}) (< {var} {})))\n",
@@ -159,6 +166,9 @@ impl Key {
         let name = comment(&self.name);
         let what = match self.sort {
             None => "a string",
+            Some(Sort::Numeric) if self.epoch => {
+                "a number (Real), epoch seconds: a non-negative integer under Date and Numeric operators alike"
+            }
             Some(Sort::Numeric) => "a number (Real); VAR_bad: not a number",
             Some(Sort::Date) => {
                 "a date: seconds since 1970-01-01T00:00:00Z (Real), years 0000-9999; VAR_bad: not a date"
@@ -256,8 +266,12 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
             .map(|(_, c)| c.operator.base.family())
             .filter(|f| *f != Family::Null)
             .collect();
-        let sort = families.first().and_then(|f| Sort::of(*f));
-        let mixed = families.iter().any(|f| Sort::of(*f) != sort);
+        // `aws:EpochTime`: Date and Numeric operators are one sort, as in the engine.
+        let epoch = crate::iam::keys::lookup(&folded)
+            .is_some_and(|row| row.sort == crate::iam::keys::KeySort::EpochSeconds);
+        let sort_of = |f: Family| crate::encode::keys::sort_of(f, epoch);
+        let sort = families.first().and_then(|f| sort_of(*f));
+        let mixed = families.iter().any(|f| sort_of(*f) != sort);
         let mut tests: Vec<(Option<Qualifier>, BaseOperator, &Vec<String>)> = Vec::new();
         for (policy, c) in &entries {
             let op = c.operator;
@@ -306,7 +320,7 @@ pub(super) fn keys(w: &mut Writer, policies: &[&Policy]) -> BTreeMap<String, Key
         let documented = sort.is_some_and(|sort| {
             crate::encode::keys::documented_sort(crate::iam::keys::lookup(&name), sort)
         });
-        out.insert(folded, Key { index, name, sort, elements, grammar, documented });
+        out.insert(folded, Key { index, name, sort, elements, grammar, documented, epoch });
     }
     out
 }
