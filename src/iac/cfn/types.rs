@@ -429,7 +429,7 @@ mod tests {
                 .services()
                 .iter()
                 .filter(|s| s.prefix == service)
-                .flat_map(|s| s.resource_types.iter())
+                .flat_map(|s| s.resource_types().iter())
                 .any(|t| format_matches(t.arn, &arn));
             // SSO's permission set ARN names the instance: ours is a placeholder instance.
             if !fits && info.ty != "AWS::SSO::PermissionSet" {
