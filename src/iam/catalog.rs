@@ -64,7 +64,7 @@ impl Service {
     /// # Errors
     /// When they do not parse (never in a tested build: a test parses the
     /// shipped data strictly). What soundness rests on (the catalogue request
-    /// model, [`model::policy`]) reads them through this, so a service that
+    /// model, `model::policy`) reads them through this, so a service that
     /// does not parse is an error there, never a service without actions.
     pub fn try_body(&self) -> Result<(&[ResourceType], &[Action]), CatalogError> {
         match self.body.get_or_init(|| {

@@ -355,8 +355,8 @@ pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
     regions_text_capped(out, regions, statements, None);
 }
 
-/// Regions as indented text for a failed check's report, a screen at most: per field, at
-/// most [`BRIEF`]'s exceptions and terms (the rest counted: `iamcheck diff` lists all).
+/// Regions as indented text for a failed check's report, a screen at most: at
+/// most 4 exceptions and 8 terms per field (the rest counted: `iamcheck diff` lists all).
 pub fn regions_brief_text(out: &mut String, regions: &[Region], statements: &str) {
     regions_text_capped(out, regions, statements, Some(BRIEF));
 }
