@@ -14,7 +14,9 @@
 
 mod build;
 mod factor;
+pub(crate) mod fxhash;
 mod literal;
+mod memo;
 mod search;
 mod utf8;
 
@@ -183,10 +185,24 @@ impl std::error::Error for AtomError {}
 /// Regexes use the `regex-syntax` dialect with Unicode on and `utf8(false)`, so byte classes
 /// such as `(?s-u:.)` and `(?-u:[^:])` are allowed.
 ///
+/// A computation asked before in this process (by any thread) is answered from memory
+/// (`memo`): the same atoms, witnesses and order.
+///
 /// # Errors
 /// When a budget of `budget` (or [`NFA_SIZE_LIMIT`]) is exceeded, or a regex does not compile.
 /// Never returns a partial list.
 pub fn atoms(
+    patterns: &[String],
+    universe: &str,
+    budget: &AtomBudget,
+) -> Result<Vec<Atom>, AtomError> {
+    memo::cached(memo::Inputs::Regexes(patterns, universe), budget, || {
+        atoms_fresh(patterns, universe, budget)
+    })
+}
+
+/// [`atoms`] computed now, without the memo.
+pub(crate) fn atoms_fresh(
     patterns: &[String],
     universe: &str,
     budget: &AtomBudget,

@@ -297,3 +297,32 @@ fn limit_options_turn_into_errors_or_unknown_naming_the_limit() {
     let out = with(&["--timeout", "30"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `diff`'s exit code answers "does the new version add access?": 0 when surely not, even
+/// when whether it removes some stays undecided (the relation is then UNKNOWN).
+#[test]
+fn diff_exits_0_when_nothing_is_added_and_removal_is_undecided() {
+    let tags = |cond: serde_json::Value| {
+        serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": cond}})
+    };
+    let same = tags(serde_json::json!({"aws:ResourceTag/t": "${aws:PrincipalTag/t}"}));
+    let reversed = tags(serde_json::json!({"aws:PrincipalTag/t": "${aws:ResourceTag/t}"}));
+    let new = serde_json::json!({"Version": "2012-10-17", "Statement": [same.clone()]});
+    let existing = serde_json::json!({"Version": "2012-10-17", "Statement": [same, reversed]});
+    let (code, out) = iamcheck_json(&[
+        "diff",
+        "--existing-policy-document",
+        &existing.to_string(),
+        "--new-policy-document",
+        &new.to_string(),
+        "--policy-type",
+        "IDENTITY_POLICY",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["relation"], "UNKNOWN", "{out}");
+    assert_eq!(out["complete"], false, "{out}");
+    assert_eq!(out["added"], serde_json::json!([]), "{out}");
+    assert_eq!(out["undecided"]["added"], serde_json::json!([]), "{out}");
+    assert_eq!(out["undecided"]["removed"].as_array().map(Vec::len), Some(1), "{out}");
+}

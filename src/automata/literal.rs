@@ -16,11 +16,10 @@
 //! same list [`super::atoms`] returns for the translated regexes, in the same order; the
 //! property test `literal_atoms_equal_the_automaton` checks it.
 
-use std::collections::HashMap;
-
 use fixedbitset::FixedBitSet;
 
-use super::{utf8, Atom, AtomBudget, AtomError, Budget};
+use super::fxhash::FxHashMap;
+use super::{memo, utf8, Atom, AtomBudget, AtomError, Budget};
 
 /// A pattern of the fast path, written in full (universe prefix included, lower-cased as the
 /// field is).
@@ -58,6 +57,17 @@ pub struct TailUniverse<'a> {
 /// When there are more atoms than `budget.max_atoms`, or on a misuse: a class that is empty
 /// or not ASCII, or a shape without the prefix.
 pub fn literal_atoms(
+    shapes: &[Shape],
+    universe: &TailUniverse<'_>,
+    budget: &AtomBudget,
+) -> Result<Vec<Atom>, AtomError> {
+    memo::cached(memo::Inputs::Literal(shapes, *universe), budget, || {
+        literal_atoms_fresh(shapes, universe, budget)
+    })
+}
+
+/// [`literal_atoms`] computed now, without the memo.
+pub(crate) fn literal_atoms_fresh(
     shapes: &[Shape],
     universe: &TailUniverse<'_>,
     budget: &AtomBudget,
@@ -104,9 +114,9 @@ struct Walk {
     /// The class in readability order.
     class: Vec<u8>,
     /// Literal tails within the universe → pattern ids.
-    literals: HashMap<Vec<u8>, Vec<usize>>,
+    literals: FxHashMap<Vec<u8>, Vec<usize>>,
     /// Prefix tails within the universe → pattern ids.
-    prefixes: HashMap<Vec<u8>, Vec<usize>>,
+    prefixes: FxHashMap<Vec<u8>, Vec<usize>>,
     /// Every tail above, sorted (to ask whether a string begins some tail).
     sorted: Vec<Vec<u8>>,
     /// The longest tail's length.
@@ -123,8 +133,8 @@ impl Walk {
         class.dedup();
         let mut walk = Walk {
             class,
-            literals: HashMap::new(),
-            prefixes: HashMap::new(),
+            literals: FxHashMap::default(),
+            prefixes: FxHashMap::default(),
             sorted: Vec::new(),
             longest: 0,
         };

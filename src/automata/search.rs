@@ -6,9 +6,6 @@
 //! to a node is its shortest, then most readable, path, and the first node that shows a
 //! pattern set gives the best witness of that atom.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-
 use fixedbitset::FixedBitSet;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::{CacheError, LazyStateID, StartError};
@@ -16,40 +13,9 @@ use regex_automata::util::start;
 use regex_automata::Anchored;
 
 use super::build::Automata;
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::utf8::{self, Edge};
 use super::{Atom, AtomBudget, AtomError, AtomErrorKind, Budget};
-
-/// A fast non-cryptographic hasher (FxHash-style) for small integer keys.
-#[derive(Clone, Copy, Debug, Default)]
-struct FastHasher(u64);
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-}
-
-type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
 
 /// Parent of the root node.
 const ROOT: u32 = u32::MAX;
@@ -77,14 +43,14 @@ struct Search<'a> {
     universe_cache: Cache,
     edges: Vec<Vec<Edge>>,
     nodes: Vec<Node>,
-    visited: FastSet<(LazyStateID, LazyStateID, u8)>,
+    visited: FxHashSet<(LazyStateID, LazyStateID, u8)>,
     /// EOI states of the patterns' DFA already classified (within the universe).
-    seen_eoi: FastSet<LazyStateID>,
+    seen_eoi: FxHashSet<LazyStateID>,
     /// Whether the empty pattern set is an atom already: then a node whose patterns' state is
     /// dead, which can show no other set, is not kept.
     empty_found: bool,
-    /// Pattern set → index in `atoms`.
-    atom_ids: HashMap<FixedBitSet, usize>,
+    /// The pattern sets of `atoms`.
+    atom_ids: FxHashSet<FixedBitSet>,
     atoms: Vec<Atom>,
 }
 
@@ -120,7 +86,7 @@ fn run_with(
     // Bytes are alike when both DFAs put them in the same class.
     let (main_classes, universe_classes) =
         (automata.main.byte_classes(), automata.universe.byte_classes());
-    let mut ids: HashMap<(u8, u8), u8> = HashMap::new();
+    let mut ids: FxHashMap<(u8, u8), u8> = FxHashMap::default();
     let mut class_of = [0u8; 256];
     for (b, slot) in (0..=u8::MAX).zip(class_of.iter_mut()) {
         let pair = (main_classes.get(b), universe_classes.get(b));
@@ -134,10 +100,10 @@ fn run_with(
         universe_cache,
         edges: utf8::edge_table(|b| class_of.get(usize::from(b)).copied().unwrap_or(0)),
         nodes: Vec::new(),
-        visited: FastSet::default(),
-        seen_eoi: FastSet::default(),
+        visited: FxHashSet::default(),
+        seen_eoi: FxHashSet::default(),
         empty_found: false,
-        atom_ids: HashMap::new(),
+        atom_ids: FxHashSet::default(),
         atoms: Vec::new(),
     };
     search.push_root()?;
@@ -281,7 +247,7 @@ impl Search<'_> {
                 }
             }
         }
-        if self.atom_ids.contains_key(&matched) {
+        if self.atom_ids.contains(&matched) {
             return Ok(());
         }
         if self.atoms.len() >= self.budget.max_atoms {
@@ -289,7 +255,7 @@ impl Search<'_> {
         }
         let witness = self.witness(index)?;
         self.empty_found |= matched.is_clear();
-        self.atom_ids.insert(matched.clone(), self.atoms.len());
+        self.atom_ids.insert(matched.clone());
         self.atoms.push(Atom { witness, matched });
         Ok(())
     }

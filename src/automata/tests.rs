@@ -453,9 +453,13 @@ proptest! {
         let regexes: Vec<String> = shapes.iter().map(|s| shape_regex(s, star)).collect();
         let class_text: String = class.iter().map(|&b| regex_syntax::escape(&char::from(b).to_string())).collect();
         let universe_regex = format!("s:[{class_text}]+");
-        let expected = atoms(&regexes, &universe_regex, &AtomBudget::default());
-        let got = super::literal_atoms(&shapes, &universe, &AtomBudget::default());
-        prop_assert_eq!(got, expected);
+        let expected = super::atoms_fresh(&regexes, &universe_regex, &AtomBudget::default());
+        let got = super::literal::literal_atoms_fresh(&shapes, &universe, &AtomBudget::default());
+        prop_assert_eq!(&got, &expected);
+        // Kept across computations (the memo), the same atoms.
+        for _ in 0..2 {
+            prop_assert_eq!(&super::literal_atoms(&shapes, &universe, &AtomBudget::default()), &got);
+        }
     }
 }
 
@@ -477,4 +481,45 @@ fn kept_universes_change_no_atom() {
     assert_eq!(compute(&second), alone);
     assert_eq!(compute(&first), before);
     assert!(alone.is_ok_and(|found| found.len() == 6));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(14), ..ProptestConfig::default() })]
+
+    /// Atoms kept across computations (the memo, shared by threads) are those a new
+    /// computation gives: asked again, after other computations over the same universe, and
+    /// from another thread.
+    #[test]
+    fn kept_atoms_equal_fresh_ones(
+        globs in proptest::collection::vec(glob_strategy(), 1..6),
+        others in proptest::collection::vec(glob_strategy(), 1..4),
+        universe in proptest::sample::select(vec!["*", "a*", "*:*", "?*b"]),
+    ) {
+        let patterns: Vec<String> = globs.iter().map(|g| glob_regex(g)).collect();
+        let others: Vec<String> = others.iter().map(|g| glob_regex(g)).collect();
+        let universe = glob_regex(universe);
+        let budget = AtomBudget::default();
+        let fresh = super::atoms_fresh(&patterns, &universe, &budget);
+        prop_assert!(fresh.is_ok(), "{fresh:?}");
+        let first = atoms(&patterns, &universe, &budget);
+        prop_assert_eq!(&first, &fresh);
+        let other_first = atoms(&others, &universe, &budget);
+        prop_assert_eq!(&atoms(&patterns, &universe, &budget), &fresh);
+        prop_assert_eq!(&atoms(&others, &universe, &budget), &other_first);
+        let (p, u) = (patterns.clone(), universe.clone());
+        let elsewhere = std::thread::spawn(move || atoms(&p, &u, &AtomBudget::default())).join();
+        prop_assert!(elsewhere.as_ref().is_ok_and(|found| found == &fresh));
+    }
+}
+
+/// A failed computation is not kept: asked again with a larger budget, it succeeds, and asked
+/// again with the small one, it fails again.
+#[test]
+fn failures_are_not_kept() {
+    let patterns: Vec<String> = ["a*", "*b", "?:?"].iter().map(|g| glob_regex(g)).collect();
+    let small = AtomBudget { max_nodes: 2, ..AtomBudget::default() };
+    let failed = atoms(&patterns, ALL, &small);
+    assert!(failed.as_ref().is_err_and(|e| e.is_budget()), "{failed:?}");
+    assert!(atoms(&patterns, ALL, &AtomBudget::default()).is_ok_and(|found| found.len() > 2));
+    assert_eq!(atoms(&patterns, ALL, &small), failed);
 }

@@ -12,6 +12,7 @@
 //! opaque constructs evaluate to, so it is a real witness. In *possible*
 //! mode every field is existential: finding nothing proves PASS.
 
+use crate::automata::fxhash::FxBuild;
 use crate::encode::Encoded;
 use crate::policy::Effect;
 use fixedbitset::FixedBitSet;
@@ -401,34 +402,3 @@ impl<'a> Search<'a> {
         Ok(result)
     }
 }
-
-/// A fast non-cryptographic hasher for the search's own keys (bitsets),
-/// after FxHash: the keys are not attacker-chosen hash-flooding material
-/// beyond what the budgets bound, and SipHash dominated the profile.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Builds [`FxHasher`]s.
-pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;

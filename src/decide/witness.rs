@@ -161,7 +161,13 @@ fn in_catalog_services(
         }
     };
     let real = query.policies.len();
-    let model = catalog::model::policy(c, query.policies, query.terms, query.policy_type, only);
+    let model =
+        match catalog::model::policy(c, query.policies, query.terms, query.policy_type, only) {
+            Ok(model) => model,
+            Err(e) => {
+                return Verdict::unknown(crate::UnknownReason::Internal { detail: e.to_string() })
+            }
+        };
     let mut policies = query.policies.to_vec();
     policies.push(&model);
     let mut terms = query.terms.to_vec();

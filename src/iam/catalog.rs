@@ -42,7 +42,8 @@ pub struct Service {
     pub prefix: &'static str,
     /// Its records (the lines after its `s` line), unparsed.
     text: &'static str,
-    body: OnceLock<Body>,
+    /// The records parsed at first use, or why they do not parse.
+    body: OnceLock<Result<Body, String>>,
 }
 
 /// A service's records, parsed.
@@ -58,26 +59,42 @@ impl Service {
         Service { prefix, text, body: OnceLock::new() }
     }
 
-    /// The records, parsed at first use. Records that do not parse (never
-    /// in a tested build: a test parses the shipped data strictly) read as
-    /// none.
-    fn body(&self) -> &Body {
-        self.body.get_or_init(|| Body::parse(self.text).unwrap_or_default())
+    /// The records, parsed at first use.
+    ///
+    /// # Errors
+    /// When they do not parse (never in a tested build: a test parses the
+    /// shipped data strictly). What soundness rests on (the catalogue request
+    /// model, `model::policy`) reads them through this, so a service that
+    /// does not parse is an error there, never a service without actions.
+    pub fn try_body(&self) -> Result<(&[ResourceType], &[Action]), CatalogError> {
+        match self.body.get_or_init(|| {
+            Body::parse(self.text).map_err(|(n, why)| format!("line {n} of its records: {why}"))
+        }) {
+            Ok(b) => Ok((&b.resource_types, &b.actions)),
+            Err(why) => Err(CatalogError { message: format!("service `{}`: {why}", self.prefix) }),
+        }
     }
 
-    /// Its resource types.
+    fn body(&self) -> Option<&Body> {
+        let _ = self.try_body();
+        self.body.get().and_then(|b| b.as_ref().ok())
+    }
+
+    /// Its resource types (none when its records do not parse: for listing
+    /// and witness polishing only; the request model uses [`Service::try_body`]).
     pub fn resource_types(&self) -> &[ResourceType] {
-        &self.body().resource_types
+        self.body().map_or(&[], |b| &b.resource_types)
     }
 
-    /// Its actions, sorted by name ignoring ASCII case.
+    /// Its actions, sorted by name ignoring ASCII case (none when its records
+    /// do not parse, as [`Service::resource_types`]).
     pub fn actions(&self) -> &[Action] {
-        &self.body().actions
+        self.body().map_or(&[], |b| &b.actions)
     }
 
     /// Its condition keys: name and type as the reference spells them.
     pub fn condition_keys(&self) -> &[(&'static str, &'static str)] {
-        &self.body().condition_keys
+        self.body().map_or(&[], |b| &b.condition_keys)
     }
 }
 
@@ -203,7 +220,7 @@ impl Catalog {
                 let before = text.get(..offset).map_or(0, |t| t.matches('\n').count());
                 CatalogError { message: format!("line {}: {why}", before + n) }
             })?;
-            let _ = service.body.set(body);
+            let _ = service.body.set(Ok(body));
         }
         Ok(catalog)
     }
@@ -237,7 +254,8 @@ impl Catalog {
         while !rest.is_empty() {
             let (header, after) = rest.split_once('\n').unwrap_or((rest, ""));
             let prefix = match header.split_once('\t') {
-                Some(("s", prefix)) => prefix,
+                Some(("s", prefix)) if !prefix.contains('\t') => prefix,
+                Some(("s", _)) => return Err(err(rest, "a service record has one value")),
                 _ => return Err(err(rest, "a record before `s`")),
             };
             if services.last().is_some_and(|s| s.prefix >= prefix) {
@@ -246,7 +264,12 @@ impl Catalog {
             if prefix.contains(|c: char| c == ':' || c.is_ascii_uppercase()) {
                 return Err(err(rest, "a service prefix is lower-case, without `:`"));
             }
-            let end = after.find("\ns\t").map_or(after.len(), |i| i + 1);
+            // A service without records is followed at once by the next `s` line.
+            let end = if after.starts_with("s\t") {
+                0
+            } else {
+                after.find("\ns\t").map_or(after.len(), |i| i + 1)
+            };
             let (records, next) =
                 (after.get(..end).unwrap_or(after), after.get(end..).unwrap_or(""));
             services.push(Service::new(prefix, records));
@@ -555,5 +578,49 @@ mod tests {
         assert_eq!(c.action_position("a:x"), Some((0, 0)));
         assert_eq!(c.action_position("s3:Delete"), None);
         assert_eq!(c.action_position("s3get"), None);
+    }
+
+    #[test]
+    fn a_service_without_records_ends_at_the_next_service() {
+        // Before: the empty service's text swallowed every later service.
+        let c = Catalog::parse("v\t1\ns\ta\ns\tb\na\tGet\ns\tc\na\tPut\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<&str> = c.services().iter().map(|s| s.prefix).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(c.service("a").is_some_and(|s| s.actions().is_empty()));
+        assert_eq!(c.action_position("c:put"), Some((2, 0)));
+        let e = Catalog::parse("v\t1\ns\ta\tb\n").err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("the action catalogue does not parse: line 2: a service record has one value")
+        );
+    }
+
+    #[test]
+    fn records_that_do_not_parse_are_an_error_for_the_model() {
+        // Read lazily (as `catalog()` does), a broken service lists nothing to
+        // polishing, but the request model refuses it rather than leave its
+        // actions out (which could turn a FAIL into a PASS).
+        let c = Catalog::index("v\t1\ns\ts3\na\tGet\tnope\n").unwrap_or_else(|e| panic!("{e}"));
+        let s3 = c.service("s3").unwrap_or_else(|| panic!("s3"));
+        assert!(s3.actions().is_empty());
+        let e = s3.try_body().err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("the action catalogue does not parse: service `s3`: line 1 of its records: unknown resource type `nope`")
+        );
+        let policy = crate::parse_policy(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#,
+            crate::PolicyType::Identity,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let r = super::model::policy(
+            &c,
+            &[&policy.policy],
+            &[(0, true)],
+            crate::PolicyType::Identity,
+            None,
+        );
+        assert!(r.is_err());
     }
 }

@@ -207,39 +207,71 @@ fn partition_qualifier(label: &str) -> Option<&str> {
     names.split(", ").all(|n| crate::iam::partition::PARTITIONS.contains(&n)).then_some(rest)
 }
 
+/// A `NotPrincipal` label (`NotPrincipal 123456789012`, `NotPrincipal [a, b]`: the callers
+/// the element does not exempt from its `Deny`) as the qualifier it reads as: `not exempted
+/// by NotPrincipal …` in `match`, `exempted by NotPrincipal …` in `except` (its complement).
+fn not_principal_qualifier(label: &str, excepted: bool) -> Option<String> {
+    label.starts_with("NotPrincipal ").then(|| match excepted {
+        true => format!("exempted by {label}"),
+        false => format!("not exempted by {label}"),
+    })
+}
+
 /// One term in prose: `s3:* except s3:Get*, s3:List*` for patterns, a partition label as a
-/// qualifier (`123456789012 in partition aws`); for condition entries, `A and not (B)`.
+/// qualifier (`123456789012 in partition aws`), a `NotPrincipal` label too
+/// (`not_principal_qualifier`: `123456789012 exempted by NotPrincipal 123456789012` for
+/// `123456789012` except `NotPrincipal 123456789012`); for condition entries, `A and not (B)`.
 /// With a cap, exceptions past it are counted (`and 12 more`); the second value says
 /// whether any were.
 fn term_text(term: &Term, entries: bool, cap: Option<Cap>) -> (String, bool) {
     let keep = cap.map_or(usize::MAX, |c| c.exceptions);
+    if !entries {
+        return pattern_term_text(term, keep);
+    }
     let cut = term.none_of.len() > keep;
     let shown = term.none_of.iter().take(keep);
     let more = term.none_of.len().saturating_sub(keep);
-    if entries {
-        let not = shown.map(|e| format!("not ({e})"));
-        let mut parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
-        if more > 0 {
-            parts.push(format!("not ({more} more entries)"));
-        }
-        let text = if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
-        return (text, cut);
+    let not = shown.map(|e| format!("not ({e})"));
+    let mut parts: Vec<String> = term.all_of.iter().cloned().chain(not).collect();
+    if more > 0 {
+        parts.push(format!("not ({more} more entries)"));
     }
+    let text = if parts.is_empty() { "*".to_string() } else { parts.join(" and ") };
+    (text, cut)
+}
+
+/// [`term_text`] of a term of patterns, at most `keep` exceptions shown.
+fn pattern_term_text(term: &Term, keep: usize) -> (String, bool) {
     let (qualifiers, patterns): (Vec<&String>, Vec<&String>) =
         term.all_of.iter().partition(|l| partition_qualifier(l).is_some());
-    let mut head = if patterns.is_empty() {
-        "*".to_string()
-    } else {
-        patterns.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and ")
+    let (not_principals, patterns): (Vec<&String>, Vec<&String>) =
+        patterns.into_iter().partition(|l| not_principal_qualifier(l, false).is_some());
+    let (excepted, none_of): (Vec<&String>, Vec<&String>) =
+        term.none_of.iter().partition(|l| not_principal_qualifier(l, true).is_some());
+    let exempt = not_principals
+        .iter()
+        .filter_map(|l| not_principal_qualifier(l, false))
+        .chain(excepted.iter().filter_map(|l| not_principal_qualifier(l, true)));
+    let mut head = match (patterns.is_empty(), not_principals.is_empty() && excepted.is_empty()) {
+        (false, _) => patterns.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" and "),
+        (true, true) => "*".to_string(),
+        (true, false) => "callers".to_string(),
     };
     for q in qualifiers.iter().filter_map(|q| partition_qualifier(q)) {
         head.push(' ');
         head.push_str(q);
     }
-    if term.none_of.is_empty() {
+    let exempt: Vec<String> = exempt.collect();
+    if !exempt.is_empty() {
+        head.push(' ');
+        head.push_str(&exempt.join(" and "));
+    }
+    let cut = none_of.len() > keep;
+    let more = none_of.len().saturating_sub(keep);
+    if none_of.is_empty() {
         return (head, false);
     }
-    let mut except: Vec<String> = shown.cloned().collect();
+    let mut except: Vec<String> = none_of.into_iter().take(keep).cloned().collect();
     if more > 0 {
         except.push(format!("and {more} more"));
     }
@@ -323,8 +355,8 @@ pub fn regions_text(out: &mut String, regions: &[Region], statements: &str) {
     regions_text_capped(out, regions, statements, None);
 }
 
-/// Regions as indented text for a failed check's report, a screen at most: per field, at
-/// most [`BRIEF`]'s exceptions and terms (the rest counted: `iamcheck diff` lists all).
+/// Regions as indented text for a failed check's report, a screen at most: at
+/// most 4 exceptions and 8 terms per field (the rest counted: `iamcheck diff` lists all).
 pub fn regions_brief_text(out: &mut String, regions: &[Region], statements: &str) {
     regions_text_capped(out, regions, statements, Some(BRIEF));
 }

@@ -12,6 +12,8 @@ use crate::parsed::ParseCache;
 use crate::run::Exit;
 use iamcheck::report::CheckKind;
 use iamcheck::{Check, Config, PolicyType, Verdict};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -154,25 +156,31 @@ fn check_line(
     stats: bool,
 ) -> (Outcome, String) {
     let start = Instant::now();
-    let request: Map<String, Value> = match serde_json::from_str(line) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => {
-            return (
-                Outcome::Error,
-                error_line(
-                    &Value::Null,
-                    &format!("line {number}: a request must be a JSON object"),
-                ),
-            )
-        }
-        Err(e) => {
-            return (
-                Outcome::Error,
-                error_line(&Value::Null, &format!("line {number}: not JSON: {e}")),
-            )
-        }
+    // The common case: an object, read with its documents left as raw text; anything else
+    // is read again as a `Value` for the same messages as before.
+    let parsed: Result<Request<'_>, _> = serde_json::from_str(line);
+    let request = match parsed {
+        Ok(request) => request,
+        Err(_) => match serde_json::from_str(line) {
+            Ok(Value::Object(fields)) => Request { fields, documents: Vec::new() },
+            Ok(_) => {
+                return (
+                    Outcome::Error,
+                    error_line(
+                        &Value::Null,
+                        &format!("line {number}: a request must be a JSON object"),
+                    ),
+                )
+            }
+            Err(e) => {
+                return (
+                    Outcome::Error,
+                    error_line(&Value::Null, &format!("line {number}: not JSON: {e}")),
+                )
+            }
+        },
     };
-    let id = request.get("id").cloned().unwrap_or(Value::Null);
+    let id = request.fields.get("id").cloned().unwrap_or(Value::Null);
     let check = match check(&request, cache) {
         Ok(check) => check,
         Err(message) => {
@@ -193,7 +201,7 @@ fn check_line(
     if let Some(model) = crate::limits::request_model_json() {
         result.insert("requestModel".into(), model);
     }
-    if stats || request.get("stats").and_then(Value::as_bool) == Some(true) {
+    if stats || request.fields.get("stats").and_then(Value::as_bool) == Some(true) {
         let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
         result.insert("elapsedMicros".into(), micros.into());
     }
@@ -211,8 +219,64 @@ fn error_line(id: &Value, message: &str) -> String {
 /// The fields every request may have.
 const COMMON_FIELDS: [&str; 3] = ["id", "check", "stats"];
 
+/// The fields whose value is a policy document.
+const DOCUMENT_FIELDS: [&str; 3] =
+    ["existingPolicyDocument", "newPolicyDocument", "policyDocument"];
+
+/// A request line as read: every field in order, except that a policy document's value in
+/// `fields` is `null` and the document itself is in `documents`, as its raw JSON text (most
+/// documents are found in the parse cache by that text, without building them as `Value`s).
+/// Repeated fields: the last value counts, at the first one's place, as in a `Value`.
+#[derive(Debug)]
+struct Request<'a> {
+    fields: Map<String, Value>,
+    documents: Vec<(String, &'a RawValue)>,
+}
+
+impl<'de> Deserialize<'de> for Request<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Request<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a request object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request<'de>, A::Error> {
+                let mut request = Request { fields: Map::new(), documents: Vec::new() };
+                while let Some(key) = map.next_key::<String>()? {
+                    if DOCUMENT_FIELDS.contains(&key.as_str()) {
+                        let raw: &'de RawValue = map.next_value()?;
+                        request.documents.retain(|(k, _)| *k != key);
+                        request.documents.push((key.clone(), raw));
+                        request.fields.insert(key, Value::Null);
+                    } else {
+                        let value: Value = map.next_value()?;
+                        request.fields.insert(key, value);
+                    }
+                }
+                Ok(request)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
+impl Request<'_> {
+    /// The value of field `field` (`null` for a document read as raw text).
+    fn get(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field)
+    }
+
+    /// The raw JSON text of document field `field`, if the request has it.
+    fn document(&self, field: &str) -> Option<&RawValue> {
+        self.documents.iter().find(|(k, _)| k == field).map(|(_, raw)| *raw)
+    }
+}
+
 /// Builds the check a request names, rejecting fields it does not take.
-fn check(request: &Map<String, Value>, cache: &ParseCache) -> Result<Check, String> {
+fn check(request: &Request<'_>, cache: &ParseCache) -> Result<Check, String> {
     let name = request
         .get("check")
         .and_then(Value::as_str)
@@ -225,6 +289,7 @@ fn check(request: &Map<String, Value>, cache: &ParseCache) -> Result<Check, Stri
         CheckKind::NoExternalAccess => &["policyDocument", "trustedAccounts", "trustedOrgs"],
     };
     if let Some(unknown) = request
+        .fields
         .keys()
         .find(|k| !COMMON_FIELDS.contains(&k.as_str()) && !fields.contains(&k.as_str()))
     {
@@ -277,7 +342,7 @@ fn check(request: &Map<String, Value>, cache: &ParseCache) -> Result<Check, Stri
 }
 
 /// A list of strings (absent: empty).
-fn strings(request: &Map<String, Value>, field: &str) -> Result<Vec<String>, String> {
+fn strings(request: &Request<'_>, field: &str) -> Result<Vec<String>, String> {
     let wrong = || format!("`{field}` must be a list of strings");
     match request.get(field) {
         None => Ok(Vec::new()),
@@ -288,7 +353,7 @@ fn strings(request: &Map<String, Value>, field: &str) -> Result<Vec<String>, Str
     }
 }
 
-fn policy_type(request: &Map<String, Value>) -> Result<PolicyType, String> {
+fn policy_type(request: &Request<'_>) -> Result<PolicyType, String> {
     match request.get("policyType").and_then(Value::as_str) {
         Some("IDENTITY_POLICY") => Ok(PolicyType::Identity),
         Some("RESOURCE_POLICY") => Ok(PolicyType::Resource),
@@ -299,23 +364,73 @@ fn policy_type(request: &Map<String, Value>) -> Result<PolicyType, String> {
 /// Parses the document in field `field` (a JSON string or the policy object itself), once
 /// per text (`cache`).
 fn policy(
-    request: &Map<String, Value>,
+    request: &Request<'_>,
     cache: &ParseCache,
     field: &str,
     ty: PolicyType,
 ) -> Result<iamcheck::Policy, String> {
-    let owned;
-    let text = match request.get(field) {
-        Some(Value::String(s)) => s.as_str(),
-        Some(v @ Value::Object(_)) => {
-            owned = v.to_string();
-            owned.as_str()
+    let not_a_policy = || format!("`{field}` must be a policy: a JSON string or object");
+    let parsed = match (request.document(field), request.get(field)) {
+        (Some(raw), _) if raw.get().trim_start().starts_with('{') => {
+            cache.get_object(raw.get(), ty).map_err(|_| not_a_policy())?
         }
-        Some(_) => return Err(format!("`{field}` must be a policy: a JSON string or object")),
-        None => return Err(format!("`{field}` is missing")),
+        (Some(raw), _) => match serde_json::from_str(raw.get()) {
+            Ok(Value::String(text)) => cache.get(&text, ty),
+            _ => return Err(not_a_policy()),
+        },
+        // A request read as a `Value` (only when the fast reader failed on it).
+        (None, Some(Value::String(text))) => cache.get(text, ty),
+        (None, Some(v @ Value::Object(_))) => cache.get(&v.to_string(), ty),
+        (None, Some(_)) => return Err(not_a_policy()),
+        (None, None) => return Err(format!("`{field}` is missing")),
     };
-    match cache.get(text, ty).as_ref() {
+    match parsed.as_ref() {
         Ok(policy) => Ok(policy.clone()),
         Err(errors) => Err(format!("`{field}`: {errors}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALLOW_S3: &str =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+    const ALLOW_GET: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
+
+    fn result(line: &str) -> Value {
+        let (_, out) = check_line(1, line, &Config::default(), &ParseCache::default(), false);
+        serde_json::from_str(&out).unwrap_or(Value::Null)
+    }
+
+    /// Documents read as raw text answer as documents read as `Value`s: as objects (with
+    /// spaces around them), as strings, repeated (the last counts), or of a wrong type.
+    #[test]
+    fn documents_read_as_raw_text() {
+        let request = |existing: &str, new: &str| {
+            format!(
+                r#"{{"id":"x","check":"check-no-new-access","policyType":"IDENTITY_POLICY","existingPolicyDocument":{existing},"newPolicyDocument":{new}}}"#
+            )
+        };
+        let quoted = |doc: &str| Value::String(doc.to_string()).to_string();
+        let verdict = |line: &str| result(line).get("result").cloned().unwrap_or(Value::Null);
+        assert_eq!(verdict(&request(ALLOW_S3, ALLOW_GET)), "PASS");
+        assert_eq!(verdict(&request(ALLOW_GET, &format!(" {ALLOW_S3} "))), "FAIL");
+        assert_eq!(verdict(&request(&quoted(ALLOW_GET), &quoted(ALLOW_S3))), "FAIL");
+        let repeated = request(ALLOW_GET, ALLOW_S3).replace(
+            r#","newPolicyDocument""#,
+            &format!(r#","existingPolicyDocument":{ALLOW_S3},"newPolicyDocument""#),
+        );
+        assert_eq!(verdict(&repeated), "PASS");
+        let wrong = result(&request("null", ALLOW_S3));
+        assert_eq!(
+            wrong.get("message").and_then(Value::as_str),
+            Some("line 1: `existingPolicyDocument` must be a policy: a JSON string or object")
+        );
+        let not_an_object = result("[1]");
+        assert_eq!(
+            not_an_object.get("message").and_then(Value::as_str),
+            Some("line 1: a request must be a JSON object")
+        );
     }
 }

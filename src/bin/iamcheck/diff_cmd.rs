@@ -84,10 +84,12 @@ pub fn run(args: DiffArgs) -> Result<Exit, Failure> {
                 DiffOutput::Text => report::to_text(&diff),
                 DiffOutput::Markdown => report::to_markdown(&diff),
             });
-            // Access surely added: 1, even when whether some is removed is undecided.
+            // Access surely added: 1, surely not: 0, even when whether some is removed is
+            // undecided (the exit code answers "does the new version add access?").
             Ok(match diff.adds_access() {
                 Some(true) => Exit::Fail,
-                _ => exit(diff.decided_relation()),
+                Some(false) => Exit::Pass,
+                None => exit(diff.decided_relation()),
             })
         }
         Err(undecided) => {

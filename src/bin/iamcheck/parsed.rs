@@ -2,6 +2,10 @@
 //! requests (both directions of a version pair are consecutive lines; consecutive pairs share
 //! a version; one reference policy against many others) is parsed once.
 //!
+//! A document written as a JSON object in the request is looked up by its raw JSON text
+//! first ([`ParseCache::get_object`]): a hit then costs neither building the object as a
+//! `serde_json::Value` nor writing it back out as text.
+//!
 //! Bounded (the oldest entry goes first) and shared by the worker threads. Two threads that
 //! miss on the same text at once both parse it; the answers are equal, one is kept.
 
@@ -18,44 +22,83 @@ const CAPACITY: usize = 64;
 
 #[derive(Debug, Default)]
 pub struct ParseCache {
+    /// By the policy's text (a JSON string's content, or an object written out compactly).
     inner: Mutex<Entries>,
+    /// By an object's raw JSON text in the request.
+    objects: Mutex<Entries>,
 }
 
+/// The kept parses: one map per policy type, so that a lookup borrows the text (a hit copies
+/// nothing).
 #[derive(Debug, Default)]
 struct Entries {
-    map: HashMap<(PolicyType, String), Parsed>,
-    order: VecDeque<(PolicyType, String)>,
+    by_type: HashMap<PolicyType, HashMap<Arc<str>, Parsed>>,
+    order: VecDeque<(PolicyType, Arc<str>)>,
+}
+
+impl Entries {
+    fn find(&self, text: &str, ty: PolicyType) -> Option<&Parsed> {
+        self.by_type.get(&ty)?.get(text)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.by_type.values().map(HashMap::len).sum()
+    }
 }
 
 impl ParseCache {
     /// The parse of `text` as a `ty` policy, from the cache or parsed now (and kept).
     pub fn get(&self, text: &str, ty: PolicyType) -> Parsed {
-        let key = (ty, text.to_string());
-        if let Some(hit) = self.lock().map.get(&key) {
+        if let Some(hit) = lock(&self.inner).find(text, ty) {
             return Arc::clone(hit);
         }
         let parsed: Parsed =
             Arc::new(iamcheck::parse_policy(text, ty).map(|p| p.policy).map_err(|errors| {
                 errors.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
             }));
-        let mut entries = self.lock();
-        if !entries.map.contains_key(&key) {
-            if entries.order.len() >= CAPACITY {
-                if let Some(oldest) = entries.order.pop_front() {
-                    entries.map.remove(&oldest);
-                }
-            }
-            entries.order.push_back(key.clone());
-            entries.map.insert(key, Arc::clone(&parsed));
-        }
+        lock(&self.inner).keep(text, ty, &parsed);
         parsed
     }
 
-    /// The entries, also after a thread panicked holding the lock (they are only ever
-    /// complete parses).
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The parse of the JSON object `raw` (its text as the request has it) as a `ty` policy:
+    /// the same as [`ParseCache::get`] of the object written out compactly, which is what a
+    /// miss does.
+    ///
+    /// # Errors
+    /// When `raw` is not JSON (the request's reader checked it was).
+    pub fn get_object(&self, raw: &str, ty: PolicyType) -> Result<Parsed, serde_json::Error> {
+        if let Some(hit) = lock(&self.objects).find(raw, ty) {
+            return Ok(Arc::clone(hit));
+        }
+        let object: serde_json::Value = serde_json::from_str(raw)?;
+        let parsed = self.get(&object.to_string(), ty);
+        lock(&self.objects).keep(raw, ty, &parsed);
+        Ok(parsed)
     }
+}
+
+impl Entries {
+    /// Keeps `parsed` for `text` unless it is kept already; the oldest entry goes first.
+    fn keep(&mut self, text: &str, ty: PolicyType, parsed: &Parsed) {
+        if self.find(text, ty).is_some() {
+            return;
+        }
+        if self.order.len() >= CAPACITY {
+            if let Some((ty, oldest)) = self.order.pop_front() {
+                self.by_type.get_mut(&ty).map(|m| m.remove(&oldest));
+            }
+        }
+        let key: Arc<str> = Arc::from(text);
+        self.order.push_back((ty, Arc::clone(&key)));
+        self.by_type.entry(ty).or_default().insert(key, Arc::clone(parsed));
+    }
+}
+
+/// The entries, also after a thread panicked holding the lock (they are only ever complete
+/// parses).
+fn lock(entries: &Mutex<Entries>) -> std::sync::MutexGuard<'_, Entries> {
+    entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -76,8 +119,24 @@ mod tests {
             let doc = DOC.replace("GetObject", &format!("Get{i}"));
             assert!(cache.get(&doc, PolicyType::Identity).is_ok());
         }
-        assert_eq!(cache.lock().map.len(), CAPACITY);
+        assert_eq!(lock(&cache.inner).len(), CAPACITY);
         assert!(!Arc::ptr_eq(&first, &cache.get(DOC, PolicyType::Identity)));
+    }
+
+    #[test]
+    fn an_object_is_parsed_as_its_compact_text() {
+        let cache = ParseCache::default();
+        let raw = r#"{ "Version": "2012-10-17",
+            "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"} }"#;
+        let object = cache.get_object(raw, PolicyType::Identity);
+        let compact = cache.get(DOC, PolicyType::Identity);
+        assert!(object.as_ref().is_ok_and(|o| Arc::ptr_eq(o, &compact)), "{object:?}");
+        // Found again by the raw text, also when the compact text has gone.
+        lock(&cache.inner).by_type.clear();
+        let again = cache.get_object(raw, PolicyType::Identity);
+        assert!(again.as_ref().is_ok_and(|o| Arc::ptr_eq(o, &compact)));
+        assert!(!Arc::ptr_eq(&compact, &cache.get(DOC, PolicyType::Identity)));
+        assert!(cache.get_object("{", PolicyType::Identity).is_err());
     }
 
     #[test]

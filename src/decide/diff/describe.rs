@@ -30,8 +30,11 @@ pub(super) struct Describer<'a> {
     enc: &'a Encoded,
     labels: &'a Labels,
     policy_type: PolicyType,
-    /// Per label, its statement's position in the encoding.
-    label_bits: Vec<usize>,
+    /// Per encoded label statement, its bit in the encoding and its label (`labels.rs`), for
+    /// the labels encoded as one statement: a label the encoder splits into readings
+    /// (`encode::federator`: a `NotPrincipal` listing a federated user) says nothing exact
+    /// on its own and is left out.
+    label_bits: Vec<(usize, usize)>,
     cache: HashMapFields,
 }
 
@@ -45,13 +48,15 @@ impl std::fmt::Debug for Describer<'_> {
 
 impl<'a> Describer<'a> {
     pub(super) fn new(enc: &'a Encoded, labels: &'a Labels, policy_type: PolicyType) -> Self {
-        let label_bits = enc
+        let encoded: Vec<(usize, usize)> = enc
             .statements
             .iter()
             .enumerate()
             .filter(|(_, s)| s.policy == 2)
-            .map(|(i, _)| i)
+            .map(|(bit, s)| (bit, s.index))
             .collect();
+        let once = |label: usize| encoded.iter().filter(|(_, l)| *l == label).count() == 1;
+        let label_bits = encoded.iter().copied().filter(|&(_, l)| once(l)).collect();
         Describer { enc, labels, policy_type, label_bits, cache: Default::default() }
     }
 
@@ -192,16 +197,16 @@ impl<'a> Describer<'a> {
         self.cache.entry(d).or_insert_with(|| {
             let atoms = enc.fields.get(d).map_or(&[][..], |f| f.atoms.as_slice());
             let n = atoms.len();
-            // Label bits are the encoding's last statements, in label order.
-            let first = bits.first().copied().unwrap_or(usize::MAX);
-            let mut sets: Vec<FixedBitSet> = vec![FixedBitSet::with_capacity(n); bits.len()];
-            for (i, a) in atoms.iter().enumerate() {
-                for bit in a.sat.ones().filter(|&b| b >= first) {
-                    if let Some(m) = sets.get_mut(bit - first) {
-                        m.insert(i);
-                    }
-                }
-            }
+            // Per label encoded as one statement, the atoms that satisfy its statement.
+            let sets = bits.iter().map(|&(bit, label)| {
+                let m: FixedBitSet = atoms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.sat.contains(bit))
+                    .map(|(i, _)| i)
+                    .collect();
+                (label, m)
+            });
             // A class's label: the atoms with that class's bit alone; `in no partition`: the
             // atoms with every bit.
             let partition_sets = partition_labels.iter().map(|&(label, class)| {
@@ -217,9 +222,11 @@ impl<'a> Describer<'a> {
                 (label, m)
             });
             let labels = sets
-                .into_iter()
-                .enumerate()
                 .chain(partition_sets)
+                .map(|(label, mut m)| {
+                    m.grow(n);
+                    (label, m)
+                })
                 .filter(|(_, m)| {
                     let count = m.count_ones(..);
                     count > 0 && count < n
@@ -252,6 +259,8 @@ impl<'a> Describer<'a> {
         }
         let key = |ids: &[usize]| -> Vec<String> { ids.iter().map(text).collect() };
         out.sort_by_cached_key(|(all_of, none_of)| (key(all_of), key(none_of)));
+        // Shortening may leave two terms alike (each needed before its `match` labels went).
+        out.dedup();
         let union = exact(field, wanted, &allowed, &out)?;
         let terms = out
             .into_iter()

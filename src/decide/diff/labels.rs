@@ -103,6 +103,17 @@ impl Labels {
                         });
                     }
                 }
+                // A caller escapes a `Deny` + `NotPrincipal` only when all its identities
+                // are listed (a federated user's session and the IAM user who federated:
+                // docs/semantics.md §3), so an element of several entries means more than
+                // its entries one by one: it is a label of its own, as written.
+                if let Some(el) = s.principal.as_ref().filter(|e| e.negated && e.values.len() > 1) {
+                    let texts: Vec<String> = el.values.iter().map(principal_text).collect();
+                    let text = format!("NotPrincipal [{}]", texts.join(", "));
+                    if seen.insert((LabelKind::NotPrincipal, text.clone())) {
+                        labels.push(text, |st| st.principal = Some(el.clone()));
+                    }
+                }
                 for c in &s.conditions {
                     let text = condition_text(c);
                     let key = format!("{} {} {:?}", c.operator, c.key_folded(), c.values);

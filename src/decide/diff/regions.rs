@@ -313,9 +313,15 @@ pub(super) fn responsible(
     let mut alive = FixedBitSet::with_capacity(enc.width());
     alive.insert_range(..);
     for (d, &a) in found.iter().enumerate() {
-        if let Some(atom) = enc.fields.get(d).and_then(|f| f.atoms.get(a)) {
-            alive.intersect_with(&atom.sat);
-        }
+        let Some(atom) = enc.fields.get(d).and_then(|f| f.atoms.get(a)) else {
+            // A path of `sendable` names atoms of the encoding; anything else is a bug, and
+            // naming every candidate for it would hide it.
+            return Err(Undecided::new(
+                UndecidedKind::Internal,
+                format!("the sendable request names atom {a} of field {d}, which has none"),
+            ));
+        };
+        alive.intersect_with(&atom.sat);
     }
     let mut out = Vec::new();
     for &s in candidates {

@@ -316,7 +316,9 @@ impl<'a> Resolver<'a> {
         path: &str,
     ) -> Result<String, IacError> {
         let value = self.resource_value(id, "Ref", at, path)?;
-        Ok(scalar_text(&value).unwrap_or_default())
+        scalar_text(&value).ok_or_else(|| {
+            IacError::at(at, path, format!("`Ref` to `{id}` does not give a single text value"))
+        })
     }
 
     /// The pseudo parameters (stand-ins named where the value depends on
@@ -481,8 +483,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// `pattern` with each `{prop:P}` (`{prop:P|default}`) replaced by the
-    /// resource's property `P` resolved (the last part of an ARN given
-    /// there), or the default, or else the name.
+    /// resource's property `P` resolved (the name in an ARN given there,
+    /// [`name_in_reference`]), or the default, or else the name.
     fn fill_properties(
         &mut self,
         id: &str,
@@ -508,12 +510,7 @@ impl<'a> Resolver<'a> {
                     self.visiting.push(id.to_string());
                     let s = self.string_of(v, &join(path, property));
                     self.visiting.pop();
-                    let s = s?;
-                    if s.starts_with("arn:") {
-                        s.rsplit([':', '/']).next().unwrap_or(&s).to_string()
-                    } else {
-                        s
-                    }
+                    name_in_reference(&s?)
                 }
                 None => default.unwrap_or(name).to_string(),
             };
@@ -905,4 +902,38 @@ fn param_value(
     } else {
         Param::Text(value)
     }))
+}
+
+/// The name a property that takes "a name or an ARN" names: a Lambda function's
+/// name in its full, partial (`123456789012:function:fn`) or qualified
+/// (`…:function:fn:PROD`) ARN, the last part of another ARN
+/// (`arn:aws:ecs:…:cluster/name`), else the text itself.
+fn name_in_reference(text: &str) -> String {
+    if let Some((_, after)) = text.split_once(":function:") {
+        return after.split(':').next().unwrap_or(after).to_string();
+    }
+    if text.starts_with("arn:") {
+        return text.rsplit([':', '/']).next().unwrap_or(text).to_string();
+    }
+    text.to_string()
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::name_in_reference;
+
+    #[test]
+    fn a_function_is_named_by_its_name_in_any_arn_form() {
+        for text in [
+            "fn",
+            "arn:aws:lambda:us-east-1:123456789012:function:fn",
+            "arn:aws:lambda:us-east-1:123456789012:function:fn:PROD",
+            "123456789012:function:fn",
+            "123456789012:function:fn:$LATEST",
+        ] {
+            assert_eq!(name_in_reference(text), "fn", "{text}");
+        }
+        assert_eq!(name_in_reference("arn:aws:ecs:us-east-1:123456789012:cluster/main"), "main");
+        assert_eq!(name_in_reference("/aws/lambda/x"), "/aws/lambda/x");
+    }
 }

@@ -308,7 +308,7 @@ fn check_value(ty: &str, property: &str, value: &Json, path: &str) -> Result<(),
 
 fn valid_role_name(name: &str) -> bool {
     (1..=64).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_alphanumeric() || "_+=,.@-".contains(c))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
 }
 
 /// The queue name of a queue URL: its path is `/ACCOUNT/NAME`.
@@ -318,4 +318,18 @@ pub(super) fn queue_name(url: &str) -> Option<&str> {
     let _host = parts.next()?;
     let _account = parts.next().filter(|a| !a.is_empty())?;
     parts.next().filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_role_name;
+
+    #[test]
+    fn role_names_follow_iams_ascii_pattern() {
+        assert!(valid_role_name("my-role_1+=,.@"));
+        assert!(!valid_role_name("rôle"), "IAM's \\w is ASCII");
+        assert!(!valid_role_name(""));
+        assert!(!valid_role_name(&"r".repeat(65)));
+        assert!(valid_role_name(&"r".repeat(64)));
+    }
 }

@@ -16,13 +16,17 @@ use crate::policy::{Effect, Element, Policy, PolicyType, Principal, Statement};
 
 /// The model's policy for a query over `policies`, listing the actions
 /// `only` names (all when `None`) among those the query can name.
+///
+/// # Errors
+/// When a service it reads does not parse ([`Service::try_body`]): leaving
+/// its actions out would shrink the model, and so could turn a FAIL into a PASS.
 pub(crate) fn policy(
     catalog: &Catalog,
     policies: &[&Policy],
     terms: &[(usize, bool)],
     policy_type: PolicyType,
     only: Option<&[ActionRef<'_>]>,
-) -> Policy {
+) -> Result<Policy, super::CatalogError> {
     let allowing: Vec<&Policy> = terms
         .iter()
         .filter(|(_, want)| *want)
@@ -58,27 +62,30 @@ pub(crate) fn policy(
                         .iter()
                         .any(|p| crate::simulate::glob::glob_ignore_ascii_case(p, a.name)))
         };
-        for (t, rtype) in service.resource_types().iter().enumerate() {
-            let actions = actions_where(service, |a| a.resource_types.contains(&t) && named(a));
+        let (resource_types, service_actions) = service.try_body()?;
+        for (t, rtype) in resource_types.iter().enumerate() {
+            let actions = actions_where(service, service_actions, |a| {
+                a.resource_types.contains(&t) && named(a)
+            });
             if !actions.is_empty() {
                 add(actions, super::format_regex(rtype.arn));
             }
         }
-        let untyped = actions_where(service, |a| a.resource_types.is_empty() && named(a));
+        let untyped =
+            actions_where(service, service_actions, |a| a.resource_types.is_empty() && named(a));
         if !untyped.is_empty() {
             add(untyped, regex_syntax::escape("*"));
         }
     }
-    Policy { version: None, id: Some("catalogue request model".into()), statements }
+    Ok(Policy { version: None, id: Some("catalogue request model".into()), statements })
 }
 
-fn actions_where(service: &Service, keep: impl Fn(&super::Action) -> bool) -> Vec<String> {
-    service
-        .actions()
-        .iter()
-        .filter(|a| keep(a))
-        .map(|a| format!("{}:{}", service.prefix, a.name))
-        .collect()
+fn actions_where(
+    service: &Service,
+    actions: &[super::Action],
+    keep: impl Fn(&super::Action) -> bool,
+) -> Vec<String> {
+    actions.iter().filter(|a| keep(a)).map(|a| format!("{}:{}", service.prefix, a.name)).collect()
 }
 
 /// The `Action` entries of the Allow statements of the policies the goal
