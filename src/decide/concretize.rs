@@ -152,6 +152,11 @@ impl Tripped {
         }
     }
 
+    /// Whether some bound tripped.
+    pub(crate) fn is_set(self) -> bool {
+        self.0.is_some()
+    }
+
     /// The budget reason, if a bound tripped.
     pub(crate) fn reason(self) -> Option<UnknownReason> {
         self.0.map(|(budget, limit)| UnknownReason::Budget { budget, limit })
@@ -254,13 +259,15 @@ pub(crate) fn candidates(
         })
         .collect();
     let mut out: Vec<Request> = Vec::new();
+    // Once the region's candidates are full, a new one only needs comparing while no bound
+    // has tripped yet (comparing every later one with all kept made large regions quadratic).
     let push = |out: &mut Vec<Request>, r: Request, tripped: &mut Tripped| {
-        if !out.contains(&r) {
-            if out.len() < PER_REGION {
+        if out.len() < PER_REGION {
+            if !out.contains(&r) {
                 out.push(r);
-            } else {
-                tripped.note(Budget::ConcreteRegionCandidates, PER_REGION);
             }
+        } else if !tripped.is_set() && !out.contains(&r) {
+            tripped.note(Budget::ConcreteRegionCandidates, PER_REGION);
         }
     };
     for r in &assigned {
