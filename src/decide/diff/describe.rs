@@ -380,9 +380,9 @@ fn own_labels(
     for (_, m) in field.labels.iter().filter(|(_, m)| m.contains(atom)) {
         head.intersect_with(m);
     }
-    let candidates: Vec<(usize, FixedBitSet)> =
-        field.labels.iter().filter(|(_, m)| !m.contains(atom)).cloned().collect();
-    let none_of = cover(&head.difference(allowed).collect(), field.atoms, &candidates);
+    let candidates: Vec<(usize, &FixedBitSet)> =
+        field.labels.iter().filter(|(_, m)| !m.contains(atom)).map(|(l, m)| (*l, m)).collect();
+    let none_of = cover(&difference(&head, allowed), field.atoms, &candidates);
     // Every wanted atom the term matches (atoms the labels do not tell apart, split by the
     // facts of AWS's requests, go together).
     let mut covered = term_set(field, &all_of, &none_of);
@@ -405,7 +405,7 @@ fn simplify(
     // Terms the others cover, last first: per wanted atom, how many terms cover it.
     let sets: Vec<FixedBitSet> = out
         .iter()
-        .map(|(all_of, none_of)| term_set(field, all_of, none_of).intersection(wanted).collect())
+        .map(|(all_of, none_of)| intersection(&term_set(field, all_of, none_of), wanted))
         .collect();
     let mut count = vec![0usize; field.atoms];
     for a in sets.iter().flat_map(|s| s.ones()) {
@@ -427,7 +427,7 @@ fn simplify(
         all_of.iter().chain(none_of).map(|&l| labels.text(l).len() + 2).sum()
     };
     for term in out.iter_mut() {
-        let keeps = term_set(field, &term.0, &term.1).intersection(wanted).collect::<FixedBitSet>();
+        let keeps = intersection(&term_set(field, &term.0, &term.1), wanted);
         trim(field, labels, allowed, term);
         if term.1.iter().any(|&l| labels.is_partition(l)) {
             let patterns: Vec<usize> =
@@ -531,15 +531,15 @@ fn exceptions(
     allowed: &FixedBitSet,
     labels: &[(usize, FixedBitSet)],
 ) -> Option<Vec<usize>> {
-    let bad = head.difference(allowed).collect::<FixedBitSet>();
+    let bad = difference(head, allowed);
     if bad.is_clear() {
         return Some(Vec::new());
     }
-    let inside = head.intersection(wanted).collect::<FixedBitSet>();
-    let usable: Vec<(usize, FixedBitSet)> = labels
+    let inside = intersection(head, wanted);
+    let usable: Vec<(usize, &FixedBitSet)> = labels
         .iter()
         .filter(|(_, m)| m.is_disjoint(&inside) && !m.is_disjoint(&bad))
-        .cloned()
+        .map(|(l, m)| (*l, m))
         .collect();
     let mut reach = FixedBitSet::with_capacity(head.len());
     for (_, m) in &usable {
@@ -552,7 +552,7 @@ fn exceptions(
 }
 
 /// A greedy cover of `target` by the sets of `sets` (which cover it).
-fn cover(target: &FixedBitSet, len: usize, sets: &[(usize, FixedBitSet)]) -> Vec<usize> {
+fn cover(target: &FixedBitSet, len: usize, sets: &[(usize, &FixedBitSet)]) -> Vec<usize> {
     let mut left = target.clone();
     left.grow(len);
     let mut chosen = Vec::new();
@@ -568,4 +568,18 @@ fn cover(target: &FixedBitSet, len: usize, sets: &[(usize, FixedBitSet)]) -> Vec
     }
     chosen.sort_unstable();
     chosen
+}
+
+/// `a ∩ b`, word by word (collecting the bits one at a time was a fifth of a diff's time).
+fn intersection(a: &FixedBitSet, b: &FixedBitSet) -> FixedBitSet {
+    let mut out = a.clone();
+    out.intersect_with(b);
+    out
+}
+
+/// `a \ b`, word by word.
+fn difference(a: &FixedBitSet, b: &FixedBitSet) -> FixedBitSet {
+    let mut out = a.clone();
+    out.difference_with(b);
+    out
 }
