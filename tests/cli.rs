@@ -326,3 +326,27 @@ fn diff_exits_0_when_nothing_is_added_and_removal_is_undecided() {
     assert_eq!(out["undecided"]["added"], serde_json::json!([]), "{out}");
     assert_eq!(out["undecided"]["removed"].as_array().map(Vec::len), Some(1), "{out}");
 }
+
+/// Markdown with every region cut by `--max-regions 0` still says how many were left out
+/// (it used to print "0 region(s) maybe added" instead).
+#[test]
+fn diff_markdown_counts_regions_cut_by_max_regions() {
+    let out = iamcheck(&[
+        "diff",
+        "--existing-policy-document",
+        &example("public-put.json"),
+        "--new-policy-document",
+        &example("account-put-delete.json"),
+        "--policy-type",
+        "RESOURCE_POLICY",
+        "--max-regions",
+        "0",
+        "--output",
+        "markdown",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("more added and"), "{text}");
+    assert!(text.contains("not listed (`--max-regions`)"), "{text}");
+    assert!(!text.contains("maybe added"), "{text}");
+}

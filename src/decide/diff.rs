@@ -497,8 +497,9 @@ pub fn access_regions(
     let target = super::access_policy(access, policy_type);
     let policies = [policy, &target];
     let mut engine = Engine::new(&policies, policy_type, config, options)?;
-    let (mut added, undecided) = engine.regions(&[(0, true), (1, true)])?;
-    let adds = (!added.is_empty() || undecided.is_empty()).then_some(!added.is_empty());
+    let (mut added, mut undecided) = engine.regions(&[(0, true), (1, true)])?;
+    // No check settles it: the target's requests are what the check would ask about.
+    let adds = settled(&added, &mut undecided, || None);
     let relation = adds.map(|a| Relation::of(a, false));
     let keep = options.max_regions.unwrap_or(usize::MAX);
     let omitted = added.len().saturating_sub(keep);
@@ -600,6 +601,7 @@ impl<'a> Engine<'a> {
         let mut describer = describe::Describer::new(&self.enc, &self.labels, self.policy_type);
         let mut out = Vec::with_capacity(boxes.len());
         let mut undecided = Vec::new();
+        let mut opaque: Option<Vec<String>> = None;
         for b in boxes {
             // A box holding no request AWS can send is no access at all.
             let Some(sendable) =
@@ -628,7 +630,8 @@ impl<'a> Engine<'a> {
             )?;
             let statements = self.reasons(&responsible, gaining);
             if b.undecided {
-                let constructs = regions::opaque_names(&self.enc);
+                let constructs =
+                    opaque.get_or_insert_with(|| regions::opaque_names(&self.enc)).clone();
                 undecided.push(UndecidedRegion { fields, statements, constructs });
                 continue;
             }

@@ -397,7 +397,7 @@ fn real_text(real: &RealActions, show: usize) -> String {
         return "no action of the catalogue".to_string();
     }
     let shown: Vec<&str> = real.listed.iter().take(show).map(String::as_str).collect();
-    let more = real.count - shown.len();
+    let more = real.count.saturating_sub(shown.len());
     let noun = if real.count == 1 { "action" } else { "actions" };
     let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
     format!("{} {noun} of the catalogue: {}{tail}", real.count, shown.join(", "))
@@ -448,16 +448,27 @@ pub fn to_markdown(diff: &Diff) -> String {
         diff.added.len() + diff.omitted.0,
         diff.removed.len() + diff.omitted.1
     );
-    if diff.added.is_empty() && diff.removed.is_empty() {
-        if !diff.complete() {
-            out.push_str(&format!(
-                "\n{} region(s) maybe added and {} maybe removed: they depend on constructs iamcheck does not decide exactly (`--output text` or `json` lists them).\n",
-                diff.undecided.0.len(),
-                diff.undecided.1.len()
-            ));
-        }
-        return out;
+    if !(diff.added.is_empty() && diff.removed.is_empty()) {
+        markdown_table(diff, &mut out);
     }
+    if diff.omitted != (0, 0) {
+        out.push_str(&format!(
+            "\n{} more added and {} more removed region(s) not listed (`--max-regions`).\n",
+            diff.omitted.0, diff.omitted.1
+        ));
+    }
+    let (maybe_added, maybe_removed) = (diff.undecided.0.len(), diff.undecided.1.len());
+    if maybe_added + maybe_removed > 0 {
+        out.push_str(&format!(
+            "\n{maybe_added} region(s) maybe added and {maybe_removed} maybe removed: they depend on constructs iamcheck does not decide exactly (`--output text` or `json` lists them).\n",
+        ));
+    }
+    out
+}
+
+/// The table of added and removed regions, and the folded exact labels of cells it
+/// shortened.
+fn markdown_table(diff: &Diff, out: &mut String) {
     let all = || diff.added.iter().chain(&diff.removed);
     let principals = all().any(|r| r.fields.contains_key(&FieldName::Principals));
     let conditions = all().any(|r| r.fields.keys().any(|n| matches!(n, FieldName::Condition(_))));
@@ -513,19 +524,6 @@ pub fn to_markdown(diff: &Diff) -> String {
             "\n<details><summary>Every label of the shortened cells</summary>\n\n```\n{full}```\n\n</details>\n"
         ));
     }
-    if diff.omitted != (0, 0) {
-        out.push_str(&format!(
-            "\n{} more added and {} more removed region(s) not listed (`--max-regions`).\n",
-            diff.omitted.0, diff.omitted.1
-        ));
-    }
-    let (maybe_added, maybe_removed) = (diff.undecided.0.len(), diff.undecided.1.len());
-    if maybe_added + maybe_removed > 0 {
-        out.push_str(&format!(
-            "\n{maybe_added} region(s) maybe added and {maybe_removed} maybe removed: they depend on constructs iamcheck does not decide exactly (`--output text` or `json` lists them).\n",
-        ));
-    }
-    out
 }
 
 /// Text as a Markdown table cell: code, with `|` escaped.
