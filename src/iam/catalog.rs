@@ -67,17 +67,21 @@ impl Service {
     /// model, `model::policy`) reads them through this, so a service that
     /// does not parse is an error there, never a service without actions.
     pub fn try_body(&self) -> Result<(&[ResourceType], &[Action]), CatalogError> {
-        match self.body.get_or_init(|| {
-            Body::parse(self.text).map_err(|(n, why)| format!("line {n} of its records: {why}"))
-        }) {
+        match self.parsed() {
             Ok(b) => Ok((&b.resource_types, &b.actions)),
             Err(why) => Err(CatalogError { message: format!("service `{}`: {why}", self.prefix) }),
         }
     }
 
+    /// The records parsed at first use, or why they do not parse.
+    fn parsed(&self) -> &Result<Body, String> {
+        self.body.get_or_init(|| {
+            Body::parse(self.text).map_err(|(n, why)| format!("line {n} of its records: {why}"))
+        })
+    }
+
     fn body(&self) -> Option<&Body> {
-        let _ = self.try_body();
-        self.body.get().and_then(|b| b.as_ref().ok())
+        self.parsed().as_ref().ok()
     }
 
     /// Its resource types (none when its records do not parse: for listing
@@ -202,6 +206,12 @@ pub fn catalog() -> Result<&'static Catalog, CatalogError> {
     CATALOG.get_or_init(|| Catalog::index(DATA)).as_ref().map_err(Clone::clone)
 }
 
+/// The line (from 1) of `text` on which `at`, a slice of it, starts.
+fn line_of(text: &str, at: &str) -> usize {
+    let offset = (at.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    1 + text.get(..offset).map_or(0, |t| t.matches('\n').count())
+}
+
 impl Catalog {
     /// Parses the generated format (`scripts/catalog/generate.py`),
     /// borrowing its names from `text`.
@@ -215,10 +225,8 @@ impl Catalog {
         for service in &catalog.services {
             let body = Body::parse(service.text).map_err(|(n, why)| {
                 // The service's first record is the line after its `s` line.
-                let offset =
-                    (service.text.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-                let before = text.get(..offset).map_or(0, |t| t.matches('\n').count());
-                CatalogError { message: format!("line {}: {why}", before + n) }
+                let line = line_of(text, service.text) - 1 + n;
+                CatalogError { message: format!("line {line}: {why}") }
             })?;
             let _ = service.body.set(Ok(body));
         }
@@ -232,10 +240,8 @@ impl Catalog {
     /// As [`Catalog::parse`], for the version and `s` lines.
     fn index(text: &'static str) -> Result<Catalog, CatalogError> {
         // The line of a record starting at `at` (a slice of `text`), for errors only.
-        let err = |at: &str, why: &str| {
-            let offset = (at.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-            let line = 1 + text.get(..offset).map_or(0, |t| t.matches('\n').count());
-            CatalogError { message: format!("line {line}: {why}") }
+        let err = |at: &str, why: &str| CatalogError {
+            message: format!("line {}: {why}", line_of(text, at)),
         };
         let (head, mut rest) = match text.split_once('\n') {
             Some((head, rest)) => (head, rest),
