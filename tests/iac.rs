@@ -939,3 +939,14 @@ fn create_role_warnings(found: &Found) -> Vec<String> {
         .map(|f| format!("{}|{}", f.resource_name, f.policy_name))
         .collect()
 }
+
+/// A stand-in the resource's `Condition` used is named on its policies: the schema check
+/// and the attachment step, which resolve the properties again, drop only their own.
+#[test]
+fn stand_ins_of_a_resource_condition_are_named_on_its_policies() {
+    let template = "Conditions:\n  Same: !Equals [!Ref AWS::StackName, !Ref AWS::StackName]\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n  QP:\n    Type: AWS::SQS::QueuePolicy\n    Condition: Same\n    Properties:\n      Queues: [!Ref Q]\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal: \"*\"\n            Action: sqs:SendMessage\n            Resource: \"*\"\n";
+    let found = extract("cond.yaml", template, &Options::default()).unwrap();
+    assert_eq!(found.policies.len(), 1);
+    let named: Vec<&str> = found.policies[0].unresolved.iter().map(|u| u.what.as_str()).collect();
+    assert!(named.iter().any(|w| w.starts_with("AWS::StackName")), "{named:?}");
+}

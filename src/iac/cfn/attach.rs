@@ -61,6 +61,16 @@ impl Attachments {
         policies: std::ops::Range<usize>,
         name: &str,
     ) -> Result<(), IacError> {
+        r.speculative(|r| self.record(ctx, r, policies, name))
+    }
+
+    fn record(
+        &mut self,
+        ctx: &Ctx<'_>,
+        r: &mut Resolver<'_>,
+        policies: std::ops::Range<usize>,
+        name: &str,
+    ) -> Result<(), IacError> {
         let kind = match ctx.ty {
             "AWS::IAM::Role" => Some(Kind::Role),
             "AWS::IAM::User" => Some(Kind::User),
@@ -92,7 +102,6 @@ impl Attachments {
                 arn,
             });
         }
-        r.take_unresolved();
         Ok(())
     }
 

@@ -85,6 +85,15 @@ impl<'a> Resolver<'a> {
         out
     }
 
+    /// Runs `f`, dropping the stand-ins it uses and keeping those recorded before it (a
+    /// resource's `Condition` names its stand-ins on the resource's policies, read later).
+    pub(crate) fn speculative<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = std::mem::take(&mut self.unresolved);
+        let out = f(self);
+        self.unresolved = before;
+        out
+    }
+
     /// The resource named `id`.
     pub(crate) fn resource(&self, id: &str) -> Option<&'a Json> {
         self.resources.iter().rev().find(|(k, _)| k.name == id).map(|(_, v)| v)

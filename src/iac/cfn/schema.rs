@@ -159,9 +159,7 @@ const SCHEMAS: &[Schema] = &[
 /// while resolving are dropped: the policies name them when they are read.
 pub(super) fn check(ctx: &Ctx<'_>, r: &mut Resolver<'_>) -> Result<(), IacError> {
     let Some(schema) = SCHEMAS.iter().find(|s| s.ty == ctx.ty) else { return Ok(()) };
-    let out = check_props(ctx, schema, r);
-    r.take_unresolved();
-    out
+    r.speculative(|r| check_props(ctx, schema, r))
 }
 
 fn check_props(ctx: &Ctx<'_>, schema: &Schema, r: &mut Resolver<'_>) -> Result<(), IacError> {
