@@ -78,8 +78,11 @@ fn principal_part(stmt: &Statement, input: &Input<'_>) -> Part {
     let matches = element_matches(el, caller, raw);
     // Whether the IAM user who federated counts is documented only for grants
     // (docs/semantics.md §3): elsewhere both readings, undecided where they differ.
+    // Only a federated user federated by an IAM user has a second reading to compare.
+    let plain = caller.without_federator();
     if (el.negated || stmt.effect == crate::policy::Effect::Deny)
-        && matches != element_matches(el, caller.without_federator(), raw)
+        && plain != caller
+        && matches != element_matches(el, plain, raw)
     {
         return Err(crate::iam::caller::FEDERATOR_UNDOCUMENTED.to_string());
     }
