@@ -61,15 +61,15 @@ impl Attachments {
         policies: std::ops::Range<usize>,
         name: &str,
     ) -> Result<(), IacError> {
-        r.speculative(|r| self.record(ctx, r, policies, name))
+        r.speculative(|r| self.record(ctx, r, (policies, name)))
     }
 
+    /// [`Attachments::add`]'s work, on the resource's policies and the name it reports.
     fn record(
         &mut self,
         ctx: &Ctx<'_>,
         r: &mut Resolver<'_>,
-        policies: std::ops::Range<usize>,
-        name: &str,
+        (policies, name): (std::ops::Range<usize>, &str),
     ) -> Result<(), IacError> {
         let kind = match ctx.ty {
             "AWS::IAM::Role" => Some(Kind::Role),
